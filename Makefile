@@ -1,0 +1,86 @@
+# kubeharden: build, test, serve. `make serve` and `make test` install what
+# is missing first (rustup target, wasm-bindgen-cli at the Cargo.lock version,
+# npm packages, Debian chromium + chromium-driver).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/kubeharden-target
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3); print $$3; exit}' Cargo.lock)
+WASM := $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/release/kubeharden.wasm
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps deps-browser wasm pkg site serve test test-rust test-wasm test-node test-e2e bench lint fmt clean
+
+all: pkg site
+
+deps:
+	rustup target add wasm32-unknown-unknown
+	@if [ "$$(wasm-bindgen --version 2>/dev/null | awk '{print $$2}')" != "$(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --locked \
+	    || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); \
+	fi
+
+deps-browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+wasm: deps
+	cargo build --locked --release --lib --target wasm32-unknown-unknown
+
+# The npm package: web (ES module, async init) and node (sync, no init) builds.
+pkg: wasm
+	rm -rf pkg && mkdir -p pkg
+	wasm-bindgen --target web --remove-name-section --remove-producers-section --out-dir pkg/web $(WASM)
+	wasm-bindgen --target nodejs --remove-name-section --remove-producers-section --out-dir pkg/node $(WASM)
+	cp -r pkg-config/. pkg/
+
+site: pkg
+	npm --prefix www ci --no-audit --no-fund
+	npm --prefix www run build
+
+serve: site
+	@echo "kubeharden playground: http://127.0.0.1:8080"
+	npm --prefix www run serve
+
+test: deps deps-browser
+	$(MAKE) test-rust
+	$(MAKE) test-wasm
+	$(MAKE) pkg
+	$(MAKE) test-node
+	$(MAKE) site
+	$(MAKE) test-e2e
+
+# Native: unit tests, fixture snapshots, rule examples, corpus, CLI.
+test-rust:
+	cargo test --locked --all-targets
+
+# The same wasm-bindgen tests under Node and under headless Chromium.
+test-wasm:
+	WASM_BINDGEN_TEST_ONLY_NODE=1 cargo test --locked --target wasm32-unknown-unknown --test wasm
+	CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 cargo test --locked --target wasm32-unknown-unknown --test wasm
+
+# The npm package as Node users import it, and CLI/wasm parity.
+test-node:
+	cargo build --locked --bin kubeharden
+	KUBEHARDEN_BIN=$(CARGO_TARGET_DIR)/debug/kubeharden node --test tests/node/
+
+test-e2e:
+	npm --prefix www test
+
+bench: pkg
+	cargo bench --locked --bench check
+	node benches/wasm.mjs
+	@echo "wasm size (raw / gzip / brotli):"
+	@node -e 'const fs=require("fs"),z=require("zlib");const b=fs.readFileSync("pkg/web/kubeharden_bg.wasm");console.log(b.length, z.gzipSync(b,{level:9}).length, z.brotliCompressSync(b).length)'
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+
+fmt:
+	cargo fmt
+
+clean:
+	rm -rf pkg www/dist

@@ -1,0 +1,23 @@
+//! kubeharden: a Kubernetes manifest hardening checker.
+//!
+//! `check` reads manifests exactly as Kubernetes does, keeps the position of
+//! every key and value, and runs the rules of the registry over them. The same
+//! function backs the CLI, the WebAssembly API and the web playground.
+
+pub mod check;
+pub mod diagnostic;
+pub mod fix;
+pub mod model;
+pub mod options;
+pub mod rules;
+pub mod source;
+pub mod yaml;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use check::{Report, check};
+pub use diagnostic::{Diagnostic, Severity};
+pub use options::{Options, RawOptions};
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

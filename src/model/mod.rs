@@ -1,0 +1,7 @@
+//! Typed resources and the views rules read.
+pub mod locate;
+pub mod path;
+pub mod resource;
+pub mod schema;
+pub mod suggest;
+pub mod workload;

@@ -1,0 +1,201 @@
+//! One view of every pod spec in the input, wherever it sits.
+//!
+//! Rules about pods are written once against `Workload` and its container
+//! visitor, the way pod-security-admission's `visitContainers` works: a Pod's
+//! `spec`, a controller's `spec.template.spec`, a CronJob's
+//! `spec.jobTemplate.spec.template.spec`, a PodTemplate's `template.spec`, and
+//! any custom resource that embeds a pod template at `spec.template.spec`
+//! (Argo Rollouts, many operators).
+
+use k8s_openapi::api::core::v1::{Container, PodSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde_json::Value;
+
+use crate::model::path::Path;
+use crate::model::resource::{Resource, value_at};
+use crate::model::schema::{SchemaProblem, decode};
+
+#[derive(Debug)]
+pub struct Workload {
+    /// Index of the owning resource in the input.
+    pub resource: usize,
+    /// Where the pod spec sits inside the resource.
+    pub spec_path: Path,
+    /// Where the pod's metadata sits (labels, annotations).
+    pub meta_path: Path,
+    pub spec: PodSpec,
+    pub meta: ObjectMeta,
+    /// Ephemeral containers, read as containers (same security fields).
+    pub ephemeral: Vec<Container>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContainerKind {
+    Container,
+    Init,
+    Ephemeral,
+}
+
+impl ContainerKind {
+    pub fn field(self) -> &'static str {
+        match self {
+            ContainerKind::Container => "containers",
+            ContainerKind::Init => "initContainers",
+            ContainerKind::Ephemeral => "ephemeralContainers",
+        }
+    }
+
+    pub fn noun(self) -> &'static str {
+        match self {
+            ContainerKind::Container => "container",
+            ContainerKind::Init => "init container",
+            ContainerKind::Ephemeral => "ephemeral container",
+        }
+    }
+}
+
+pub struct ContainerRef<'a> {
+    pub kind: ContainerKind,
+    pub index: usize,
+    /// Path of the container entry within the resource.
+    pub path: Path,
+    pub container: &'a Container,
+}
+
+impl ContainerRef<'_> {
+    /// `container "app"` / `init container "setup"`, for messages.
+    pub fn describe(&self) -> String {
+        format!("{} \"{}\"", self.kind.noun(), self.container.name)
+    }
+}
+
+/// Where pod specs sit in a resource of a given kind.
+fn pod_locations(kind: &str, json: &Value) -> Option<(&'static str, &'static str)> {
+    match kind {
+        "Pod" => Some(("spec", "metadata")),
+        "PodTemplate" => Some(("template.spec", "template.metadata")),
+        "CronJob" => Some((
+            "spec.jobTemplate.spec.template.spec",
+            "spec.jobTemplate.spec.template.metadata",
+        )),
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "ReplicationController"
+        | "Job" => Some(("spec.template.spec", "spec.template.metadata")),
+        _ => {
+            if value_at(json, "spec.template.spec.containers").is_some_and(Value::is_array) {
+                Some(("spec.template.spec", "spec.template.metadata"))
+            } else if value_at(json, "spec.jobTemplate.spec.template.spec.containers")
+                .is_some_and(Value::is_array)
+            {
+                Some((
+                    "spec.jobTemplate.spec.template.spec",
+                    "spec.jobTemplate.spec.template.metadata",
+                ))
+            } else {
+                None
+            }
+        }
+    }
+}
+
+impl Workload {
+    /// The workload of a resource, if it holds a pod spec. Schema problems
+    /// are reported for resources whose whole type we do not decode (custom
+    /// resources); known kinds had theirs reported already.
+    pub fn of(
+        index: usize,
+        resource: &Resource,
+        known_kind: bool,
+        problems: &mut Vec<SchemaProblem>,
+    ) -> Option<Workload> {
+        let (spec_at, meta_at) = pod_locations(&resource.id.kind, &resource.json)?;
+        let spec_json = value_at(&resource.json, spec_at)?;
+        if !spec_json.is_object() {
+            return None;
+        }
+        let spec_path = Path::parse(spec_at);
+        let mut local = Vec::new();
+        let spec: PodSpec = decode(spec_json, &mut local)?;
+        let meta: ObjectMeta = value_at(&resource.json, meta_at)
+            .and_then(|m| decode(m, &mut Vec::new()))
+            .unwrap_or_default();
+        let ephemeral = spec_json
+            .get("ephemeralContainers")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|item| {
+                        let mut item = item.clone();
+                        if let Some(obj) = item.as_object_mut() {
+                            obj.remove("targetContainerName");
+                        }
+                        decode::<Container>(&item, &mut Vec::new()).unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !known_kind {
+            problems.extend(local.into_iter().map(|p| match p {
+                SchemaProblem::UnknownField { path } => SchemaProblem::UnknownField {
+                    path: spec_path.join(&path),
+                },
+                SchemaProblem::Invalid { path, message } => SchemaProblem::Invalid {
+                    path: spec_path.join(&path),
+                    message,
+                },
+            }));
+        }
+        Some(Workload {
+            resource: index,
+            spec_path,
+            meta_path: Path::parse(meta_at),
+            spec,
+            meta,
+            ephemeral,
+        })
+    }
+
+    /// Every container: regular, init and ephemeral, in that order.
+    pub fn containers(&self) -> impl Iterator<Item = ContainerRef<'_>> {
+        let regular = self
+            .spec
+            .containers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (ContainerKind::Container, i, c));
+        let init = self
+            .spec
+            .init_containers
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, c)| (ContainerKind::Init, i, c));
+        let eph = self
+            .ephemeral
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (ContainerKind::Ephemeral, i, c));
+        regular
+            .chain(init)
+            .chain(eph)
+            .map(move |(kind, index, container)| ContainerRef {
+                kind,
+                index,
+                path: self.spec_path.key(kind.field()).index(index),
+                container,
+            })
+    }
+
+    /// `spec.template.spec.<field>` for a pod-level field.
+    pub fn spec_field(&self, dotted: &str) -> Path {
+        self.spec_path.join(&Path::parse(dotted))
+    }
+
+    pub fn is_windows(&self) -> bool {
+        self.spec.os.as_ref().is_some_and(|os| os.name == "windows")
+    }
+}

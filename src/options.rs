@@ -1,0 +1,110 @@
+//! Options shared by the CLI and the wasm API.
+
+use serde::Deserialize;
+
+use crate::rules::{Profile, registry};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum PssVersion {
+    #[default]
+    Latest,
+    /// `v1.N`
+    Minor(u32),
+}
+
+impl PssVersion {
+    pub fn parse(s: &str) -> Option<PssVersion> {
+        if s == "latest" {
+            return Some(PssVersion::Latest);
+        }
+        let minor = s.strip_prefix("v1.")?.parse().ok()?;
+        Some(PssVersion::Minor(minor))
+    }
+
+    /// Whether a check introduced in `v1.since` applies at this version.
+    pub fn at_least(&self, since: u32) -> bool {
+        match self {
+            PssVersion::Latest => true,
+            PssVersion::Minor(m) => *m >= since,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub profile: Profile,
+    pub enable: Vec<String>,
+    pub disable: Vec<String>,
+    pub pss_version: PssVersion,
+    /// Allowed image registries (`image-registry`); empty: the rule is off.
+    pub image_registries: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            profile: Profile::Hardened,
+            enable: Vec::new(),
+            disable: Vec::new(),
+            pss_version: PssVersion::Latest,
+            image_registries: Vec::new(),
+        }
+    }
+}
+
+/// Options as JSON/JS objects spell them (camelCase, all optional).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawOptions {
+    pub profile: Option<String>,
+    #[serde(default)]
+    pub enable: Vec<String>,
+    #[serde(default)]
+    pub disable: Vec<String>,
+    pub pss_version: Option<String>,
+    #[serde(default)]
+    pub image_registries: Vec<String>,
+}
+
+impl RawOptions {
+    pub fn validate(self) -> Result<Options, String> {
+        let profile = match self.profile.as_deref() {
+            None => Profile::Hardened,
+            Some(p) => Profile::parse(p).ok_or_else(|| {
+                format!("unknown profile {p:?}: expected baseline, restricted or hardened")
+            })?,
+        };
+        for id in self.enable.iter().chain(&self.disable) {
+            if crate::rules::find(id).is_none() {
+                return Err(format!("unknown rule id {id:?} (see `kubeharden rules`)"));
+            }
+        }
+        let pss_version = match self.pss_version.as_deref() {
+            None => PssVersion::Latest,
+            Some(v) => PssVersion::parse(v).ok_or_else(|| {
+                format!("invalid Pod Security Standards version {v:?}: expected latest or v1.N")
+            })?,
+        };
+        Ok(Options {
+            profile,
+            enable: self.enable,
+            disable: self.disable,
+            pss_version,
+            image_registries: self.image_registries,
+        })
+    }
+}
+
+impl Options {
+    pub fn enabled(&self, id: &str) -> bool {
+        if self.disable.iter().any(|d| d == id) {
+            return false;
+        }
+        if self.enable.iter().any(|e| e == id) {
+            return true;
+        }
+        registry()
+            .iter()
+            .any(|r| r.meta.id == id && r.meta.profiles.contains(&self.profile))
+    }
+}

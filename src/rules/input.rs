@@ -1,0 +1,130 @@
+//! Diagnostics about the input itself: what the reader could not read the way
+//! Kubernetes would. They are in the registry so that they have docs, a
+//! severity and an id to switch off, like every rule.
+
+use crate::diagnostic::Severity;
+use crate::rules::{ALWAYS, Reference, Rule, RuleMeta};
+
+const K8S_YAML: Reference = Reference {
+    source: "Kubernetes",
+    id: "sigs.k8s.io/yaml",
+    title: "How Kubernetes reads YAML",
+    url: "https://github.com/kubernetes-sigs/yaml",
+};
+
+pub static YAML_SYNTAX: Rule = Rule {
+    meta: RuleMeta {
+        id: "yaml-syntax",
+        title: "YAML syntax error",
+        severity: Severity::High,
+        category: "input",
+        profiles: ALWAYS,
+        references: &[K8S_YAML],
+        rationale: "A document that does not parse is refused by kubectl and the API server, and nothing in it can be checked. The other documents of the file are still checked.",
+        remediation: "Fix the YAML at the reported position (indentation, a missing colon, an unclosed quote or bracket).",
+        help: "fix the YAML syntax at this position",
+        bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: \"nginx:1.27\n",
+        good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: \"nginx:1.27\"\n",
+    },
+    check: None,
+};
+
+pub static YAML_DUPLICATE_KEY: Rule = Rule {
+    meta: RuleMeta {
+        id: "yaml-duplicate-key",
+        title: "Duplicate key",
+        severity: Severity::High,
+        category: "input",
+        profiles: ALWAYS,
+        references: &[K8S_YAML],
+        rationale: "The API server's strict field validation (kubectl's default) refuses duplicate fields; tools that keep the first or the last occurrence silently disagree about which setting applies, so a security setting can vanish.",
+        remediation: "Keep one occurrence of the key, with the value you mean.",
+        help: "remove one of the duplicate keys",
+        bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: false\n      privileged: true\n",
+        good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: false\n",
+    },
+    check: None,
+};
+
+pub static HELM_UNRENDERED: Rule = Rule {
+    meta: RuleMeta {
+        id: "helm-unrendered",
+        title: "Unrendered Helm template",
+        severity: Severity::High,
+        category: "input",
+        profiles: ALWAYS,
+        references: &[Reference {
+            source: "Helm",
+            id: "helm template",
+            title: "helm template",
+            url: "https://helm.sh/docs/helm/helm_template/",
+        }],
+        rationale: "A Helm chart's templates are not Kubernetes manifests until they are rendered: their values, conditionals and loops decide what is deployed. Checking the template text would be guesswork.",
+        remediation: "Render the chart first (`helm template my-release ./chart > rendered.yaml`) and check the rendered output.",
+        help: "render the chart with `helm template` and check the output",
+        bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-web\nspec:\n  containers:\n  - name: app\n    image: {{ .Values.image }}\n",
+        good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: release-web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      allowPrivilegeEscalation: false\n      runAsNonRoot: true\n",
+    },
+    check: None,
+};
+
+pub static INPUT_LIMIT: Rule = Rule {
+    meta: RuleMeta {
+        id: "input-limit",
+        title: "Input beyond the reader's limits",
+        severity: Severity::High,
+        category: "input",
+        profiles: ALWAYS,
+        references: &[K8S_YAML],
+        rationale: "Alias bombs, nesting thousands of levels deep and oversized files are how hostile input exhausts a parser. kubeharden reads within fixed bounds and says where it stopped instead of hanging or crashing; what lies beyond is not checked.",
+        remediation: "Remove the excessive aliasing or nesting; split very large files.",
+        help: "reduce the nesting, aliasing or size of this input",
+        bad_example: "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\n",
+        good_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: small\ndata:\n  key: value\n",
+    },
+    check: None,
+};
+
+pub static SCHEMA_UNKNOWN_FIELD: Rule = Rule {
+    meta: RuleMeta {
+        id: "schema-unknown-field",
+        title: "Unknown field",
+        severity: Severity::Medium,
+        category: "input",
+        profiles: ALWAYS,
+        references: &[Reference {
+            source: "Kubernetes",
+            id: "field-validation",
+            title: "Field validation",
+            url: "https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation",
+        }],
+        rationale: "Kubernetes drops fields it does not know (or refuses them under strict validation). A typo such as `securityContex` silently drops every setting under it, and the pod runs without them.",
+        remediation: "Correct the field name (the message suggests the closest known field) or remove it.",
+        help: "correct or remove the unknown field",
+        bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContex:\n      runAsNonRoot: true\n",
+        good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      runAsNonRoot: true\n",
+    },
+    check: None,
+};
+
+pub static SCHEMA_INVALID: Rule = Rule {
+    meta: RuleMeta {
+        id: "schema-invalid",
+        title: "Invalid value for the field's type",
+        severity: Severity::High,
+        category: "input",
+        profiles: ALWAYS,
+        references: &[Reference {
+            source: "Kubernetes",
+            id: "api-conventions",
+            title: "API conventions",
+            url: "https://github.com/kubernetes/community/blob/master/contributors/devel/sig-architecture/api-conventions.md",
+        }],
+        rationale: "The API server refuses an object whose values have the wrong type or that misses a required field; a quoted \"true\" is a string, not a boolean. What is deployed is not what the file says.",
+        remediation: "Give the field a value of the expected type (unquoted true/false for booleans, numbers for integers), and add required fields.",
+        help: "use a value of the field's type",
+        bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      runAsNonRoot: \"true\"\n",
+        good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      runAsNonRoot: true\n",
+    },
+    check: None,
+};

@@ -1,0 +1,227 @@
+//! Rules, their metadata, and the registry every face reads.
+//!
+//! A rule's metadata (id, title, severity, references, rationale, remediation,
+//! examples) lives next to its check and is the single source for the CLI's
+//! `rules` command, the wasm `rules()` call, the README table and the docs.
+
+pub mod input;
+pub mod pod_security;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Fix, Severity};
+use crate::model::path::Path;
+use crate::model::resource::Resource;
+use crate::model::workload::Workload;
+use crate::options::Options;
+use crate::source::SourceMap;
+use crate::yaml::tree::Document;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Pod Security Standards, baseline level only.
+    Baseline,
+    /// Pod Security Standards, baseline and restricted levels.
+    Restricted,
+    /// Every rule (the default).
+    Hardened,
+}
+
+impl Profile {
+    pub fn parse(s: &str) -> Option<Profile> {
+        Some(match s {
+            "baseline" => Profile::Baseline,
+            "restricted" => Profile::Restricted,
+            "hardened" => Profile::Hardened,
+            _ => return None,
+        })
+    }
+}
+
+/// Profiles of a Pod Security Standards baseline control, a restricted
+/// control, a hardening rule, an input check (always on), an opt-in rule.
+pub const PSS_BASELINE: &[Profile] = &[Profile::Baseline, Profile::Restricted, Profile::Hardened];
+pub const PSS_RESTRICTED: &[Profile] = &[Profile::Restricted, Profile::Hardened];
+pub const HARDENED: &[Profile] = &[Profile::Hardened];
+pub const ALWAYS: &[Profile] = &[Profile::Baseline, Profile::Restricted, Profile::Hardened];
+pub const OPT_IN: &[Profile] = &[];
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Reference {
+    /// `NSA/CISA`, `PSS`, `CIS`.
+    pub source: &'static str,
+    pub id: &'static str,
+    pub title: &'static str,
+    pub url: &'static str,
+}
+
+pub const NSA_GUIDE: &str = "https://media.defense.gov/2022/Aug/29/2003066362/-1/-1/0/CTR_KUBERNETES_HARDENING_GUIDANCE_1.2_20220829.PDF";
+pub const PSS_DOC: &str = "https://kubernetes.io/docs/concepts/security/pod-security-standards/";
+
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub severity: Severity,
+    pub category: &'static str,
+    pub profiles: &'static [Profile],
+    pub references: &'static [Reference],
+    /// Why it matters.
+    pub rationale: &'static str,
+    /// How to fix it, in a sentence or two.
+    pub remediation: &'static str,
+    /// A short instruction shown with each finding.
+    pub help: &'static str,
+    pub bad_example: &'static str,
+    pub good_example: &'static str,
+}
+
+impl RuleMeta {
+    pub fn docs(&self) -> String {
+        format!("rules.html#{}", self.id)
+    }
+}
+
+/// Everything a rule can read about one input (one file or one editor buffer).
+pub struct Context<'a> {
+    pub map: &'a SourceMap<'a>,
+    pub documents: &'a [Document],
+    pub resources: &'a [Resource],
+    pub workloads: &'a [Workload],
+    pub options: &'a Options,
+}
+
+impl Context<'_> {
+    pub fn resource(&self, w: &Workload) -> &Resource {
+        &self.resources[w.resource]
+    }
+
+    /// 1-based line of a path's node, for messages that point elsewhere.
+    pub fn line_of(&self, resource: usize, path: &Path) -> usize {
+        let r = &self.resources[resource];
+        let loc = crate::model::locate::locate(&self.documents[r.doc], r.node, path);
+        self.map.position(loc.span.start).line as usize + 1
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub resource: usize,
+    /// Path of the offending field, or of the missing one.
+    pub path: Path,
+    pub message: String,
+    /// Overrides the rule's help for this finding.
+    pub help: Option<String>,
+    /// Overrides the rule's severity for this finding.
+    pub severity: Option<Severity>,
+    pub fix: Option<Fix>,
+}
+
+impl Finding {
+    pub fn new(rule: &'static RuleMeta, resource: usize, path: Path, message: String) -> Finding {
+        Finding {
+            rule: rule.id,
+            resource,
+            path,
+            message,
+            help: None,
+            severity: None,
+            fix: None,
+        }
+    }
+
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Finding {
+        self.fix = fix;
+        self
+    }
+}
+
+pub type CheckFn = fn(&Context, &mut Vec<Finding>);
+
+pub struct Rule {
+    pub meta: RuleMeta,
+    /// `None` for input diagnostics, which the reader itself reports.
+    pub check: Option<CheckFn>,
+}
+
+/// Every rule, in catalog order.
+pub fn registry() -> &'static [&'static Rule] {
+    static RULES: &[&Rule] = &[
+        &input::YAML_SYNTAX,
+        &input::YAML_DUPLICATE_KEY,
+        &input::HELM_UNRENDERED,
+        &input::INPUT_LIMIT,
+        &input::SCHEMA_UNKNOWN_FIELD,
+        &input::SCHEMA_INVALID,
+        &pod_security::privileged::RULE,
+        &pod_security::host_namespaces::RULE,
+        &pod_security::allow_privilege_escalation::RULE,
+        &pod_security::run_as_non_root::RULE,
+    ];
+    RULES
+}
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    registry().iter().copied().find(|r| r.meta.id == id)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CatalogEntry {
+    #[serde(flatten)]
+    meta: RuleMeta,
+    docs: String,
+}
+
+/// The catalog as JSON (CLI `rules --format json`, wasm `rules()`).
+pub fn catalog_json() -> String {
+    let entries: Vec<CatalogEntry> = registry()
+        .iter()
+        .map(|r| CatalogEntry {
+            meta: r.meta,
+            docs: r.meta.docs(),
+        })
+        .collect();
+    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
+}
+
+/// The catalog as a Markdown table (README, `rules --format markdown`).
+pub fn catalog_markdown() -> String {
+    let mut s = String::from(
+        "| id | severity | category | profiles | title | references |\n|---|---|---|---|---|---|\n",
+    );
+    for r in registry() {
+        let m = &r.meta;
+        let profiles: Vec<&str> = m
+            .profiles
+            .iter()
+            .map(|p| match p {
+                Profile::Baseline => "baseline",
+                Profile::Restricted => "restricted",
+                Profile::Hardened => "hardened",
+            })
+            .collect();
+        let refs: Vec<String> = m
+            .references
+            .iter()
+            .map(|r| format!("{} {}", r.source, r.id))
+            .collect();
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} |\n",
+            m.id,
+            m.severity.as_str(),
+            m.category,
+            if profiles.is_empty() {
+                "opt-in".to_string()
+            } else {
+                profiles.join(", ")
+            },
+            m.title,
+            refs.join("; ")
+        ));
+    }
+    s
+}

@@ -1,0 +1,68 @@
+//! Privileged Containers (baseline, since v1.0).
+//!
+//! > Privileged Pods disable most security mechanisms and must be disallowed.
+//! > Restricted fields: `spec.containers[*].securityContext.privileged`,
+//! > `spec.initContainers[*]...`, `spec.ephemeralContainers[*]...`.
+//! > Allowed values: undefined/nil, `false`.
+
+use crate::diagnostic::{Applicability, Severity};
+use crate::fix::set_field;
+use crate::rules::pod_security::{nsa, pss};
+use crate::rules::{Context, Finding, PSS_BASELINE, Reference, Rule, RuleMeta};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "privileged",
+        title: "Privileged container",
+        severity: Severity::Critical,
+        category: "pod-security",
+        profiles: PSS_BASELINE,
+        references: &[
+            pss("privileged", "Baseline: Privileged Containers"),
+            nsa(
+                "Pod security: non-root containers and privileges",
+                "Kubernetes Pod security",
+            ),
+            Reference {
+                source: "CIS",
+                id: "5.2.2",
+                title: "Minimize the admission of privileged containers",
+                url: "https://www.cisecurity.org/benchmark/kubernetes",
+            },
+        ],
+        rationale: "A privileged container has every capability and all host devices, and no seccomp, AppArmor or SELinux confinement: root in it is root on the node, and escaping is a single mount or module load away.",
+        remediation: "Remove `privileged: true`; grant only the specific capability the container needs, if any.",
+        help: "set securityContext.privileged to false (or remove it)",
+        bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: true\n",
+        good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: false\n",
+    },
+    check: Some(check),
+};
+
+fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for w in ctx.workloads {
+        for c in w.containers() {
+            let sc = c.container.security_context.as_ref();
+            if sc.and_then(|s| s.privileged) == Some(true) {
+                let path = c.path.key("securityContext").key("privileged");
+                let fix = set_field(
+                    ctx,
+                    w.resource,
+                    &path,
+                    "false",
+                    "Set privileged to false".into(),
+                    Applicability::Unsafe,
+                );
+                out.push(
+                    Finding::new(
+                        &RULE.meta,
+                        w.resource,
+                        path,
+                        format!("{} runs privileged", c.describe()),
+                    )
+                    .with_fix(fix),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! Source text and position conversion.
+//!
+//! The YAML parser reports positions as character indexes; editors (LSP,
+//! CodeMirror, VS Code) count UTF-16 code units, and quick fixes need byte
+//! offsets. `SourceMap` converts between the three. For ASCII input (the usual
+//! case) all three coincide and no table is built.
+
+use serde::Serialize;
+
+/// A position as LSP defines it: 0-based line, 0-based UTF-16 column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Position {
+    pub line: u32,
+    pub character: u32,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Range {
+    pub start: Position,
+    pub end: Position,
+}
+
+/// A span in character indexes of the whole (BOM-less) source.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: start as u32,
+            end: end.max(start) as u32,
+        }
+    }
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// Every `CHECKPOINT` characters we remember the byte and UTF-16 offset, so a
+/// conversion walks at most `CHECKPOINT - 1` characters even on megabyte lines.
+const CHECKPOINT: usize = 64;
+
+pub struct SourceMap<'a> {
+    text: &'a str,
+    ascii: bool,
+    /// Character index at which each line starts.
+    line_starts: Vec<u32>,
+    /// `(byte, utf16)` offset of character `i * CHECKPOINT`.
+    checkpoints: Vec<(u32, u32)>,
+}
+
+impl<'a> SourceMap<'a> {
+    pub fn new(text: &'a str) -> SourceMap<'a> {
+        let ascii = text.is_ascii();
+        let mut line_starts = vec![0u32];
+        let mut checkpoints = Vec::new();
+        if ascii {
+            for (i, b) in text.bytes().enumerate() {
+                if b == b'\n' {
+                    line_starts.push(i as u32 + 1);
+                }
+            }
+        } else {
+            let mut utf16 = 0u32;
+            for (ci, (bi, ch)) in text.char_indices().enumerate() {
+                if ci % CHECKPOINT == 0 {
+                    checkpoints.push((bi as u32, utf16));
+                }
+                utf16 += ch.len_utf16() as u32;
+                if ch == '\n' {
+                    line_starts.push(ci as u32 + 1);
+                }
+            }
+        }
+        SourceMap {
+            text,
+            ascii,
+            line_starts,
+            checkpoints,
+        }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// (byte offset, UTF-16 offset) of a character index.
+    fn offsets(&self, char_index: u32) -> (usize, usize) {
+        let ci = char_index as usize;
+        if self.ascii {
+            let c = ci.min(self.text.len());
+            return (c, c);
+        }
+        let slot = (ci / CHECKPOINT).min(self.checkpoints.len().saturating_sub(1));
+        let Some(&(byte, utf16)) = self.checkpoints.get(slot) else {
+            return (0, 0);
+        };
+        let mut byte = byte as usize;
+        let mut utf16 = utf16 as usize;
+        for ch in self.text[byte..].chars().take(ci - slot * CHECKPOINT) {
+            byte += ch.len_utf8();
+            utf16 += ch.len_utf16();
+        }
+        (byte, utf16)
+    }
+
+    pub fn byte_offset(&self, char_index: u32) -> usize {
+        self.offsets(char_index).0
+    }
+
+    pub fn line_of(&self, char_index: u32) -> usize {
+        match self.line_starts.binary_search(&char_index) {
+            Ok(l) => l,
+            Err(l) => l - 1,
+        }
+    }
+
+    pub fn position(&self, char_index: u32) -> Position {
+        let line = self.line_of(char_index);
+        let start = self.line_starts[line];
+        let character = if self.ascii {
+            char_index - start
+        } else {
+            (self.offsets(char_index).1 - self.offsets(start).1) as u32
+        };
+        Position {
+            line: line as u32,
+            character,
+        }
+    }
+
+    pub fn range(&self, span: Span) -> Range {
+        Range {
+            start: self.position(span.start),
+            end: self.position(span.end),
+        }
+    }
+
+    /// Character index of the start of a 0-based line.
+    pub fn line_start(&self, line: usize) -> u32 {
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or_else(|| self.char_len())
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    pub fn char_len(&self) -> u32 {
+        if self.ascii {
+            self.text.len() as u32
+        } else {
+            // Last checkpoint plus the rest.
+            let (b, _) = *self.checkpoints.last().unwrap_or(&(0, 0));
+            ((self.checkpoints.len().saturating_sub(1)) * CHECKPOINT
+                + self.text[b as usize..].chars().count()) as u32
+        }
+    }
+
+    /// Character index of a byte offset (slow path only for non-ASCII text).
+    pub fn char_index_of_byte(&self, byte: usize) -> u32 {
+        if self.ascii {
+            return byte as u32;
+        }
+        let slot = self
+            .checkpoints
+            .partition_point(|&(b, _)| (b as usize) <= byte)
+            .saturating_sub(1);
+        let (b, _) = self.checkpoints.get(slot).copied().unwrap_or((0, 0));
+        (slot * CHECKPOINT + self.text[b as usize..byte].chars().count()) as u32
+    }
+
+    /// The text of a 0-based line, without its line break.
+    pub fn line_text(&self, line: usize) -> &'a str {
+        let start = self.byte_offset(self.line_start(line));
+        let end = if line + 1 < self.line_starts.len() {
+            self.byte_offset(self.line_starts[line + 1])
+        } else {
+            self.text.len()
+        };
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_columns_count_surrogate_pairs() {
+        let text = "a: é😀x\nb: 1\n";
+        let map = SourceMap::new(text);
+        // 'x' is char 5 on line 0: a, :, space, é, 😀 -> utf16 column 3 + 1 + 2 = 6
+        assert_eq!(
+            map.position(5),
+            Position {
+                line: 0,
+                character: 6
+            }
+        );
+        assert_eq!(
+            map.position(7),
+            Position {
+                line: 1,
+                character: 0
+            }
+        );
+        assert_eq!(map.byte_offset(5), "a: é😀".len());
+        assert_eq!(map.char_index_of_byte("a: é😀".len()), 5);
+        assert_eq!(map.line_text(0), "a: é😀x");
+    }
+
+    #[test]
+    fn long_non_ascii_lines_use_checkpoints() {
+        let text = "é".repeat(1000) + "\nz";
+        let map = SourceMap::new(&text);
+        assert_eq!(
+            map.position(999),
+            Position {
+                line: 0,
+                character: 999
+            }
+        );
+        assert_eq!(
+            map.position(1001),
+            Position {
+                line: 1,
+                character: 0
+            }
+        );
+        assert_eq!(map.char_len(), 1002);
+    }
+}

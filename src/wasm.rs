@@ -1,0 +1,91 @@
+//! The WebAssembly API: `check(source, options?)`, `rules()`, `version()`.
+//!
+//! Results cross to JavaScript as JSON parsed by the engine's own
+//! `JSON.parse`: one string copy, no per-field bindings, and exactly the shape
+//! the CLI prints.
+
+use wasm_bindgen::prelude::*;
+
+use crate::options::RawOptions;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+export type Severity = "critical" | "high" | "medium" | "low" | "info";
+export interface Position { line: number; character: number }
+export interface Range { start: Position; end: Position }
+export interface ResourceId { apiVersion: string; kind: string; name: string | null; namespace: string | null }
+export interface TextEdit { range: Range; newText: string }
+export interface Fix { title: string; applicability: "safe" | "unsafe"; edits: TextEdit[] }
+export interface Diagnostic {
+  rule: string; severity: Severity; message: string; range: Range;
+  resource: ResourceId | null; path: string | null; help: string; docs: string; fix: Fix | null;
+}
+export interface Resource extends ResourceId { range: Range }
+export interface CheckResult { diagnostics: Diagnostic[]; resources: Resource[] }
+export interface CheckOptions {
+  profile?: "baseline" | "restricted" | "hardened";
+  enable?: string[]; disable?: string[];
+  pssVersion?: string; imageRegistries?: string[];
+}
+export interface Reference { source: string; id: string; title: string; url: string }
+export interface RuleMeta {
+  id: string; title: string; severity: Severity; category: string;
+  profiles: ("baseline" | "restricted" | "hardened")[]; references: Reference[];
+  rationale: string; remediation: string; help: string; badExample: string; goodExample: string; docs: string;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "CheckResult")]
+    pub type CheckResult;
+    #[wasm_bindgen(typescript_type = "CheckOptions | undefined")]
+    pub type CheckOptions;
+    #[wasm_bindgen(typescript_type = "RuleMeta[]")]
+    pub type RuleList;
+}
+
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+fn parse_json(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
+}
+
+/// Checks `source` (any text) and returns its diagnostics and resources.
+/// Throws only for invalid options.
+#[wasm_bindgen]
+pub fn check(source: &str, options: Option<CheckOptions>) -> Result<CheckResult, JsError> {
+    let raw: RawOptions = match options.map(JsValue::from) {
+        None => RawOptions::default(),
+        Some(v) if v.is_undefined() || v.is_null() => RawOptions::default(),
+        Some(v) => {
+            let text = js_sys::JSON::stringify(&v)
+                .map_err(|_| JsError::new("kubeharden: options must be a plain object"))?
+                .as_string()
+                .unwrap_or_default();
+            serde_json::from_str(&text)
+                .map_err(|e| JsError::new(&format!("kubeharden: invalid options: {e}")))?
+        }
+    };
+    let options = raw
+        .validate()
+        .map_err(|e| JsError::new(&format!("kubeharden: invalid options: {e}")))?;
+    let report = crate::check(source, &options);
+    let json = serde_json::to_string(&report)
+        .unwrap_or_else(|_| "{\"diagnostics\":[],\"resources\":[]}".into());
+    Ok(parse_json(&json).unchecked_into())
+}
+
+/// The rule catalog.
+#[wasm_bindgen]
+pub fn rules() -> RuleList {
+    parse_json(&crate::rules::catalog_json()).unchecked_into()
+}
+
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::VERSION.to_string()
+}

@@ -1,0 +1,4 @@
+//! Reading YAML the way Kubernetes reads it, positions kept.
+pub mod json;
+pub mod parse;
+pub mod tree;

@@ -1,0 +1,355 @@
+//! From text to positioned documents.
+//!
+//! The stream is first cut at document markers (`---` at column 0, which the
+//! YAML spec reserves everywhere, even inside scalars), and each piece is
+//! parsed on its own: a syntax error loses only its own document, and the other
+//! documents of the file are still checked.
+
+use saphyr_parser::{Event, Parser, ScalarStyle as PStyle, Span as PSpan};
+
+use crate::source::{SourceMap, Span};
+use crate::yaml::tree::{Document, Node, NodeId, NodeKind, ScalarStyle};
+
+/// Deeper nesting than this is refused. Real manifests stay below 40 levels
+/// (CRD schemas included); wasm's 1 MiB stack must survive every later
+/// recursive walk, so the bound is set well before that.
+pub const MAX_DEPTH: usize = 200;
+
+/// Nodes per document; a 10 MB file of tiny scalars stays below it.
+pub const MAX_NODES: usize = 4_000_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    Syntax,
+    Limit,
+}
+
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub span: Span,
+    pub message: String,
+}
+
+pub struct Parsed {
+    pub documents: Vec<Document>,
+    pub problems: Vec<Problem>,
+}
+
+/// Byte ranges of the stream's pieces, each starting at a `---` line (or the
+/// directives just above it) and ending where the next one starts.
+pub fn split_documents(text: &str) -> Vec<(usize, usize)> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut offset = 0;
+    let mut directives_from: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        let is_marker = line.starts_with("---")
+            && matches!(
+                line.as_bytes().get(3),
+                None | Some(b' ' | b'\t' | b'\n' | b'\r')
+            );
+        if is_marker {
+            let cut = directives_from.unwrap_or(offset);
+            if cut > start {
+                pieces.push((start, cut));
+            }
+            start = cut;
+            directives_from = None;
+        } else if line.starts_with('%') {
+            directives_from.get_or_insert(offset);
+        } else if !line.trim().is_empty() && !line.starts_with('#') {
+            directives_from = None;
+        }
+        offset += line.len();
+    }
+    if text.len() > start || pieces.is_empty() {
+        pieces.push((start, text.len()));
+    }
+    pieces
+}
+
+pub fn parse(map: &SourceMap) -> Parsed {
+    let text = map.text();
+    let mut parsed = Parsed {
+        documents: Vec::new(),
+        problems: Vec::new(),
+    };
+    for (start, end) in split_documents(text) {
+        let base = map.char_index_of_byte(start) as usize;
+        let end_char = map.char_index_of_byte(end) as usize;
+        parse_piece(&text[start..end], base, end_char, &mut parsed);
+    }
+    parsed
+}
+
+enum Frame {
+    Seq(NodeId),
+    Map(NodeId, Option<NodeId>),
+}
+
+struct Builder {
+    doc: Document,
+    stack: Vec<Frame>,
+    anchors: Vec<(usize, NodeId)>,
+    base: usize,
+}
+
+impl Builder {
+    fn span(&self, s: &PSpan) -> Span {
+        Span::new(self.base + s.start.index(), self.base + s.end.index())
+    }
+
+    fn push(&mut self, node: Node, anchor: usize) -> NodeId {
+        let id = self.doc.nodes.len() as NodeId;
+        self.doc.nodes.push(node);
+        if anchor != 0 {
+            self.anchors.push((anchor, id));
+        }
+        id
+    }
+
+    /// Attaches a finished node to its parent.
+    fn attach(&mut self, id: NodeId) {
+        match self.stack.last_mut() {
+            None => self.doc.root = Some(id),
+            Some(Frame::Seq(seq)) => {
+                let seq = *seq;
+                if let NodeKind::Seq(items) = &mut self.doc.nodes[seq as usize].kind {
+                    items.push(id);
+                }
+            }
+            Some(Frame::Map(map, pending)) => match pending.take() {
+                None => *pending = Some(id),
+                Some(key) => {
+                    let map = *map;
+                    if let NodeKind::Map(entries) = &mut self.doc.nodes[map as usize].kind {
+                        entries.push((key, id));
+                    }
+                }
+            },
+        }
+    }
+
+    /// Closes a collection: its end is the end of its last child for block
+    /// collections (whose end event sits on the next token), or the closing
+    /// bracket for flow collections.
+    fn close(&mut self, id: NodeId, end: Span) {
+        let last_child_end = match &self.doc.nodes[id as usize].kind {
+            NodeKind::Seq(items) => items.last().map(|&c| self.doc.nodes[c as usize].span.end),
+            NodeKind::Map(entries) => entries
+                .last()
+                .map(|&(_, v)| self.doc.nodes[v as usize].span.end),
+            _ => None,
+        };
+        let node = &mut self.doc.nodes[id as usize];
+        node.span.end = if node.flow {
+            end.end
+        } else {
+            last_child_end.unwrap_or(end.end)
+        }
+        .max(node.span.start);
+        self.attach(id);
+    }
+}
+
+fn tag_string(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<String> {
+    tag.map(|t| {
+        if t.handle == "tag:yaml.org,2002:" {
+            format!("!!{}", t.suffix)
+        } else {
+            t.to_string()
+        }
+    })
+}
+
+fn parse_piece(piece: &str, base: usize, end_char: usize, parsed: &mut Parsed) {
+    let mut parser = Parser::new_from_str(piece);
+    let mut builder: Option<Builder> = None;
+    let mut cursor = Cursor {
+        text: piece,
+        char_index: 0,
+        byte: 0,
+    };
+    let mut doc_start = base;
+    loop {
+        let (event, pspan) = match parser.next_event() {
+            None => break,
+            Some(Ok(ev)) => ev,
+            Some(Err(err)) => {
+                // An error found at the very end of the piece (an unclosed
+                // bracket or quote) belongs to its last line, not to the next
+                // document's `---`.
+                let mut at = base + err.marker().index();
+                if at >= end_char {
+                    let trimmed = piece.trim_end();
+                    at = base + trimmed.chars().count().saturating_sub(1);
+                }
+                parsed.problems.push(Problem {
+                    kind: ProblemKind::Syntax,
+                    span: Span::new(at, at + 1),
+                    message: err.info().to_string(),
+                });
+                return;
+            }
+        };
+        match event {
+            Event::StreamStart | Event::Nothing => {}
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => {
+                builder = Some(Builder {
+                    doc: Document::default(),
+                    stack: Vec::new(),
+                    anchors: Vec::new(),
+                    base,
+                });
+            }
+            Event::DocumentEnd => {
+                if let Some(mut b) = builder.take() {
+                    let end = (base + pspan.end.index()).max(doc_start);
+                    b.doc.span = Span::new(
+                        doc_start,
+                        end.max(b.doc.root.map_or(0, |r| b.doc.node(r).span.end as usize)),
+                    );
+                    doc_start = end;
+                    parsed.documents.push(b.doc);
+                }
+            }
+            _ => {
+                let Some(b) = builder.as_mut() else { continue };
+                if b.doc.nodes.len() >= MAX_NODES {
+                    let at = b.span(&pspan);
+                    parsed.problems.push(Problem {
+                        kind: ProblemKind::Limit,
+                        span: Span::new(at.start as usize, at.start as usize + 1),
+                        message: format!(
+                            "document has more than {MAX_NODES} nodes; the rest of it is not read"
+                        ),
+                    });
+                    return;
+                }
+                let span = b.span(&pspan);
+                match event {
+                    Event::Scalar(text, style, anchor, tag) => {
+                        let style = match style {
+                            PStyle::Plain => ScalarStyle::Plain,
+                            PStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+                            PStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+                            PStyle::Literal => ScalarStyle::Literal,
+                            PStyle::Folded => ScalarStyle::Folded,
+                        };
+                        let node = Node {
+                            span,
+                            kind: NodeKind::Scalar {
+                                text: text.into_owned(),
+                                style,
+                            },
+                            tag: tag_string(tag),
+                            flow: false,
+                        };
+                        let id = b.push(node, anchor);
+                        b.attach(id);
+                    }
+                    Event::Alias(anchor) => {
+                        // The latest definition of an anchor wins, as YAML says.
+                        let target = b
+                            .anchors
+                            .iter()
+                            .rev()
+                            .find(|(a, _)| *a == anchor)
+                            .map(|&(_, id)| id);
+                        let Some(target) = target else {
+                            parsed.problems.push(Problem {
+                                kind: ProblemKind::Syntax,
+                                span,
+                                message: "alias refers to an unknown anchor".into(),
+                            });
+                            return;
+                        };
+                        let id = b.push(
+                            Node {
+                                span,
+                                kind: NodeKind::Alias(target),
+                                tag: None,
+                                flow: false,
+                            },
+                            0,
+                        );
+                        b.attach(id);
+                    }
+                    ref ev @ (Event::SequenceStart(..) | Event::MappingStart(..)) => {
+                        let is_seq = matches!(ev, Event::SequenceStart(..));
+                        let (Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag)) =
+                            event
+                        else {
+                            unreachable!()
+                        };
+                        if b.stack.len() >= MAX_DEPTH {
+                            parsed.problems.push(Problem {
+                                kind: ProblemKind::Limit,
+                                span: Span::new(span.start as usize, span.start as usize + 1),
+                                message: format!(
+                                    "nesting deeper than {MAX_DEPTH} levels; this document is not checked"
+                                ),
+                            });
+                            return;
+                        }
+                        let flow = matches!(cursor.char_at(pspan.start.index()), Some('[' | '{'));
+                        let kind = if is_seq {
+                            NodeKind::Seq(Vec::new())
+                        } else {
+                            NodeKind::Map(Vec::new())
+                        };
+                        let id = b.push(
+                            Node {
+                                span,
+                                kind,
+                                tag: tag_string(tag),
+                                flow,
+                            },
+                            anchor,
+                        );
+                        b.stack.push(if is_seq {
+                            Frame::Seq(id)
+                        } else {
+                            Frame::Map(id, None)
+                        });
+                    }
+                    Event::SequenceEnd | Event::MappingEnd => {
+                        if let Some(frame) = b.stack.pop() {
+                            let id = match frame {
+                                Frame::Seq(id) | Frame::Map(id, _) => id,
+                            };
+                            b.close(id, span);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// Walks a piece forward to answer "which character is at char index i" for
+/// the (monotonic) start positions of collection events, in linear time.
+struct Cursor<'a> {
+    text: &'a str,
+    char_index: usize,
+    byte: usize,
+}
+
+impl Cursor<'_> {
+    fn char_at(&mut self, index: usize) -> Option<char> {
+        if index < self.char_index {
+            // Not monotonic after all: restart (rare).
+            self.char_index = 0;
+            self.byte = 0;
+        }
+        let mut chars = self.text[self.byte..].chars();
+        while self.char_index < index {
+            self.byte += chars.next()?.len_utf8();
+            self.char_index += 1;
+        }
+        chars.next()
+    }
+}

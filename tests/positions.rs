@@ -1,0 +1,214 @@
+//! Exact ranges on the inputs the core issue names: a multi-document file
+//! with a broken document, a List, non-ASCII text before a finding on the same
+//! line, a YAML 1.1 boolean, BOM, CRLF, anchors and merge keys.
+
+use kubeharden::{Options, check};
+use serde_json::json;
+
+fn ranges(source: &str) -> Vec<(String, [u32; 4])> {
+    check(source, &Options::default())
+        .diagnostics
+        .into_iter()
+        .map(|d| {
+            (
+                d.rule,
+                [
+                    d.range.start.line,
+                    d.range.start.character,
+                    d.range.end.line,
+                    d.range.end.character,
+                ],
+            )
+        })
+        .collect()
+}
+
+fn has(list: &[(String, [u32; 4])], rule: &str, r: [u32; 4]) -> bool {
+    list.iter().any(|(id, range)| id == rule && *range == r)
+}
+
+#[test]
+fn multi_document_file_with_broken_document_list_unicode_and_yaml11_boolean() {
+    let src = include_str!("fixtures/core/multi.yaml");
+    let got = ranges(src);
+    // `hostPID: yes` is true for Kubernetes (YAML 1.1): key..value.
+    assert!(has(&got, "host-namespaces", [9, 2, 9, 14]), "{got:?}");
+    // `privileged: on` inside a flow mapping.
+    assert!(has(&got, "privileged", [13, 22, 13, 36]), "{got:?}");
+    // The broken document is reported at its line; the List after it is still checked.
+    assert!(has(&got, "yaml-syntax", [19, 18, 19, 19]), "{got:?}");
+    // In the List item, the container name holds non-ASCII text and an emoji
+    // (2 UTF-16 units) on line 31; the finding on line 32 starts at character 24.
+    assert!(has(&got, "privileged", [32, 24, 32, 40]), "{got:?}");
+}
+
+#[test]
+fn utf16_columns_after_non_ascii_on_the_same_line() {
+    let src = "apiVersion: v1\nkind: Pod\nmetadata: {name: \"é😀\"}\nspec:\n  containers: [{name: \"ü😀\", image: x, securityContext: {privileged: true, runAsNonRoot: true, allowPrivilegeEscalation: false}}]\n";
+    let got = ranges(src);
+    let line = src.lines().nth(4).unwrap();
+    let byte = line.find("privileged").unwrap();
+    let utf16 = line[..byte].encode_utf16().count() as u32;
+    assert!(
+        has(&got, "privileged", [4, utf16, 4, utf16 + 16]),
+        "{got:?} want col {utf16}"
+    );
+}
+
+#[test]
+fn bom_and_crlf() {
+    let src = "\u{feff}apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: w\r\nspec:\r\n  containers:\r\n  - name: a\r\n    image: x\r\n    securityContext:\r\n      privileged: true\r\n      runAsNonRoot: true\r\n      allowPrivilegeEscalation: false\r\n";
+    let got = ranges(src);
+    assert_eq!(got, vec![("privileged".to_string(), [9, 6, 9, 22])]);
+}
+
+#[test]
+fn anchors_aliases_and_merge_keys_are_read_as_kubernetes_reads_them() {
+    let src = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: w
+spec:
+  containers:
+  - name: a
+    image: x
+    securityContext: &sc
+      runAsNonRoot: true
+      allowPrivilegeEscalation: false
+  - name: b
+    image: x
+    securityContext:
+      <<: *sc
+      privileged: true
+";
+    let got = ranges(src);
+    assert_eq!(
+        got,
+        vec![("privileged".to_string(), [15, 6, 15, 22])],
+        "{got:?}"
+    );
+}
+
+#[test]
+fn quoted_true_is_a_string_and_a_schema_error_at_the_value() {
+    let src = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      privileged: \"true\"\n      runAsNonRoot: true\n      allowPrivilegeEscalation: false\n";
+    let report = check(src, &Options::default());
+    let d: Vec<_> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule.as_str(), d.range.start.line, d.range.start.character))
+        .collect();
+    assert_eq!(d, vec![("schema-invalid", 9, 18)]);
+}
+
+#[test]
+fn missing_field_points_at_nearest_existing_node() {
+    let src = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      readOnlyRootFilesystem: true\n  - name: b\n    image: y\n";
+    let report = check(src, &Options::default());
+    let ape: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "allow-privilege-escalation")
+        .collect();
+    assert_eq!(ape.len(), 2);
+    // Container a has a securityContext: its key.
+    assert_eq!(
+        serde_json::to_value(ape[0].range).unwrap(),
+        json!({"start": {"line": 10, "character": 4}, "end": {"line": 10, "character": 19}})
+    );
+    // Container b has none: the container entry's first line.
+    assert_eq!(
+        serde_json::to_value(ape[1].range).unwrap(),
+        json!({"start": {"line": 12, "character": 4}, "end": {"line": 12, "character": 11}})
+    );
+}
+
+#[test]
+fn unknown_field_with_did_you_mean() {
+    let src = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  containers:\n  - name: a\n    image: x\n    securityContex:\n      runAsNonRoot: true\n";
+    let report = check(src, &Options::default());
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "schema-unknown-field")
+        .expect("unknown field");
+    assert!(
+        d.message.contains("did you mean \"securityContext\""),
+        "{}",
+        d.message
+    );
+    assert_eq!(
+        (
+            d.range.start.line,
+            d.range.start.character,
+            d.range.end.character
+        ),
+        (8, 4, 18)
+    );
+}
+
+#[test]
+fn duplicate_keys_are_errors() {
+    let src = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\n  name: v\n";
+    let got = ranges(src);
+    assert!(has(&got, "yaml-duplicate-key", [4, 2, 4, 6]), "{got:?}");
+}
+
+#[test]
+fn helm_template_gets_one_diagnostic() {
+    let src = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-web\n{{- if .Values.x }}\n  labels: {a: b}\n{{- end }}\nspec: {}\n";
+    let got = ranges(src);
+    assert_eq!(got, vec![("helm-unrendered".to_string(), [3, 8, 3, 27])]);
+}
+
+#[test]
+fn go_templates_in_values_are_content() {
+    let src = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: alerts\ndata:\n  summary: \"Instance {{ $labels.instance }} down\"\n";
+    assert!(ranges(src).is_empty());
+}
+
+#[test]
+fn non_kubernetes_yaml_and_unknown_kinds_are_not_errors() {
+    assert!(ranges("foo: bar\nlist: [1, 2]\n").is_empty());
+    assert!(
+        ranges(
+            "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {anything: [1]}\n"
+        )
+        .is_empty()
+    );
+    assert!(ranges("").is_empty());
+    assert!(ranges("# only a comment\n---\n# another\n").is_empty());
+}
+
+#[test]
+fn custom_resources_embedding_pod_templates_are_checked() {
+    let src = "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: r}\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: x\n        securityContext: {privileged: true, runAsNonRoot: true, allowPrivilegeEscalation: false}\n";
+    let got = ranges(src);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].0, "privileged");
+}
+
+#[test]
+fn cronjob_and_ephemeral_and_init_containers() {
+    let src = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: \"* * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          securityContext: {runAsNonRoot: true}\n          restartPolicy: Never\n          initContainers:\n          - {name: i, image: x, securityContext: {privileged: true, allowPrivilegeEscalation: false}}\n          containers:\n          - {name: a, image: x, securityContext: {allowPrivilegeEscalation: false}}\n          ephemeralContainers:\n          - {name: e, image: x, targetContainerName: a, securityContext: {privileged: true, allowPrivilegeEscalation: false}}\n";
+    let report = check(src, &Options::default());
+    let msgs: Vec<_> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule.clone(), d.message.clone()))
+        .collect();
+    assert_eq!(
+        msgs,
+        vec![
+            (
+                "privileged".into(),
+                "init container \"i\" runs privileged".into()
+            ),
+            (
+                "privileged".into(),
+                "ephemeral container \"e\" runs privileged".into()
+            ),
+        ]
+    );
+}
