@@ -160,4 +160,6 @@ fn clean_message(message: &str) -> String {
     message
         .replace("invalid type: ", "wrong type: ")
         .replace("a boolean", "true or false")
+        .replace("expected i32", "expected an integer")
+        .replace("expected i64", "expected an integer")
 }

@@ -1,0 +1,40 @@
+//! Fixture files with snapshots of their diagnostics (insta). Review changes
+//! with `cargo insta review` or by reading the `.snap` diffs.
+
+use kubeharden::{check, Options};
+use serde_json::{json, Value};
+
+fn summarize(source: &str) -> Value {
+    let report = check(source, &Options::default());
+    let diags: Vec<Value> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let r = d.range;
+            json!({
+                "rule": d.rule,
+                "severity": d.severity,
+                "at": format!("{}:{}-{}:{}", r.start.line + 1, r.start.character + 1, r.end.line + 1, r.end.character + 1),
+                "message": d.message,
+                "path": d.path,
+                "fix": d.fix.as_ref().map(|f| json!({
+                    "title": f.title,
+                    "applicability": f.applicability,
+                    "edits": f.edits.iter().map(|e| json!({
+                        "at": format!("{}:{}-{}:{}", e.range.start.line + 1, e.range.start.character + 1, e.range.end.line + 1, e.range.end.character + 1),
+                        "newText": e.new_text,
+                    })).collect::<Vec<_>>(),
+                })),
+            })
+        })
+        .collect();
+    json!({ "resources": report.resources.len(), "diagnostics": diags })
+}
+
+#[test]
+fn fixtures() {
+    insta::glob!("fixtures/**/*.yaml", |path| {
+        let source = std::fs::read_to_string(path).unwrap();
+        insta::assert_json_snapshot!(summarize(&source));
+    });
+}
