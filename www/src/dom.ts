@@ -1,0 +1,36 @@
+// Tiny DOM builder. Text always goes through textContent; there is no HTML path.
+
+type Child = Node | string | null | undefined | false;
+type Attrs = Record<string, string | number | boolean | null | undefined>;
+
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === 'class') el.className = String(value);
+    else el.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return el;
+}
+
+/** An external link, only for http(s) URLs; anything else renders as plain text. */
+export function externalLink(href: string | undefined, text: string): HTMLElement {
+  if (href && /^https?:\/\//i.test(href)) {
+    return h('a', { href, target: '_blank', rel: 'noopener noreferrer' }, text);
+  }
+  return h('span', {}, text);
+}
+
+export function byId<T extends HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`missing #${id}`);
+  return el as T;
+}

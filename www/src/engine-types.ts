@@ -1,0 +1,98 @@
+// Types of the values the kubeharden wasm engine returns (see pkg/web/kubeharden.d.ts).
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+export type Profile = 'baseline' | 'restricted' | 'hardened';
+export const PROFILES: readonly Profile[] = ['baseline', 'restricted', 'hardened'];
+
+/** LSP-style position: 0-based line, 0-based UTF-16 column. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface ResourceRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string | null;
+}
+
+export interface Resource extends ResourceRef {
+  range: Range;
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  applicability: 'safe' | 'unsafe';
+  edits: TextEdit[];
+}
+
+export interface EngineDiagnostic {
+  rule: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  resource: ResourceRef | null;
+  path?: string;
+  help?: string;
+  docs?: string;
+  fix: Fix | null;
+}
+
+export interface Reference {
+  source: string;
+  id: string;
+  title: string;
+  url: string;
+}
+
+export interface RuleMeta {
+  id: string;
+  title: string;
+  severity: Severity;
+  category: string;
+  profiles: string[];
+  references: Reference[];
+  rationale: string;
+  remediation: string;
+  help: string;
+  badExample?: string;
+  goodExample?: string;
+  docs: string;
+}
+
+export interface CheckOptions {
+  profile: Profile;
+  disable: string[];
+  enable: string[];
+  pssVersion: string;
+}
+
+export interface CheckResult {
+  diagnostics: EngineDiagnostic[];
+  resources: Resource[];
+}
+
+export const SEVERITY_RANK: Record<Severity, number> = {
+  critical: 0,
+  high: 1,
+  medium: 2,
+  low: 3,
+  info: 4,
+};
+
+export function severityRank(s: string): number {
+  return SEVERITY_RANK[s as Severity] ?? 5;
+}

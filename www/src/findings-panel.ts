@@ -1,0 +1,245 @@
+// The findings panel: counts by severity (doubling as severity filters), a category
+// filter, and the findings grouped by resource and sorted by severity. Keyboard: Tab into
+// the list, arrow keys / Home / End to move, Enter or Space to jump to a finding.
+import { h, byId } from './dom';
+import { SEVERITIES, type Severity } from './engine-types';
+import { compareFindings, resourceKey, resourceLabel, type Finding } from './findings';
+import { severityBadge } from './diagnostic-view';
+
+export type PanelStatus = 'loading' | 'checking' | 'ready' | 'error';
+
+export class FindingsPanel {
+  private readonly summary = byId('summary');
+  private readonly list = byId('findings');
+  private readonly categorySelect = byId<HTMLSelectElement>('category-filter');
+  private findings: readonly Finding[] = [];
+  private hiddenSeverities = new Set<Severity>();
+  private category = '';
+  private status: PanelStatus = 'loading';
+  private message = '';
+
+  constructor(private readonly onActivate: (finding: Finding) => void) {
+    this.categorySelect.addEventListener('change', () => {
+      this.category = this.categorySelect.value;
+      this.renderList();
+    });
+    this.list.addEventListener('keydown', (event) => this.onKeyDown(event));
+    this.renderSummary();
+  }
+
+  setCategories(categories: readonly string[]): void {
+    this.categorySelect.replaceChildren(
+      h('option', { value: '' }, 'All categories'),
+      ...[...new Set(categories)].sort().map((c) => h('option', { value: c }, c)),
+    );
+    this.categorySelect.value = categories.includes(this.category) ? this.category : '';
+  }
+
+  /** Record that the document is now at `version` (data-doc-version, for tests and benches). */
+  setDocVersion(version: number): void {
+    this.summary.dataset.docVersion = String(version);
+  }
+
+  setStatus(status: PanelStatus, message = ''): void {
+    this.status = status;
+    this.message = message;
+    this.summary.dataset.status = status;
+    if (status === 'error' || status === 'loading') this.render();
+  }
+
+  /** Show findings for document version `version` (exposed as data-version for tests). */
+  setFindings(findings: readonly Finding[], version: number, checkMillis?: number): void {
+    this.findings = findings;
+    if (checkMillis !== undefined) this.summary.dataset.checkMs = checkMillis.toFixed(1);
+    this.status = 'ready';
+    this.message = '';
+    this.summary.dataset.version = String(version);
+    this.render();
+  }
+
+  private render(): void {
+    this.renderSummary();
+    this.renderList();
+  }
+
+  private renderSummary(): void {
+    const counts = new Map<Severity, number>(SEVERITIES.map((s) => [s, 0]));
+    for (const f of this.findings) {
+      counts.set(f.diagnostic.severity, (counts.get(f.diagnostic.severity) ?? 0) + 1);
+    }
+    const total = this.findings.length;
+    this.summary.dataset.status = this.status;
+    this.summary.dataset.total = String(total);
+    const headline =
+      this.status === 'loading'
+        ? 'Loading the engine…'
+        : this.status === 'error'
+          ? 'Check failed'
+          : `${total} ${total === 1 ? 'finding' : 'findings'}`;
+    this.summary.replaceChildren(
+      h('span', { class: 'kh-total' }, headline),
+      ...SEVERITIES.map((severity) => {
+        const count = counts.get(severity) ?? 0;
+        const shown = !this.hiddenSeverities.has(severity);
+        const button = h(
+          'button',
+          {
+            type: 'button',
+            class: `kh-count kh-sev-${severity}`,
+            'data-severity': severity,
+            'data-count': count,
+            'aria-pressed': String(shown),
+            title: `${shown ? 'Hide' : 'Show'} ${severity} findings`,
+          },
+          h('span', { class: 'kh-dot', 'aria-hidden': 'true' }),
+          `${count} ${severity}`,
+        );
+        button.addEventListener('click', () => {
+          if (shown) this.hiddenSeverities.add(severity);
+          else this.hiddenSeverities.delete(severity);
+          this.render();
+        });
+        return button;
+      }),
+    );
+  }
+
+  private renderList(): void {
+    const focusedKey = this.focusedKey();
+    if (this.status === 'error') {
+      this.list.replaceChildren(
+        h('p', { class: 'kh-empty kh-error', role: 'alert' }, this.message),
+      );
+      return;
+    }
+    if (this.status === 'loading') {
+      this.list.replaceChildren(h('p', { class: 'kh-empty' }, 'Loading the engine…'));
+      return;
+    }
+    if (this.findings.length === 0) {
+      this.list.replaceChildren(
+        h('p', { class: 'kh-empty kh-good' }, 'No findings — everything is looking good!'),
+      );
+      return;
+    }
+    const visible = this.findings.filter(
+      (f) =>
+        !this.hiddenSeverities.has(f.diagnostic.severity) &&
+        (!this.category || f.rule?.category === this.category),
+    );
+    if (visible.length === 0) {
+      this.list.replaceChildren(
+        h(
+          'p',
+          { class: 'kh-empty' },
+          `All ${this.findings.length} findings are hidden by the filters.`,
+        ),
+      );
+      return;
+    }
+
+    const groups = new Map<string, Finding[]>();
+    for (const f of visible) {
+      const key = resourceKey(f.diagnostic);
+      const group = groups.get(key);
+      if (group) group.push(f);
+      else groups.set(key, [f]);
+    }
+    const ordered = [...groups.values()]
+      .map((items) => items.sort(compareFindings))
+      .sort((a, b) => Math.min(...a.map((f) => f.from)) - Math.min(...b.map((f) => f.from)));
+
+    const fragment = document.createDocumentFragment();
+    let first = true;
+    for (const items of ordered) {
+      const label = resourceLabel(items[0].diagnostic);
+      const ul = h('ul', { class: 'kh-group-items' });
+      for (const finding of items) {
+        const button = this.findingButton(finding, first);
+        first = false;
+        ul.append(h('li', {}, button));
+      }
+      fragment.append(
+        h(
+          'section',
+          { class: 'kh-group', 'aria-label': label },
+          h(
+            'h3',
+            { class: 'kh-group-title' },
+            h('span', {}, label),
+            h('span', { class: 'kh-group-count' }, String(items.length)),
+          ),
+          ul,
+        ),
+      );
+    }
+    this.list.replaceChildren(fragment);
+    if (focusedKey)
+      this.buttons()
+        .find((b) => b.dataset.key === focusedKey)
+        ?.focus();
+  }
+
+  private findingButton(finding: Finding, tabbable: boolean): HTMLButtonElement {
+    const d = finding.diagnostic;
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        class: 'kh-finding',
+        'data-rule': d.rule,
+        'data-line': finding.line,
+        'data-severity': d.severity,
+        'data-key': `${d.rule}@${finding.from}`,
+        tabindex: tabbable ? 0 : -1,
+      },
+      severityBadge(d.severity),
+      h('span', { class: 'kh-finding-message' }, d.message),
+      h(
+        'span',
+        { class: 'kh-finding-meta' },
+        h('code', {}, d.rule),
+        ` · line ${finding.line}:${finding.column}`,
+        d.fix ? ' · quick fix' : '',
+      ),
+    );
+    button.title = finding.rule?.title ?? d.rule;
+    button.addEventListener('click', () => this.onActivate(finding));
+    button.addEventListener('focus', () => this.makeTabbable(button));
+    return button;
+  }
+
+  private buttons(): HTMLButtonElement[] {
+    return [...this.list.querySelectorAll<HTMLButtonElement>('button.kh-finding')];
+  }
+
+  private focusedKey(): string | undefined {
+    const active = document.activeElement;
+    return active instanceof HTMLElement && this.list.contains(active)
+      ? active.dataset.key
+      : undefined;
+  }
+
+  private makeTabbable(button: HTMLButtonElement): void {
+    for (const b of this.buttons()) b.tabIndex = b === button ? 0 : -1;
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    const buttons = this.buttons();
+    const index = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    if (index < 0) return;
+    const target =
+      event.key === 'ArrowDown'
+        ? Math.min(index + 1, buttons.length - 1)
+        : event.key === 'ArrowUp'
+          ? Math.max(index - 1, 0)
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? buttons.length - 1
+              : -1;
+    if (target < 0) return;
+    event.preventDefault();
+    buttons[target].focus();
+  }
+}

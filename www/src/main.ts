@@ -1,0 +1,177 @@
+// Wires the playground together: editor -> (debounced) engine worker -> squiggles + panel.
+import './style.css';
+import { byId, h } from './dom';
+import { PlaygroundEditor } from './editor';
+import { EngineClient, type CheckOutcome, type EngineInfo } from './engine-client';
+import type { EngineDiagnostic, RuleMeta } from './engine-types';
+import { EXAMPLES } from './examples';
+import { download, readTextFile, setUpFileOpening } from './file-io';
+import { FindingsPanel } from './findings-panel';
+import { toFindings } from './findings';
+import { buildJsonReport } from './report';
+import { buildSarif } from './sarif';
+import {
+  checkOptions,
+  loadDocument,
+  loadSettings,
+  saveDocument,
+  saveSettings,
+  type Settings,
+} from './settings';
+import { SettingsView } from './settings-view';
+import { decodeShareHash, encodeShareHash } from './share';
+import { toast } from './toast';
+
+const CHECK_DEBOUNCE_MS = 100;
+const SAVE_DEBOUNCE_MS = 500;
+const LONG_URL = 32_000;
+
+// Vite puts the build's CSP nonce on <meta property="csp-nonce">; CodeMirror's injected
+// <style> element needs it to pass the page's style-src.
+const nonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce ?? '';
+
+const shared = decodeShareHash(location.hash);
+let settings: Settings = shared?.settings ?? loadSettings();
+const initialDoc = shared?.source ?? loadDocument() ?? EXAMPLES[0].source;
+
+let engineInfo: EngineInfo | null = null;
+let rulesById = new Map<string, RuleMeta>();
+let docVersion = 0;
+let ticket = 0;
+let ticketDocVersion = -1;
+let lastDiagnostics: EngineDiagnostic[] = [];
+let checkTimer: ReturnType<typeof setTimeout> | undefined;
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+const editorHost = byId('editor');
+const editor = new PlaygroundEditor(editorHost, initialDoc, nonce, {
+  onChange(byUser) {
+    docVersion++;
+    panel.setDocVersion(docVersion);
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(runCheck, CHECK_DEBOUNCE_MS);
+    if (byUser) {
+      // The share link in the address bar no longer describes the document.
+      if (location.hash.startsWith('#share='))
+        history.replaceState(null, '', location.pathname + location.search);
+      clearTimeout(saveTimer);
+      saveTimer = setTimeout(() => saveDocument(editor.text), SAVE_DEBOUNCE_MS);
+    }
+  },
+});
+
+const panel = new FindingsPanel((finding) => editor.reveal(finding));
+const settingsView = new SettingsView(settings, (next) => {
+  settings = next;
+  saveSettings(settings);
+  runCheck();
+});
+const engine = new EngineClient(onOutcome);
+
+function runCheck(): void {
+  clearTimeout(checkTimer);
+  if (!engineInfo) return;
+  panel.setStatus('checking');
+  ticket++;
+  ticketDocVersion = docVersion;
+  engine.check(ticket, editor.text, checkOptions(settings, engineInfo.rules));
+}
+
+function onOutcome(outcome: CheckOutcome): void {
+  // A result for an older document is dropped: a check of the newer one is already due.
+  if (outcome.ticket !== ticket || ticketDocVersion !== docVersion) return;
+  if (outcome.error !== undefined || !outcome.result) {
+    lastDiagnostics = [];
+    editor.showFindings([]);
+    panel.setStatus('error', `The engine could not check this document: ${outcome.error}`);
+    return;
+  }
+  lastDiagnostics = outcome.result.diagnostics;
+  const findings = toFindings(editor.view.state.doc, lastDiagnostics, rulesById);
+  editor.showFindings(findings);
+  panel.setFindings(findings, docVersion, outcome.millis);
+}
+panel.setDocVersion(docVersion);
+
+engine
+  .ready()
+  .then((info) => {
+    engineInfo = info;
+    rulesById = new Map(info.rules.map((rule) => [rule.id, rule]));
+    byId('engine-version').textContent = `engine ${info.version}`;
+    settingsView.setRules(info.rules);
+    panel.setCategories(info.rules.map((rule) => rule.category));
+    runCheck();
+  })
+  .catch((err: unknown) => {
+    panel.setStatus(
+      'error',
+      `The engine failed to load: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  });
+
+// Examples menu.
+const examples = byId<HTMLSelectElement>('examples');
+examples.replaceChildren(
+  h('option', { value: '' }, 'Examples…'),
+  ...EXAMPLES.map((example) => h('option', { value: example.id }, example.title)),
+);
+examples.addEventListener('change', () => {
+  const example = EXAMPLES.find((e) => e.id === examples.value);
+  examples.value = '';
+  if (!example) return;
+  editor.setText(example.source);
+  saveDocument(example.source);
+  editor.view.focus();
+});
+
+// Opening files.
+setUpFileOpening(byId<HTMLInputElement>('file-input'), byId('editor'), (file) => {
+  readTextFile(file)
+    .then((text) => {
+      editor.setText(text);
+      saveDocument(text);
+      toast(`Opened ${file.name}`);
+    })
+    .catch((err: unknown) => toast(err instanceof Error ? err.message : String(err), 'error'));
+});
+byId('open-file').addEventListener('click', () => byId<HTMLInputElement>('file-input').click());
+
+// Sharing: everything rides in the fragment, which browsers never send to a server.
+byId('share').addEventListener('click', async () => {
+  const hash = encodeShareHash({ source: editor.text, settings });
+  history.replaceState(null, '', hash);
+  const url = location.href;
+  try {
+    await navigator.clipboard.writeText(url);
+    toast(
+      url.length > LONG_URL
+        ? 'Link copied (it is long; some apps cut long links).'
+        : 'Link copied to the clipboard.',
+    );
+  } catch {
+    toast('The link is in the address bar; copy it from there.');
+  }
+});
+window.addEventListener('hashchange', () => {
+  const state = decodeShareHash(location.hash);
+  if (!state) return;
+  settings = state.settings;
+  settingsView.set(settings);
+  if (state.source !== editor.text) editor.setText(state.source);
+  else runCheck();
+});
+
+// Reports.
+byId('download-json').addEventListener('click', () => {
+  const report = buildJsonReport(engineInfo?.version ?? 'unknown', lastDiagnostics);
+  download('kubeharden-report.json', 'application/json', JSON.stringify(report, null, 2) + '\n');
+});
+byId('download-sarif').addEventListener('click', () => {
+  const sarif = buildSarif(
+    engineInfo?.version ?? 'unknown',
+    engineInfo?.rules ?? [],
+    lastDiagnostics,
+  );
+  download('kubeharden.sarif', 'application/sarif+json', JSON.stringify(sarif, null, 2) + '\n');
+});

@@ -1,0 +1,142 @@
+// Controls for the settings: profile and PSS version selectors, and the rules dialog
+// with one switch per rule.
+import { byId, h, externalLink } from './dom';
+import { PROFILES, severityRank, type Profile, type RuleMeta } from './engine-types';
+import { isRuleEnabled, ruleInProfile, PSS_VERSIONS, type Settings } from './settings';
+import { severityBadge } from './diagnostic-view';
+
+export class SettingsView {
+  private readonly profile = byId<HTMLSelectElement>('profile');
+  private readonly pss = byId<HTMLSelectElement>('pss-version');
+  private readonly dialog = byId<HTMLDialogElement>('settings-dialog');
+  private readonly rulesList = byId('rules-list');
+  private readonly note = byId('rules-note');
+  private readonly filter = byId<HTMLInputElement>('rules-filter');
+  private rules: readonly RuleMeta[] = [];
+
+  constructor(
+    private settings: Settings,
+    private readonly onChange: (settings: Settings) => void,
+  ) {
+    this.profile.replaceChildren(...PROFILES.map((p) => h('option', { value: p }, p)));
+    this.pss.replaceChildren(
+      ...PSS_VERSIONS.map((v) => h('option', { value: v }, v === 'latest' ? 'latest' : v)),
+    );
+    this.profile.addEventListener('change', () =>
+      this.update({ ...this.settings, profile: this.profile.value as Profile }),
+    );
+    this.pss.addEventListener('change', () =>
+      this.update({ ...this.settings, pssVersion: this.pss.value }),
+    );
+    byId('open-settings').addEventListener('click', () => this.dialog.showModal());
+    byId('close-settings').addEventListener('click', () => this.dialog.close());
+    this.dialog.addEventListener('click', (event) => {
+      if (event.target === this.dialog) this.dialog.close(); // click on the backdrop
+    });
+    this.filter.addEventListener('input', () => this.render());
+    byId('reset-rules').addEventListener('click', () =>
+      this.update({ ...this.settings, overrides: {} }),
+    );
+    this.render();
+  }
+
+  setRules(rules: readonly RuleMeta[]): void {
+    this.rules = [...rules].sort(
+      (a, b) =>
+        a.category.localeCompare(b.category) ||
+        severityRank(a.severity) - severityRank(b.severity) ||
+        a.id.localeCompare(b.id),
+    );
+    this.render();
+  }
+
+  /** Replace the settings from outside (a share link). */
+  set(settings: Settings): void {
+    this.settings = settings;
+    this.render();
+  }
+
+  private update(settings: Settings): void {
+    this.settings = settings;
+    this.render();
+    this.onChange(settings);
+  }
+
+  private render(): void {
+    this.profile.value = this.settings.profile;
+    this.pss.value = this.settings.pssVersion;
+    const enabled = this.rules.filter((r) => isRuleEnabled(r, this.settings)).length;
+    const changed = Object.keys(this.settings.overrides).length;
+    this.note.textContent =
+      `${enabled} of ${this.rules.length} rules on with the “${this.settings.profile}” profile` +
+      (changed ? `, ${changed} switched by you.` : '.');
+
+    const fragment = document.createDocumentFragment();
+    const query = this.filter.value.trim().toLowerCase();
+    const shown = this.rules.filter(
+      (r) =>
+        !query || `${r.id} ${r.title} ${r.category} ${r.severity}`.toLowerCase().includes(query),
+    );
+    if (shown.length === 0) fragment.append(h('p', { class: 'kh-empty' }, 'No rule matches.'));
+    let category = '';
+    for (const rule of shown) {
+      if (rule.category !== category) {
+        category = rule.category;
+        fragment.append(h('h3', { class: 'kh-rules-category' }, category));
+      }
+      fragment.append(this.ruleRow(rule));
+    }
+    this.rulesList.replaceChildren(fragment);
+  }
+
+  private ruleRow(rule: RuleMeta): HTMLElement {
+    const inProfile = ruleInProfile(rule, this.settings.profile);
+    const on = isRuleEnabled(rule, this.settings);
+    const id = `rule-switch-${rule.id}`;
+    const input = h('input', {
+      type: 'checkbox',
+      role: 'switch',
+      id,
+      class: 'kh-switch',
+      'data-rule-switch': rule.id,
+    });
+    input.checked = on;
+    input.addEventListener('change', () => {
+      const overrides = { ...this.settings.overrides };
+      if (input.checked === inProfile) delete overrides[rule.id];
+      else overrides[rule.id] = input.checked;
+      this.update({ ...this.settings, overrides });
+    });
+    const overridden = rule.id in this.settings.overrides;
+    return h(
+      'div',
+      { class: 'kh-rule' + (overridden ? ' kh-rule-overridden' : '') },
+      input,
+      h(
+        'label',
+        { for: id, class: 'kh-rule-label' },
+        severityBadge(rule.severity),
+        h('span', { class: 'kh-rule-title' }, rule.title),
+        h('code', {}, rule.id),
+      ),
+      h(
+        'p',
+        { class: 'kh-rule-desc' },
+        rule.rationale,
+        ' ',
+        h(
+          'span',
+          { class: 'kh-rule-profiles' },
+          `Profiles: ${rule.profiles.join(', ') || 'none (opt-in)'}.`,
+          overridden ? ` Switched ${on ? 'on' : 'off'} by you.` : '',
+        ),
+        ' ',
+        ...rule.references.flatMap((ref) => [
+          externalLink(ref.url, `${ref.source} ${ref.id}`.trim()),
+          ' ',
+        ]),
+        externalLink(rule.docs, 'docs'),
+      ),
+    );
+  }
+}
