@@ -32,6 +32,8 @@ export interface RuleMeta {
   id: string; title: string; severity: Severity; category: string;
   profiles: ("baseline" | "restricted" | "hardened")[]; references: Reference[];
   rationale: string; remediation: string; help: string; badExample: string; goodExample: string; docs: string;
+  /** The restricted rule that takes this baseline rule's place when both are on. */
+  replacedBy?: string;
 }
 "#;
 

@@ -57,7 +57,7 @@ fn utf16_columns_after_non_ascii_on_the_same_line() {
 
 #[test]
 fn bom_and_crlf() {
-    let src = "\u{feff}apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: w\r\nspec:\r\n  containers:\r\n  - name: a\r\n    image: x\r\n    securityContext:\r\n      privileged: true\r\n      runAsNonRoot: true\r\n      allowPrivilegeEscalation: false\r\n";
+    let src = "\u{feff}apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: w\r\nspec:\r\n  containers:\r\n  - name: a\r\n    image: x\r\n    securityContext:\r\n      privileged: true\r\n      runAsNonRoot: true\r\n      allowPrivilegeEscalation: false\r\n      capabilities: {drop: [ALL]}\r\n      seccompProfile: {type: RuntimeDefault}\r\n";
     let got = ranges(src);
     assert_eq!(got, vec![("privileged".to_string(), [9, 6, 9, 22])]);
 }
@@ -76,6 +76,8 @@ spec:
     securityContext: &sc
       runAsNonRoot: true
       allowPrivilegeEscalation: false
+      capabilities: {drop: [ALL]}
+      seccompProfile: {type: RuntimeDefault}
   - name: b
     image: x
     securityContext:
@@ -85,14 +87,14 @@ spec:
     let got = ranges(src);
     assert_eq!(
         got,
-        vec![("privileged".to_string(), [15, 6, 15, 22])],
+        vec![("privileged".to_string(), [17, 6, 17, 22])],
         "{got:?}"
     );
 }
 
 #[test]
 fn quoted_true_is_a_string_and_a_schema_error_at_the_value() {
-    let src = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      privileged: \"true\"\n      runAsNonRoot: true\n      allowPrivilegeEscalation: false\n";
+    let src = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      privileged: \"true\"\n      runAsNonRoot: true\n      allowPrivilegeEscalation: false\n      capabilities: {drop: [ALL]}\n      seccompProfile: {type: RuntimeDefault}\n";
     let report = check(src, &Options::default());
     let d: Vec<_> = report
         .diagnostics
@@ -183,7 +185,7 @@ fn non_kubernetes_yaml_and_unknown_kinds_are_not_errors() {
 
 #[test]
 fn custom_resources_embedding_pod_templates_are_checked() {
-    let src = "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: r}\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: x\n        securityContext: {privileged: true, runAsNonRoot: true, allowPrivilegeEscalation: false}\n";
+    let src = "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: r}\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: x\n        securityContext: {privileged: true, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, seccompProfile: {type: RuntimeDefault}}\n";
     let got = ranges(src);
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].0, "privileged");
@@ -191,7 +193,7 @@ fn custom_resources_embedding_pod_templates_are_checked() {
 
 #[test]
 fn cronjob_and_ephemeral_and_init_containers() {
-    let src = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: \"* * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          securityContext: {runAsNonRoot: true}\n          restartPolicy: Never\n          initContainers:\n          - {name: i, image: x, securityContext: {privileged: true, allowPrivilegeEscalation: false}}\n          containers:\n          - {name: a, image: x, securityContext: {allowPrivilegeEscalation: false}}\n          ephemeralContainers:\n          - {name: e, image: x, targetContainerName: a, securityContext: {privileged: true, allowPrivilegeEscalation: false}}\n";
+    let src = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: \"* * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}\n          restartPolicy: Never\n          initContainers:\n          - {name: i, image: x, securityContext: {privileged: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}\n          containers:\n          - {name: a, image: x, securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}\n          ephemeralContainers:\n          - {name: e, image: x, targetContainerName: a, securityContext: {privileged: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}\n";
     let report = check(src, &Options::default());
     let msgs: Vec<_> = report
         .diagnostics
@@ -203,11 +205,11 @@ fn cronjob_and_ephemeral_and_init_containers() {
         vec![
             (
                 "privileged".into(),
-                "init container \"i\" runs privileged".into()
+                "init container \"i\" runs privileged (privileged: true): it gets every capability and the node's devices; set privileged to false".into()
             ),
             (
                 "privileged".into(),
-                "ephemeral container \"e\" runs privileged".into()
+                "ephemeral container \"e\" runs privileged (privileged: true): it gets every capability and the node's devices; set privileged to false".into()
             ),
         ]
     );

@@ -25,6 +25,7 @@ pub static YAML_SYNTAX: Rule = Rule {
         help: "fix the YAML syntax at this position",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: \"nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: \"nginx:1.27\"\n",
+        replaced_by: None,
     },
     check: None,
 };
@@ -42,6 +43,7 @@ pub static YAML_DUPLICATE_KEY: Rule = Rule {
         help: "remove one of the duplicate keys",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: false\n      privileged: true\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: false\n",
+        replaced_by: None,
     },
     check: None,
 };
@@ -64,6 +66,7 @@ pub static HELM_UNRENDERED: Rule = Rule {
         help: "render the chart with `helm template` and check the output",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-web\nspec:\n  containers:\n  - name: app\n    image: {{ .Values.image }}\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: release-web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      allowPrivilegeEscalation: false\n      runAsNonRoot: true\n",
+        replaced_by: None,
     },
     check: None,
 };
@@ -81,6 +84,7 @@ pub static INPUT_LIMIT: Rule = Rule {
         help: "reduce the nesting, aliasing or size of this input",
         bad_example: "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\n",
         good_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: small\ndata:\n  key: value\n",
+        replaced_by: None,
     },
     check: None,
 };
@@ -103,6 +107,7 @@ pub static SCHEMA_UNKNOWN_FIELD: Rule = Rule {
         help: "correct or remove the unknown field",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContex:\n      runAsNonRoot: true\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      runAsNonRoot: true\n",
+        replaced_by: None,
     },
     check: None,
 };
@@ -125,6 +130,7 @@ pub static SCHEMA_INVALID: Rule = Rule {
         help: "use a value of the field's type",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      runAsNonRoot: \"true\"\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      runAsNonRoot: true\n",
+        replaced_by: None,
     },
     check: None,
 };

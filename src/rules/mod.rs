@@ -76,6 +76,11 @@ pub struct RuleMeta {
     pub help: &'static str,
     pub bad_example: &'static str,
     pub good_example: &'static str,
+    /// The rule that takes this one's place when both are on (a restricted
+    /// Pod Security check that overrides its baseline counterpart): this rule
+    /// then reports nothing the other one covers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<&'static str>,
 }
 
 impl RuleMeta {
@@ -156,10 +161,27 @@ pub fn registry() -> &'static [&'static Rule] {
         &input::INPUT_LIMIT,
         &input::SCHEMA_UNKNOWN_FIELD,
         &input::SCHEMA_INVALID,
-        &pod_security::privileged::RULE,
+        // Pod Security Standards, baseline, in the standard's order.
         &pod_security::host_namespaces::RULE,
+        &pod_security::privileged::RULE,
+        &pod_security::capabilities_baseline::RULE,
+        &pod_security::host_path_volumes::RULE,
+        &pod_security::host_ports::RULE,
+        &pod_security::apparmor_profile::RULE,
+        &pod_security::selinux_options::RULE,
+        &pod_security::proc_mount::RULE,
+        &pod_security::seccomp_profile_baseline::RULE,
+        &pod_security::sysctls::RULE,
+        &pod_security::windows_host_process::RULE,
+        &pod_security::host_probes_and_host_lifecycle::RULE,
+        // Pod Security Standards, restricted.
+        &pod_security::restricted_volumes::RULE,
         &pod_security::allow_privilege_escalation::RULE,
         &pod_security::run_as_non_root::RULE,
+        &pod_security::run_as_user::RULE,
+        &pod_security::seccomp_profile_restricted::RULE,
+        &pod_security::capabilities_restricted::RULE,
+        &pod_security::proc_mount_restricted::RULE,
     ];
     RULES
 }

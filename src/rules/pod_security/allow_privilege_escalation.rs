@@ -1,17 +1,21 @@
-//! Privilege Escalation (restricted, since v1.8).
+//! Privilege Escalation (restricted, since v1.8; `allowPrivilegeEscalation`).
 //!
 //! > Privilege escalation (such as via set-user-ID or set-group-ID file mode)
-//! > should not be allowed. Restricted fields:
-//! > `spec.containers[*].securityContext.allowPrivilegeEscalation`, init and
-//! > ephemeral containers likewise. Allowed values: `false`.
+//! > should not be allowed. *This is Linux only policy* in v1.25+
+//! > (`spec.os.name != windows`).
+//! > Restricted fields:
+//! > `spec.containers[*].securityContext.allowPrivilegeEscalation`,
+//! > `spec.initContainers[*].securityContext.allowPrivilegeEscalation`,
+//! > `spec.ephemeralContainers[*].securityContext.allowPrivilegeEscalation`.
+//! > Allowed values: `false`.
 //!
-//! Since v1.25, pods with `spec.os.name: windows` are exempt (the field does
-//! not exist on Windows; API validation refuses it there).
+//! Unset counts as allowed (the runtime's default is true). Variants: v1.8;
+//! v1.25 exempts pods with `spec.os.name: windows`.
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
-use crate::rules::pod_security::{nsa, pss};
-use crate::rules::{Context, Finding, PSS_RESTRICTED, Reference, Rule, RuleMeta};
+use crate::rules::pod_security::{Versions, cis, nsa, pss, sc_path};
+use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -29,58 +33,64 @@ pub static RULE: Rule = Rule {
                 "Pod security: no privilege escalation",
                 "Kubernetes Pod security",
             ),
-            Reference {
-                source: "CIS",
-                id: "5.2.6",
-                title: "Minimize the admission of containers with allowPrivilegeEscalation",
-                url: "https://www.cisecurity.org/benchmark/kubernetes",
-            },
+            cis(
+                "5.2.6",
+                "Minimize the admission of containers with allowPrivilegeEscalation",
+            ),
         ],
         rationale: "Unless `allowPrivilegeEscalation` is false, the kernel's no_new_privs flag is not set: a setuid binary or file capability in the image lets a process gain more privileges than its parent, turning an application bug into root in the container.",
         remediation: "Set `securityContext.allowPrivilegeEscalation: false` on every container, init container and ephemeral container.",
         help: "set securityContext.allowPrivilegeEscalation to false",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      allowPrivilegeEscalation: false\n",
+        replaced_by: None,
     },
     check: Some(check),
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    if !ctx.options.pss_version.at_least(8) {
-        return;
-    }
+    let versions = Versions::new(ctx);
     for w in ctx.workloads {
-        if ctx.options.pss_version.at_least(25) && w.is_windows() {
+        let version = versions.of(w);
+        if !version.at_least(8) || (version.at_least(25) && w.is_windows()) {
             continue;
         }
         for c in w.containers() {
-            let value = c
-                .container
-                .security_context
-                .as_ref()
-                .and_then(|s| s.allow_privilege_escalation);
+            let sc = c.container.security_context.as_ref();
+            let value = sc.and_then(|s| s.allow_privilege_escalation);
             if value == Some(false) {
                 continue;
             }
-            let path = c
-                .path
-                .key("securityContext")
-                .key("allowPrivilegeEscalation");
+            let path = sc_path(&c, "allowPrivilegeEscalation");
+            let privileged = sc.and_then(|s| s.privileged) == Some(true);
             let message = match value {
-                Some(true) => format!("{} allows privilege escalation", c.describe()),
+                Some(true) => format!(
+                    "{} allows privilege escalation (allowPrivilegeEscalation: true); set it to false",
+                    c.describe()
+                ),
+                _ if privileged => format!(
+                    "{} is privileged, which always allows privilege escalation, and does not set allowPrivilegeEscalation to false; remove privileged and set allowPrivilegeEscalation to false",
+                    c.describe()
+                ),
                 _ => format!(
-                    "{} does not set allowPrivilegeEscalation to false",
+                    "{} does not set allowPrivilegeEscalation, which defaults to true; set it to false",
                     c.describe()
                 ),
             };
-            let fix = set_field(
-                ctx,
-                w.resource,
-                &path,
-                "false",
-                "Set allowPrivilegeEscalation to false".into(),
-                Applicability::Safe,
-            );
+            // Kubernetes refuses `privileged: true` with
+            // `allowPrivilegeEscalation: false`: no one-field fix then.
+            let fix = (!privileged)
+                .then(|| {
+                    set_field(
+                        ctx,
+                        w.resource,
+                        &path,
+                        "false",
+                        "Set allowPrivilegeEscalation to false".into(),
+                        Applicability::Safe,
+                    )
+                })
+                .flatten();
             out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
         }
     }

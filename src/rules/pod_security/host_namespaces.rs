@@ -1,4 +1,4 @@
-//! Host Namespaces (baseline, since v1.0).
+//! Host Namespaces (baseline, since v1.0; `hostNamespaces`).
 //!
 //! > Sharing the host namespaces must be disallowed.
 //! > Restricted fields: `spec.hostNetwork`, `spec.hostPID`, `spec.hostIPC`.
@@ -6,8 +6,8 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
-use crate::rules::pod_security::{nsa, pss};
-use crate::rules::{Context, Finding, PSS_BASELINE, Reference, Rule, RuleMeta};
+use crate::rules::pod_security::{cis, nsa, pss};
+use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -19,18 +19,17 @@ pub static RULE: Rule = Rule {
         references: &[
             pss("hostNamespaces", "Baseline: Host Namespaces"),
             nsa("Pod security", "Kubernetes Pod security"),
-            Reference {
-                source: "CIS",
-                id: "5.2.3-5.2.5",
-                title: "Minimize the admission of containers wishing to share the host process ID, IPC or network namespace",
-                url: "https://www.cisecurity.org/benchmark/kubernetes",
-            },
+            cis(
+                "5.2.3-5.2.5",
+                "Minimize the admission of containers wishing to share the host process ID, IPC or network namespace",
+            ),
         ],
         rationale: "With the host's network namespace a pod sees and binds every node interface (and the kubelet and cloud metadata endpoints); with its PID namespace it sees and signals every process on the node; with its IPC namespace it reads other workloads' shared memory.",
         remediation: "Remove `hostNetwork`, `hostPID` and `hostIPC` (or set them to false); expose ports through a Service instead.",
         help: "set the field to false (or remove it)",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostNetwork: true\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostNetwork: false\n  containers:\n  - name: app\n    image: nginx:1.27\n",
+        replaced_by: None,
     },
     check: Some(check),
 };
@@ -62,7 +61,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         &RULE.meta,
                         w.resource,
                         path,
-                        format!("pod shares {what} ({field}: true)"),
+                        format!("pod shares {what} ({field}: true); set {field} to false"),
                     )
                     .with_fix(fix),
                 );

@@ -1,11 +1,42 @@
 //! Pod Security Standards controls, as the pod-security-admission library
-//! (`k8s.io/pod-security-admission/policy/check_*.go`) enforces them.
+//! (`k8s.io/pod-security-admission/policy/check_*.go`) enforces them at its
+//! newest policy version (v1.37), with the older versions' variants.
+//!
+//! Rule ids follow the library's check ids (`capabilities_baseline` →
+//! `capabilities-baseline`). Where a restricted check overrides a baseline
+//! check in the library (`restrictedVolumes` → `hostPathVolumes`,
+//! `capabilities_restricted` → `capabilities_baseline` from v1.22,
+//! `seccompProfile_restricted` → `seccompProfile_baseline` from v1.19,
+//! `procMount_restricted` → `procMount` from v1.35), the baseline rule stays
+//! silent whenever the restricted rule is on and applies at the workload's
+//! policy version (see [`replaced`]): one finding per problem.
 pub mod allow_privilege_escalation;
+pub mod apparmor_profile;
+pub mod capabilities_baseline;
+pub mod capabilities_restricted;
 pub mod host_namespaces;
+pub mod host_path_volumes;
+pub mod host_ports;
+pub mod host_probes_and_host_lifecycle;
 pub mod privileged;
+pub mod proc_mount;
+pub mod proc_mount_restricted;
+pub mod restricted_volumes;
 pub mod run_as_non_root;
+pub mod run_as_user;
+pub mod seccomp_profile_baseline;
+pub mod seccomp_profile_restricted;
+pub mod selinux_options;
+pub mod sysctls;
+pub mod windows_host_process;
 
-use crate::rules::Reference;
+use serde_json::Value;
+
+use crate::model::path::Path;
+use crate::model::resource::str_at;
+use crate::model::workload::{ContainerRef, Workload};
+use crate::options::PssVersion;
+use crate::rules::{Context, Reference, RuleMeta};
 
 pub const fn pss(id: &'static str, title: &'static str) -> Reference {
     Reference {
@@ -23,4 +54,100 @@ pub const fn nsa(id: &'static str, title: &'static str) -> Reference {
         title,
         url: crate::rules::NSA_GUIDE,
     }
+}
+
+pub const fn cis(id: &'static str, title: &'static str) -> Reference {
+    Reference {
+        source: "CIS",
+        id,
+        title,
+        url: "https://www.cisecurity.org/benchmark/kubernetes",
+    }
+}
+
+/// The Namespace label that pins the policy version pod-security-admission
+/// enforces in a namespace.
+pub const ENFORCE_VERSION_LABEL: &str = "pod-security.kubernetes.io/enforce-version";
+
+/// Policy version of each workload: the `enforce-version` label of its
+/// Namespace when the input holds that Namespace, else `--pss-version`.
+/// Built once per rule run (the input's labelled Namespaces are few).
+pub struct Versions<'a> {
+    ctx: &'a Context<'a>,
+    labelled: Vec<(&'a str, PssVersion)>,
+}
+
+impl<'a> Versions<'a> {
+    pub fn new(ctx: &'a Context<'a>) -> Versions<'a> {
+        let labelled = ctx
+            .resources
+            .iter()
+            .filter(|r| r.is("Namespace") && r.id.api_version == "v1")
+            .filter_map(|r| {
+                let name = str_at(&r.json, "metadata.name")?;
+                let label = r
+                    .json
+                    .get("metadata")?
+                    .get("labels")?
+                    .get(ENFORCE_VERSION_LABEL)
+                    .and_then(Value::as_str)?;
+                // An invalid label value: the admission controller falls back
+                // to its default; so do we.
+                Some((name, PssVersion::parse(label)?))
+            })
+            .collect();
+        Versions { ctx, labelled }
+    }
+
+    /// The policy version `w` is checked at.
+    pub fn of(&self, w: &Workload) -> &PssVersion {
+        let ns = self.ctx.resource(w).namespace();
+        ns.and_then(|ns| {
+            self.labelled
+                .iter()
+                .rev()
+                .find(|(name, _)| *name == ns)
+                .map(|(_, v)| v)
+        })
+        .unwrap_or(&self.ctx.options.pss_version)
+    }
+}
+
+/// Whether the restricted rule `by` (which exists from `v1.since`) takes over
+/// a baseline rule for a workload checked at `version`.
+pub fn replaced(ctx: &Context, version: &PssVersion, by: &RuleMeta, since: u32) -> bool {
+    version.at_least(since) && ctx.options.enabled(by.id)
+}
+
+/// `spec.hostUsers: false`: the pod runs in its own user namespace, which
+/// relaxes runAsNonRoot, runAsUser and procMount from policy v1.35.
+pub fn user_namespaced(w: &Workload) -> bool {
+    w.spec.host_users == Some(false)
+}
+
+/// Path of a field in a container's securityContext.
+pub fn sc_path(c: &ContainerRef, dotted: &str) -> Path {
+    c.path.key("securityContext").join(&Path::parse(dotted))
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// `v1.29` / `latest`, for messages.
+pub fn show(v: &PssVersion) -> String {
+    match v {
+        PssVersion::Latest => "latest".into(),
+        PssVersion::Minor(m) => format!("v1.{m}"),
+    }
+}
+
+/// `inherits` for one subject, `inherit` for several.
+pub fn agree<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
 }

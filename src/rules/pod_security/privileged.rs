@@ -1,14 +1,18 @@
-//! Privileged Containers (baseline, since v1.0).
+//! Privileged Containers (baseline, since v1.0; `privileged`).
 //!
 //! > Privileged Pods disable most security mechanisms and must be disallowed.
 //! > Restricted fields: `spec.containers[*].securityContext.privileged`,
-//! > `spec.initContainers[*]...`, `spec.ephemeralContainers[*]...`.
+//! > `spec.initContainers[*].securityContext.privileged`,
+//! > `spec.ephemeralContainers[*].securityContext.privileged`.
 //! > Allowed values: undefined/nil, `false`.
+//!
+//! The library has one variant (v1.0) and no Windows exemption (Windows pods
+//! cannot set the field; HostProcess is `windows-host-process`).
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
-use crate::rules::pod_security::{nsa, pss};
-use crate::rules::{Context, Finding, PSS_BASELINE, Reference, Rule, RuleMeta};
+use crate::rules::pod_security::{cis, nsa, pss, sc_path};
+use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -23,18 +27,14 @@ pub static RULE: Rule = Rule {
                 "Pod security: non-root containers and privileges",
                 "Kubernetes Pod security",
             ),
-            Reference {
-                source: "CIS",
-                id: "5.2.2",
-                title: "Minimize the admission of privileged containers",
-                url: "https://www.cisecurity.org/benchmark/kubernetes",
-            },
+            cis("5.2.2", "Minimize the admission of privileged containers"),
         ],
         rationale: "A privileged container has every capability and all host devices, and no seccomp, AppArmor or SELinux confinement: root in it is root on the node, and escaping is a single mount or module load away.",
         remediation: "Remove `privileged: true`; grant only the specific capability the container needs, if any.",
         help: "set securityContext.privileged to false (or remove it)",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: true\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: false\n",
+        replaced_by: None,
     },
     check: Some(check),
 };
@@ -44,7 +44,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         for c in w.containers() {
             let sc = c.container.security_context.as_ref();
             if sc.and_then(|s| s.privileged) == Some(true) {
-                let path = c.path.key("securityContext").key("privileged");
+                let path = sc_path(&c, "privileged");
                 let fix = set_field(
                     ctx,
                     w.resource,
@@ -58,7 +58,10 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         &RULE.meta,
                         w.resource,
                         path,
-                        format!("{} runs privileged", c.describe()),
+                        format!(
+                            "{} runs privileged (privileged: true): it gets every capability and the node's devices; set privileged to false",
+                            c.describe()
+                        ),
                     )
                     .with_fix(fix),
                 );

@@ -1,0 +1,94 @@
+//! /proc Mount Type (baseline, since v1.0; `procMount`).
+//!
+//! > The default /proc masks are set up to reduce attack surface, and should
+//! > be required. Restricted fields:
+//! > `spec.containers[*].securityContext.procMount` (init and ephemeral
+//! > containers likewise). Allowed values: undefined/nil, `Default`.
+//! > *Exemption since v1.35:* pods with `spec.hostUsers: false` (user
+//! > namespaces) may set it.
+//!
+//! Variants: v1.0; v1.35 allows any value in pods with `hostUsers: false`.
+//! From v1.35 `proc-mount-restricted` overrides this check.
+
+use crate::diagnostic::{Applicability, Severity};
+use crate::fix::set_field;
+use crate::rules::pod_security::{
+    Versions, nsa, proc_mount_restricted, pss, replaced, sc_path, user_namespaced,
+};
+use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "proc-mount",
+        title: "Unmasked /proc",
+        severity: Severity::High,
+        category: "pod-security",
+        profiles: PSS_BASELINE,
+        references: &[
+            pss("procMount", "Baseline: /proc Mount Type"),
+            nsa("Pod security", "Kubernetes Pod security"),
+        ],
+        rationale: "The runtime masks and makes read-only parts of /proc (kcore, sysrq-trigger, timer lists...) that leak kernel memory or act on the node. `procMount: Unmasked` removes those masks; outside a user namespace that hands the node's kernel interfaces to the container.",
+        remediation: "Remove `procMount` or set it to `Default`; from policy v1.35 baseline allows `Unmasked` only in pods with `hostUsers: false`.",
+        help: "set securityContext.procMount to Default (or remove it)",
+        bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Unmasked\n",
+        good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Default\n",
+        replaced_by: Some("proc-mount-restricted"),
+    },
+    check: Some(check),
+};
+
+fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let versions = Versions::new(ctx);
+    for w in ctx.workloads {
+        let version = versions.of(w);
+        if replaced(ctx, version, &proc_mount_restricted::RULE.meta, 35) {
+            continue;
+        }
+        let relaxed = version.at_least(35);
+        if relaxed && user_namespaced(w) {
+            continue;
+        }
+        for c in w.containers() {
+            let Some(value) = c
+                .container
+                .security_context
+                .as_ref()
+                .and_then(|s| s.proc_mount.as_deref())
+            else {
+                continue;
+            };
+            if value == "Default" {
+                continue;
+            }
+            let path = sc_path(&c, "procMount");
+            let note = if relaxed {
+                " (allowed only in a pod with hostUsers: false)"
+            } else if user_namespaced(w) {
+                " (hostUsers: false allows it only from policy v1.35)"
+            } else {
+                ""
+            };
+            let fix = set_field(
+                ctx,
+                w.resource,
+                &path,
+                "Default",
+                "Set procMount to Default".into(),
+                Applicability::Unsafe,
+            );
+            out.push(
+                Finding::new(
+                    &RULE.meta,
+                    w.resource,
+                    path,
+                    format!(
+                        "{} sets procMount: {value}, which unmasks the node's /proc{note}; set it to Default",
+                        c.describe()
+                    ),
+                )
+                .with_fix(fix),
+            );
+        }
+    }
+}
