@@ -4,6 +4,7 @@
 //! examples) lives next to its check and is the single source for the CLI's
 //! `rules` command, the wasm `rules()` call, the README table and the docs.
 
+pub mod cluster;
 pub mod input;
 pub mod pod_security;
 
@@ -182,6 +183,14 @@ pub fn registry() -> &'static [&'static Rule] {
         &pod_security::seccomp_profile_restricted::RULE,
         &pod_security::capabilities_restricted::RULE,
         &pod_security::proc_mount_restricted::RULE,
+        // Cluster: RBAC.
+        &cluster::rbac::WILDCARD,
+        &cluster::rbac::CLUSTER_ADMIN_BINDING,
+        &cluster::rbac::ANONYMOUS_BINDING,
+        &cluster::rbac::SECRETS_READ,
+        &cluster::rbac::PRIVILEGE_ESCALATION,
+        &cluster::rbac::PREFER_NAMESPACED,
+        &cluster::rbac::WORKLOAD_TAKEOVER,
     ];
     RULES
 }

@@ -1,0 +1,174 @@
+//! Cluster-level hardening: RBAC, network policy and namespaces, exposure and
+//! data, control-plane and node configuration, service mesh, removed APIs.
+//!
+//! These rules read the whole input at once (a binding and the role it names,
+//! a namespace and its policies), so they work on what one file or one editor
+//! buffer holds: a role the input does not define is not judged, a namespace
+//! is only the one the input names (`metadata.namespace` or a `Namespace`).
+//! All of them are `hardened` only; the Pod Security profiles stay exact.
+
+pub mod rbac;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::model::path::Path;
+use crate::model::resource::{Resource, str_at};
+use crate::rules::{Context, Reference};
+
+pub use crate::rules::pod_security::{cis, list, nsa};
+
+pub const fn k8s(id: &'static str, title: &'static str, url: &'static str) -> Reference {
+    Reference {
+        source: "Kubernetes",
+        id,
+        title,
+        url,
+    }
+}
+
+/// The strings of a JSON array (other items are skipped), with their index.
+pub fn strings(v: Option<&Value>) -> Vec<(usize, &str)> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .enumerate()
+                .filter_map(|(i, s)| Some((i, s.as_str()?)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `(index, item)` of a JSON array at a dotted path.
+pub fn items<'v>(v: &'v Value, dotted: &str) -> Vec<(usize, &'v Value)> {
+    crate::model::resource::value_at(v, dotted)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().enumerate().collect())
+        .unwrap_or_default()
+}
+
+pub fn name(r: &Resource) -> &str {
+    r.id.name.as_deref().unwrap_or("")
+}
+
+/// `Kind/name`, or `Kind/namespace/name`, for messages.
+pub fn describe(r: &Resource) -> String {
+    match &r.id.namespace {
+        Some(ns) => format!("{} {ns}/{}", r.id.kind, name(r)),
+        None => format!("{} {}", r.id.kind, name(r)),
+    }
+}
+
+/// A namespace the input names, and where to report on it: its `Namespace`
+/// object's name if declared, else the first resource placed in it.
+pub struct InputNamespace {
+    pub name: String,
+    pub resource: usize,
+    pub path: Path,
+    /// Index of the declared `Namespace`, if any.
+    pub declared: Option<usize>,
+}
+
+pub fn namespaces(ctx: &Context) -> Vec<InputNamespace> {
+    let mut out: Vec<InputNamespace> = Vec::new();
+    for (i, r) in ctx.resources.iter().enumerate() {
+        let (ns, declared) = if r.is("Namespace") && r.id.api_version == "v1" {
+            (str_at(&r.json, "metadata.name"), true)
+        } else {
+            (r.namespace(), false)
+        };
+        let Some(ns) = ns.filter(|n| !n.is_empty()) else {
+            continue;
+        };
+        let path = Path::parse(if declared {
+            "metadata.name"
+        } else {
+            "metadata.namespace"
+        });
+        match out.iter_mut().find(|n| n.name == ns) {
+            Some(n) if declared && n.declared.is_none() => {
+                n.resource = i;
+                n.path = path;
+                n.declared = Some(i);
+            }
+            Some(_) => {}
+            None => out.push(InputNamespace {
+                name: ns.to_string(),
+                resource: i,
+                path,
+                declared: declared.then_some(i),
+            }),
+        }
+    }
+    out
+}
+
+/// Whether a Kubernetes label selector (`matchLabels`, `matchExpressions`)
+/// selects an object with `labels`. An empty selector selects everything; a
+/// malformed one selects nothing, as the API server would reject it.
+pub fn selector_matches(selector: &Value, labels: &BTreeMap<String, String>) -> bool {
+    if selector.is_null() {
+        return true;
+    }
+    let Some(sel) = selector.as_object() else {
+        return false;
+    };
+    if let Some(ml) = sel.get("matchLabels").and_then(Value::as_object) {
+        for (k, v) in ml {
+            if labels.get(k).map(String::as_str) != v.as_str() {
+                return false;
+            }
+        }
+    }
+    for expr in sel
+        .get("matchExpressions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let key = expr.get("key").and_then(Value::as_str).unwrap_or("");
+        let values: Vec<&str> = strings(expr.get("values"))
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+        let have = labels.get(key).map(String::as_str);
+        let ok = match expr.get("operator").and_then(Value::as_str) {
+            Some("In") => have.is_some_and(|h| values.contains(&h)),
+            Some("NotIn") => !have.is_some_and(|h| values.contains(&h)),
+            Some("Exists") => have.is_some(),
+            Some("DoesNotExist") => have.is_none(),
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether a selector is empty (`{}` or absent): it selects everything.
+pub fn selector_is_empty(selector: Option<&Value>) -> bool {
+    match selector {
+        None | Some(Value::Null) => true,
+        Some(Value::Object(o)) => o.iter().all(|(_, v)| match v {
+            Value::Object(m) => m.is_empty(),
+            Value::Array(a) => a.is_empty(),
+            Value::Null => true,
+            _ => false,
+        }),
+        _ => false,
+    }
+}
+
+/// Labels of an object at a dotted path, as a map.
+pub fn labels_at(v: &Value, dotted: &str) -> BTreeMap<String, String> {
+    crate::model::resource::value_at(v, dotted)
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
