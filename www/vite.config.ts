@@ -42,6 +42,13 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 2048,
+    // Two pages: the playground and the rule catalog (the target of the rules' docs links).
+    rollupOptions: {
+      input: {
+        main: path.resolve(here, 'index.html'),
+        rules: path.resolve(here, 'rules.html'),
+      },
+    },
   },
   server: {
     host: '127.0.0.1',

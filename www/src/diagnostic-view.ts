@@ -1,5 +1,5 @@
 // The hover tooltip body for a finding: message, rule, why it matters, how to fix, docs.
-import { h, externalLink } from './dom';
+import { h, docsLink } from './dom';
 import type { Finding } from './findings';
 
 export function severityBadge(severity: string): HTMLElement {
@@ -28,6 +28,6 @@ export function renderFindingDetails(finding: Finding): HTMLElement {
     help && h('p', {}, help),
     remediation && h('p', {}, remediation),
     d.path && h('p', { class: 'kh-tip-path' }, h('code', {}, d.path)),
-    docs && h('p', {}, externalLink(docs, 'Rule documentation ↗')),
+    docs && h('p', { class: 'kh-tip-docs' }, docsLink(docs, 'Rule documentation ↗')),
   );
 }

@@ -29,6 +29,23 @@ export function externalLink(href: string | undefined, text: string): HTMLElemen
   return h('span', {}, text);
 }
 
+/** The engine's own docs links: `rules.html#<rule-id>`, relative to the site root. */
+const RULE_DOCS = /^rules\.html#[a-z0-9][a-z0-9-]*$/;
+
+/** Whether `href` is a link into the rule catalog (`rules.html#<rule-id>`). */
+export function isRuleDocsLink(href: string | undefined): href is string {
+  return !!href && RULE_DOCS.test(href);
+}
+
+/**
+ * A docs link: the catalog's `rules.html#<rule-id>` (opened in a new tab, so the playground
+ * keeps its state) or an http(s) URL; anything else renders as plain text.
+ */
+export function docsLink(href: string | undefined, text: string): HTMLElement {
+  if (isRuleDocsLink(href)) return h('a', { href, target: '_blank', rel: 'noopener' }, text);
+  return externalLink(href, text);
+}
+
 export function byId<T extends HTMLElement>(id: string): T {
   const el = document.getElementById(id);
   if (!el) throw new Error(`missing #${id}`);

@@ -71,6 +71,8 @@ export interface RuleMeta {
   badExample?: string;
   goodExample?: string;
   docs: string;
+  /** The restricted rule that takes this baseline rule's place when both are on. */
+  replacedBy?: string;
 }
 
 export interface CheckOptions {

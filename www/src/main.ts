@@ -172,6 +172,7 @@ byId('download-sarif').addEventListener('click', () => {
     engineInfo?.version ?? 'unknown',
     engineInfo?.rules ?? [],
     lastDiagnostics,
+    location.href,
   );
   download('kubeharden.sarif', 'application/sarif+json', JSON.stringify(sarif, null, 2) + '\n');
 });

@@ -25,10 +25,25 @@ export function sarifLevel(severity: string): Level {
   return LEVEL[severity as Severity] ?? 'note';
 }
 
+/**
+ * SARIF wants `helpUri` absolute; the engine's docs links (`rules.html#<id>`) are relative
+ * to the site root, so they are resolved against the page that makes the log.
+ */
+export function absoluteUri(uri: string, base: string | undefined): string {
+  if (!base) return uri;
+  try {
+    return new URL(uri, base).href;
+  } catch {
+    return uri;
+  }
+}
+
+/** `baseUri` (the page's `location.href`) makes the rules' relative docs links absolute. */
 export function buildSarif(
   version: string,
   rules: readonly RuleMeta[],
   diagnostics: readonly EngineDiagnostic[],
+  baseUri?: string,
 ) {
   const driverRules: Record<string, unknown>[] = rules.map((rule) => ({
     id: rule.id,
@@ -36,7 +51,7 @@ export function buildSarif(
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.rationale || rule.title },
     help: { text: [rule.help, rule.remediation].filter(Boolean).join('\n\n') || rule.title },
-    helpUri: rule.docs,
+    helpUri: absoluteUri(rule.docs, baseUri),
     defaultConfiguration: { level: sarifLevel(rule.severity) },
     properties: {
       category: rule.category,
@@ -54,7 +69,7 @@ export function buildSarif(
     driverRules.push({
       id: d.rule,
       shortDescription: { text: d.rule },
-      ...(d.docs ? { helpUri: d.docs } : {}),
+      ...(d.docs ? { helpUri: absoluteUri(d.docs, baseUri) } : {}),
       defaultConfiguration: { level: sarifLevel(d.severity) },
     });
   }

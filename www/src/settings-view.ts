@@ -1,6 +1,6 @@
 // Controls for the settings: profile and PSS version selectors, and the rules dialog
 // with one switch per rule.
-import { byId, h, externalLink } from './dom';
+import { byId, h, docsLink, externalLink } from './dom';
 import { PROFILES, severityRank, type Profile, type RuleMeta } from './engine-types';
 import { isRuleEnabled, ruleInProfile, PSS_VERSIONS, type Settings } from './settings';
 import { severityBadge } from './diagnostic-view';
@@ -135,7 +135,7 @@ export class SettingsView {
           externalLink(ref.url, `${ref.source} ${ref.id}`.trim()),
           ' ',
         ]),
-        externalLink(rule.docs, 'docs'),
+        docsLink(rule.docs, 'docs'),
       ),
     );
   }
