@@ -361,6 +361,11 @@ fn load(
 fn report_schema(out: &mut Out, doc: &Document, r: &Resource, problem: SchemaProblem) {
     match problem {
         SchemaProblem::UnknownField { path } => {
+            // A security field at the wrong securityContext level: that rule says where it belongs.
+            use crate::rules::workload::misplaced_security_field as misplaced;
+            if misplaced::owns(&path) && out.options.enabled(misplaced::RULE.meta.id) {
+                return;
+            }
             let loc = locate(doc, r.node, &path);
             let span = loc.key.map_or(loc.span, |k| doc.node(k).span);
             let Some(Seg::Key(key)) = path.0.last() else {

@@ -7,6 +7,7 @@
 pub mod cluster;
 pub mod input;
 pub mod pod_security;
+pub mod workload;
 
 use serde::Serialize;
 
@@ -183,6 +184,32 @@ pub fn registry() -> &'static [&'static Rule] {
         &pod_security::seccomp_profile_restricted::RULE,
         &pod_security::capabilities_restricted::RULE,
         &pod_security::proc_mount_restricted::RULE,
+        // Workload hardening.
+        &workload::misplaced_security_field::RULE,
+        &workload::container_runtime_socket::RULE,
+        &workload::host_path_writable::RULE,
+        &workload::bidirectional_mount_propagation::RULE,
+        &workload::read_only_root_filesystem::RULE,
+        &workload::run_as_root_group::RULE,
+        &workload::share_process_namespace::RULE,
+        &workload::host_aliases::RULE,
+        &workload::automount_service_account_token::RULE,
+        &workload::default_service_account::RULE,
+        &workload::missing_service_account::RULE,
+        &workload::deprecated_service_account_field::RULE,
+        &workload::resource_limits::RULE,
+        &workload::env_secret_literal::RULE,
+        &workload::secret_env_vars::RULE,
+        &workload::default_namespace::RULE,
+        &workload::kube_system_namespace::RULE,
+        &workload::bare_pod::RULE,
+        &workload::sandboxed_runtime::RULE,
+        // Images and supply chain.
+        &workload::image_tag::RULE,
+        &workload::image_digest::RULE,
+        &workload::image_pull_policy::RULE,
+        &workload::deprecated_registry::RULE,
+        &workload::image_registry::RULE,
         // Cluster: RBAC.
         &cluster::rbac::WILDCARD,
         &cluster::rbac::CLUSTER_ADMIN_BINDING,
@@ -191,6 +218,12 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::rbac::PRIVILEGE_ESCALATION,
         &cluster::rbac::PREFER_NAMESPACED,
         &cluster::rbac::WORKLOAD_TAKEOVER,
+        // Cluster: network policy and namespaces.
+        &cluster::network_policy::DEFAULT_DENY,
+        &cluster::network_policy::ALLOW_ALL,
+        &cluster::network_policy::COVERAGE,
+        &cluster::namespaces::POD_SECURITY_LABEL,
+        &cluster::namespaces::RESOURCE_POLICIES,
     ];
     RULES
 }

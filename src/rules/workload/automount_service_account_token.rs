@@ -1,0 +1,111 @@
+//! Pods that mount a Kubernetes API token they may not need.
+//!
+//! Kubernetes mounts the ServiceAccount's token into every container unless
+//! the pod or its ServiceAccount sets `automountServiceAccountToken: false`
+//! (the pod's value wins). A stolen token is an API credential. The pod's
+//! ServiceAccount is looked up in the same input; when the input binds that
+//! ServiceAccount to a Role or ClusterRole, the pod evidently uses the API
+//! and is not reported.
+
+use crate::diagnostic::{Applicability, Severity};
+use crate::fix::set_field;
+use crate::model::path::Path;
+use crate::rules::workload::{cis, find_service_account, nsa, same_namespace, service_account};
+use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "automount-service-account-token",
+        title: "Service account token mounted automatically",
+        severity: Severity::Medium,
+        category: "workload",
+        profiles: HARDENED,
+        references: &[
+            nsa(
+                "Pod security: protecting pod service account tokens",
+                "Protecting Pod service account tokens",
+            ),
+            cis(
+                "5.1.6",
+                "Ensure that Service Account Tokens are only mounted where necessary",
+            ),
+        ],
+        rationale: "Every container gets an API token of its ServiceAccount unless automounting is turned off. An attacker who compromises the container can use it against the API server with whatever the ServiceAccount is allowed (Polaris automountServiceAccountToken, Checkov CKV_K8S_38, Trivy KSV-0036, Kubescape C-0034).",
+        remediation: "Set `automountServiceAccountToken: false` on the pod, or on its ServiceAccount, for pods that do not call the Kubernetes API; mount a projected token explicitly where one is needed.",
+        help: "set automountServiceAccountToken: false on the pod or its ServiceAccount",
+        bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
+        good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  automountServiceAccountToken: false\n  containers:\n  - name: app\n    image: nginx:1.27\n",
+        replaced_by: None,
+    },
+    check: Some(check),
+};
+
+/// Whether a RoleBinding or ClusterRoleBinding of the input has the
+/// ServiceAccount as a subject.
+fn bound(ctx: &Context, name: &str, ns: Option<&str>) -> bool {
+    ctx.resources
+        .iter()
+        .filter(|r| r.is("RoleBinding") || r.is("ClusterRoleBinding"))
+        .any(|r| {
+            let binding_ns = r.namespace();
+            r.json
+                .get("subjects")
+                .and_then(|s| s.as_array())
+                .is_some_and(|subjects| {
+                    subjects.iter().any(|s| {
+                        s.get("kind").and_then(|k| k.as_str()) == Some("ServiceAccount")
+                            && s.get("name").and_then(|n| n.as_str()) == Some(name)
+                            && same_namespace(
+                                s.get("namespace").and_then(|n| n.as_str()).or(binding_ns),
+                                ns,
+                            )
+                    })
+                })
+        })
+}
+
+fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for w in ctx.workloads {
+        let path = w.spec_field("automountServiceAccountToken");
+        let name = service_account(w);
+        let ns = ctx.resource(w).namespace();
+        let message = match w.spec.automount_service_account_token {
+            Some(false) => continue,
+            Some(true) => format!(
+                "pod sets automountServiceAccountToken to true: every container gets an API token of ServiceAccount \"{name}\""
+            ),
+            None => {
+                let sa = find_service_account(ctx, w, name);
+                let sa_value = sa.and_then(|(_, r)| {
+                    r.json
+                        .get("automountServiceAccountToken")
+                        .and_then(|v| v.as_bool())
+                });
+                if sa_value == Some(false) {
+                    continue;
+                }
+                if bound(ctx, name, ns) {
+                    continue;
+                }
+                match sa {
+                    Some((i, _)) => format!(
+                        "pod mounts an API token of ServiceAccount \"{name}\": neither the pod nor the ServiceAccount (line {}) sets automountServiceAccountToken to false",
+                        ctx.line_of(i, &Path::parse("automountServiceAccountToken"))
+                    ),
+                    None => format!(
+                        "pod mounts an API token of ServiceAccount \"{name}\": the pod does not set automountServiceAccountToken to false (and the ServiceAccount is not in this input)"
+                    ),
+                }
+            }
+        };
+        let fix = set_field(
+            ctx,
+            w.resource,
+            &path,
+            "false",
+            "Set automountServiceAccountToken to false".into(),
+            Applicability::Unsafe,
+        );
+        out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
+    }
+}

@@ -1,0 +1,53 @@
+//! Workloads placed in the `default` namespace.
+//!
+//! Only an explicit `metadata.namespace: default` is reported: a manifest
+//! without a namespace is placed by whoever applies it (`kubectl -n`,
+//! kustomize, Argo CD), which the file cannot tell.
+
+use crate::diagnostic::Severity;
+use crate::model::path::Path;
+use crate::rules::workload::{cis, nsa};
+use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "default-namespace",
+        title: "Workload in the default namespace",
+        severity: Severity::Low,
+        category: "workload",
+        profiles: HARDENED,
+        references: &[
+            nsa(
+                "Network separation and hardening: namespaces",
+                "Use namespaces to isolate resources",
+            ),
+            cis("5.7.4", "The default namespace should not be used"),
+        ],
+        rationale: "The default namespace is where everything lands by accident: RBAC, NetworkPolicies, quotas and Pod Security labels are rarely tailored to it, so workloads there share permissions and network reach with unrelated ones (KubeLinter use-namespace, Checkov CKV_K8S_21, Trivy KSV-0110, Kubescape C-0061).",
+        remediation: "Create a namespace per application or team, with its own RBAC, NetworkPolicies and Pod Security labels, and deploy there.",
+        help: "deploy into a dedicated namespace",
+        bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: default\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
+        good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
+        replaced_by: None,
+    },
+    check: Some(check),
+};
+
+fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for w in ctx.workloads {
+        let r = ctx.resource(w);
+        if r.namespace() != Some("default") {
+            continue;
+        }
+        out.push(Finding::new(
+            &RULE.meta,
+            w.resource,
+            Path::parse("metadata.namespace"),
+            format!(
+                "{} \"{}\" runs in the default namespace; use a dedicated one",
+                r.id.kind,
+                r.id.name.as_deref().unwrap_or("")
+            ),
+        ));
+    }
+}

@@ -1,0 +1,83 @@
+//! Containers whose root filesystem is writable (`readOnlyRootFilesystem` not
+//! `true`).
+//!
+//! A writable root filesystem lets an attacker who gets code execution drop
+//! tools, rewrite binaries and persist in the container. The field exists
+//! only on containers: a pod-level `readOnlyRootFilesystem` is ignored by
+//! Kubernetes (`misplaced-security-field` reports it) and the message says so
+//! when a container relies on it.
+
+use crate::diagnostic::{Applicability, Severity};
+use crate::fix::set_field;
+use crate::rules::workload::{cis, json_at, nsa, sc_path};
+use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "read-only-root-filesystem",
+        title: "Writable root filesystem",
+        severity: Severity::Medium,
+        category: "workload",
+        profiles: HARDENED,
+        references: &[
+            nsa(
+                "Pod security: immutable container file systems",
+                "Use immutable container file systems",
+            ),
+            cis(
+                "5.7.3",
+                "Apply Security Context to Your Pods and Containers",
+            ),
+        ],
+        rationale: "An attacker with code execution in a container with a writable root filesystem can download tools, modify binaries and configuration, and persist. The NSA/CISA guide asks for immutable container file systems (KubeLinter no-read-only-root-fs, Polaris notReadOnlyRootFilesystem, Checkov CKV_K8S_22, Trivy KSV-0014).",
+        remediation: "Set `securityContext.readOnlyRootFilesystem: true` on every container and mount an `emptyDir` where the application needs to write (/tmp, caches).",
+        help: "set securityContext.readOnlyRootFilesystem to true and mount emptyDir volumes where the app writes",
+        bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
+        good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      readOnlyRootFilesystem: true\n    volumeMounts:\n    - name: tmp\n      mountPath: /tmp\n  volumes:\n  - name: tmp\n    emptyDir: {}\n",
+        replaced_by: None,
+    },
+    check: Some(check),
+};
+
+fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for w in ctx.workloads {
+        let pod_path = w.spec_field("securityContext.readOnlyRootFilesystem");
+        let pod_level = json_at(&ctx.resource(w).json, &pod_path).is_some();
+        for c in w.containers() {
+            let own = c
+                .container
+                .security_context
+                .as_ref()
+                .and_then(|s| s.read_only_root_filesystem);
+            if own == Some(true) {
+                continue;
+            }
+            let path = sc_path(&c, "readOnlyRootFilesystem");
+            let mut message = match own {
+                Some(false) => format!(
+                    "{} sets readOnlyRootFilesystem to false: its root filesystem is writable",
+                    c.describe()
+                ),
+                _ => format!(
+                    "{} has a writable root filesystem: readOnlyRootFilesystem is not set",
+                    c.describe()
+                ),
+            };
+            if pod_level {
+                message.push_str(&format!(
+                    " (the pod-level readOnlyRootFilesystem on line {} is ignored: the field exists only on containers)",
+                    ctx.line_of(w.resource, &pod_path)
+                ));
+            }
+            let fix = set_field(
+                ctx,
+                w.resource,
+                &path,
+                "true",
+                "Set readOnlyRootFilesystem to true".into(),
+                Applicability::Unsafe,
+            );
+            out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
+        }
+    }
+}
