@@ -1,0 +1,265 @@
+//! NetworkPolicy: default deny per namespace, policies that allow everything,
+//! and workloads no policy selects.
+//!
+//! Kubernetes semantics (networking.k8s.io/v1): a pod is isolated for a
+//! direction only once some policy selecting it lists that direction in
+//! `policyTypes` (when `policyTypes` is absent: Ingress, plus Egress if the
+//! policy has `egress` rules); a rule with no `from`/`to` matches every peer,
+//! `namespaceSelector: {}` matches every namespace, and policies are additive,
+//! so one allow-all rule undoes every default deny. Namespaces are the ones
+//! the input names (see `cluster::namespaces`).
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::diagnostic::Severity;
+use crate::model::path::Path;
+use crate::model::resource::{Resource, value_at};
+use crate::rules::cluster::{
+    describe, items, k8s, namespaces, nsa, selector_is_empty, selector_matches, strings,
+};
+use crate::rules::{Context, Finding, HARDENED, Reference, Rule, RuleMeta};
+
+const NETPOL_DOC: &str =
+    "https://kubernetes.io/docs/concepts/services-networking/network-policies/";
+const NSA_NET: Reference = nsa("Network separation and hardening", "Network policies");
+
+pub static DEFAULT_DENY: Rule = Rule {
+    meta: RuleMeta {
+        id: "network-policy-default-deny",
+        title: "Namespace without a default-deny NetworkPolicy",
+        severity: Severity::Medium,
+        category: "network",
+        profiles: HARDENED,
+        references: &[
+            k8s(
+                "Default policies",
+                "Default deny all ingress and all egress traffic",
+                NETPOL_DOC,
+            ),
+            crate::rules::cluster::cis(
+                "5.3.2",
+                "Ensure that all Namespaces have NetworkPolicies defined",
+            ),
+            NSA_NET,
+        ],
+        rationale: "Without a policy that selects them, pods accept connections from every pod in the cluster and reach anything: one compromised pod can scan and attack every service, the API server and the cloud metadata endpoint. A default deny for ingress and egress makes every allowed flow explicit.",
+        remediation: "Add a NetworkPolicy with `podSelector: {}`, `policyTypes: [Ingress, Egress]` and no rules to the namespace, then allow the flows each workload needs (including DNS egress).",
+        help: "add a default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress, no rules)",
+        bad_example: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n",
+        good_example: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: apps\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n",
+        replaced_by: None,
+    },
+    check: Some(check_default_deny),
+};
+
+pub static ALLOW_ALL: Rule = Rule {
+    meta: RuleMeta {
+        id: "network-policy-allow-all",
+        title: "NetworkPolicy that allows all traffic",
+        severity: Severity::Medium,
+        category: "network",
+        profiles: HARDENED,
+        references: &[
+            k8s(
+                "Allow all",
+                "Allow all ingress and all egress traffic",
+                NETPOL_DOC,
+            ),
+            NSA_NET,
+        ],
+        rationale: "Policies are additive: a rule with no peers, a `namespaceSelector: {}` or an ipBlock of 0.0.0.0/0 allows every source or destination and silently cancels the namespace's default deny for the pods it selects.",
+        remediation: "Name the peers: a podSelector and namespaceSelector with labels, or the specific CIDRs (with `except` for the cluster and metadata ranges).",
+        help: "restrict the rule to named peers",
+        bad_example: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: open\n  namespace: apps\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n  ingress:\n  - {}\n",
+        good_example: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: apps\nspec:\n  podSelector:\n    matchLabels: {app: web}\n  policyTypes: [Ingress]\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels: {app: frontend}\n    ports:\n    - port: 8080\n",
+        replaced_by: None,
+    },
+    check: Some(check_allow_all),
+};
+
+pub static COVERAGE: Rule = Rule {
+    meta: RuleMeta {
+        id: "network-policy-coverage",
+        title: "Workload no NetworkPolicy selects",
+        severity: Severity::Medium,
+        category: "network",
+        profiles: HARDENED,
+        references: &[
+            k8s("Isolation", "The two sorts of pod isolation", NETPOL_DOC),
+            NSA_NET,
+        ],
+        rationale: "The namespace uses NetworkPolicies, but none selects this workload's pods: they stay non-isolated, accepting every connection and reaching every destination, which is rarely what the author of the other policies intended.",
+        remediation: "Add a NetworkPolicy whose podSelector matches the workload's pod labels (or a default deny with `podSelector: {}`).",
+        help: "add a NetworkPolicy that selects these pods",
+        bad_example: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: db\n  namespace: apps\nspec:\n  podSelector:\n    matchLabels: {app: db}\n  policyTypes: [Ingress, Egress]\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: apps\n  labels: {app: web}\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/web:1.0\n",
+        good_example: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: apps\nspec:\n  podSelector:\n    matchExpressions:\n    - {key: app, operator: In, values: [web, db]}\n  policyTypes: [Ingress, Egress]\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: apps\n  labels: {app: web}\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/web:1.0\n",
+        replaced_by: None,
+    },
+    check: Some(check_coverage),
+};
+
+fn policies<'a>(ctx: &'a Context) -> impl Iterator<Item = (usize, &'a Resource)> {
+    ctx.resources.iter().enumerate().filter(|(_, r)| {
+        r.is("NetworkPolicy") && r.id.api_version.starts_with("networking.k8s.io/")
+    })
+}
+
+/// The directions a policy isolates its pods for, as Kubernetes defaults them.
+fn policy_types(p: &Value) -> (bool, bool) {
+    match value_at(p, "spec.policyTypes").and_then(Value::as_array) {
+        Some(types) => (
+            types.iter().any(|t| t == "Ingress"),
+            types.iter().any(|t| t == "Egress"),
+        ),
+        None => (
+            true,
+            value_at(p, "spec.egress").is_some_and(|e| !e.is_null()),
+        ),
+    }
+}
+
+fn no_rules(p: &Value, field: &str) -> bool {
+    value_at(p, field).is_none_or(|v| v.as_array().is_none_or(Vec::is_empty))
+}
+
+fn check_default_deny(ctx: &Context, out: &mut Vec<Finding>) {
+    for ns in namespaces(ctx) {
+        let (mut ingress, mut egress) = (false, false);
+        for (_, p) in policies(ctx).filter(|(_, p)| p.namespace() == Some(ns.name.as_str())) {
+            if !selector_is_empty(value_at(&p.json, "spec.podSelector")) {
+                continue;
+            }
+            let (i, e) = policy_types(&p.json);
+            ingress |= i && no_rules(&p.json, "spec.ingress");
+            egress |= e && no_rules(&p.json, "spec.egress");
+        }
+        let missing = match (ingress, egress) {
+            (true, true) => continue,
+            (false, false) => "ingress and egress",
+            (false, true) => "ingress",
+            (true, false) => "egress",
+        };
+        out.push(Finding::new(
+            &DEFAULT_DENY.meta,
+            ns.resource,
+            ns.path,
+            format!(
+                "namespace \"{}\" has no default-deny NetworkPolicy for {missing} in the input: its pods accept and open any connection; add one with podSelector {{}}, policyTypes [Ingress, Egress] and no rules",
+                ns.name
+            ),
+        ));
+    }
+}
+
+const ANYWHERE: &[&str] = &["0.0.0.0/0", "::/0"];
+
+fn check_allow_all(ctx: &Context, out: &mut Vec<Finding>) {
+    for (ri, p) in policies(ctx) {
+        for (dir, peers_key) in [("ingress", "from"), ("egress", "to")] {
+            for (i, rule) in items(&p.json, &format!("spec.{dir}")) {
+                let rule_path = Path::parse("spec").key(dir).index(i);
+                let peers = rule.get(peers_key).and_then(Value::as_array);
+                let ports = rule
+                    .get("ports")
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| !a.is_empty());
+                if peers.is_none_or(Vec::is_empty) {
+                    if !ports {
+                        out.push(Finding::new(
+                            &ALLOW_ALL.meta,
+                            ri,
+                            rule_path,
+                            format!(
+                                "{} allows all {dir} traffic (a rule without `{peers_key}` or ports matches every peer on every port); name the peers",
+                                describe(p)
+                            ),
+                        ));
+                    }
+                    continue;
+                }
+                for (j, peer) in peers.into_iter().flatten().enumerate() {
+                    let peer_path = rule_path.key(peers_key).index(j);
+                    let what = if peer.as_object().is_some_and(|o| o.is_empty()) {
+                        Some(("the empty peer `{}` names no selector: the API server rejects it, and tools that accept it read it as every peer".to_string(), peer_path))
+                    } else if let Some(cidr) =
+                        value_at(peer, "ipBlock.cidr").and_then(Value::as_str)
+                    {
+                        let except = strings(value_at(peer, "ipBlock.except"));
+                        (ANYWHERE.contains(&cidr) && except.is_empty()).then(|| {
+                            (format!("ipBlock {cidr} without `except` matches every address, including the cloud metadata endpoint"), peer_path.key("ipBlock").key("cidr"))
+                        })
+                    } else if peer.get("namespaceSelector").is_some()
+                        && selector_is_empty(peer.get("namespaceSelector"))
+                    {
+                        let pods = if selector_is_empty(peer.get("podSelector")) {
+                            "every pod"
+                        } else {
+                            "the selected pods"
+                        };
+                        Some((
+                            format!("`namespaceSelector: {{}}` matches {pods} in every namespace"),
+                            peer_path.key("namespaceSelector"),
+                        ))
+                    } else {
+                        None
+                    };
+                    if let Some((what, path)) = what {
+                        out.push(Finding::new(
+                            &ALLOW_ALL.meta,
+                            ri,
+                            path,
+                            format!("{} {dir} rule {i}: {what}; name the peers with labels or narrower CIDRs", describe(p)),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn check_coverage(ctx: &Context, out: &mut Vec<Finding>) {
+    let pols: Vec<(Option<&str>, &Value)> = policies(ctx)
+        .map(|(_, p)| {
+            (
+                p.namespace(),
+                value_at(&p.json, "spec.podSelector").unwrap_or(&Value::Null),
+            )
+        })
+        .collect();
+    if pols.is_empty() {
+        return;
+    }
+    for w in ctx.workloads {
+        let r = ctx.resource(w);
+        let ns = r.namespace();
+        let in_ns: Vec<&Value> = pols
+            .iter()
+            .filter(|(pns, _)| *pns == ns)
+            .map(|(_, s)| *s)
+            .collect();
+        if in_ns.is_empty() {
+            continue;
+        }
+        let labels: BTreeMap<String, String> = w.meta.labels.clone().unwrap_or_default();
+        if in_ns.iter().any(|s| selector_matches(s, &labels)) {
+            continue;
+        }
+        out.push(Finding::new(
+            &COVERAGE.meta,
+            w.resource,
+            w.meta_path.key("labels"),
+            format!(
+                "no NetworkPolicy in namespace \"{}\" selects the pods of {} (labels {}): they accept and open any connection",
+                ns.unwrap_or("(unset)"),
+                describe(r),
+                if labels.is_empty() {
+                    "none".to_string()
+                } else {
+                    labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
+                }
+            ),
+        ));
+    }
+}
