@@ -5,7 +5,7 @@
 //! (the pod's value wins). A stolen token is an API credential. The pod's
 //! ServiceAccount is looked up in the same input; when the input binds that
 //! ServiceAccount to a Role or ClusterRole, the pod evidently uses the API
-//! and is not reported.
+//! and is not reported (an explicit `true` is then intentional too).
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
@@ -71,6 +71,8 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let ns = ctx.resource(w).namespace();
         let message = match w.spec.automount_service_account_token {
             Some(false) => continue,
+            // An explicit true for a ServiceAccount the input binds to a role: the pod uses the API.
+            Some(true) if bound(ctx, name, ns) => continue,
             Some(true) => format!(
                 "pod sets automountServiceAccountToken to true: every container gets an API token of ServiceAccount \"{name}\""
             ),

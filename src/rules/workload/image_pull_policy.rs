@@ -9,7 +9,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
-use crate::rules::workload::{nsa, parse_image};
+use crate::rules::workload::{nsa, parse_image, plausible_image};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -36,12 +36,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for w in ctx.workloads {
         for c in w.containers() {
-            let Some(image) = c
-                .container
-                .image
-                .as_deref()
-                .filter(|i| !i.trim().is_empty())
-            else {
+            let Some(image) = c.container.image.as_deref().filter(|i| plausible_image(i)) else {
                 continue;
             };
             let Some(policy) = c.container.image_pull_policy.as_deref() else {

@@ -9,7 +9,7 @@
 //! `index.docker.io`).
 
 use crate::diagnostic::Severity;
-use crate::rules::workload::{list, nsa, parse_image};
+use crate::rules::workload::{list, nsa, parse_image, plausible_image};
 use crate::rules::{Context, Finding, OPT_IN, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -64,12 +64,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let shown: Vec<String> = allow.iter().map(|a| format!("\"{a}\"")).collect();
     for w in ctx.workloads {
         for c in w.containers() {
-            let Some(image) = c
-                .container
-                .image
-                .as_deref()
-                .filter(|i| !i.trim().is_empty())
-            else {
+            let Some(image) = c.container.image.as_deref().filter(|i| plausible_image(i)) else {
                 continue;
             };
             if allow.iter().any(|a| allowed(image, a)) {

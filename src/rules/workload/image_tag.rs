@@ -4,7 +4,7 @@
 //! digest only (`app@sha256:...`) is exact whatever its tag.
 
 use crate::diagnostic::Severity;
-use crate::rules::workload::{nsa, parse_image};
+use crate::rules::workload::{nsa, parse_image, plausible_image};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -31,12 +31,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for w in ctx.workloads {
         for c in w.containers() {
-            let Some(image) = c
-                .container
-                .image
-                .as_deref()
-                .filter(|i| !i.trim().is_empty())
-            else {
+            let Some(image) = c.container.image.as_deref().filter(|i| plausible_image(i)) else {
                 continue;
             };
             let r = parse_image(image);

@@ -141,6 +141,16 @@ pub fn parse_image(image: &str) -> ImageRef<'_> {
     }
 }
 
+/// Whether a string can be an image reference at all (not a placeholder
+/// such as `<image_url>` or an unrendered `${IMAGE}`).
+pub fn plausible_image(image: &str) -> bool {
+    let image = image.trim();
+    !image.is_empty()
+        && image
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/:@".contains(c))
+}
+
 /// Whether a digest is a well-formed content digest (`sha256:<64 hex>`).
 pub fn valid_digest(d: &str) -> bool {
     d.split_once(':').is_some_and(|(alg, hex)| {
