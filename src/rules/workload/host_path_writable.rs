@@ -4,7 +4,10 @@
 //! (or other pods sharing the path) will trust: cron entries, binaries,
 //! kubelet manifests, symlinks that escalate through host processes. Each
 //! mount of a hostPath volume without `readOnly: true` is reported on the
-//! mount (PSS `host-path-volumes` reports the volume itself).
+//! mount (PSS `host-path-volumes` reports the volume itself). Sockets are
+//! skipped: a read-only bind mount does not stop `connect()` on a socket, so
+//! `readOnly` would be false comfort (`container-runtime-socket` reports
+//! runtime sockets).
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
@@ -39,7 +42,11 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .volumes
             .iter()
             .flatten()
-            .filter_map(|v| Some((v.name.as_str(), v.host_path.as_ref()?.path.as_str())))
+            .filter_map(|v| Some((v.name.as_str(), v.host_path.as_ref()?)))
+            // A read-only mount does not stop connect() on a socket: nothing to
+            // gain from readOnly there (container-runtime-socket reports them).
+            .filter(|(_, h)| h.type_.as_deref() != Some("Socket") && !h.path.ends_with(".sock"))
+            .map(|(n, h)| (n, h.path.as_str()))
             .collect();
         if host_paths.is_empty() {
             continue;

@@ -120,3 +120,31 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::owns;
+    use crate::model::path::Path;
+
+    #[test]
+    fn owns_only_misplaced_security_fields() {
+        assert!(owns(&Path::parse(
+            "spec.template.spec.securityContext.privileged"
+        )));
+        assert!(owns(&Path::parse("spec.securityContext.capabilities")));
+        assert!(!owns(&Path::parse("spec.securityContext.runAsNonRoot")));
+        assert!(!owns(&Path::parse("spec.securityContext.privilegd")));
+        let c = Path::parse("spec.containers")
+            .index(0)
+            .key("securityContext");
+        assert!(owns(&c.key("fsGroup")));
+        assert!(owns(&c.key("sysctls")));
+        assert!(!owns(&c.key("privileged")));
+        assert!(!owns(
+            &Path::parse("spec.volumes")
+                .index(0)
+                .key("securityContext")
+                .key("fsGroup")
+        ));
+    }
+}

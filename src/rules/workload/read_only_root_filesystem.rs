@@ -5,7 +5,8 @@
 //! tools, rewrite binaries and persist in the container. The field exists
 //! only on containers: a pod-level `readOnlyRootFilesystem` is ignored by
 //! Kubernetes (`misplaced-security-field` reports it) and the message says so
-//! when a container relies on it.
+//! when a container relies on it. Windows pods (`spec.os.name: windows`),
+//! which cannot use the field, are skipped.
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
@@ -41,6 +42,10 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for w in ctx.workloads {
+        // Windows containers have no read-only root filesystem option.
+        if w.is_windows() {
+            continue;
+        }
         let pod_path = w.spec_field("securityContext.readOnlyRootFilesystem");
         let pod_level = json_at(&ctx.resource(w).json, &pod_path).is_some();
         for c in w.containers() {
