@@ -224,6 +224,15 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::network_policy::COVERAGE,
         &cluster::namespaces::POD_SECURITY_LABEL,
         &cluster::namespaces::RESOURCE_POLICIES,
+        // Cluster: exposure and sensitive data.
+        &cluster::exposure::NODE_PORT,
+        &cluster::exposure::LOAD_BALANCER,
+        &cluster::exposure::EXTERNAL_IPS,
+        &cluster::exposure::SSH_PORT,
+        &cluster::exposure::INGRESS_TLS,
+        &cluster::exposure::NGINX_SNIPPETS,
+        &cluster::secrets::CONFIGMAP_SECRET_DATA,
+        &cluster::secrets::SERVICE_ACCOUNT_TOKEN_SECRET,
     ];
     RULES
 }

@@ -7,9 +7,11 @@
 //! is only the one the input names (`metadata.namespace` or a `Namespace`).
 //! All of them are `hardened` only; the Pod Security profiles stay exact.
 
+pub mod exposure;
 pub mod namespaces;
 pub mod network_policy;
 pub mod rbac;
+pub mod secrets;
 
 use std::collections::BTreeMap;
 
