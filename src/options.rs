@@ -103,6 +103,12 @@ impl Options {
         if self.enable.iter().any(|e| e == id) {
             return true;
         }
+        // The registry allow-list turns its (opt-in) rule on.
+        if id == crate::rules::workload::image_registry::RULE.meta.id
+            && !self.image_registries.is_empty()
+        {
+            return true;
+        }
         registry()
             .iter()
             .any(|r| r.meta.id == id && r.meta.profiles.contains(&self.profile))
