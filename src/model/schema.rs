@@ -79,8 +79,9 @@ fn candidates() -> [Value; 3] {
 
 /// Decodes `value` as `T`, collecting schema problems. Returns `None` only if
 /// the value cannot be repaired into a `T` at all.
-pub fn decode<T: DeserializeOwned>(value: &Value, problems: &mut Vec<SchemaProblem>) -> Option<T> {
-    let mut value = value.clone();
+pub fn decode<T: DeserializeOwned>(original: &Value, problems: &mut Vec<SchemaProblem>) -> Option<T> {
+    // Copied only once a repair is needed: most objects decode first time.
+    let mut value = std::borrow::Cow::Borrowed(original);
     // Paths we filled in ourselves, with the index of the candidate used.
     let mut filled: Vec<(Path, usize)> = Vec::new();
     for _ in 0..MAX_REPAIRS {
@@ -88,7 +89,7 @@ pub fn decode<T: DeserializeOwned>(value: &Value, problems: &mut Vec<SchemaProbl
         let mut track = serde_path_to_error::Track::new();
         let result = {
             let mut callback = |p: serde_ignored::Path| unknown.push(from_ignored(&p));
-            let de = serde_ignored::Deserializer::new(&value, &mut callback);
+            let de = serde_ignored::Deserializer::new(value.as_ref(), &mut callback);
             T::deserialize(serde_path_to_error::Deserializer::new(de, &mut track))
         };
         match result {
@@ -109,7 +110,7 @@ pub fn decode<T: DeserializeOwned>(value: &Value, problems: &mut Vec<SchemaProbl
                     .and_then(|r| r.split('`').next())
                 {
                     let field_path = path.key(field);
-                    let target = get_mut(&mut value, &path.0);
+                    let target = get_mut(value.to_mut(), &path.0);
                     let Some(Value::Object(obj)) = target else {
                         return None;
                     };
@@ -127,7 +128,7 @@ pub fn decode<T: DeserializeOwned>(value: &Value, problems: &mut Vec<SchemaProbl
                     let Some(candidate) = candidates().get(next).cloned() else {
                         return None;
                     };
-                    *get_mut(&mut value, &path.0)? = candidate;
+                    *get_mut(value.to_mut(), &path.0)? = candidate;
                     filled[pos].1 = next;
                     continue;
                 }
@@ -138,7 +139,7 @@ pub fn decode<T: DeserializeOwned>(value: &Value, problems: &mut Vec<SchemaProbl
                 let Some((last, parent)) = path.0.split_last() else {
                     return None;
                 };
-                match (last, get_mut(&mut value, parent)?) {
+                match (last, get_mut(value.to_mut(), parent)?) {
                     (Seg::Key(k), Value::Object(obj)) => {
                         obj.remove(k);
                     }

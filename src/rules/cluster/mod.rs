@@ -7,6 +7,8 @@
 //! is only the one the input names (`metadata.namespace` or a `Namespace`).
 //! All of them are `hardened` only; the Pod Security profiles stay exact.
 
+pub mod config_files;
+pub mod control_plane;
 pub mod exposure;
 pub mod namespaces;
 pub mod network_policy;
