@@ -257,6 +257,11 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::config_files::ENCRYPTION_PROVIDER,
         &cluster::config_files::AUDIT_POLICY,
         &cluster::config_files::ADMISSION_POD_SECURITY_DEFAULTS,
+        // Cluster: managed clusters, service mesh, removed APIs.
+        &cluster::managed::PUBLIC_ENDPOINT,
+        &cluster::managed::AUDIT_LOGGING,
+        &cluster::mesh::MESH_MTLS,
+        &cluster::deprecated_api::DEPRECATED_API_VERSION,
     ];
     RULES
 }

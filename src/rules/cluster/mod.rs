@@ -9,7 +9,10 @@
 
 pub mod config_files;
 pub mod control_plane;
+pub mod deprecated_api;
 pub mod exposure;
+pub mod managed;
+pub mod mesh;
 pub mod namespaces;
 pub mod network_policy;
 pub mod rbac;
