@@ -206,12 +206,26 @@ fn check_allow_all(ctx: &Context, out: &mut Vec<Finding>) {
                         None
                     };
                     if let Some((what, path)) = what {
-                        out.push(Finding::new(
+                        let mut f = Finding::new(
                             &ALLOW_ALL.meta,
                             ri,
                             path,
-                            format!("{} {dir} rule {i}: {what}; name the peers with labels or narrower CIDRs", describe(p)),
-                        ));
+                            format!(
+                                "{} {dir} rule {i}: {what}{}; name the peers with labels or narrower CIDRs",
+                                describe(p),
+                                if ports {
+                                    " (on the rule's ports only)"
+                                } else {
+                                    ""
+                                }
+                            ),
+                        );
+                        // Limited to some ports (a metrics port open to every
+                        // namespace, HTTPS egress anywhere): a smaller hole.
+                        if ports {
+                            f.severity = Some(Severity::Low);
+                        }
+                        out.push(f);
                     }
                 }
             }

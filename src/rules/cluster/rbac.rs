@@ -332,7 +332,11 @@ fn escalations(r: &Resource) -> Vec<Grant> {
                 "pods/exec" | "pods/attach" if rule.group("") && rule.verb(&["create", "get"]) => {
                     format!("{res}: runs commands in other pods")
                 }
-                "serviceaccounts/token" if rule.group("") && rule.verb(&["create"]) => {
+                // Scoped to named ServiceAccounts (resourceNames) is the
+                // narrow form a CNI or operator needs.
+                "serviceaccounts/token"
+                    if rule.group("") && rule.verb(&["create"]) && rule.resource_names == 0 =>
+                {
                     "create serviceaccounts/token: mints tokens of other ServiceAccounts".into()
                 }
                 "nodes/proxy" if rule.group("") && !rule.verbs.is_empty() => {
