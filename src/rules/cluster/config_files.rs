@@ -369,11 +369,14 @@ fn check_encryption(ctx: &Context, out: &mut Vec<Finding>) {
 /// The first audit rule deciding events on `resource` in `group`, ignoring
 /// rules narrowed to some users, verbs or namespaces (which decide only some
 /// events): returns (rule index, level).
+/// An audit rule's index and level.
+type Decision<'v> = (usize, &'v str);
+
 fn audit_level<'v>(
     rules: &[(usize, &'v Value)],
     group: &str,
     resource: &str,
-) -> (Vec<(usize, &'v str)>, Option<(usize, &'v str)>) {
+) -> (Vec<Decision<'v>>, Option<Decision<'v>>) {
     let mut partial = Vec::new();
     for (i, rule) in rules {
         let level = rule.get("level").and_then(Value::as_str).unwrap_or("None");
@@ -436,10 +439,10 @@ fn check_admission_defaults(ctx: &Context, out: &mut Vec<Finding>) {
     let mut configs: Vec<(usize, Path, &Value)> = Vec::new();
     for (ri, r) in of_kind(ctx, "apiserver.config.k8s.io", "AdmissionConfiguration") {
         for (i, plugin) in items(&r.json, "plugins") {
-            if plugin.get("name").and_then(Value::as_str) == Some("PodSecurity") {
-                if let Some(c) = plugin.get("configuration") {
-                    configs.push((ri, Path::parse("plugins").index(i).key("configuration"), c));
-                }
+            if plugin.get("name").and_then(Value::as_str) == Some("PodSecurity")
+                && let Some(c) = plugin.get("configuration")
+            {
+                configs.push((ri, Path::parse("plugins").index(i).key("configuration"), c));
             }
         }
     }

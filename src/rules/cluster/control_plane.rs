@@ -968,14 +968,13 @@ fn check_cm_keys(ctx: &Context, out: &mut Vec<Finding>) {
             Want::Set,
             "pods get no CA bundle to verify the API server",
         );
-        if let Some(f) = cmd.get("feature-gates") {
-            if cmd
+        if let Some(f) = cmd.get("feature-gates")
+            && cmd
                 .list("feature-gates")
                 .iter()
                 .any(|g| g.replace(' ', "") == "RotateKubeletServerCertificate=false")
-            {
-                out.push(Finding::new(meta, cmd.resource, f.path.clone(), "kube-controller-manager disables RotateKubeletServerCertificate: kubelet serving certificates are not rotated; remove it from --feature-gates".into()));
-            }
+        {
+            out.push(Finding::new(meta, cmd.resource, f.path.clone(), "kube-controller-manager disables RotateKubeletServerCertificate: kubelet serving certificates are not rotated; remove it from --feature-gates".into()));
         }
     }
 }

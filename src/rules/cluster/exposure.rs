@@ -334,15 +334,15 @@ fn check_ingress_tls(ctx: &Context, out: &mut Vec<Finding>) {
             })
         };
         for (i, rule) in items(&ing.json, "spec.rules") {
-            if let Some(host) = rule.get("host").and_then(Value::as_str) {
-                if !wildcard_covers(host) {
-                    out.push(Finding::new(
-                        &INGRESS_TLS.meta,
-                        ri,
-                        Path::parse("spec.rules").index(i).key("host"),
-                        format!("{} serves host {host} but no spec.tls entry lists it: it is served over plain HTTP", describe(ing)),
-                    ));
-                }
+            if let Some(host) = rule.get("host").and_then(Value::as_str)
+                && !wildcard_covers(host)
+            {
+                out.push(Finding::new(
+                    &INGRESS_TLS.meta,
+                    ri,
+                    Path::parse("spec.rules").index(i).key("host"),
+                    format!("{} serves host {host} but no spec.tls entry lists it: it is served over plain HTTP", describe(ing)),
+                ));
             }
         }
     }
