@@ -80,7 +80,9 @@ pub struct InputNamespace {
 }
 
 pub fn namespaces(ctx: &Context) -> Vec<InputNamespace> {
+    // Indexed by name: inputs can hold tens of thousands of resources.
     let mut out: Vec<InputNamespace> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, r) in ctx.resources.iter().enumerate() {
         let (ns, declared) = if r.is("Namespace") && r.id.api_version == "v1" {
             (str_at(&r.json, "metadata.name"), true)
@@ -95,19 +97,22 @@ pub fn namespaces(ctx: &Context) -> Vec<InputNamespace> {
         } else {
             "metadata.namespace"
         });
-        match out.iter_mut().find(|n| n.name == ns) {
+        match index.get(ns).map(|&k| &mut out[k]) {
             Some(n) if declared && n.declared.is_none() => {
                 n.resource = i;
                 n.path = path;
                 n.declared = Some(i);
             }
             Some(_) => {}
-            None => out.push(InputNamespace {
-                name: ns.to_string(),
-                resource: i,
-                path,
-                declared: declared.then_some(i),
-            }),
+            None => {
+                index.insert(ns.to_string(), out.len());
+                out.push(InputNamespace {
+                    name: ns.to_string(),
+                    resource: i,
+                    path,
+                    declared: declared.then_some(i),
+                });
+            }
         }
     }
     out

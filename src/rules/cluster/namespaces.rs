@@ -107,12 +107,14 @@ fn check_label(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn check_resource_policies(ctx: &Context, out: &mut Vec<Finding>) {
+    let present: std::collections::HashSet<(&str, &str)> = ctx
+        .resources
+        .iter()
+        .filter(|r| (r.is("LimitRange") || r.is("ResourceQuota")) && r.id.api_version == "v1")
+        .filter_map(|r| Some((r.id.kind.as_str(), r.namespace()?)))
+        .collect();
     for ns in namespaces(ctx) {
-        let has = |kind: &str| {
-            ctx.resources.iter().any(|r| {
-                r.is(kind) && r.id.api_version == "v1" && r.namespace() == Some(ns.name.as_str())
-            })
-        };
+        let has = |kind: &str| present.contains(&(kind, ns.name.as_str()));
         let missing: Vec<&str> = ["LimitRange", "ResourceQuota"]
             .into_iter()
             .filter(|k| !has(k))

@@ -9,7 +9,7 @@
 //! so one allow-all rule undoes every default deny. Namespaces are the ones
 //! the input names (see `cluster::namespaces`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
@@ -125,16 +125,20 @@ fn no_rules(p: &Value, field: &str) -> bool {
 }
 
 fn check_default_deny(ctx: &Context, out: &mut Vec<Finding>) {
-    for ns in namespaces(ctx) {
-        let (mut ingress, mut egress) = (false, false);
-        for (_, p) in policies(ctx).filter(|(_, p)| p.namespace() == Some(ns.name.as_str())) {
-            if !selector_is_empty(value_at(&p.json, "spec.podSelector")) {
-                continue;
-            }
-            let (i, e) = policy_types(&p.json);
-            ingress |= i && no_rules(&p.json, "spec.ingress");
-            egress |= e && no_rules(&p.json, "spec.egress");
+    // Per namespace: (default deny for ingress, for egress).
+    let mut deny: HashMap<&str, (bool, bool)> = HashMap::new();
+    for (_, p) in policies(ctx) {
+        let Some(ns) = p.namespace() else { continue };
+        if !selector_is_empty(value_at(&p.json, "spec.podSelector")) {
+            continue;
         }
+        let (i, e) = policy_types(&p.json);
+        let d = deny.entry(ns).or_default();
+        d.0 |= i && no_rules(&p.json, "spec.ingress");
+        d.1 |= e && no_rules(&p.json, "spec.egress");
+    }
+    for ns in namespaces(ctx) {
+        let (ingress, egress) = deny.get(ns.name.as_str()).copied().unwrap_or_default();
         let missing = match (ingress, egress) {
             (true, true) => continue,
             (false, false) => "ingress and egress",
@@ -234,28 +238,19 @@ fn check_allow_all(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn check_coverage(ctx: &Context, out: &mut Vec<Finding>) {
-    let pols: Vec<(Option<&str>, &Value)> = policies(ctx)
-        .map(|(_, p)| {
-            (
-                p.namespace(),
-                value_at(&p.json, "spec.podSelector").unwrap_or(&Value::Null),
-            )
-        })
-        .collect();
+    let mut pols: HashMap<Option<&str>, Vec<&Value>> = HashMap::new();
+    for (_, p) in policies(ctx) {
+        pols.entry(p.namespace())
+            .or_default()
+            .push(value_at(&p.json, "spec.podSelector").unwrap_or(&Value::Null));
+    }
     if pols.is_empty() {
         return;
     }
     for w in ctx.workloads {
         let r = ctx.resource(w);
         let ns = r.namespace();
-        let in_ns: Vec<&Value> = pols
-            .iter()
-            .filter(|(pns, _)| *pns == ns)
-            .map(|(_, s)| *s)
-            .collect();
-        if in_ns.is_empty() {
-            continue;
-        }
+        let Some(in_ns) = pols.get(&ns) else { continue };
         let labels: BTreeMap<String, String> = w.meta.labels.clone().unwrap_or_default();
         if in_ns.iter().any(|s| selector_matches(s, &labels)) {
             continue;

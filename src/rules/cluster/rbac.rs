@@ -15,6 +15,8 @@
 //! `rbac-workload-takeover` joins the three: a workload whose ServiceAccount
 //! a binding in the same input ties to a role flagged here.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use crate::diagnostic::Severity;
@@ -646,7 +648,7 @@ fn check_prefer_namespaced(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 /// Why a role is dangerous to hold, if it is.
-fn danger(ctx: &Context, binding: &Resource) -> Option<(String, bool)> {
+fn danger(roles: &HashMap<&str, Vec<&Resource>>, binding: &Resource) -> Option<(String, bool)> {
     let (kind, role_name) = role_ref(binding);
     if (kind, role_name) == ("ClusterRole", "cluster-admin") {
         return Some((
@@ -654,10 +656,8 @@ fn danger(ctx: &Context, binding: &Resource) -> Option<(String, bool)> {
             true,
         ));
     }
-    let role = ctx.resources.iter().find(|r| {
-        is_role(r)
-            && r.is(kind)
-            && name(r) == role_name
+    let role = roles.get(role_name)?.iter().copied().find(|r| {
+        r.is(kind)
             && (kind == "ClusterRole"
                 || r.namespace() == binding.namespace()
                 || r.namespace().is_none()
@@ -684,13 +684,18 @@ fn danger(ctx: &Context, binding: &Resource) -> Option<(String, bool)> {
 }
 
 fn check_takeover(ctx: &Context, out: &mut Vec<Finding>) {
+    // Roles by name: inputs can hold tens of thousands of objects.
+    let mut roles: HashMap<&str, Vec<&Resource>> = HashMap::new();
+    for r in ctx.resources.iter().filter(|r| is_role(r)) {
+        roles.entry(name(r)).or_default().push(r);
+    }
     let bindings: Vec<(usize, &Resource, String, bool)> = ctx
         .resources
         .iter()
         .enumerate()
         .filter(|(_, r)| is_binding(r))
         .filter_map(|(i, b)| {
-            let (text, admin) = danger(ctx, b)?;
+            let (text, admin) = danger(&roles, b)?;
             Some((i, b, text, admin))
         })
         .collect();
