@@ -6,10 +6,10 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/kubeharden-target
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3); print $$3; exit}' Cargo.lock)
-WASM := $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/release/kubeharden.wasm
+WASM := $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/wasm/kubeharden.wasm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps deps-browser wasm pkg site serve test test-rust test-wasm test-node test-e2e bench lint fmt clean
+.PHONY: readme all deps deps-browser wasm pkg site serve test test-rust test-wasm test-node test-e2e bench lint fmt clean
 
 all: pkg site
 
@@ -27,7 +27,7 @@ deps-browser:
 	fi
 
 wasm: deps
-	cargo build --locked --release --lib --target wasm32-unknown-unknown
+	cargo build --locked --profile wasm --lib --target wasm32-unknown-unknown
 
 # The npm package: web (ES module, async init) and node (sync, no init) builds.
 pkg: wasm
@@ -74,6 +74,10 @@ bench: pkg
 	node benches/wasm.mjs
 	@echo "wasm size (raw / gzip / brotli):"
 	@node -e 'const fs=require("fs"),z=require("zlib");const b=fs.readFileSync("pkg/web/kubeharden_bg.wasm");console.log(b.length, z.gzipSync(b,{level:9}).length, z.brotliCompressSync(b).length)'
+
+# Regenerate the README's rules table from the registry.
+readme:
+	UPDATE_README=1 cargo test --locked --test readme
 
 lint:
 	cargo fmt --check

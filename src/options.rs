@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::rules::{Profile, registry};
+use crate::rules::Profile;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum PssVersion {
@@ -109,8 +109,6 @@ impl Options {
         {
             return true;
         }
-        registry()
-            .iter()
-            .any(|r| r.meta.id == id && r.meta.profiles.contains(&self.profile))
+        crate::rules::find(id).is_some_and(|r| r.meta.profiles.contains(&self.profile))
     }
 }

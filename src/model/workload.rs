@@ -7,12 +7,12 @@
 //! any custom resource that embeds a pod template at `spec.template.spec`
 //! (Argo Rollouts, many operators).
 
-use k8s_openapi::api::core::v1::{Container, PodSpec};
+use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::Value;
 
 use crate::model::path::Path;
-use crate::model::resource::{Resource, value_at};
+use crate::model::resource::{Object, Resource, value_at};
 use crate::model::schema::{SchemaProblem, decode};
 
 #[derive(Debug)]
@@ -101,6 +101,25 @@ fn pod_locations(kind: &str, json: &Value) -> Option<(&'static str, &'static str
     }
 }
 
+/// The pod spec and pod metadata of a typed workload object.
+fn typed_template(object: &Object) -> Option<(&PodSpec, Option<&ObjectMeta>)> {
+    fn of(t: &PodTemplateSpec) -> Option<(&PodSpec, Option<&ObjectMeta>)> {
+        Some((t.spec.as_ref()?, t.metadata.as_ref()))
+    }
+    match object {
+        Object::Pod(p) => Some((p.spec.as_ref()?, Some(&p.metadata))),
+        Object::PodTemplate(p) => of(p.template.as_ref()?),
+        Object::ReplicationController(r) => of(r.spec.as_ref()?.template.as_ref()?),
+        Object::Deployment(d) => of(&d.spec.template),
+        Object::StatefulSet(d) => of(&d.spec.template),
+        Object::DaemonSet(d) => of(&d.spec.template),
+        Object::ReplicaSet(d) => of(d.spec.template.as_ref()?),
+        Object::Job(d) => of(&d.spec.as_ref()?.template),
+        Object::CronJob(c) => of(&c.spec.job_template.spec.as_ref()?.template),
+        _ => None,
+    }
+}
+
 impl Workload {
     /// The workload of a resource, if it holds a pod spec. Schema problems
     /// are reported for resources whose whole type we do not decode (custom
@@ -118,10 +137,18 @@ impl Workload {
         }
         let spec_path = Path::parse(spec_at);
         let mut local = Vec::new();
-        let spec: PodSpec = decode(spec_json, &mut local)?;
-        let meta: ObjectMeta = value_at(&resource.json, meta_at)
-            .and_then(|m| decode(m, &mut Vec::new()))
-            .unwrap_or_default();
+        // Known kinds were decoded (and their problems reported) already:
+        // take the pod template from the typed object instead of decoding twice.
+        let (spec, meta) = match typed_template(&resource.object) {
+            Some((spec, meta)) => (spec.clone(), meta.cloned().unwrap_or_default()),
+            None => {
+                let spec: PodSpec = decode(spec_json, &mut local)?;
+                let meta: ObjectMeta = value_at(&resource.json, meta_at)
+                    .and_then(|m| decode(m, &mut Vec::new()))
+                    .unwrap_or_default();
+                (spec, meta)
+            }
+        };
         let ephemeral = spec_json
             .get("ephemeralContainers")
             .and_then(Value::as_array)

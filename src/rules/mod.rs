@@ -267,7 +267,13 @@ pub fn registry() -> &'static [&'static Rule] {
 }
 
 pub fn find(id: &str) -> Option<&'static Rule> {
-    registry().iter().copied().find(|r| r.meta.id == id)
+    // Rules ask about each other (`enabled`) in their loops: a map, not a scan.
+    static BY_ID: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static Rule>> =
+        std::sync::OnceLock::new();
+    BY_ID
+        .get_or_init(|| registry().iter().map(|r| (r.meta.id, *r)).collect())
+        .get(id)
+        .copied()
 }
 
 #[derive(Serialize)]
