@@ -45,6 +45,7 @@ serve: site
 	npm --prefix www run serve
 
 test: deps deps-browser
+	$(MAKE) lint
 	$(MAKE) test-rust
 	$(MAKE) test-wasm
 	$(MAKE) pkg
@@ -67,6 +68,8 @@ test-node:
 	KUBEHARDEN_BIN=$(CARGO_TARGET_DIR)/debug/kubeharden node --test tests/node/
 
 test-e2e:
+	npm --prefix www run format:check
+	npm --prefix www run typecheck
 	npm --prefix www test
 
 bench: pkg

@@ -249,10 +249,10 @@ pub fn check(source: &str, options: &Options) -> Report {
     };
     let mut findings: Vec<Finding> = Vec::new();
     for rule in registry() {
-        if let Some(check) = rule.check {
-            if options.enabled(rule.meta.id) {
-                check(&ctx, &mut findings);
-            }
+        if let Some(check) = rule.check
+            && options.enabled(rule.meta.id)
+        {
+            check(&ctx, &mut findings);
         }
     }
     for f in findings {

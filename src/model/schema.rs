@@ -79,7 +79,10 @@ fn candidates() -> [Value; 3] {
 
 /// Decodes `value` as `T`, collecting schema problems. Returns `None` only if
 /// the value cannot be repaired into a `T` at all.
-pub fn decode<T: DeserializeOwned>(original: &Value, problems: &mut Vec<SchemaProblem>) -> Option<T> {
+pub fn decode<T: DeserializeOwned>(
+    original: &Value,
+    problems: &mut Vec<SchemaProblem>,
+) -> Option<T> {
     // Copied only once a repair is needed: most objects decode first time.
     let mut value = std::borrow::Cow::Borrowed(original);
     // Paths we filled in ourselves, with the index of the candidate used.
@@ -125,9 +128,7 @@ pub fn decode<T: DeserializeOwned>(original: &Value, problems: &mut Vec<SchemaPr
                 // One of our own fillers has the wrong type: try the next one.
                 if let Some(pos) = filled.iter().position(|(p, _)| *p == path) {
                     let next = filled[pos].1 + 1;
-                    let Some(candidate) = candidates().get(next).cloned() else {
-                        return None;
-                    };
+                    let candidate = candidates().get(next).cloned()?;
                     *get_mut(value.to_mut(), &path.0)? = candidate;
                     filled[pos].1 = next;
                     continue;
@@ -136,9 +137,7 @@ pub fn decode<T: DeserializeOwned>(original: &Value, problems: &mut Vec<SchemaPr
                     path: path.clone(),
                     message: clean_message(&message),
                 });
-                let Some((last, parent)) = path.0.split_last() else {
-                    return None;
-                };
+                let (last, parent) = path.0.split_last()?;
                 match (last, get_mut(value.to_mut(), parent)?) {
                     (Seg::Key(k), Value::Object(obj)) => {
                         obj.remove(k);

@@ -22,6 +22,7 @@
 //! - timestamps stay strings when decoded into `interface{}` (go-yaml v2 keeps
 //!   them as text "for backward compatibility");
 //! - `<<` merges mappings (explicit keys win, then sources in order).
+//!
 //! JSON numbers: Go's `json.Marshal` writes integral floats without a
 //! fraction (`1e3` -> `1000`), which then decode into integer fields; we do the
 //! same. Map keys that resolve to bools or numbers become their decimal text.
@@ -75,10 +76,10 @@ pub fn resolve_plain(text: &str) -> Scalar {
     if let Some(v) = parse_go_int(&plain) {
         return v;
     }
-    if is_yaml_float(&plain) {
-        if let Ok(f) = plain.parse::<f64>() {
-            return Scalar::Float(f);
-        }
+    if is_yaml_float(&plain)
+        && let Ok(f) = plain.parse::<f64>()
+    {
+        return Scalar::Float(f);
     }
     Scalar::Str
 }
