@@ -3,15 +3,21 @@
 
 mod common;
 
-use kubeharden::{check, Options};
+use kubeharden::{Options, check};
 
 fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
             walk(&p, out);
-        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) {
+        } else if matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        ) {
             out.push(p);
         }
     }
@@ -19,7 +25,9 @@ fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
 
 #[test]
 fn real_manifests_are_read_without_input_errors() {
-    let Some(shared) = common::shared_dir() else { return common::skip("real corpus") };
+    let Some(shared) = common::shared_dir() else {
+        return common::skip("real corpus");
+    };
     let mut files = Vec::new();
     walk(&shared.join("corpus/real"), &mut files);
     assert!(files.len() > 20, "corpus has {} files", files.len());
@@ -33,8 +41,22 @@ fn real_manifests_are_read_without_input_errors() {
                 problems.push(format!("{}: bad range {:?}", f.display(), d.range));
             }
             // Real, deployable manifests: the reader must not invent input errors.
-            if matches!(d.rule.as_str(), "yaml-syntax" | "yaml-duplicate-key" | "schema-invalid" | "schema-unknown-field" | "input-limit" | "helm-unrendered") {
-                problems.push(format!("{}:{}: {} {}", f.display(), d.range.start.line + 1, d.rule, d.message));
+            if matches!(
+                d.rule.as_str(),
+                "yaml-syntax"
+                    | "yaml-duplicate-key"
+                    | "schema-invalid"
+                    | "schema-unknown-field"
+                    | "input-limit"
+                    | "helm-unrendered"
+            ) {
+                problems.push(format!(
+                    "{}:{}: {} {}",
+                    f.display(),
+                    d.range.start.line + 1,
+                    d.rule,
+                    d.message
+                ));
             }
         }
     }

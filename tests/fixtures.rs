@@ -1,8 +1,8 @@
 //! Fixture files with snapshots of their diagnostics (insta). Review changes
 //! with `cargo insta review` or by reading the `.snap` diffs.
 
-use kubeharden::{check, Options};
-use serde_json::{json, Value};
+use kubeharden::{Options, check};
+use serde_json::{Value, json};
 
 fn summarize(source: &str) -> Value {
     let report = check(source, &Options::default());

@@ -1,18 +1,26 @@
 //! Hostile input is bounded: a clear diagnostic at a position, never a hang,
 //! a stack overflow or a panic. (No timings here: `make bench` measures.)
 
-use kubeharden::{check, Options};
+use kubeharden::{Options, check};
 
 fn rules_of(source: &str) -> Vec<String> {
-    check(source, &Options::default()).diagnostics.into_iter().map(|d| d.rule).collect()
+    check(source, &Options::default())
+        .diagnostics
+        .into_iter()
+        .map(|d| d.rule)
+        .collect()
 }
 
 #[test]
 fn alias_bomb_is_cut_off() {
-    let mut s = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut s = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n",
+    );
     for i in 1..12 {
         let p = i - 1;
-        s.push_str(&format!("  a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        s.push_str(&format!(
+            "  a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
     }
     let rules = rules_of(&s);
     assert!(rules.contains(&"input-limit".to_string()), "{rules:?}");
@@ -39,22 +47,35 @@ fn deep_flow_nesting_is_refused_with_a_diagnostic() {
 
 #[test]
 fn megabyte_line_and_ten_megabyte_file() {
-    let long = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: big}}\ndata:\n  k: \"{}é\"\n", "x".repeat(1 << 20));
+    let long = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: big}}\ndata:\n  k: \"{}é\"\n",
+        "x".repeat(1 << 20)
+    );
     assert!(rules_of(&long).is_empty());
     // ~2.7 KB per document: fewer documents than MAX_DIAGNOSTICS.
-    let doc = &format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p, annotations: {{note: \"{}\"}}}}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext: {{privileged: true, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: {{drop: [ALL]}}, seccompProfile: {{type: RuntimeDefault}}}}\n---\n", "n".repeat(2500));
+    let doc = &format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: p, annotations: {{note: \"{}\"}}}}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext: {{privileged: true, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: {{drop: [ALL]}}, seccompProfile: {{type: RuntimeDefault}}}}\n---\n",
+        "n".repeat(2500)
+    );
     let big = doc.repeat(10 * 1024 * 1024 / doc.len());
     // Baseline profile: one finding per pod, so none is cut by MAX_DIAGNOSTICS.
-    let baseline = Options { profile: kubeharden::rules::Profile::Baseline, ..Options::default() };
+    let baseline = Options {
+        profile: kubeharden::rules::Profile::Baseline,
+        ..Options::default()
+    };
     let report = check(&big, &baseline);
     // Every document is read: a privileged finding per pod, no reader errors
     // (past MAX_DIAGNOSTICS an input-limit note says how many were left out).
-    let privileged = report.diagnostics.iter().filter(|d| d.rule == "privileged").count();
-    assert_eq!(privileged, 10 * 1024 * 1024 / doc.len());
-    assert!(report
+    let privileged = report
         .diagnostics
         .iter()
-        .all(|d| !matches!(d.rule.as_str(), "yaml-syntax" | "schema-invalid" | "schema-unknown-field" | "yaml-duplicate-key")));
+        .filter(|d| d.rule == "privileged")
+        .count();
+    assert_eq!(privileged, 10 * 1024 * 1024 / doc.len());
+    assert!(report.diagnostics.iter().all(|d| !matches!(
+        d.rule.as_str(),
+        "yaml-syntax" | "schema-invalid" | "schema-unknown-field" | "yaml-duplicate-key"
+    )));
 }
 
 #[test]

@@ -2,20 +2,26 @@
 //! (`make test-wasm`). On wasm32 it goes through the exported JS functions;
 //! natively through the same Rust entry points.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 #[cfg(target_arch = "wasm32")]
 fn run(source: &str, options: Value) -> Result<Value, String> {
     use wasm_bindgen::JsCast;
     let opts = js_sys::JSON::parse(&options.to_string()).unwrap();
-    let opts = if options.is_null() { None } else { Some(opts.unchecked_into()) };
+    let opts = if options.is_null() {
+        None
+    } else {
+        Some(opts.unchecked_into())
+    };
     match kubeharden::wasm::check(source, opts) {
         Ok(result) => {
             let text: String = js_sys::JSON::stringify(&result).unwrap().into();
             Ok(serde_json::from_str(&text).unwrap())
         }
-        Err(e) => Err(js_sys::Error::from(wasm_bindgen::JsValue::from(e)).message().into()),
+        Err(e) => Err(js_sys::Error::from(wasm_bindgen::JsValue::from(e))
+            .message()
+            .into()),
     }
 }
 
@@ -26,7 +32,9 @@ fn run(source: &str, options: Value) -> Result<Value, String> {
     } else {
         serde_json::from_value(options).map_err(|e| format!("kubeharden: invalid options: {e}"))?
     };
-    let options = raw.validate().map_err(|e| format!("kubeharden: invalid options: {e}"))?;
+    let options = raw
+        .validate()
+        .map_err(|e| format!("kubeharden: invalid options: {e}"))?;
     Ok(serde_json::to_value(kubeharden::check(source, &options)).unwrap())
 }
 
@@ -38,19 +46,44 @@ fn exact_ranges_through_the_api() {
     let diags = result["diagnostics"].as_array().unwrap();
     let privileged: Vec<&Value> = diags.iter().filter(|d| d["rule"] == "privileged").collect();
     assert_eq!(privileged.len(), 2);
-    assert_eq!(privileged[1]["range"], json!({"start": {"line": 32, "character": 24}, "end": {"line": 32, "character": 40}}));
-    assert_eq!(privileged[1]["resource"], json!({"apiVersion": "v1", "kind": "Pod", "name": "listed", "namespace": null}));
-    assert_eq!(privileged[1]["path"], "items[0].spec.containers[0].securityContext.privileged");
-    assert!(diags.iter().any(|d| d["rule"] == "yaml-syntax" && d["resource"].is_null()));
+    assert_eq!(
+        privileged[1]["range"],
+        json!({"start": {"line": 32, "character": 24}, "end": {"line": 32, "character": 40}})
+    );
+    assert_eq!(
+        privileged[1]["resource"],
+        json!({"apiVersion": "v1", "kind": "Pod", "name": "listed", "namespace": null})
+    );
+    assert_eq!(
+        privileged[1]["path"],
+        "items[0].spec.containers[0].securityContext.privileged"
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["rule"] == "yaml-syntax" && d["resource"].is_null())
+    );
     assert_eq!(result["resources"].as_array().unwrap().len(), 2);
 }
 
 #[wasm_bindgen_test(unsupported = test)]
 fn profiles_and_switches() {
     let baseline = run(MULTI, json!({"profile": "baseline"})).unwrap();
-    assert!(baseline["diagnostics"].as_array().unwrap().iter().all(|d| d["rule"] != "run-as-non-root"));
+    assert!(
+        baseline["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["rule"] != "run-as-non-root")
+    );
     let off = run(MULTI, json!({"disable": ["privileged"]})).unwrap();
-    assert!(off["diagnostics"].as_array().unwrap().iter().all(|d| d["rule"] != "privileged"));
+    assert!(
+        off["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["rule"] != "privileged")
+    );
 }
 
 #[wasm_bindgen_test(unsupported = test)]
@@ -68,7 +101,14 @@ fn invalid_options_throw_clear_errors() {
 #[wasm_bindgen_test(unsupported = test)]
 fn never_throws_on_any_source() {
     let deep = "[".repeat(20_000);
-    for source in ["", "\u{feff}", "{{ .Values.x }}", "a: [", &deep, "apiVersion: v1\nkind: Pod\nspec: {containers: 1}"] {
+    for source in [
+        "",
+        "\u{feff}",
+        "{{ .Values.x }}",
+        "a: [",
+        &deep,
+        "apiVersion: v1\nkind: Pod\nspec: {containers: 1}",
+    ] {
         run(source, Value::Null).unwrap();
     }
 }
@@ -76,9 +116,16 @@ fn never_throws_on_any_source() {
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen_test]
 fn rules_and_version() {
-    let rules: String = js_sys::JSON::stringify(&kubeharden::wasm::rules()).unwrap().into();
+    let rules: String = js_sys::JSON::stringify(&kubeharden::wasm::rules())
+        .unwrap()
+        .into();
     let rules: Value = serde_json::from_str(&rules).unwrap();
-    let ids: Vec<&str> = rules.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
     assert!(ids.contains(&"privileged") && ids.contains(&"yaml-syntax"));
     assert_eq!(kubeharden::wasm::version(), env!("CARGO_PKG_VERSION"));
 }
