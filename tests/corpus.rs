@@ -5,31 +5,11 @@ mod common;
 
 use kubeharden::{Options, check};
 
-fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else if matches!(
-            p.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml" | "json")
-        ) {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn real_manifests_are_read_without_input_errors() {
-    let Some(shared) = common::shared_dir() else {
-        return common::skip("real corpus");
+    let Some((_, files)) = common::corpus_files("real corpus") else {
+        return;
     };
-    let mut files = Vec::new();
-    walk(&shared.join("corpus/real"), &mut files);
     assert!(files.len() > 20, "corpus has {} files", files.len());
     let mut problems = Vec::new();
     for f in &files {

@@ -69,31 +69,11 @@ const PINNED: &[(&str, usize)] = &[
     ("deprecated-api-version", 5),
 ];
 
-fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else if matches!(
-            p.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml" | "json")
-        ) {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn cluster_rule_counts_over_the_real_corpus() {
-    let Some(shared) = common::shared_dir() else {
-        return common::skip("cluster rule counts over the real corpus");
+    let Some((_, files)) = common::corpus_files("cluster rule counts over the real corpus") else {
+        return;
     };
-    let mut files = Vec::new();
-    walk(&shared.join("corpus/real"), &mut files);
     let mut counts: BTreeMap<&str, usize> = PINNED.iter().map(|(id, _)| (*id, 0)).collect();
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();

@@ -42,32 +42,11 @@ const CLEAN: &[&str] = &[
     "prometheus-operator/",
 ];
 
-fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else if matches!(
-            p.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml" | "json")
-        ) {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn pss_findings_on_the_real_corpus_at_restricted() {
-    let Some(shared) = common::shared_dir() else {
-        return common::skip("PSS findings on the real corpus");
+    let Some((root, files)) = common::corpus_files("PSS findings on the real corpus") else {
+        return;
     };
-    let root = shared.join("corpus/real");
-    let mut files = Vec::new();
-    walk(&root, &mut files);
     let options = Options {
         profile: Profile::Restricted,
         ..Options::default()
