@@ -29,6 +29,8 @@ struct Cli {
 enum Format {
     Text,
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other CI viewers.
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -112,8 +114,8 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Rules { format } => {
             match format {
-                CatalogFormat::Json => println!("{}", kubeharden::rules::catalog_json()),
-                CatalogFormat::Markdown => print!("{}", kubeharden::rules::catalog_markdown()),
+                CatalogFormat::Json => out(&format!("{}\n", kubeharden::rules::catalog_json())),
+                CatalogFormat::Markdown => out(&kubeharden::rules::catalog_markdown()),
             }
             ExitCode::SUCCESS
         }
@@ -193,15 +195,26 @@ pub fn run() -> ExitCode {
                 .flat_map(|r| &r.diagnostics)
                 .any(|d| d.severity >= fail_on);
             match format {
+                Format::Sarif => {
+                    let files: Vec<(String, &[Diagnostic])> = reports
+                        .iter()
+                        .map(|r| (r.path.clone(), r.diagnostics.as_slice()))
+                        .collect();
+                    let log = kubeharden::render::sarif::sarif(&files);
+                    out(&format!(
+                        "{}\n",
+                        serde_json::to_string_pretty(&log).expect("SARIF serializes")
+                    ));
+                }
                 Format::Json => {
                     let report = JsonReport {
                         version: kubeharden::VERSION,
                         files: reports,
                     };
-                    println!(
-                        "{}",
+                    out(&format!(
+                        "{}\n",
                         serde_json::to_string_pretty(&report).expect("report serializes")
-                    );
+                    ));
                 }
                 Format::Text => print_text(&inputs, &reports),
             }
@@ -247,7 +260,7 @@ fn print_text(inputs: &[(String, String)], reports: &[FileReport]) {
             let _ = term::emit_to_write_style(&mut writer, &config, &files, &diag);
         }
     }
-    println!("{total} finding(s) in {} file(s)", inputs.len());
+    out(&format!("{total} finding(s) in {} file(s)\n", inputs.len()));
 }
 
 /// Byte offset of an LSP position (line, UTF-16 column) in the text.
@@ -262,4 +275,21 @@ fn byte_of(map: &kubeharden::source::SourceMap, line: u32, character: u32) -> us
         units += ch.len_utf16() as u32;
     }
     line_start + line_text.len()
+}
+
+/// Writes to standard output; a closed pipe (`kubeharden check ... | head`)
+/// ends the program quietly instead of panicking.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("kubeharden: cannot write the report: {e}");
+        std::process::exit(2);
+    }
 }

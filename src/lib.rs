@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod fix;
 pub mod model;
 pub mod options;
+pub mod render;
 pub mod rules;
 pub mod source;
 pub mod yaml;

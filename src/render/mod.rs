@@ -1,0 +1,2 @@
+//! Renderings of diagnostics that more than one face needs.
+pub mod sarif;
