@@ -77,18 +77,31 @@ async function keystrokeLatency(browser, url) {
   await page.locator('.cm-line').first().click();
   await page.keyboard.press('End');
   const latencies = [];
+  const panel = [];
   const engine = [];
   for (let i = 0; i < EDITS; i++) {
     await page.evaluate(() => {
       const summary = document.querySelector('[data-testid="summary"]');
+      const editor = document.getElementById('editor');
       let keyAt = 0;
       addEventListener('keydown', (e) => (keyAt = e.timeStamp), { once: true, capture: true });
-      window.__edit = new Promise((resolve) => {
+      // "Squiggles": the lint decorations for this edit's document version are in the DOM
+      // (data-lint-version is set right after the synchronous setDiagnostics dispatch), then
+      // the next frame has been produced (rAF, then the first task after it).
+      const squiggles = new Promise((resolve) => {
+        const observer = new MutationObserver(() => {
+          if (!keyAt || editor.dataset.lintVersion !== summary.dataset.docVersion) return;
+          observer.disconnect();
+          requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - keyAt)));
+        });
+        observer.observe(editor, { attributes: true, attributeFilter: ['data-lint-version'] });
+      });
+      // "Panel": the summary says ready for this version, i.e. the findings list is rendered.
+      const panel = new Promise((resolve) => {
         const observer = new MutationObserver(() => {
           const s = summary.dataset;
           if (s.status !== 'ready' || s.version !== s.docVersion || !keyAt) return;
           observer.disconnect();
-          // The squiggles are on screen once the next frame has been produced.
           requestAnimationFrame(() =>
             setTimeout(() =>
               resolve({ latency: performance.now() - keyAt, engine: Number(s.checkMs) }),
@@ -97,15 +110,21 @@ async function keystrokeLatency(browser, url) {
         });
         observer.observe(summary, { attributes: true });
       });
+      window.__edit = Promise.all([squiggles, panel]).then(([latency, p]) => ({
+        latency,
+        panel: p.latency,
+        engine: p.engine,
+      }));
     });
     await page.keyboard.press(i % 2 ? 'Backspace' : 'x');
     const r = await page.evaluate(() => window.__edit);
     latencies.push(r.latency);
+    panel.push(r.panel);
     engine.push(r.engine);
     await page.waitForTimeout(50);
   }
   await context.close();
-  return { latencies, engine, findings, lines: text.split('\n').length - 1 };
+  return { latencies, panel, engine, findings, lines: text.split('\n').length - 1 };
 }
 
 async function pageWeight() {
@@ -150,7 +169,10 @@ try {
     `| time to first findings (page open, cold cache, n=${first.length}) | ${ms(median(first))} | ${ms(Math.min(...first))} | ${ms(Math.max(...first))} |`,
   );
   console.log(
-    `| keystroke to updated squiggles, ${keys.lines}-line manifest, ${keys.findings} findings (n=${keys.latencies.length}, incl. 100 ms debounce) | ${ms(median(keys.latencies))} | ${ms(Math.min(...keys.latencies))} | ${ms(Math.max(...keys.latencies))} |`,
+    `| keystroke to updated squiggles, ${keys.lines}-line manifest, ${keys.findings} findings (n=${keys.latencies.length}) | ${ms(median(keys.latencies))} | ${ms(Math.min(...keys.latencies))} | ${ms(Math.max(...keys.latencies))} |`,
+  );
+  console.log(
+    `| keystroke to findings panel and summary updated (rendered after the squiggles) | ${ms(median(keys.panel))} | ${ms(Math.min(...keys.panel))} | ${ms(Math.max(...keys.panel))} |`,
   );
   console.log(
     `| engine check of that manifest in the worker | ${ms(median(keys.engine))} | ${ms(Math.min(...keys.engine))} | ${ms(Math.max(...keys.engine))} |`,

@@ -17,6 +17,11 @@ export class FindingsPanel {
   private category = '';
   private status: PanelStatus = 'loading';
   private message = '';
+  /** The findings behind the rendered buttons, by `data-index` (clicks are delegated). */
+  private rendered: Finding[] = [];
+  /** What the rendered list shows; an identical list is not rebuilt. */
+  private renderedSignature = '';
+  private cancelScheduled: (() => void) | null = null;
 
   constructor(private readonly onActivate: (finding: Finding) => void) {
     this.categorySelect.addEventListener('change', () => {
@@ -24,6 +29,18 @@ export class FindingsPanel {
       this.renderList();
     });
     this.list.addEventListener('keydown', (event) => this.onKeyDown(event));
+    // One listener for all findings instead of two per button.
+    this.list.addEventListener('click', (event) => {
+      const finding = this.findingOf(event.target);
+      if (finding) this.onActivate(finding);
+    });
+    this.list.addEventListener('focusin', (event) => {
+      if (
+        event.target instanceof HTMLButtonElement &&
+        event.target.classList.contains('kh-finding')
+      )
+        this.makeTabbable(event.target);
+    });
     this.renderSummary();
   }
 
@@ -41,6 +58,8 @@ export class FindingsPanel {
   }
 
   setStatus(status: PanelStatus, message = ''): void {
+    // A new check (or an error) makes a scheduled render of older findings moot.
+    this.cancel();
     this.status = status;
     this.message = message;
     this.summary.dataset.status = status;
@@ -49,12 +68,44 @@ export class FindingsPanel {
 
   /** Show findings for document version `version` (exposed as data-version for tests). */
   setFindings(findings: readonly Finding[], version: number, checkMillis?: number): void {
+    this.cancel();
     this.findings = findings;
     if (checkMillis !== undefined) this.summary.dataset.checkMs = checkMillis.toFixed(1);
     this.status = 'ready';
     this.message = '';
     this.summary.dataset.version = String(version);
     this.render();
+  }
+
+  /**
+   * `setFindings` once the browser is idle (after it has painted the squiggles set just
+   * before), within 100 ms at the latest. Dropped when a newer check starts (`setStatus`) or
+   * the document moved on (`currentVersion()`); until it runs the summary keeps saying
+   * "checking", so "ready" for a version always means that version's panel is shown.
+   */
+  setFindingsSoon(
+    findings: readonly Finding[],
+    version: number,
+    checkMillis: number | undefined,
+    currentVersion: () => number,
+  ): void {
+    this.cancel();
+    const run = () => {
+      this.cancelScheduled = null;
+      if (currentVersion() === version) this.setFindings(findings, version, checkMillis);
+    };
+    if (typeof requestIdleCallback === 'function') {
+      const id = requestIdleCallback(run, { timeout: 100 });
+      this.cancelScheduled = () => cancelIdleCallback(id);
+    } else {
+      const id = setTimeout(run, 0);
+      this.cancelScheduled = () => clearTimeout(id);
+    }
+  }
+
+  private cancel(): void {
+    this.cancelScheduled?.();
+    this.cancelScheduled = null;
   }
 
   private render(): void {
@@ -105,19 +156,16 @@ export class FindingsPanel {
   }
 
   private renderList(): void {
-    const focusedKey = this.focusedKey();
     if (this.status === 'error') {
-      this.list.replaceChildren(
-        h('p', { class: 'kh-empty kh-error', role: 'alert' }, this.message),
-      );
+      this.showMessage(h('p', { class: 'kh-empty kh-error', role: 'alert' }, this.message));
       return;
     }
     if (this.status === 'loading') {
-      this.list.replaceChildren(h('p', { class: 'kh-empty' }, 'Loading the engine…'));
+      this.showMessage(h('p', { class: 'kh-empty' }, 'Loading the engine…'));
       return;
     }
     if (this.findings.length === 0) {
-      this.list.replaceChildren(
+      this.showMessage(
         h('p', { class: 'kh-empty kh-good' }, 'No findings — everything is looking good!'),
       );
       return;
@@ -128,7 +176,7 @@ export class FindingsPanel {
         (!this.category || f.rule?.category === this.category),
     );
     if (visible.length === 0) {
-      this.list.replaceChildren(
+      this.showMessage(
         h(
           'p',
           { class: 'kh-empty' },
@@ -138,26 +186,40 @@ export class FindingsPanel {
       return;
     }
 
-    const groups = new Map<string, Finding[]>();
+    const groups = new Map<string, { first: number; items: Finding[] }>();
     for (const f of visible) {
       const key = resourceKey(f.diagnostic);
       const group = groups.get(key);
-      if (group) group.push(f);
-      else groups.set(key, [f]);
+      if (group) {
+        group.items.push(f);
+        if (f.from < group.first) group.first = f.from;
+      } else groups.set(key, { first: f.from, items: [f] });
     }
     const ordered = [...groups.values()]
-      .map((items) => items.sort(compareFindings))
-      .sort((a, b) => Math.min(...a.map((f) => f.from)) - Math.min(...b.map((f) => f.from)));
+      .sort((a, b) => a.first - b.first)
+      .map(({ items }) => items.sort(compareFindings));
 
+    // Typing inside a line leaves the list as it was (only offsets move): keep the DOM and
+    // just point the buttons at the new findings.
+    const rendered = ordered.flat();
+    const signature = listSignature(ordered);
+    if (signature === this.renderedSignature) {
+      this.rendered = rendered;
+      return;
+    }
+
+    const focusedKey = this.focusedKey();
     const fragment = document.createDocumentFragment();
-    let first = true;
+    let index = 0;
     for (const items of ordered) {
       const label = resourceLabel(items[0].diagnostic);
-      const ul = h('ul', { class: 'kh-group-items' });
+      const ul = document.createElement('ul');
+      ul.className = 'kh-group-items';
       for (const finding of items) {
-        const button = this.findingButton(finding, first);
-        first = false;
-        ul.append(h('li', {}, button));
+        const li = document.createElement('li');
+        li.append(this.findingButton(finding, index));
+        ul.append(li);
+        index++;
       }
       fragment.append(
         h(
@@ -173,6 +235,8 @@ export class FindingsPanel {
         ),
       );
     }
+    this.rendered = rendered;
+    this.renderedSignature = signature;
     this.list.replaceChildren(fragment);
     if (focusedKey)
       this.buttons()
@@ -180,7 +244,19 @@ export class FindingsPanel {
         ?.focus();
   }
 
-  private findingButton(finding: Finding, tabbable: boolean): HTMLButtonElement {
+  private showMessage(message: HTMLElement): void {
+    this.rendered = [];
+    this.renderedSignature = '';
+    this.list.replaceChildren(message);
+  }
+
+  private findingOf(target: EventTarget | null): Finding | undefined {
+    const button = target instanceof Element ? target.closest('button.kh-finding') : null;
+    if (!(button instanceof HTMLElement) || !this.list.contains(button)) return undefined;
+    return this.rendered[Number(button.dataset.index)];
+  }
+
+  private findingButton(finding: Finding, index: number): HTMLButtonElement {
     const d = finding.diagnostic;
     const button = h(
       'button',
@@ -190,8 +266,9 @@ export class FindingsPanel {
         'data-rule': d.rule,
         'data-line': finding.line,
         'data-severity': d.severity,
-        'data-key': `${d.rule}@${finding.from}`,
-        tabindex: tabbable ? 0 : -1,
+        'data-key': findingKey(finding),
+        'data-index': index,
+        tabindex: index === 0 ? 0 : -1,
       },
       severityBadge(d.severity),
       h('span', { class: 'kh-finding-message' }, d.message),
@@ -204,8 +281,6 @@ export class FindingsPanel {
       ),
     );
     button.title = finding.rule?.title ?? d.rule;
-    button.addEventListener('click', () => this.onActivate(finding));
-    button.addEventListener('focus', () => this.makeTabbable(button));
     return button;
   }
 
@@ -242,4 +317,24 @@ export class FindingsPanel {
     event.preventDefault();
     buttons[target].focus();
   }
+}
+
+/** Identifies a finding across re-checks as long as its place in the text does not move. */
+function findingKey(finding: Finding): string {
+  return `${finding.diagnostic.rule}@${finding.line}:${finding.column}`;
+}
+
+/** Everything the rendered list shows, as one string. */
+function listSignature(ordered: readonly Finding[][]): string {
+  const parts: string[] = [];
+  for (const items of ordered) {
+    parts.push('\u0000' + resourceLabel(items[0].diagnostic));
+    for (const f of items) {
+      const d = f.diagnostic;
+      parts.push(
+        `${findingKey(f)}\u0001${d.severity}\u0001${d.message}\u0001${d.fix ? 1 : 0}\u0001${f.rule?.title ?? ''}`,
+      );
+    }
+  }
+  return parts.join('\u0002');
 }

@@ -1,6 +1,5 @@
 // A finding: an engine diagnostic placed in the current document, with its rule's metadata.
-import type { Text } from '@codemirror/state';
-import { rangeToOffsets } from './positions';
+import type { Line, Text } from '@codemirror/state';
 import { severityRank, type EngineDiagnostic, type RuleMeta } from './engine-types';
 
 export interface Finding {
@@ -14,15 +13,27 @@ export interface Finding {
   column: number;
 }
 
+/**
+ * Place engine diagnostics in `doc`. Positions go through the document's line index
+ * (`doc.line`, a tree lookup), never by scanning text; a range on one line costs one lookup.
+ */
 export function toFindings(
   doc: Text,
   diagnostics: readonly EngineDiagnostic[],
   rules: ReadonlyMap<string, RuleMeta>,
 ): Finding[] {
-  return diagnostics.map((diagnostic) => {
-    const { from, to } = rangeToOffsets(doc, diagnostic.range);
-    const line = doc.lineAt(from);
-    return {
+  const out: Finding[] = new Array(diagnostics.length);
+  for (let i = 0; i < diagnostics.length; i++) {
+    const diagnostic = diagnostics[i];
+    const { start, end } = diagnostic.range;
+    const startLine = lineAt(doc, start.line);
+    const endLine = end.line === start.line ? startLine : lineAt(doc, end.line);
+    let from = offsetIn(doc, start.line, startLine, start.character);
+    let to = offsetIn(doc, end.line, endLine, end.character);
+    if (to < from) [from, to] = [to, from];
+    const line =
+      startLine && from >= startLine.from && from <= startLine.to ? startLine : doc.lineAt(from);
+    out[i] = {
       diagnostic,
       rule: rules.get(diagnostic.rule),
       from,
@@ -30,7 +41,19 @@ export function toFindings(
       line: line.number,
       column: from - line.from + 1,
     };
-  });
+  }
+  return out;
+}
+
+/** The line at 0-based `line` through the document's line index, or null if out of range. */
+function lineAt(doc: Text, line: number): Line | null {
+  return line >= 0 && line < doc.lines ? doc.line(line + 1) : null;
+}
+
+/** `positionToOffset`, with the line already looked up. */
+function offsetIn(doc: Text, lineNo: number, line: Line | null, character: number): number {
+  if (line) return line.from + Math.min(Math.max(character, 0), line.length);
+  return lineNo < 0 ? 0 : doc.length;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

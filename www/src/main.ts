@@ -1,4 +1,5 @@
-// Wires the playground together: editor -> (debounced) engine worker -> squiggles + panel.
+// Wires the playground together: editor -> engine worker (on every change; the client keeps
+// at most one check in flight plus the newest pending) -> squiggles first, then the panel.
 import './style.css';
 import { byId, h } from './dom';
 import { PlaygroundEditor } from './editor';
@@ -22,7 +23,6 @@ import { SettingsView } from './settings-view';
 import { decodeShareHash, encodeShareHash } from './share';
 import { toast } from './toast';
 
-const CHECK_DEBOUNCE_MS = 100;
 const SAVE_DEBOUNCE_MS = 500;
 const LONG_URL = 32_000;
 
@@ -40,7 +40,7 @@ let docVersion = 0;
 let ticket = 0;
 let ticketDocVersion = -1;
 let lastDiagnostics: EngineDiagnostic[] = [];
-let checkTimer: ReturnType<typeof setTimeout> | undefined;
+let checkQueued = false;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 
 const editorHost = byId('editor');
@@ -48,8 +48,13 @@ const editor = new PlaygroundEditor(editorHost, initialDoc, nonce, {
   onChange(byUser) {
     docVersion++;
     panel.setDocVersion(docVersion);
-    clearTimeout(checkTimer);
-    checkTimer = setTimeout(runCheck, CHECK_DEBOUNCE_MS);
+    // No debounce: the engine client posts the check at once when the worker is idle and
+    // otherwise keeps only the newest request. A microtask folds the updates of one task
+    // (several dispatches from one input event) into a single request.
+    if (!checkQueued) {
+      checkQueued = true;
+      queueMicrotask(runCheck);
+    }
     if (byUser) {
       // The share link in the address bar no longer describes the document.
       if (location.hash.startsWith('#share='))
@@ -69,7 +74,7 @@ const settingsView = new SettingsView(settings, (next) => {
 const engine = new EngineClient(onOutcome);
 
 function runCheck(): void {
-  clearTimeout(checkTimer);
+  checkQueued = false;
   if (!engineInfo) return;
   panel.setStatus('checking');
   ticket++;
@@ -83,13 +88,17 @@ function onOutcome(outcome: CheckOutcome): void {
   if (outcome.error !== undefined || !outcome.result) {
     lastDiagnostics = [];
     editor.showFindings([]);
+    editorHost.dataset.lintVersion = String(docVersion);
     panel.setStatus('error', `The engine could not check this document: ${outcome.error}`);
     return;
   }
   lastDiagnostics = outcome.result.diagnostics;
   const findings = toFindings(editor.view.state.doc, lastDiagnostics, rulesById);
+  // Squiggles first: the dispatch puts the lint decorations in the DOM synchronously.
   editor.showFindings(findings);
-  panel.setFindings(findings, docVersion, outcome.millis);
+  editorHost.dataset.lintVersion = String(docVersion);
+  // The panel (and the summary's "ready") follow once the browser has painted them.
+  panel.setFindingsSoon(findings, docVersion, outcome.millis, () => docVersion);
 }
 panel.setDocVersion(docVersion);
 
