@@ -4,4 +4,5 @@ pub mod path;
 pub mod resource;
 pub mod schema;
 pub mod suggest;
+pub mod tracked;
 pub mod workload;

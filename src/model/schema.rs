@@ -2,9 +2,9 @@
 //!
 //! The API server decodes JSON into Go structs: unknown fields are dropped (or
 //! refused with strict field validation) and a value of the wrong type fails
-//! the request. We decode into k8s-openapi types; `serde_ignored` reports the
-//! fields the types do not know, `serde_path_to_error` says where a type error
-//! sits. After a type error we repair the value (drop the field, or put a
+//! the request. We decode into k8s-openapi types through our own tracking
+//! deserializer (`tracked.rs`), which reports the fields the types do not know
+//! and says where a type error sits. After a type error we repair the value (drop the field, or put a
 //! default in a missing required one) and decode again, so that one bad value
 //! does not hide the others or the rest of the resource.
 
@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::model::path::{Path, Seg};
+use crate::model::tracked::{Deserializer, Node};
 
 #[derive(Debug, Clone)]
 pub enum SchemaProblem {
@@ -20,41 +21,6 @@ pub enum SchemaProblem {
 }
 
 const MAX_REPAIRS: usize = 24;
-
-fn from_ignored(p: &serde_ignored::Path) -> Path {
-    let mut segs = Vec::new();
-    let mut cur = p;
-    loop {
-        match cur {
-            serde_ignored::Path::Root => break,
-            serde_ignored::Path::Seq { parent, index } => {
-                segs.push(Seg::Index(*index));
-                cur = parent;
-            }
-            serde_ignored::Path::Map { parent, key } => {
-                segs.push(Seg::Key(key.clone()));
-                cur = parent;
-            }
-            serde_ignored::Path::Some { parent }
-            | serde_ignored::Path::NewtypeStruct { parent }
-            | serde_ignored::Path::NewtypeVariant { parent } => cur = parent,
-        }
-    }
-    segs.reverse();
-    Path(segs)
-}
-
-fn from_tracked(p: &serde_path_to_error::Path) -> Path {
-    Path(
-        p.iter()
-            .filter_map(|s| match s {
-                serde_path_to_error::Segment::Seq { index } => Some(Seg::Index(*index)),
-                serde_path_to_error::Segment::Map { key } => Some(Seg::Key(key.clone())),
-                _ => None,
-            })
-            .collect(),
-    )
-}
 
 fn get_mut<'v>(value: &'v mut Value, path: &[Seg]) -> Option<&'v mut Value> {
     let mut cur = value;
@@ -88,25 +54,25 @@ pub fn decode<T: DeserializeOwned>(
     // Paths we filled in ourselves, with the index of the candidate used.
     let mut filled: Vec<(Path, usize)> = Vec::new();
     for _ in 0..MAX_REPAIRS {
-        let mut unknown = Vec::new();
-        let mut track = serde_path_to_error::Track::new();
-        let result = {
-            let mut callback = |p: serde_ignored::Path| unknown.push(from_ignored(&p));
-            let de = serde_ignored::Deserializer::new(value.as_ref(), &mut callback);
-            T::deserialize(serde_path_to_error::Deserializer::new(de, &mut track))
-        };
+        let unknown = std::cell::RefCell::new(Vec::new());
+        let result = T::deserialize(Deserializer {
+            value: value.as_ref(),
+            node: &Node::Root,
+            unknown: &unknown,
+        });
         match result {
             Ok(t) => {
                 problems.extend(
                     unknown
+                        .into_inner()
                         .into_iter()
                         .map(|path| SchemaProblem::UnknownField { path }),
                 );
                 return Some(t);
             }
             Err(err) => {
-                let path = from_tracked(&track.path());
-                let message = err.to_string();
+                let path = err.path.unwrap_or_default();
+                let message = err.message;
                 // A required field is missing: the path is the object holding it.
                 if let Some(field) = message
                     .strip_prefix("missing field `")
