@@ -15,31 +15,14 @@ use serde_json::Value;
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
 use crate::model::resource::{Resource, str_at, value_at};
-use crate::rules::cluster::{cis, items, k8s, nsa, strings};
-use crate::rules::{Context, Finding, HARDENED, Reference, Rule, RuleMeta};
+use crate::rules::cluster::{cis, items, k8s, strings};
+use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 const KUBELET_DOC: &str = "https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/";
-const NSA_CP: Reference = nsa("Control plane hardening", "Control plane hardening");
 
 macro_rules! config_rule {
-    ($name:ident, $id:literal, $title:literal, $sev:ident, [$($r:expr),*], $rationale:literal, $remediation:literal, $help:literal, $bad:expr, $good:expr, $check:ident) => {
-        pub static $name: Rule = Rule {
-            meta: RuleMeta {
-                id: $id,
-                title: $title,
-                severity: Severity::$sev,
-                category: "node-config",
-                profiles: HARDENED,
-                references: &[$($r,)* NSA_CP],
-                rationale: $rationale,
-                remediation: $remediation,
-                help: $help,
-                bad_example: $bad,
-                good_example: $good,
-                replaced_by: None,
-            },
-            check: Some($check),
-        };
+    ($($rule:tt)*) => {
+        configuration_rule!("node-config", $($rule)*);
     };
 }
 

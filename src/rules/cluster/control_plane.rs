@@ -12,10 +12,8 @@
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
-use crate::rules::cluster::{cis, k8s, nsa};
-use crate::rules::{Context, Finding, HARDENED, Reference, Rule, RuleMeta};
-
-const NSA_CP: Reference = nsa("Control plane hardening", "Control plane hardening");
+use crate::rules::cluster::{cis, k8s};
+use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 macro_rules! static_pod {
     ($binary:literal, $($flag:literal),* $(,)?) => {
@@ -27,24 +25,8 @@ macro_rules! static_pod {
 }
 
 macro_rules! flag_rule {
-    ($name:ident, $id:literal, $title:literal, $sev:ident, [$($r:expr),*], $rationale:literal, $remediation:literal, $help:literal, $bad:expr, $good:expr, $check:ident) => {
-        pub static $name: Rule = Rule {
-            meta: RuleMeta {
-                id: $id,
-                title: $title,
-                severity: Severity::$sev,
-                category: "control-plane",
-                profiles: HARDENED,
-                references: &[$($r,)* NSA_CP],
-                rationale: $rationale,
-                remediation: $remediation,
-                help: $help,
-                bad_example: $bad,
-                good_example: $good,
-                replaced_by: None,
-            },
-            check: Some($check),
-        };
+    ($($rule:tt)*) => {
+        configuration_rule!("control-plane", $($rule)*);
     };
 }
 

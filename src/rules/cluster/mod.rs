@@ -7,6 +7,32 @@
 //! is only the one the input names (`metadata.namespace` or a `Namespace`).
 //! All of them are `hardened` only; the Pod Security profiles stay exact.
 
+/// A `hardened` rule of the control-plane or node configuration families:
+/// every one cites the NSA/CISA guide's control-plane section last.
+macro_rules! configuration_rule {
+    ($category:literal, $name:ident, $id:literal, $title:literal, $sev:ident, [$($r:expr),*], $rationale:literal, $remediation:literal, $help:literal, $bad:expr, $good:expr, $check:ident) => {
+        pub static $name: Rule = Rule {
+            meta: RuleMeta {
+                id: $id,
+                title: $title,
+                severity: Severity::$sev,
+                category: $category,
+                profiles: HARDENED,
+                references: &[$($r,)* $crate::rules::cluster::NSA_CONTROL_PLANE],
+                rationale: $rationale,
+                remediation: $remediation,
+                help: $help,
+                bad_example: $bad,
+                good_example: $good,
+                replaced_by: None,
+            },
+            check: Some($check),
+        };
+    };
+}
+
+pub const NSA_CONTROL_PLANE: Reference = nsa("Control plane hardening", "Control plane hardening");
+
 pub mod config_files;
 pub mod control_plane;
 pub mod deprecated_api;
