@@ -38,3 +38,35 @@ fn fixtures() {
         insta::assert_json_snapshot!(summarize(&source));
     });
 }
+
+/// Every rule's failing and passing examples (the ones its docs show) are
+/// fixtures too: their diagnostics are pinned here, per rule.
+#[test]
+fn rule_examples() {
+    for rule in kubeharden::rules::registry() {
+        let m = &rule.meta;
+        let options = Options {
+            enable: vec![m.id.to_string()],
+            disable: m.replaced_by.iter().map(|r| r.to_string()).collect(),
+            image_registries: vec!["registry.example.com".into()],
+            ..Options::default()
+        };
+        for (kind, source) in [("fail", m.bad_example), ("pass", m.good_example)] {
+            let report = check(source, &options);
+            let diags: Vec<Value> = report
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let r = d.range;
+                    json!({
+                        "rule": d.rule,
+                        "at": format!("{}:{}-{}:{}", r.start.line + 1, r.start.character + 1, r.end.line + 1, r.end.character + 1),
+                        "message": d.message,
+                        "fix": d.fix.as_ref().map(|f| f.title.clone()),
+                    })
+                })
+                .collect();
+            insta::assert_json_snapshot!(format!("example-{}-{kind}", m.id), diags);
+        }
+    }
+}
