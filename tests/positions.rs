@@ -224,3 +224,30 @@ fn cronjob_and_ephemeral_and_init_containers() {
         ]
     );
 }
+
+#[test]
+fn secret_data_must_be_base64_at_the_value() {
+    let src = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  ok: aHVudGVyMg==\n  bad: \"!!!\"\n";
+    let report = check(
+        src,
+        &Options {
+            profile: kubeharden::rules::Profile::Baseline,
+            ..Options::default()
+        },
+    );
+    let d: Vec<_> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.rule.as_str(),
+                d.range.start.line,
+                d.range.start.character,
+                d.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!((d[0].0, d[0].1, d[0].2), ("schema-invalid", 5, 7));
+    assert!(d[0].3.contains("not valid base64"), "{}", d[0].3);
+}

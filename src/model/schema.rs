@@ -123,6 +123,19 @@ pub fn decode<T: DeserializeOwned>(
 
 /// serde's messages, in Kubernetes' words where they differ.
 fn clean_message(message: &str) -> String {
+    // The base64 decoder behind Secret `data` speaks of symbols and offsets.
+    const BASE64: &[&str] = &[
+        "Invalid symbol",
+        "Invalid last symbol",
+        "Invalid padding",
+        "Invalid input length",
+    ];
+    if BASE64.iter().any(|p| message.starts_with(p)) {
+        return format!(
+            "not valid base64 ({}); Secret data must be base64-encoded",
+            message.trim_end_matches('.')
+        );
+    }
     message
         .replace("invalid type: ", "wrong type: ")
         .replace("a boolean", "true or false")
