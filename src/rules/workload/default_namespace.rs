@@ -5,8 +5,7 @@
 //! kustomize, Argo CD), which the file cannot tell.
 
 use crate::diagnostic::Severity;
-use crate::model::path::Path;
-use crate::rules::workload::{cis, nsa};
+use crate::rules::workload::{cis, nsa, report_workloads_in};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -34,20 +33,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        let r = ctx.resource(w);
-        if r.namespace() != Some("default") {
-            continue;
-        }
-        out.push(Finding::new(
-            &RULE.meta,
-            w.resource,
-            Path::parse("metadata.namespace"),
-            format!(
-                "{} \"{}\" runs in the default namespace; use a dedicated one",
-                r.id.kind,
-                r.id.name.as_deref().unwrap_or("")
-            ),
-        ));
-    }
+    report_workloads_in(
+        ctx,
+        out,
+        &RULE.meta,
+        "default",
+        "the default namespace; use a dedicated one",
+    );
 }

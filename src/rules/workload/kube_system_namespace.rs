@@ -7,8 +7,7 @@
 //! distribution itself manages. Only an explicit namespace is judged.
 
 use crate::diagnostic::Severity;
-use crate::model::path::Path;
-use crate::rules::workload::nsa;
+use crate::rules::workload::{nsa, report_workloads_in};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -33,20 +32,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        let r = ctx.resource(w);
-        if r.namespace() != Some("kube-system") {
-            continue;
-        }
-        out.push(Finding::new(
-            &RULE.meta,
-            w.resource,
-            Path::parse("metadata.namespace"),
-            format!(
-                "{} \"{}\" runs in kube-system, next to the control plane's credentials; use a dedicated namespace",
-                r.id.kind,
-                r.id.name.as_deref().unwrap_or("")
-            ),
-        ));
-    }
+    report_workloads_in(
+        ctx,
+        out,
+        &RULE.meta,
+        "kube-system",
+        "kube-system, next to the control plane's credentials; use a dedicated namespace",
+    );
 }

@@ -36,8 +36,8 @@ use serde_json::Value;
 use crate::model::path::{Path, Seg};
 use crate::model::resource::Resource;
 use crate::model::workload::Workload;
-use crate::rules::Context;
 pub use crate::rules::pod_security::{cis, list, nsa, sc_path};
+use crate::rules::{Context, Finding, RuleMeta};
 
 /// The value at a path of a resource's JSON.
 pub fn json_at<'v>(value: &'v Value, path: &Path) -> Option<&'v Value> {
@@ -156,6 +156,33 @@ pub fn valid_digest(d: &str) -> bool {
     d.split_once(':').is_some_and(|(alg, hex)| {
         !alg.is_empty() && hex.len() >= 32 && hex.chars().all(|c| c.is_ascii_hexdigit())
     })
+}
+
+/// One finding per workload whose resource sits in `namespace`, on its
+/// `metadata.namespace`, saying "<Kind> "<name>" runs in <where>".
+pub(crate) fn report_workloads_in(
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+    meta: &'static RuleMeta,
+    namespace: &str,
+    where_and_advice: &str,
+) {
+    for w in ctx.workloads {
+        let r = ctx.resource(w);
+        if r.namespace() != Some(namespace) {
+            continue;
+        }
+        out.push(Finding::new(
+            meta,
+            w.resource,
+            Path::parse("metadata.namespace"),
+            format!(
+                "{} \"{}\" runs in {where_and_advice}",
+                r.id.kind,
+                r.id.name.as_deref().unwrap_or("")
+            ),
+        ));
+    }
 }
 
 #[cfg(test)]
