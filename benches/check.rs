@@ -6,7 +6,17 @@ use std::time::{Duration, Instant};
 
 use kubeharden::{Options, check};
 
+// The same allocator as the CLI (src/main.rs), so the numbers are the CLI's.
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn measure(name: &str, source: &str, min_runs: usize) {
+    // `cargo bench --bench check -- deployment`: only the benchmarks whose name holds the filter.
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    if filter.is_some_and(|f| !name.contains(&f)) {
+        return;
+    }
     let options = Options::default();
     // Warm up.
     for _ in 0..3 {
@@ -44,6 +54,9 @@ fn main() {
         return;
     }
     let deployment = include_str!("data/deployment-150.yaml");
+    if std::env::var_os("STAGES").is_some() {
+        stages(deployment);
+    }
     measure("deployment-150.yaml", deployment, 1000);
     let argo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/corpus/real/argo-cd/install.yaml");
@@ -51,4 +64,37 @@ fn main() {
         Ok(text) => measure("argo-cd/install.yaml", &text, 20),
         Err(_) => println!("SKIPPED argo-cd/install.yaml: ../shared is absent"),
     }
+}
+
+/// `STAGES=1 cargo bench --bench check`: where the time of one document goes
+/// (mean µs per stage; the rules are the rest of the total).
+fn stages(source: &str) {
+    use kubeharden::model::resource::Object;
+    use kubeharden::source::SourceMap;
+    use kubeharden::yaml::json::{Converter, duplicate_keys};
+    use kubeharden::yaml::parse::parse;
+
+    fn time<T>(stage: &str, mut f: impl FnMut() -> T) {
+        let n = 5000;
+        let t = Instant::now();
+        for _ in 0..n {
+            black_box(f());
+        }
+        println!(
+            "{stage:<10} {:6.1} µs",
+            t.elapsed().as_secs_f64() * 1e6 / n as f64
+        );
+    }
+    time("sourcemap", || SourceMap::new(black_box(source)));
+    let map = SourceMap::new(source);
+    time("parse", || parse(&map));
+    let parsed = parse(&map);
+    let doc = &parsed.documents[0];
+    let root = doc.root.expect("a document");
+    time("dup-keys", || duplicate_keys(doc));
+    time("to-json", || Converter::new(doc).convert(root));
+    let json = Converter::new(doc).convert(root);
+    time("decode", || {
+        Object::decode("apps/v1", "Deployment", &json, &mut Vec::new())
+    });
 }

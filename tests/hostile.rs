@@ -79,6 +79,21 @@ fn megabyte_line_and_ten_megabyte_file() {
 }
 
 #[test]
+fn megabyte_flow_lines_stay_linear() {
+    // 200,000 items on one line, plain and quoted: a reader that rescans
+    // the line per item would not finish.
+    for item in ["a", "\"a\"", "'a'"] {
+        let items = vec![item; 200_000].join(", ");
+        let s = format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: m, labels: {{a: [{items}]}}}}\n"
+        );
+        assert!(rules_of(&s).iter().all(|r| r != "yaml-syntax"));
+        let s = format!("a: [{items}]\nb: {{k: [{items}]}}\n");
+        assert!(rules_of(&s).is_empty());
+    }
+}
+
+#[test]
 fn garbage_never_panics() {
     let samples = [
         "\u{0}\u{1}\u{2}",

@@ -1,4 +1,5 @@
 //! Reading YAML the way Kubernetes reads it, positions kept.
+pub mod fast;
 pub mod json;
 pub mod parse;
 pub mod tree;

@@ -8,6 +8,7 @@
 use saphyr_parser::{Event, Parser, ScalarStyle as PStyle, Span as PSpan};
 
 use crate::source::{SourceMap, Span};
+use crate::yaml::fast;
 use crate::yaml::tree::{Document, Node, NodeId, NodeKind, ScalarStyle};
 
 /// Deeper nesting than this is refused. Real manifests stay below 40 levels
@@ -77,9 +78,27 @@ pub fn parse(map: &SourceMap) -> Parsed {
     };
     for (start, end) in split_documents(text) {
         let base = map.char_index_of_byte(start) as usize;
+        let piece = &text[start..end];
+        // Most manifests are plain block YAML: the fast path reads them and
+        // builds the very same tree; anything else goes to the event reader.
+        if let Some(doc) = fast::parse(piece, base) {
+            parsed.documents.push(doc);
+            continue;
+        }
         let end_char = map.char_index_of_byte(end) as usize;
-        parse_piece(&text[start..end], base, end_char, &mut parsed);
+        parse_piece(piece, base, end_char, &mut parsed);
     }
+    parsed
+}
+
+/// One piece read by the general (event) reader only, positions counted from
+/// the piece's start; `tests/yaml_fast.rs` compares the fast path with it.
+pub fn parse_general(piece: &str) -> Parsed {
+    let mut parsed = Parsed {
+        documents: Vec::new(),
+        problems: Vec::new(),
+    };
+    parse_piece(piece, 0, piece.chars().count(), &mut parsed);
     parsed
 }
 
@@ -294,7 +313,11 @@ fn parse_piece(piece: &str, base: usize, end_char: usize, parsed: &mut Parsed) {
                             });
                             return;
                         }
-                        let flow = matches!(cursor.char_at(pspan.start.index()), Some('[' | '{'));
+                        // A flow collection's start event covers its bracket; a
+                        // block collection's is empty, and may sit on a flow
+                        // child's bracket (`ingress:\n- {}`).
+                        let flow = pspan.end.index() > pspan.start.index()
+                            && matches!(cursor.char_at(pspan.start.index()), Some('[' | '{'));
                         let kind = if is_seq {
                             NodeKind::Seq(Vec::new())
                         } else {

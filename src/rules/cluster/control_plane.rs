@@ -75,6 +75,18 @@ pub fn commands(ctx: &Context, binary: &'static str) -> Vec<Command> {
     let mut out = Vec::new();
     for w in ctx.workloads {
         for c in w.containers() {
+            // Most containers run something else: look at argv[0] before
+            // building paths for every argument.
+            let first = c
+                .container
+                .command
+                .iter()
+                .flatten()
+                .chain(c.container.args.iter().flatten())
+                .next();
+            if first.is_none_or(|f| f.rsplit('/').next() != Some(binary)) {
+                continue;
+            }
             let argv: Vec<(Path, &str)> = c
                 .container
                 .command
