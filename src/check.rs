@@ -348,7 +348,7 @@ fn load(
         range: out.map.range(span),
     };
     let index = resources.len();
-    if let Some(w) = Workload::of(index, &resource, known, &mut problems) {
+    if let Some(w) = Workload::of(index, &mut resource, known, &mut problems) {
         workloads.push(w);
     }
     for p in problems {

@@ -101,21 +101,22 @@ fn pod_locations(kind: &str, json: &Value) -> Option<(&'static str, &'static str
     }
 }
 
-/// The pod spec and pod metadata of a typed workload object.
-fn typed_template(object: &Object) -> Option<(&PodSpec, Option<&ObjectMeta>)> {
-    fn of(t: &PodTemplateSpec) -> Option<(&PodSpec, Option<&ObjectMeta>)> {
-        Some((t.spec.as_ref()?, t.metadata.as_ref()))
+/// Moves the pod spec and pod metadata out of a typed workload object: rules
+/// read pods only through `Workload`, so the template is not copied.
+fn take_template(object: &mut Object) -> Option<(PodSpec, Option<ObjectMeta>)> {
+    fn of(t: &mut PodTemplateSpec) -> Option<(PodSpec, Option<ObjectMeta>)> {
+        Some((t.spec.take()?, t.metadata.take()))
     }
     match object {
-        Object::Pod(p) => Some((p.spec.as_ref()?, Some(&p.metadata))),
-        Object::PodTemplate(p) => of(p.template.as_ref()?),
-        Object::ReplicationController(r) => of(r.spec.as_ref()?.template.as_ref()?),
-        Object::Deployment(d) => of(&d.spec.template),
-        Object::StatefulSet(d) => of(&d.spec.template),
-        Object::DaemonSet(d) => of(&d.spec.template),
-        Object::ReplicaSet(d) => of(d.spec.template.as_ref()?),
-        Object::Job(d) => of(&d.spec.as_ref()?.template),
-        Object::CronJob(c) => of(&c.spec.job_template.spec.as_ref()?.template),
+        Object::Pod(p) => Some((p.spec.take()?, Some(std::mem::take(&mut p.metadata)))),
+        Object::PodTemplate(p) => of(p.template.as_mut()?),
+        Object::ReplicationController(r) => of(r.spec.as_mut()?.template.as_mut()?),
+        Object::Deployment(d) => of(&mut d.spec.template),
+        Object::StatefulSet(d) => of(&mut d.spec.template),
+        Object::DaemonSet(d) => of(&mut d.spec.template),
+        Object::ReplicaSet(d) => of(d.spec.template.as_mut()?),
+        Object::Job(d) => of(&mut d.spec.as_mut()?.template),
+        Object::CronJob(c) => of(&mut c.spec.job_template.spec.as_mut()?.template),
         _ => None,
     }
 }
@@ -126,7 +127,7 @@ impl Workload {
     /// resources); known kinds had theirs reported already.
     pub fn of(
         index: usize,
-        resource: &Resource,
+        resource: &mut Resource,
         known_kind: bool,
         problems: &mut Vec<SchemaProblem>,
     ) -> Option<Workload> {
@@ -139,8 +140,8 @@ impl Workload {
         let mut local = Vec::new();
         // Known kinds were decoded (and their problems reported) already:
         // take the pod template from the typed object instead of decoding twice.
-        let (spec, meta) = match typed_template(&resource.object) {
-            Some((spec, meta)) => (spec.clone(), meta.cloned().unwrap_or_default()),
+        let (spec, meta) = match take_template(&mut resource.object) {
+            Some((spec, meta)) => (spec, meta.unwrap_or_default()),
             None => {
                 let spec: PodSpec = decode(spec_json, &mut local)?;
                 let meta: ObjectMeta = value_at(&resource.json, meta_at)

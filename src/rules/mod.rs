@@ -267,13 +267,40 @@ pub fn registry() -> &'static [&'static Rule] {
 }
 
 pub fn find(id: &str) -> Option<&'static Rule> {
-    // Rules ask about each other (`enabled`) in their loops: a map, not a scan.
-    static BY_ID: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static Rule>> =
-        std::sync::OnceLock::new();
+    // Every check asks for every rule (`Options::enabled`), and rules ask
+    // about each other: a map with a cheap hash of these short ids.
+    static BY_ID: std::sync::OnceLock<IdMap> = std::sync::OnceLock::new();
     BY_ID
         .get_or_init(|| registry().iter().map(|r| (r.meta.id, *r)).collect())
         .get(id)
         .copied()
+}
+
+type IdMap = std::collections::HashMap<&'static str, &'static Rule, IdHash>;
+
+/// FNV-1a: rule ids are short, trusted strings; SipHash's defence against
+/// crafted keys costs more than the lookup itself here.
+#[derive(Default, Clone, Copy)]
+struct IdHash;
+
+impl std::hash::BuildHasher for IdHash {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 #[derive(Serialize)]
