@@ -8,13 +8,18 @@
 //!
 //! Defaults are the config file's, not the command line's: a
 //! KubeletConfiguration v1beta1 defaults `authentication.anonymous.enabled` to
-//! false, `authorization.mode` to Webhook and `readOnlyPort` to 0.
+//! false, `authorization.mode` to Webhook and `readOnlyPort` to 0,
+//! `makeIPTablesUtilChains` to true and `podPidsLimit` to -1 (no limit). A
+//! zero `streamingConnectionIdleTimeout` is defaulted to 4h, so the CIS item
+//! against a zero timeout (4.2.5) cannot fail in a config file and has no
+//! rule here: only the `--streaming-connection-idle-timeout` flag can set it.
 
 use serde_json::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
 use crate::model::resource::{Resource, str_at, value_at};
+use crate::rules::cluster::control_plane::weak_cipher;
 use crate::rules::cluster::{cis, items, k8s, strings};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -105,7 +110,7 @@ config_rule!(
     [
         cis(
             "4.2.6",
-            "Ensure that the --protect-kernel-defaults argument is set to true"
+            "Ensure that the --protect-kernel-defaults argument is set to true (v1.7 and earlier; dropped from v1.8)"
         ),
         k8s("protectKernelDefaults", "KubeletConfiguration", KUBELET_DOC)
     ],
@@ -124,11 +129,15 @@ config_rule!(
     Medium,
     [
         cis(
-            "4.2.11",
+            "4.2.9",
+            "Ensure that the --tls-cert-file and --tls-private-key-file arguments are set as appropriate"
+        ),
+        cis(
+            "4.2.10",
             "Ensure that the --rotate-certificates argument is not set to false"
         ),
         cis(
-            "4.2.12",
+            "4.2.11",
             "Verify that the RotateKubeletServerCertificate argument is set to true"
         ),
         k8s(
@@ -138,11 +147,76 @@ config_rule!(
         )
     ],
     "Without rotation the kubelet's client certificate expires (and is renewed by hand, often with long lifetimes), and its serving certificate is self-signed, so the API server cannot verify the kubelet it talks to.",
-    "Set `rotateCertificates: true` and `serverTLSBootstrap: true` (approve the serving CSRs), or provide `tlsCertFile`/`tlsPrivateKeyFile` from your own CA.",
+    "Set `rotateCertificates: true` and `serverTLSBootstrap: true` (approve the serving CSRs), or provide both `tlsCertFile` and `tlsPrivateKeyFile` from your own CA.",
     "set rotateCertificates: true and serverTLSBootstrap: true",
     kubelet!("rotateCertificates: false\n"),
     kubelet!("rotateCertificates: true\nserverTLSBootstrap: true\n"),
     check_kubelet_rotation
+);
+
+config_rule!(
+    KUBELET_IPTABLES_UTIL_CHAINS,
+    "kubelet-iptables-util-chains",
+    "Kubelet does not manage its iptables chains",
+    Low,
+    [
+        cis(
+            "4.2.6",
+            "Ensure that the --make-iptables-util-chains argument is set to true"
+        ),
+        k8s(
+            "makeIPTablesUtilChains",
+            "KubeletConfiguration",
+            KUBELET_DOC
+        )
+    ],
+    "With `makeIPTablesUtilChains: false` the kubelet does not create or keep its iptables chains, among them KUBE-FIREWALL, which drops packets from other hosts addressed to 127.0.0.0/8 (services bound to localhost become reachable from the network when route_localnet is on, CVE-2020-8558). Rules kept by hand drift from the node's pod networking (Checkov CKV_K8S_145).",
+    "Remove `makeIPTablesUtilChains: false` (true is the default).",
+    "set makeIPTablesUtilChains: true",
+    kubelet!("makeIPTablesUtilChains: false\n"),
+    kubelet!("makeIPTablesUtilChains: true\n"),
+    check_kubelet_iptables
+);
+
+config_rule!(
+    KUBELET_TLS_CIPHER_SUITES,
+    "kubelet-tls-cipher-suites",
+    "Kubelet allows weak TLS cipher suites or versions",
+    Medium,
+    [
+        cis(
+            "4.2.12",
+            "Ensure that the Kubelet only makes use of Strong Cryptographic Ciphers"
+        ),
+        k8s("tlsCipherSuites", "KubeletConfiguration", KUBELET_DOC)
+    ],
+    "The kubelet's port 10250 carries the API server's exec, attach, port-forward and log streams. Suites without forward secrecy (RSA key exchange) let a later key compromise decrypt recorded sessions; CBC, 3DES and RC4 suites have known attacks (Lucky13, Sweet32, RC4 biases); TLS 1.0 and 1.1 are deprecated (RFC 8996) (Checkov CKV_K8S_151).",
+    "List only ECDHE suites with AES-GCM or ChaCha20-Poly1305 in `tlsCipherSuites` (TLS 1.3 suites are always strong), and set `tlsMinVersion: VersionTLS12` or higher.",
+    "keep only ECDHE AES-GCM or ChaCha20-Poly1305 suites",
+    kubelet!(
+        "tlsCipherSuites:\n- TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\n- TLS_RSA_WITH_AES_128_CBC_SHA\n"
+    ),
+    kubelet!(
+        "tlsMinVersion: VersionTLS12\ntlsCipherSuites:\n- TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256\n- TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\n- TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256\n- TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256\n"
+    ),
+    check_kubelet_tls
+);
+
+config_rule!(
+    KUBELET_POD_PIDS_LIMIT,
+    "kubelet-pod-pids-limit",
+    "Kubelet sets no per-pod process limit",
+    Low,
+    [
+        cis("4.2.13", "Ensure that a limit is set on pod PIDs"),
+        k8s("podPidsLimit", "KubeletConfiguration", KUBELET_DOC)
+    ],
+    "Process IDs are a node-wide resource and no container field limits them. Without `podPidsLimit` (the default -1, like 0, sets no pod limit) one pod that forks without bound (a fork bomb, a leak, a compromised process) exhausts the node's PIDs, and then other pods and the kubelet itself cannot start processes.",
+    "Set `podPidsLimit` to a positive number that fits your largest workloads (for example 4096), and keep some PIDs for the system with `systemReserved`/`kubeReserved` `pid`.",
+    "set podPidsLimit to a positive value",
+    kubelet!("podPidsLimit: -1\n"),
+    kubelet!("podPidsLimit: 4096\n"),
+    check_kubelet_pids
 );
 
 config_rule!(
@@ -289,8 +363,17 @@ fn check_kubelet_rotation(ctx: &Context, out: &mut Vec<Finding>) {
             };
             out.push(Finding::new(&KUBELET_CERTIFICATE_ROTATION.meta, ri, path, "the kubelet does not rotate its client certificate (rotateCertificates is not true); set rotateCertificates: true".into()));
         }
-        let own_cert = r.json.get("tlsCertFile").is_some();
-        if !own_cert && bool_at(&r.json, "serverTLSBootstrap") != Some(true) {
+        let cert = r.json.get("tlsCertFile").is_some();
+        let key = r.json.get("tlsPrivateKeyFile").is_some();
+        if cert != key {
+            let (set, missing) = if cert {
+                ("tlsCertFile", "tlsPrivateKeyFile")
+            } else {
+                ("tlsPrivateKeyFile", "tlsCertFile")
+            };
+            out.push(Finding::new(&KUBELET_CERTIFICATE_ROTATION.meta, ri, Path::parse(set), format!("{set} is set without {missing}: the kubelet needs both to serve its own certificate; set {missing} too (or remove both and set serverTLSBootstrap: true)")));
+        }
+        if !cert && !key && bool_at(&r.json, "serverTLSBootstrap") != Some(true) {
             let path = if r.json.get("serverTLSBootstrap").is_some() {
                 Path::parse("serverTLSBootstrap")
             } else {
@@ -298,6 +381,49 @@ fn check_kubelet_rotation(ctx: &Context, out: &mut Vec<Finding>) {
             };
             out.push(Finding::new(&KUBELET_CERTIFICATE_ROTATION.meta, ri, path, "the kubelet serves a self-signed certificate (no serverTLSBootstrap, no tlsCertFile): the API server cannot verify it; set serverTLSBootstrap: true".into()));
         }
+    }
+}
+
+fn check_kubelet_iptables(ctx: &Context, out: &mut Vec<Finding>) {
+    for (ri, r) in kubelets(ctx) {
+        if bool_at(&r.json, "makeIPTablesUtilChains") == Some(false) {
+            out.push(Finding::new(&KUBELET_IPTABLES_UTIL_CHAINS.meta, ri, Path::parse("makeIPTablesUtilChains"), "the kubelet does not keep its iptables chains (makeIPTablesUtilChains: false), among them the rule that drops remote packets to 127.0.0.0/8; remove it or set it to true".into()));
+        }
+    }
+}
+
+/// Whether a `tlsMinVersion` / `--tls-min-version` value allows TLS 1.0 or 1.1.
+pub(crate) fn weak_tls_version(v: &str) -> bool {
+    matches!(v, "VersionTLS10" | "VersionTLS11")
+}
+
+fn check_kubelet_tls(ctx: &Context, out: &mut Vec<Finding>) {
+    let meta = &KUBELET_TLS_CIPHER_SUITES.meta;
+    for (ri, r) in kubelets(ctx) {
+        for (i, suite) in strings(r.json.get("tlsCipherSuites")) {
+            if weak_cipher(suite) {
+                out.push(Finding::new(meta, ri, Path::parse("tlsCipherSuites").index(i), format!("the kubelet allows the weak cipher suite {suite}: no forward secrecy or no AEAD mode; keep only ECDHE suites with AES-GCM or ChaCha20-Poly1305")));
+            }
+        }
+        if let Some(v) = str_at(&r.json, "tlsMinVersion").filter(|v| weak_tls_version(v)) {
+            out.push(Finding::new(meta, ri, Path::parse("tlsMinVersion"), format!("the kubelet accepts {v}, a deprecated TLS version (RFC 8996); set tlsMinVersion: VersionTLS12 or higher")));
+        }
+    }
+}
+
+fn check_kubelet_pids(ctx: &Context, out: &mut Vec<Finding>) {
+    for (ri, r) in kubelets(ctx) {
+        let (path, message) = match r.json.get("podPidsLimit") {
+            None => (Path::parse("kind"), "the kubelet sets no per-pod process limit (podPidsLimit is not set, so -1): one pod can exhaust the node's PIDs; set podPidsLimit to a positive value".to_string()),
+            Some(v) if v.as_i64().is_some_and(|n| n <= 0) => (Path::parse("podPidsLimit"), format!("the kubelet sets no per-pod process limit (podPidsLimit: {v}): one pod can exhaust the node's PIDs; set podPidsLimit to a positive value")),
+            Some(_) => continue,
+        };
+        out.push(Finding::new(
+            &KUBELET_POD_PIDS_LIMIT.meta,
+            ri,
+            path,
+            message,
+        ));
     }
 }
 

@@ -12,6 +12,7 @@
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
+use crate::rules::cluster::config_files::weak_tls_version;
 use crate::rules::cluster::{cis, k8s};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -263,7 +264,7 @@ flag_rule!(
     High,
     [
         cis(
-            "1.2.9",
+            "1.2.10",
             "Ensure that the admission control plugin AlwaysAdmit is not set"
         ),
         cis(
@@ -371,7 +372,7 @@ flag_rule!(
         )
     ],
     "A static token file holds long-lived plaintext credentials; without the kubelet CA and client certificate the API server talks to kubelets without verifying them; without an encryption provider config Secrets are stored in etcd in plaintext; without etcd and serving certificates traffic is unauthenticated; weak cipher suites allow downgrade and decryption.",
-    "Remove `--token-auth-file`; set `--kubelet-certificate-authority`, `--kubelet-client-certificate/-key`, `--etcd-cafile/-certfile/-keyfile`, `--tls-cert-file/--tls-private-key-file`, `--client-ca-file`, `--service-account-key-file` and `--encryption-provider-config`; limit `--tls-cipher-suites` to AEAD suites with forward secrecy.",
+    "Remove `--token-auth-file`; set `--kubelet-certificate-authority`, `--kubelet-client-certificate/-key`, `--etcd-cafile/-certfile/-keyfile`, `--tls-cert-file/--tls-private-key-file`, `--client-ca-file`, `--service-account-key-file` and `--encryption-provider-config`; limit `--tls-cipher-suites` to AEAD suites with forward secrecy and keep `--tls-min-version` at VersionTLS12 or higher.",
     "configure certificates, encryption at rest and strong ciphers; remove the token file",
     static_pod!(
         "kube-apiserver",
@@ -393,6 +394,97 @@ flag_rule!(
         "--tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
     ),
     check_apiserver_insecure
+);
+
+flag_rule!(
+    APISERVER_EXTERNAL_IPS,
+    "apiserver-external-ips",
+    "API server admits Services with externalIPs",
+    Medium,
+    [
+        cis("1.2.3", "Ensure that the DenyServiceExternalIPs is set"),
+        k8s(
+            "DenyServiceExternalIPs",
+            "Admission controllers",
+            "https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#denyserviceexternalips"
+        ),
+        k8s(
+            "CVE-2020-8554",
+            "Man in the middle using LoadBalancer or ExternalIPs",
+            "https://github.com/kubernetes/kubernetes/issues/97076"
+        )
+    ],
+    "Without the DenyServiceExternalIPs admission plugin, whoever can create or update a Service can set `spec.externalIPs` to any address and have every node capture traffic meant for it, inside or outside the cluster (CVE-2020-8554: Kubernetes does not fix it, the plugin or an admission policy mitigates it; Trivy KCV-0003, Kubescape C-0115).",
+    "Add DenyServiceExternalIPs to `--enable-admission-plugins` (it rejects new uses of `externalIPs`; Services that already have them keep working). If some Services really need externalIPs, allow them through a ValidatingAdmissionPolicy or policy engine limited to approved addresses instead.",
+    "add DenyServiceExternalIPs to --enable-admission-plugins",
+    static_pod!(
+        "kube-apiserver",
+        "--enable-admission-plugins=NodeRestriction"
+    ),
+    static_pod!(
+        "kube-apiserver",
+        "--enable-admission-plugins=NodeRestriction,DenyServiceExternalIPs"
+    ),
+    check_apiserver_external_ips
+);
+
+flag_rule!(
+    APISERVER_EVENT_RATE_LIMIT,
+    "apiserver-event-rate-limit",
+    "API server does not rate-limit Events",
+    Low,
+    [
+        cis(
+            "1.2.9",
+            "Ensure that the admission control plugin EventRateLimit is set"
+        ),
+        k8s(
+            "EventRateLimit",
+            "Admission controllers",
+            "https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#eventratelimit"
+        )
+    ],
+    "Every component and many workloads write Events; a faulty or hostile client can flood the API server and etcd with them and bury the events operators need. The EventRateLimit plugin (alpha, configured through the admission configuration file) caps them per server, namespace, user or source object (Checkov CKV_K8S_78, Trivy KCV-0010, Kubescape C-0121). API Priority and Fairness limits requests in general, not Events in particular.",
+    "Add EventRateLimit to `--enable-admission-plugins` and point `--admission-control-config-file` at an AdmissionConfiguration whose EventRateLimit entry (eventratelimit.admission.k8s.io/v1alpha1) sets limits, for example of type Namespace and User.",
+    "enable EventRateLimit with --admission-control-config-file",
+    static_pod!(
+        "kube-apiserver",
+        "--enable-admission-plugins=NodeRestriction"
+    ),
+    static_pod!(
+        "kube-apiserver",
+        "--enable-admission-plugins=NodeRestriction,EventRateLimit",
+        "--admission-control-config-file=/etc/kubernetes/admission.yaml"
+    ),
+    check_apiserver_event_rate_limit
+);
+
+flag_rule!(
+    APISERVER_SERVICE_ACCOUNT_TOKEN_EXPIRATION,
+    "apiserver-service-account-token-expiration",
+    "API server extends ServiceAccount token lifetimes",
+    Low,
+    [
+        k8s(
+            "--service-account-extend-token-expiration",
+            "kube-apiserver flags",
+            APISERVER_DOC
+        ),
+        k8s(
+            "Bound service account tokens",
+            "Service account token volume projection",
+            "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#serviceaccount-token-volume-projection"
+        )
+    ],
+    "`--service-account-extend-token-expiration` is on by default (since v1.20): pods' projected ServiceAccount tokens, requested for about an hour, are issued valid for a year so that clients which never reload their token keep working. A token stolen from a pod then stays usable for as long as the pod exists, up to a year, instead of an hour (Kubescape C-0290).",
+    "Find clients that still use tokens past their requested lifetime (audit events annotated `authentication.k8s.io/stale-token`), update them to reload the token file periodically (current official client libraries do), then run kube-apiserver with `--service-account-extend-token-expiration=false`.",
+    "set --service-account-extend-token-expiration=false",
+    static_pod!("kube-apiserver", "--profiling=false"),
+    static_pod!(
+        "kube-apiserver",
+        "--service-account-extend-token-expiration=false"
+    ),
+    check_apiserver_token_expiration
 );
 
 flag_rule!(
@@ -745,7 +837,7 @@ fn check_apiserver_profiling(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 /// Cipher suites without forward secrecy or an AEAD mode.
-fn weak_cipher(suite: &str) -> bool {
+pub fn weak_cipher(suite: &str) -> bool {
     suite.starts_with("TLS_RSA_") || !(suite.contains("GCM") || suite.contains("CHACHA20"))
 }
 
@@ -810,6 +902,11 @@ fn check_apiserver_insecure(ctx: &Context, out: &mut Vec<Finding>) {
             Want::Not("false"),
             "tokens of deleted ServiceAccounts stay valid",
         );
+        if let Some(f) = cmd.get("tls-min-version")
+            && let Some(v) = f.value.as_deref().filter(|v| weak_tls_version(v))
+        {
+            out.push(Finding::new(meta, cmd.resource, f.path.clone(), format!("kube-apiserver accepts {v}, a deprecated TLS version (RFC 8996); set --tls-min-version=VersionTLS12 or higher")));
+        }
         if let Some(f) = cmd.get("tls-cipher-suites") {
             let weak: Vec<String> = cmd
                 .list("tls-cipher-suites")
@@ -820,6 +917,54 @@ fn check_apiserver_insecure(ctx: &Context, out: &mut Vec<Finding>) {
                 out.push(Finding::new(meta, cmd.resource, f.path.clone(), format!("kube-apiserver allows weak TLS cipher suites ({}): no forward secrecy or no AEAD mode; keep only ECDHE with AES-GCM or ChaCha20-Poly1305", weak.join(", "))));
             }
         }
+    }
+}
+
+/// Where a finding about a plugin missing from `--enable-admission-plugins`
+/// sits: on that flag, or on the binary without it.
+fn at_enabled_plugins(cmd: &Command) -> Path {
+    cmd.get("enable-admission-plugins")
+        .map_or(cmd.anchor.clone(), |f| f.path.clone())
+}
+
+fn check_apiserver_external_ips(ctx: &Context, out: &mut Vec<Finding>) {
+    for cmd in commands(ctx, "kube-apiserver") {
+        if !cmd
+            .list("enable-admission-plugins")
+            .iter()
+            .any(|p| p == "DenyServiceExternalIPs")
+        {
+            out.push(Finding::new(&APISERVER_EXTERNAL_IPS.meta, cmd.resource, at_enabled_plugins(&cmd), "kube-apiserver does not enable the DenyServiceExternalIPs admission plugin: anyone who can write a Service can set externalIPs and intercept traffic to that address (CVE-2020-8554); add it to --enable-admission-plugins".into()));
+        }
+    }
+}
+
+fn check_apiserver_event_rate_limit(ctx: &Context, out: &mut Vec<Finding>) {
+    let meta = &APISERVER_EVENT_RATE_LIMIT.meta;
+    for cmd in commands(ctx, "kube-apiserver") {
+        let at = at_enabled_plugins(&cmd);
+        if !cmd
+            .list("enable-admission-plugins")
+            .iter()
+            .any(|p| p == "EventRateLimit")
+        {
+            out.push(Finding::new(meta, cmd.resource, at, "kube-apiserver does not enable the EventRateLimit admission plugin: one client can flood the API server and etcd with Events; add it to --enable-admission-plugins with limits in --admission-control-config-file".into()));
+        } else if !cmd.has("admission-control-config-file") {
+            out.push(Finding::new(meta, cmd.resource, at, "kube-apiserver enables EventRateLimit without --admission-control-config-file: the plugin takes its limits from that file; set it to an AdmissionConfiguration with an EventRateLimit configuration".into()));
+        }
+    }
+}
+
+fn check_apiserver_token_expiration(ctx: &Context, out: &mut Vec<Finding>) {
+    for cmd in commands(ctx, "kube-apiserver") {
+        expect(
+            out,
+            &APISERVER_SERVICE_ACCOUNT_TOKEN_EXPIRATION.meta,
+            &cmd,
+            "service-account-extend-token-expiration",
+            Want::Is("false"),
+            "pods' ServiceAccount tokens are issued valid for a year instead of about an hour",
+        );
     }
 }
 
