@@ -52,6 +52,7 @@ const PINNED: &[(&str, usize)] = &[
     ("etcd-client-cert-auth", 0),
     ("etcd-peer-tls", 0),
     ("etcd-auto-tls", 0),
+    ("etcd-unique-ca", 0),
     ("controller-manager-profiling", 0),
     ("controller-manager-service-account-credentials", 0),
     ("controller-manager-bind-address", 0),

@@ -246,6 +246,7 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::control_plane::ETCD_CLIENT_CERT_AUTH,
         &cluster::control_plane::ETCD_PEER_TLS,
         &cluster::control_plane::ETCD_AUTO_TLS,
+        &cluster::control_plane::ETCD_UNIQUE_CA,
         &cluster::control_plane::CONTROLLER_MANAGER_PROFILING,
         &cluster::control_plane::CONTROLLER_MANAGER_SERVICE_ACCOUNT_CREDENTIALS,
         &cluster::control_plane::CONTROLLER_MANAGER_BIND_ADDRESS,

@@ -577,6 +577,37 @@ flag_rule!(
 );
 
 flag_rule!(
+    ETCD_UNIQUE_CA,
+    "etcd-unique-ca",
+    "etcd trusts the cluster's client CA",
+    Medium,
+    [cis(
+        "2.7",
+        "Ensure that a unique Certificate Authority is used for etcd"
+    )],
+    "When etcd's `--trusted-ca-file` is the CA that kube-apiserver uses for `--client-ca-file`, every client certificate of the cluster (each kubelet's, each administrator's, any CSR a controller approved) also authenticates to etcd, which has no authorization of its own: whoever holds one and reaches port 2379 reads every Secret and writes any object, bypassing RBAC, admission and audit. Judged only when the input holds both manifests.",
+    "Issue etcd's server and client certificates from a dedicated etcd CA (kubeadm uses /etc/kubernetes/pki/etcd/ca.crt), point etcd's `--trusted-ca-file` at it, and give kube-apiserver an etcd client certificate from that CA (`--etcd-certfile`, `--etcd-keyfile`, `--etcd-cafile`).",
+    "use a dedicated CA for etcd's --trusted-ca-file",
+    concat!(
+        static_pod!(
+            "kube-apiserver",
+            "--client-ca-file=/etc/kubernetes/pki/ca.crt"
+        ),
+        "---\n",
+        static_pod!("etcd", "--trusted-ca-file=/etc/kubernetes/pki/ca.crt")
+    ),
+    concat!(
+        static_pod!(
+            "kube-apiserver",
+            "--client-ca-file=/etc/kubernetes/pki/ca.crt"
+        ),
+        "---\n",
+        static_pod!("etcd", "--trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt")
+    ),
+    check_etcd_unique_ca
+);
+
+flag_rule!(
     CONTROLLER_MANAGER_PROFILING,
     "controller-manager-profiling",
     "Controller manager profiling endpoint",
@@ -1045,6 +1076,30 @@ fn check_etcd_auto_tls(ctx: &Context, out: &mut Vec<Finding>) {
                 Want::Not("true"),
                 "self-signed certificates that nobody verifies; remove it and use the etcd CA's certificates",
             );
+        }
+    }
+}
+
+fn check_etcd_unique_ca(ctx: &Context, out: &mut Vec<Finding>) {
+    let etcds = commands(ctx, "etcd");
+    if etcds.is_empty() {
+        return;
+    }
+    let client_cas: Vec<String> = commands(ctx, "kube-apiserver")
+        .iter()
+        .filter_map(|c| c.get("client-ca-file")?.value.clone())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect();
+    for cmd in &etcds {
+        let Some(f) = cmd.get("trusted-ca-file") else {
+            continue;
+        };
+        let Some(ca) = f.value.as_deref().map(str::trim) else {
+            continue;
+        };
+        if client_cas.iter().any(|c| c == ca) {
+            out.push(Finding::new(&ETCD_UNIQUE_CA.meta, cmd.resource, f.path.clone(), format!("etcd --trusted-ca-file={ca} is also kube-apiserver's --client-ca-file: every client certificate of the cluster authenticates to etcd and reads every Secret; use a dedicated etcd CA")));
         }
     }
 }
