@@ -41,6 +41,7 @@ const PINNED: &[(&str, usize)] = &[
     ("service-node-port", 3),
     ("service-load-balancer", 1),
     ("service-external-ips", 0),
+    ("service-external-name-local", 0),
     ("service-ssh-port", 0),
     ("ingress-tls", 0),
     ("ingress-nginx-snippets", 0),

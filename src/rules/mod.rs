@@ -230,6 +230,7 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::exposure::NODE_PORT,
         &cluster::exposure::LOAD_BALANCER,
         &cluster::exposure::EXTERNAL_IPS,
+        &cluster::exposure::EXTERNAL_NAME_LOCAL,
         &cluster::exposure::SSH_PORT,
         &cluster::exposure::INGRESS_TLS,
         &cluster::exposure::NGINX_SNIPPETS,
