@@ -216,6 +216,8 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::rbac::ANONYMOUS_BINDING,
         &cluster::rbac::SECRETS_READ,
         &cluster::rbac::PRIVILEGE_ESCALATION,
+        &cluster::rbac::NETWORK_BYPASS,
+        &cluster::rbac::SYSTEM_MASTERS_BINDING,
         &cluster::rbac::PREFER_NAMESPACED,
         &cluster::rbac::WORKLOAD_TAKEOVER,
         // Cluster: network policy and namespaces.
@@ -228,6 +230,7 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::exposure::NODE_PORT,
         &cluster::exposure::LOAD_BALANCER,
         &cluster::exposure::EXTERNAL_IPS,
+        &cluster::exposure::EXTERNAL_NAME_LOCAL,
         &cluster::exposure::SSH_PORT,
         &cluster::exposure::INGRESS_TLS,
         &cluster::exposure::NGINX_SNIPPETS,

@@ -165,6 +165,36 @@ pub static NGINX_SNIPPETS: Rule = Rule {
     check: Some(check_snippets),
 };
 
+pub static EXTERNAL_NAME_LOCAL: Rule = Rule {
+    meta: RuleMeta {
+        id: "service-external-name-local",
+        title: "ExternalName Service pointing at localhost or the metadata address",
+        severity: Severity::High,
+        category: "exposure",
+        profiles: HARDENED,
+        references: &[
+            k8s(
+                "ExternalName",
+                "Service type ExternalName",
+                "https://kubernetes.io/docs/concepts/services-networking/service/#externalname",
+            ),
+            k8s(
+                "CVE-2020-8554",
+                "Man in the middle using LoadBalancer or ExternalIPs",
+                "https://github.com/kubernetes/kubernetes/issues/97076",
+            ),
+            NSA_NET,
+        ],
+        rationale: "An ExternalName Service is a DNS alias that ingress controllers, gateways and mesh proxies resolve and connect to themselves. Aimed at localhost, a loopback or unspecified address, it makes the proxy connect to its own local ports (admin and status endpoints, which hold its credentials); aimed at the link-local cloud metadata address (169.254.169.254), it hands out the node's cloud credentials. Anyone who can create a Service and an Ingress can use it for server-side request forgery from a privileged component. Numeric names count in every form a resolver accepts (127.1, 2130706433, 0x7f.0.0.1) (Kyverno disallow-localhost-services).",
+        remediation: "Point externalName at the real external host name, or use a Service with a selector; an admission policy can forbid local targets.",
+        help: "set externalName to a real external host name",
+        bad_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: backend\nspec:\n  type: ExternalName\n  externalName: localhost\n",
+        good_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: backend\nspec:\n  type: ExternalName\n  externalName: db.example.com\n",
+        replaced_by: None,
+    },
+    check: Some(check_external_name),
+};
+
 fn services<'a>(ctx: &'a Context) -> impl Iterator<Item = (usize, &'a Resource)> {
     ctx.resources
         .iter()
@@ -394,6 +424,134 @@ fn check_snippets(ctx: &Context, out: &mut Vec<Finding>) {
                     describe(cm)
                 ),
             ));
+        }
+    }
+}
+
+/// An IPv4 address as `inet_aton` reads it: one to four parts, each decimal,
+/// octal (leading 0) or hex (0x), the last one filling the remaining bytes.
+fn inet_aton(s: &str) -> Option<std::net::Ipv4Addr> {
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.is_empty() || parts.len() > 4 {
+        return None;
+    }
+    let mut nums = Vec::with_capacity(parts.len());
+    for p in &parts {
+        let n = if let Some(h) = p.strip_prefix("0x").or_else(|| p.strip_prefix("0X")) {
+            u32::from_str_radix(h, 16).ok()?
+        } else if p.len() > 1 && p.starts_with('0') {
+            u32::from_str_radix(&p[1..], 8).ok()?
+        } else if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) {
+            p.parse().ok()?
+        } else {
+            return None;
+        };
+        nums.push(n);
+    }
+    let (last, head) = nums.split_last()?;
+    if head.iter().any(|&n| n > 255) || u64::from(*last) >= 1u64 << (8 * (4 - head.len())) {
+        return None;
+    }
+    let mut v: u32 = 0;
+    for (i, &n) in head.iter().enumerate() {
+        v |= n << (24 - 8 * i);
+    }
+    Some(std::net::Ipv4Addr::from(v | last))
+}
+
+/// What a local or metadata ExternalName target reaches, if it is one.
+fn local_target(name: &str) -> Option<&'static str> {
+    let host = name.trim_end_matches('.').to_ascii_lowercase();
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(&host);
+    if host == "localhost" || host.ends_with(".localhost") || host == "localhost.localdomain" {
+        return Some("the proxy's own loopback interface");
+    }
+    if host == "metadata.google.internal" {
+        return Some("the cloud metadata service (node credentials)");
+    }
+    let v4 = inet_aton(host).or_else(|| match host.parse::<std::net::Ipv6Addr>() {
+        Ok(v6) if v6.is_loopback() => Some(std::net::Ipv4Addr::LOCALHOST),
+        Ok(v6) if v6.is_unspecified() => Some(std::net::Ipv4Addr::UNSPECIFIED),
+        Ok(v6) => v6.to_ipv4_mapped(),
+        Err(_) => None,
+    })?;
+    if v4.is_loopback() {
+        Some("the proxy's own loopback interface")
+    } else if v4.is_unspecified() {
+        Some("the unspecified address, which connects to the proxy's own host")
+    } else if v4.is_link_local() {
+        Some("the link-local range of the cloud metadata service (node credentials)")
+    } else {
+        None
+    }
+}
+
+fn check_external_name(ctx: &Context, out: &mut Vec<Finding>) {
+    for (ri, s) in services(ctx) {
+        if str_at(&s.json, "spec.type") != Some("ExternalName") {
+            continue;
+        }
+        let Some(target) = str_at(&s.json, "spec.externalName") else {
+            continue;
+        };
+        if let Some(what) = local_target(target) {
+            out.push(Finding::new(
+                &EXTERNAL_NAME_LOCAL.meta,
+                ri,
+                Path::parse("spec.externalName"),
+                format!(
+                    "{} is an ExternalName for {target}, {what}: ingress controllers and proxies that follow it connect there; point it at a real external host",
+                    describe(s)
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_target;
+
+    #[test]
+    fn local_targets() {
+        for name in [
+            "localhost",
+            "LOCALHOST.",
+            "api.localhost",
+            "127.0.0.1",
+            "127.1",
+            "127.255.0.9",
+            "2130706433",
+            "0x7f.0.0.1",
+            "0177.0.0.1",
+            "0.0.0.0",
+            "0",
+            "::1",
+            "[::1]",
+            "::",
+            "::ffff:127.0.0.1",
+            "169.254.169.254",
+            "169.254.170.2",
+            "metadata.google.internal",
+        ] {
+            assert!(local_target(name).is_some(), "{name} is local");
+        }
+        for name in [
+            "db.example.com",
+            "localhost.example.com",
+            "mylocalhost",
+            "10.0.0.1",
+            "128.0.0.1",
+            "1.2.3.4.5",
+            "127.0.0.256",
+            "2001:db8::1",
+            "0x",
+            "",
+        ] {
+            assert!(local_target(name).is_none(), "{name} is not local");
         }
     }
 }

@@ -5,9 +5,11 @@
 //! `*`, read access to Secrets, the verbs and subresources that let a subject
 //! raise its own privileges (escalate, bind, impersonate, pods/exec,
 //! serviceaccounts/token, nodes/proxy, CSR approval, writing roles, bindings
-//! or admission webhooks), or a binding of `cluster-admin` or of the
-//! `system:anonymous` / `system:unauthenticated` / `system:authenticated`
-//! subjects. See "RBAC good practices" (kubernetes.io/docs/concepts/security/
+//! or admission webhooks, creating PersistentVolumes, writing EKS's aws-auth),
+//! access that tunnels or redirects traffic (pods/portforward, writing
+//! Endpoints, EndpointSlices or services/status), or a binding of
+//! `cluster-admin`, of the `system:anonymous` / `system:unauthenticated` /
+//! `system:authenticated` subjects, or of `system:masters`. See "RBAC good practices" (kubernetes.io/docs/concepts/security/
 //! rbac-good-practices/) for the list of escalation paths.
 //!
 //! Rules are read from the JSON (so `rbac.authorization.k8s.io/v1beta1`
@@ -146,9 +148,15 @@ pub static PRIVILEGE_ESCALATION: Rule = Rule {
                 "Limit use of the Bind, Impersonate and Escalate permissions",
             ),
             cis("5.1.4", "Minimize access to create pods"),
+            Reference {
+                source: "AWS EKS",
+                id: "aws-auth",
+                title: "Grant IAM users and roles access with the aws-auth ConfigMap",
+                url: "https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html",
+            },
             NSA_RBAC,
         ],
-        rationale: "Some permissions hand over more than they name: escalate and bind grant any permission, impersonate becomes any user, pods/exec and pods/attach run commands in other pods, serviceaccounts/token mints tokens for other accounts, nodes/proxy reaches the kubelet API, approving CSRs issues client certificates, writing roles, bindings or admission webhooks rewrites the rules themselves, and creating pods in kube-system runs as its controllers.",
+        rationale: "Some permissions hand over more than they name: escalate and bind grant any permission, impersonate becomes any user, pods/exec and pods/attach run commands in other pods, serviceaccounts/token mints tokens for other accounts, nodes/proxy reaches the kubelet API, approving CSRs issues client certificates, writing roles, bindings or admission webhooks rewrites the rules themselves, creating pods in kube-system runs as its controllers, creating PersistentVolumes gives pods a hostPath volume onto the node's filesystem, and writing EKS's aws-auth ConfigMap (kube-system) maps any IAM identity to system:masters (Kubescape C-0278, Trivy KSV-0115). These two also match through `*` in verbs, apiGroups or resources, as the authorizer reads them, with one finding per wildcard item; a ClusterRole's unscoped configmaps write is not judged for aws-auth, as it only reaches it when bound cluster-wide on EKS.",
         remediation: "Remove the permission; where a controller needs it, give it to that controller's own ServiceAccount only, scoped by namespace and resourceNames.",
         help: "remove the permission or scope it to a dedicated ServiceAccount",
         bad_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: debugger\nrules:\n- apiGroups: [\"\"]\n  resources: [\"pods/exec\"]\n  verbs: [\"create\"]\n",
@@ -156,6 +164,67 @@ pub static PRIVILEGE_ESCALATION: Rule = Rule {
         replaced_by: None,
     },
     check: Some(check_escalation),
+};
+
+pub static NETWORK_BYPASS: Rule = Rule {
+    meta: RuleMeta {
+        id: "rbac-network-bypass",
+        title: "RBAC permission that tunnels or redirects traffic",
+        severity: Severity::Medium,
+        category: "rbac",
+        profiles: HARDENED,
+        references: &[
+            k8s(
+                "CVE-2021-25740",
+                "Endpoint & EndpointSlice permissions allow cross-Namespace forwarding",
+                "https://github.com/kubernetes/kubernetes/issues/103675",
+            ),
+            k8s(
+                "CVE-2020-8554",
+                "Man in the middle using LoadBalancer or ExternalIPs",
+                "https://github.com/kubernetes/kubernetes/issues/97076",
+            ),
+            k8s(
+                "pods/portforward",
+                "Use port forwarding to access applications in a cluster",
+                "https://kubernetes.io/docs/tasks/access-application-cluster/port-forward-access-application-cluster/",
+            ),
+            NSA_RBAC,
+        ],
+        rationale: "These grant no new RBAC permission or node access (so they are not `rbac-privilege-escalation`, and do not make `rbac-workload-takeover`), but they defeat the network controls around workloads: pods/portforward tunnels through the API server and kubelet to any port of a pod, including ports bound to localhost and ports NetworkPolicy closes; writing Endpoints or EndpointSlices, which controllers own, sends a Service's traffic to any address (Kubernetes removed that write from the built-in edit and admin roles for CVE-2021-25740); writing services/status sets a LoadBalancer's ingress IP, which kube-proxy then intercepts on every node (CVE-2020-8554). `*` in verbs, apiGroups or resources grants them too; a rule scoped with resourceNames (a leader-election lock) is the narrow form and is not reported for Endpoints (Kubescape C-0063, Checkov CKV2_K8S_4, Kyverno restrict-edit-for-endpoints).",
+        remediation: "Drop the permission; a controller that really manages Endpoints should hold it on its own ServiceAccount, and port forwarding belongs to a break-glass role, not to automation.",
+        help: "remove the permission or give it to a dedicated, narrowly bound role",
+        bad_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: router\n  namespace: apps\nrules:\n- apiGroups: [\"\"]\n  resources: [\"endpoints\"]\n  verbs: [\"get\", \"update\"]\n",
+        good_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: router\n  namespace: apps\nrules:\n- apiGroups: [\"\"]\n  resources: [\"endpoints\", \"services\"]\n  verbs: [\"get\", \"list\", \"watch\"]\n",
+        replaced_by: None,
+    },
+    check: Some(check_traffic),
+};
+
+pub static SYSTEM_MASTERS_BINDING: Rule = Rule {
+    meta: RuleMeta {
+        id: "rbac-system-masters-binding",
+        title: "Binding to the system:masters group",
+        severity: Severity::Medium,
+        category: "rbac",
+        profiles: HARDENED,
+        references: &[
+            good_practices("Least privilege"),
+            k8s(
+                "system:masters",
+                "Default roles and role bindings",
+                "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#default-roles-and-role-bindings",
+            ),
+            NSA_RBAC,
+        ],
+        rationale: "Members of `system:masters` are superusers before RBAC is consulted: the API server admits their requests without reading any binding, and membership comes from a client certificate's organization or an authenticator mapping (EKS aws-auth), which RBAC cannot revoke. A binding to it (other than the API server's own bootstrap binding of cluster-admin, labelled `kubernetes.io/bootstrapping: rbac-defaults`, which is not reported) grants nothing, so it is a sign the group is taken for an ordinary one (a role meant to limit someone who is in fact unlimited, or a plan to add people to it) (Trivy KSV-0123, Kyverno restrict-binding-system-groups). It is a rule of its own, not `rbac-anonymous-binding`: those bindings make permissions public, this one changes no permission, hence medium severity.",
+        remediation: "Remove the subject and bind the role to a dedicated group; keep system:masters for break-glass certificates only.",
+        help: "bind the role to a dedicated group instead of system:masters",
+        bad_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: admins\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\nsubjects:\n- kind: Group\n  apiGroup: rbac.authorization.k8s.io\n  name: system:masters\n",
+        good_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: admins\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\nsubjects:\n- kind: Group\n  apiGroup: rbac.authorization.k8s.io\n  name: platform-admins\n",
+        replaced_by: None,
+    },
+    check: Some(check_system_masters),
 };
 
 pub static PREFER_NAMESPACED: Rule = Rule {
@@ -221,6 +290,8 @@ fn is_binding(r: &Resource) -> bool {
 struct Grant {
     path: Path,
     what: String,
+    /// The wildcard item (`*`, `*/portforward`) that grants `what`, if any.
+    through: Option<String>,
 }
 
 /// One PolicyRule read from JSON.
@@ -230,15 +301,42 @@ struct PolicyRule<'v> {
     groups: Vec<(usize, &'v str)>,
     resources: Vec<(usize, &'v str)>,
     resource_names: usize,
+    names: Vec<&'v str>,
 }
 
-impl PolicyRule<'_> {
+impl<'v> PolicyRule<'v> {
     fn verb(&self, verbs: &[&str]) -> bool {
         self.verbs.iter().any(|(_, v)| verbs.contains(v))
     }
 
     fn group(&self, group: &str) -> bool {
         self.groups.iter().any(|(_, g)| *g == group)
+    }
+
+    /// Like `verb`, with `*` granting every verb (as the authorizer reads it).
+    fn any_verb(&self, verbs: &[&str]) -> bool {
+        self.verbs
+            .iter()
+            .any(|(_, v)| *v == "*" || verbs.contains(v))
+    }
+
+    /// Like `group`, with `*` matching every API group.
+    fn any_group(&self, group: &str) -> bool {
+        self.groups.iter().any(|(_, g)| *g == "*" || *g == group)
+    }
+
+    /// The `resources` items that grant `resource` (`pods` or a subresource
+    /// like `pods/portforward`): the name itself, `*`, or `*/portforward`,
+    /// the forms the RBAC authorizer matches (`pods/*` matches nothing).
+    fn matching(&self, resource: &str) -> Vec<(usize, &'v str)> {
+        let sub = resource.split_once('/').map(|(_, s)| s);
+        self.resources
+            .iter()
+            .copied()
+            .filter(|(_, r)| {
+                *r == "*" || *r == resource || sub.is_some_and(|s| r.strip_prefix("*/") == Some(s))
+            })
+            .collect()
     }
 
     fn path(&self, field: &str, i: usize) -> Path {
@@ -258,6 +356,10 @@ fn rules(r: &Resource) -> Vec<PolicyRule<'_>> {
                 .get("resourceNames")
                 .and_then(Value::as_array)
                 .map_or(0, Vec::len),
+            names: strings(rule.get("resourceNames"))
+                .into_iter()
+                .map(|(_, n)| n)
+                .collect(),
         })
         .collect()
 }
@@ -271,6 +373,7 @@ fn wildcards(r: &Resource) -> Vec<Grant> {
                     out.push(Grant {
                         path: Path::parse("rules").index(index).key(field).index(i),
                         what: format!("\"{s}\" in {field}"),
+                        through: None,
                     });
                 }
             }
@@ -303,6 +406,7 @@ fn secrets(r: &Resource) -> Vec<Grant> {
                 out.push(Grant {
                     path: rule.path("resources", i),
                     what: format!("{} on secrets", reads.join("/")),
+                    through: None,
                 });
             }
         }
@@ -327,6 +431,7 @@ fn escalations(r: &Resource) -> Vec<Grant> {
             out.push(Grant {
                 path: rule.path("verbs", i),
                 what: what.into(),
+                through: None,
             });
         }
         for &(i, res) in &rule.resources {
@@ -384,7 +489,127 @@ fn escalations(r: &Resource) -> Vec<Grant> {
             out.push(Grant {
                 path: rule.path("resources", i),
                 what,
+                through: None,
             });
+        }
+        // Create requests carry no name, so a rule with resourceNames never
+        // grants create.
+        if rule.any_group("") && rule.any_verb(&["create"]) && rule.resource_names == 0 {
+            for (i, res) in rule.matching("persistentvolumes") {
+                out.push(Grant {
+                    path: rule.path("resources", i),
+                    what:
+                        "create persistentvolumes: a hostPath PersistentVolume mounts the node's filesystem into any pod that claims it".into(),
+                    through: through(res),
+                });
+            }
+        }
+        // EKS maps IAM identities to Kubernetes users and groups through
+        // kube-system/aws-auth: writing it grants any group, system:masters
+        // included. A ClusterRole's unscoped configmaps write reaches it too,
+        // but only where it is bound cluster-wide on EKS; it is not judged.
+        if rule.any_group("") && rule.any_verb(&["update", "patch"]) {
+            let named = rule.names.contains(&"aws-auth");
+            if named || (kube_system && rule.resource_names == 0) {
+                for (i, res) in rule.matching("configmaps") {
+                    out.push(Grant {
+                        path: rule.path("resources", i),
+                        what: format!(
+                            "write access to {}: on EKS it maps IAM identities to any group, system:masters included",
+                            if named {
+                                "the aws-auth ConfigMap"
+                            } else {
+                                "configmaps in kube-system (aws-auth included)"
+                            },
+                        ),
+                        through: through(res),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The wildcard item that grants a resource, if it is one.
+fn through(res: &str) -> Option<String> {
+    res.starts_with('*').then(|| res.to_string())
+}
+
+/// `grants X`, or `grants, through "*" in resources, X`.
+fn grants_text(g: &Grant) -> String {
+    match &g.through {
+        Some(w) => format!("grants, through \"{w}\" in resources, {}", g.what),
+        None => format!("grants {}", g.what),
+    }
+}
+
+/// Grants on the same list item (a `*` can grant several) as one, so each
+/// item carries one finding per rule.
+fn merged(grants: Vec<Grant>) -> Vec<Grant> {
+    let mut out: Vec<Grant> = Vec::new();
+    for g in grants {
+        match out.iter_mut().find(|o| o.path == g.path) {
+            Some(o) => {
+                o.what.push_str("; ");
+                o.what.push_str(&g.what);
+            }
+            None => out.push(g),
+        }
+    }
+    out
+}
+
+/// Access that redirects or tunnels Service and pod traffic.
+fn traffic(r: &Resource) -> Vec<Grant> {
+    let mut out = Vec::new();
+    for rule in rules(r) {
+        // Like pods/exec, port forwarding is a websocket `get` or a `create`.
+        if rule.any_group("") && rule.any_verb(&["create", "get"]) {
+            for (i, res) in rule.matching("pods/portforward") {
+                out.push(Grant {
+                    path: rule.path("resources", i),
+                    what: "pods/portforward: tunnels through the API server to any port of the pods in scope, localhost-only ones included, around NetworkPolicy".into(),
+                    through: through(res),
+                });
+            }
+        }
+        // A rule with resourceNames grants no create and updates only the
+        // named objects (a leader-election lock): the narrow form.
+        if rule.resource_names > 0 {
+            continue;
+        }
+        let hijack = [
+            (
+                "",
+                "endpoints",
+                &["create", "update", "patch"][..],
+                "points a Service, and the load balancers and Ingresses in front of it, at any address (CVE-2021-25740)",
+            ),
+            (
+                "discovery.k8s.io",
+                "endpointslices",
+                &["create", "update", "patch"][..],
+                "points a Service, and the load balancers and Ingresses in front of it, at any address (CVE-2021-25740)",
+            ),
+            (
+                "",
+                "services/status",
+                &["update", "patch"][..],
+                "sets a LoadBalancer's ingress IP, which kube-proxy then intercepts on every node (CVE-2020-8554)",
+            ),
+        ];
+        for (group, resource, verbs, why) in hijack {
+            if !(rule.any_group(group) && rule.any_verb(verbs)) {
+                continue;
+            }
+            for (i, res) in rule.matching(resource) {
+                out.push(Grant {
+                    path: rule.path("resources", i),
+                    what: format!("write access to {resource}: {why}"),
+                    through: through(res),
+                });
+            }
         }
     }
     out
@@ -426,13 +651,60 @@ fn check_secrets(ctx: &Context, out: &mut Vec<Finding>) {
 
 fn check_escalation(ctx: &Context, out: &mut Vec<Finding>) {
     for (ri, r) in ctx.resources.iter().enumerate().filter(|(_, r)| is_role(r)) {
-        for g in escalations(r) {
+        for g in merged(escalations(r)) {
             out.push(Finding::new(
                 &PRIVILEGE_ESCALATION.meta,
                 ri,
-                g.path,
-                format!("{} grants {}", describe(r), g.what),
+                g.path.clone(),
+                format!("{} {}", describe(r), grants_text(&g)),
             ));
+        }
+    }
+}
+
+fn check_traffic(ctx: &Context, out: &mut Vec<Finding>) {
+    for (ri, r) in ctx.resources.iter().enumerate().filter(|(_, r)| is_role(r)) {
+        for g in merged(traffic(r)) {
+            out.push(Finding::new(
+                &NETWORK_BYPASS.meta,
+                ri,
+                g.path.clone(),
+                format!("{} {}", describe(r), grants_text(&g)),
+            ));
+        }
+    }
+}
+
+fn check_system_masters(ctx: &Context, out: &mut Vec<Finding>) {
+    for (ri, b) in ctx
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| is_binding(r))
+    {
+        let (kind, role) = role_ref(b);
+        // The API server's own bootstrap binding of cluster-admin to the
+        // group, as a dump of a live cluster's RBAC shows it.
+        let bootstrap = (kind, role) == ("ClusterRole", "cluster-admin")
+            && crate::model::resource::value_at(&b.json, "metadata.labels")
+                .and_then(|l| l.get("kubernetes.io/bootstrapping"))
+                .and_then(Value::as_str)
+                == Some("rbac-defaults");
+        if bootstrap {
+            continue;
+        }
+        for s in subjects(b) {
+            if s.kind == "Group" && s.name == "system:masters" {
+                out.push(Finding::new(
+                    &SYSTEM_MASTERS_BINDING.meta,
+                    ri,
+                    Path::parse("subjects").index(s.index).key("name"),
+                    format!(
+                        "{} binds {kind} \"{role}\" to group system:masters, whose members bypass RBAC altogether: the binding grants nothing and suggests the group is mistaken for an ordinary one; bind the role to a dedicated group",
+                        describe(b)
+                    ),
+                ));
+            }
         }
     }
 }
