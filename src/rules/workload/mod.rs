@@ -14,6 +14,7 @@ pub mod default_namespace;
 pub mod default_service_account;
 pub mod deprecated_registry;
 pub mod deprecated_service_account_field;
+pub mod emptydir_size_limit;
 pub mod env_secret_literal;
 pub mod host_aliases;
 pub mod host_path_writable;
@@ -30,6 +31,7 @@ pub mod run_as_root_group;
 pub mod sandboxed_runtime;
 pub mod secret_env_vars;
 pub mod share_process_namespace;
+pub mod sudo_in_command;
 
 use serde_json::Value;
 
