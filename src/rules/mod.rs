@@ -205,6 +205,7 @@ pub fn registry() -> &'static [&'static Rule] {
         &workload::bare_pod::RULE,
         &workload::sandboxed_runtime::RULE,
         &workload::sudo_in_command::RULE,
+        &workload::privileged_port::RULE,
         &workload::emptydir_size_limit::RULE,
         // Images and supply chain.
         &workload::image_tag::RULE,

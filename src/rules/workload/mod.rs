@@ -25,6 +25,7 @@ pub mod image_tag;
 pub mod kube_system_namespace;
 pub mod misplaced_security_field;
 pub mod missing_service_account;
+pub mod privileged_port;
 pub mod read_only_root_filesystem;
 pub mod resource_limits;
 pub mod run_as_root_group;
