@@ -204,6 +204,9 @@ pub fn registry() -> &'static [&'static Rule] {
         &workload::kube_system_namespace::RULE,
         &workload::bare_pod::RULE,
         &workload::sandboxed_runtime::RULE,
+        &workload::sudo_in_command::RULE,
+        &workload::privileged_port::RULE,
+        &workload::emptydir_size_limit::RULE,
         // Images and supply chain.
         &workload::image_tag::RULE,
         &workload::image_digest::RULE,
@@ -271,6 +274,8 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::managed::PUBLIC_ENDPOINT,
         &cluster::managed::AUDIT_LOGGING,
         &cluster::mesh::MESH_MTLS,
+        &cluster::mesh::MESH_INJECTION_DISABLED,
+        &cluster::mesh::MESH_PORT_SKIPPING,
         &cluster::deprecated_api::DEPRECATED_API_VERSION,
     ];
     RULES

@@ -1,16 +1,20 @@
 //! Service mesh transport security: Istio `PeerAuthentication` and
-//! `DestinationRule`, Linkerd namespace injection.
+//! `DestinationRule` modes, pods and namespaces that opt out of sidecar
+//! injection, pods whose ports skip the proxy.
 //!
 //! Istio's PERMISSIVE mode (the default) accepts plaintext next to mTLS, so
 //! the mesh's identity-based authorization can be bypassed by any caller
-//! outside it; DISABLE turns mTLS off. A namespace annotated
-//! `linkerd.io/inject: disabled` keeps its pods out of the Linkerd mesh.
+//! outside it; DISABLE turns mTLS off. A pod or namespace that turns
+//! injection off (`sidecar.istio.io/inject: "false"`, `istio-injection:
+//! disabled`, `linkerd.io/inject: disabled`) is not in the mesh at all, and
+//! ports listed in the skip/exclude annotations bypass the proxy.
 
 use serde_json::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
-use crate::model::resource::{str_at, value_at};
+use crate::model::resource::{Resource, str_at, value_at};
+use crate::model::workload::Workload;
 use crate::rules::cluster::{describe, items, k8s, nsa};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -27,18 +31,13 @@ pub static MESH_MTLS: Rule = Rule {
                 "Istio: mutual TLS migration",
                 "https://istio.io/latest/docs/tasks/security/authentication/mtls-migration/",
             ),
-            k8s(
-                "linkerd.io/inject",
-                "Linkerd: automatic proxy injection",
-                "https://linkerd.io/2/features/proxy-injection/",
-            ),
             nsa(
                 "Network separation and hardening",
                 "Encrypt traffic in the cluster",
             ),
         ],
-        rationale: "Mesh mTLS authenticates and encrypts pod-to-pod traffic. PERMISSIVE still accepts plaintext (so any pod can skip the mesh's authorization), DISABLE turns it off, and a namespace with injection disabled is not in the mesh at all.",
-        remediation: "Set PeerAuthentication `mtls.mode: STRICT` (mesh-wide in the root namespace), `ISTIO_MUTUAL` in DestinationRules, and keep Linkerd injection enabled.",
+        rationale: "Mesh mTLS authenticates and encrypts pod-to-pod traffic. PERMISSIVE still accepts plaintext (so any pod can skip the mesh's authorization) and DISABLE turns it off (Kyverno istio/enforce-strict-mtls). Pods and namespaces kept out of the mesh are `mesh-injection-disabled`'s findings.",
+        remediation: "Set PeerAuthentication `mtls.mode: STRICT` (mesh-wide in the root namespace) and `ISTIO_MUTUAL` in DestinationRules.",
         help: "use mTLS mode STRICT",
         bad_example: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: istio-system\nspec:\n  mtls:\n    mode: PERMISSIVE\n",
         good_example: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: istio-system\nspec:\n  mtls:\n    mode: STRICT\n",
@@ -114,15 +113,275 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     }
                 }
             }
-            ("", "Namespace") => {
-                let v = value_at(&r.json, "metadata.annotations")
-                    .and_then(|a| a.get("linkerd.io/inject"))
-                    .and_then(Value::as_str);
-                if v == Some("disabled") {
-                    out.push(Finding::new(&MESH_MTLS.meta, ri, Path::parse("metadata.annotations").key("linkerd.io/inject"), format!("{} disables Linkerd proxy injection (linkerd.io/inject: disabled): its pods talk outside the mesh, without mTLS; remove the annotation or set it to enabled", describe(r))));
-                }
-            }
             _ => {}
+        }
+    }
+}
+
+pub static MESH_INJECTION_DISABLED: Rule = Rule {
+    meta: RuleMeta {
+        id: "mesh-injection-disabled",
+        title: "Pod or namespace opts out of service mesh sidecar injection",
+        severity: Severity::Medium,
+        category: "mesh",
+        profiles: HARDENED,
+        references: &[
+            k8s(
+                "sidecar.istio.io/inject",
+                "Istio: controlling the injection policy",
+                "https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/#controlling-the-injection-policy",
+            ),
+            k8s(
+                "linkerd.io/inject",
+                "Linkerd: automatic proxy injection",
+                "https://linkerd.io/2/features/proxy-injection/",
+            ),
+            nsa(
+                "Network separation and hardening",
+                "Encrypt traffic in the cluster",
+            ),
+        ],
+        rationale: "A pod without the mesh's proxy sends and receives plaintext, has no mesh identity and is outside the mesh's authorization policies: the mTLS that `mesh-mtls` checks does not apply to it. The rule fires wherever the opt-out is written, without looking for the mesh's own objects in the input: the opt-out only has an effect where injection would otherwise happen, so writing it says the workload is deployed into a mesh, and application manifests are usually checked apart from the mesh installation. Istio reads the pod label `sidecar.istio.io/inject` before the annotation and treats any value but y/yes/true/on as off; a Namespace labelled `istio-injection` with any value but `enabled` is not injected (Kyverno prevent-disabling-injection-pods, enforce-sidecar-injection-namespace, prevent-linkerd-pod-injection-override).",
+        remediation: "Remove the opt-out (`sidecar.istio.io/inject: \"false\"`, `istio-injection: disabled`, `linkerd.io/inject: disabled`) so the pods get the proxy. A Job that cannot finish with a sidecar can use native sidecars (Istio `ENABLE_NATIVE_SIDECARS`, Linkerd `config.alpha.linkerd.io/proxy-enable-native-sidecar`) instead of leaving the mesh.",
+        help: "remove the injection opt-out so the pods join the mesh",
+        bad_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n      annotations:\n        sidecar.istio.io/inject: \"false\"\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n",
+        good_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n",
+        replaced_by: None,
+    },
+    check: Some(check_injection),
+};
+
+pub static MESH_PORT_SKIPPING: Rule = Rule {
+    meta: RuleMeta {
+        id: "mesh-port-skipping",
+        title: "Ports that bypass the service mesh proxy",
+        severity: Severity::Low,
+        category: "mesh",
+        profiles: HARDENED,
+        references: &[
+            k8s(
+                "config.linkerd.io/skip-inbound-ports",
+                "Linkerd: protocol detection and skipped ports",
+                "https://linkerd.io/2/features/protocol-detection/",
+            ),
+            k8s(
+                "traffic.sidecar.istio.io/excludeInboundPorts",
+                "Istio: resource annotations",
+                "https://istio.io/latest/docs/reference/config/annotations/",
+            ),
+            nsa(
+                "Network separation and hardening",
+                "Encrypt traffic in the cluster",
+            ),
+        ],
+        rationale: "Traffic on ports listed in Linkerd's `config.linkerd.io/skip-inbound-ports` / `skip-outbound-ports` or Istio's `traffic.sidecar.istio.io/excludeInboundPorts` / `excludeOutboundPorts` is not redirected to the proxy: it travels without mTLS and mesh authorization policies do not see it. Skipping is sometimes needed (server-speaks-first protocols on old Linkerd versions, the API server), so the rule is low severity and names the ports to review (Kyverno prevent-linkerd-port-skipping).",
+        remediation: "Remove the annotation, or narrow it to the ports that cannot go through the proxy; for Linkerd, declare server-speaks-first ports as opaque (`config.linkerd.io/opaque-ports`) so they stay in the mesh with mTLS.",
+        help: "remove the skipped ports or mark them opaque so they keep mTLS",
+        bad_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: db-client\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: db-client}\n  template:\n    metadata:\n      labels: {app: db-client}\n      annotations:\n        config.linkerd.io/skip-outbound-ports: \"3306\"\n    spec:\n      containers:\n      - name: app\n        image: registry.example.com/db-client:1.4\n",
+        good_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: db-client\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: db-client}\n  template:\n    metadata:\n      labels: {app: db-client}\n      annotations:\n        config.linkerd.io/opaque-ports: \"3306\"\n    spec:\n      containers:\n      - name: app\n        image: registry.example.com/db-client:1.4\n",
+        replaced_by: None,
+    },
+    check: Some(check_port_skipping),
+};
+
+const ISTIO_INJECT: &str = "sidecar.istio.io/inject";
+const LINKERD_INJECT: &str = "linkerd.io/inject";
+
+/// Istio's reading of `sidecar.istio.io/inject`: y/yes/true/on inject, an
+/// empty value defers to the namespace, anything else turns injection off.
+fn istio_off(value: &str) -> bool {
+    let v = value.trim().to_ascii_lowercase();
+    !v.is_empty() && !matches!(v.as_str(), "y" | "yes" | "true" | "on")
+}
+
+/// The injection opt-out a pod template writes: its path and what it says.
+fn pod_opt_out(w: &Workload) -> Option<(Path, String)> {
+    let meta = &w.meta_path;
+    // Istio reads the label first; the annotation only when no label is set.
+    let istio = match w.meta.labels.as_ref().and_then(|l| l.get(ISTIO_INJECT)) {
+        Some(v) => Some(("labels", v)),
+        None => w
+            .meta
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(ISTIO_INJECT))
+            .map(|v| ("annotations", v)),
+    };
+    if let Some((field, v)) = istio.filter(|(_, v)| istio_off(v)) {
+        return Some((
+            meta.key(field).key(ISTIO_INJECT),
+            format!("Istio sidecar injection ({ISTIO_INJECT}: \"{v}\")"),
+        ));
+    }
+    let linkerd = w
+        .meta
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(LINKERD_INJECT));
+    if linkerd.is_some_and(|v| v.trim() == "disabled") {
+        return Some((
+            meta.key("annotations").key(LINKERD_INJECT),
+            format!("Linkerd proxy injection ({LINKERD_INJECT}: disabled)"),
+        ));
+    }
+    None
+}
+
+/// `Pod shop/debug opts` / `Deployment shop/web opts its pods`.
+fn opts_out(r: &Resource) -> String {
+    if r.is("Pod") {
+        format!("{} opts", describe(r))
+    } else {
+        format!("{} opts its pods", describe(r))
+    }
+}
+
+fn check_injection(ctx: &Context, out: &mut Vec<Finding>) {
+    for w in ctx.workloads {
+        if let Some((path, what)) = pod_opt_out(w) {
+            out.push(Finding::new(
+                &MESH_INJECTION_DISABLED.meta,
+                w.resource,
+                path,
+                format!(
+                    "{} out of {what}: {} outside the mesh, without mTLS or mesh authorization; remove it",
+                    opts_out(ctx.resource(w)),
+                    if ctx.resource(w).is("Pod") { "it talks" } else { "they talk" },
+                ),
+            ));
+        }
+    }
+    for (ri, r) in ctx.resources.iter().enumerate() {
+        if !(r.is("Namespace") && r.id.api_version == "v1") {
+            continue;
+        }
+        let label = value_at(&r.json, "metadata.labels")
+            .and_then(|l| l.get("istio-injection"))
+            .and_then(Value::as_str);
+        if let Some(v) = label.filter(|v| v.trim() != "enabled") {
+            out.push(Finding::new(
+                &MESH_INJECTION_DISABLED.meta,
+                ri,
+                Path::parse("metadata.labels").key("istio-injection"),
+                format!(
+                    "{} turns Istio sidecar injection off (istio-injection: {v}): its pods talk outside the mesh, without mTLS; label it istio-injection: enabled",
+                    describe(r)
+                ),
+            ));
+        }
+        let linkerd = value_at(&r.json, "metadata.annotations")
+            .and_then(|a| a.get(LINKERD_INJECT))
+            .and_then(Value::as_str);
+        if linkerd.is_some_and(|v| v.trim() == "disabled") {
+            out.push(Finding::new(
+                &MESH_INJECTION_DISABLED.meta,
+                ri,
+                Path::parse("metadata.annotations").key(LINKERD_INJECT),
+                format!(
+                    "{} disables Linkerd proxy injection ({LINKERD_INJECT}: disabled): its pods talk outside the mesh, without mTLS; remove the annotation or set it to enabled",
+                    describe(r)
+                ),
+            ));
+        }
+    }
+}
+
+/// Annotations that take ports out of the proxy: (annotation, mesh,
+/// direction, whether a Namespace can carry it).
+const SKIP_ANNOTATIONS: &[(&str, &str, &str, bool)] = &[
+    (
+        "config.linkerd.io/skip-inbound-ports",
+        "Linkerd",
+        "inbound",
+        true,
+    ),
+    (
+        "config.linkerd.io/skip-outbound-ports",
+        "Linkerd",
+        "outbound",
+        true,
+    ),
+    (
+        "traffic.sidecar.istio.io/excludeInboundPorts",
+        "Istio",
+        "inbound",
+        false,
+    ),
+    (
+        "traffic.sidecar.istio.io/excludeOutboundPorts",
+        "Istio",
+        "outbound",
+        false,
+    ),
+];
+
+fn skip_message(owner: &str, annotation: &str, mesh: &str, direction: &str, ports: &str) -> String {
+    format!(
+        "{owner} skips the {mesh} proxy for {direction} ports {} ({annotation}): traffic on them bypasses the mesh, without mTLS or mesh authorization",
+        ports.trim()
+    )
+}
+
+fn check_port_skipping(ctx: &Context, out: &mut Vec<Finding>) {
+    for w in ctx.workloads {
+        // A pod out of the mesh altogether is mesh-injection-disabled's finding.
+        if pod_opt_out(w).is_some() {
+            continue;
+        }
+        let Some(annotations) = w.meta.annotations.as_ref() else {
+            continue;
+        };
+        for (annotation, mesh, direction, _) in SKIP_ANNOTATIONS {
+            let Some(ports) = annotations
+                .get(*annotation)
+                .filter(|p| !p.trim().is_empty())
+            else {
+                continue;
+            };
+            out.push(Finding::new(
+                &MESH_PORT_SKIPPING.meta,
+                w.resource,
+                w.meta_path.key("annotations").key(annotation),
+                skip_message(
+                    &describe(ctx.resource(w)),
+                    annotation,
+                    mesh,
+                    direction,
+                    ports,
+                ),
+            ));
+        }
+    }
+    for (ri, r) in ctx.resources.iter().enumerate() {
+        if !(r.is("Namespace") && r.id.api_version == "v1") {
+            continue;
+        }
+        let Some(annotations) = value_at(&r.json, "metadata.annotations") else {
+            continue;
+        };
+        for (annotation, mesh, direction, on_namespace) in SKIP_ANNOTATIONS {
+            if !on_namespace {
+                continue;
+            }
+            let Some(ports) = annotations
+                .get(*annotation)
+                .and_then(Value::as_str)
+                .filter(|p| !p.trim().is_empty())
+            else {
+                continue;
+            };
+            out.push(Finding::new(
+                &MESH_PORT_SKIPPING.meta,
+                ri,
+                Path::parse("metadata.annotations").key(annotation),
+                skip_message(
+                    &format!("{} (for every pod in it)", describe(r)),
+                    annotation,
+                    mesh,
+                    direction,
+                    ports,
+                ),
+            ));
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod default_namespace;
 pub mod default_service_account;
 pub mod deprecated_registry;
 pub mod deprecated_service_account_field;
+pub mod emptydir_size_limit;
 pub mod env_secret_literal;
 pub mod host_aliases;
 pub mod host_path_writable;
@@ -24,12 +25,14 @@ pub mod image_tag;
 pub mod kube_system_namespace;
 pub mod misplaced_security_field;
 pub mod missing_service_account;
+pub mod privileged_port;
 pub mod read_only_root_filesystem;
 pub mod resource_limits;
 pub mod run_as_root_group;
 pub mod sandboxed_runtime;
 pub mod secret_env_vars;
 pub mod share_process_namespace;
+pub mod sudo_in_command;
 
 use serde_json::Value;
 
