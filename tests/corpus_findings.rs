@@ -94,7 +94,9 @@ const PINNED: &[(&str, usize)] = &[
     // (tmp-volume of the dashboard and of the metrics scraper),
     // metrics-server (tmp-dir), prometheus-adapter (certs). The one
     // memory-backed volume (vllm /dev/shm) is not reported. No corpus
-    // manifest runs sudo.
+    // manifest runs sudo, in its command and args or in a lifecycle hook or
+    // exec probe (calico's, ingress-nginx's and cassandra's hooks and probes
+    // run calico, /wait-shutdown, nodetool and a probe script).
     ("sudo-in-command", 0),
     // privileged-port: ingress-nginx controller 80 and 443 in both deploys
     // (4; it adds NET_BIND_SERVICE to bind them as UID 101), the archived

@@ -1,8 +1,12 @@
-//! Containers that run `sudo` in their command or arguments.
+//! Containers that run `sudo` in their command or arguments, a lifecycle
+//! hook (`postStart`/`preStop` exec) or an exec probe.
 //!
 //! `sudo` in an entrypoint means the image ships a setuid-root binary and a
 //! sudoers entry for the container's user: the process can become root at
-//! will, so a non-root `runAsUser` protects nothing. Reported: an argv that
+//! will, so a non-root `runAsUser` protects nothing. Hooks and exec probes
+//! run in the same container as the same user, so `sudo` there needs the
+//! same grant. Reported, in each argv (`command` then `args`; each hook's and
+//! probe's `exec.command`): an argv that
 //! starts with `sudo` (or a path ending in `/sudo`), and `sudo` as a command
 //! word inside a shell script (an argument with spaces, or the one after
 //! `-c`: `sh -c "sudo ..."`, after `;`, `&&`, `||`, `|`, a newline, `(`, a
@@ -10,6 +14,7 @@
 //! `sudo` as an ordinary argument (`usermod -aG sudo app`) is not reported.
 
 use crate::diagnostic::Severity;
+use crate::model::path::Path;
 use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -24,7 +29,7 @@ pub static RULE: Rule = Rule {
             "Pod security: non-root containers",
             "Use containers built to run applications as non-root users",
         )],
-        rationale: "A container whose command runs `sudo` has a setuid-root binary and a sudoers grant for its user: whoever runs code in it can become root inside the container, which `runAsNonRoot` and a non-root `runAsUser` were meant to prevent (Kubescape C-0062). It also needs privilege escalation to be allowed for setuid to work.",
+        rationale: "A container whose command runs `sudo` has a setuid-root binary and a sudoers grant for its user: whoever runs code in it can become root inside the container, which `runAsNonRoot` and a non-root `runAsUser` were meant to prevent (Kubescape C-0062). Lifecycle hooks (`postStart`/`preStop` exec) and exec probes run in the container as its user, so `sudo` there needs the same grant and is reported too. It also needs privilege escalation to be allowed for setuid to work.",
         remediation: "Do the privileged step at image build time or in an init container with only the capability it needs, run the main process as its own non-root user without `sudo`, remove `sudo` from the image, and set `allowPrivilegeEscalation: false`.",
         help: "remove sudo: do the privileged step at build time or in a narrowly scoped init container",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/web:1.4\n    command: [\"sh\", \"-c\"]\n    args: [\"sudo chown app /data && exec web\"]\n",
@@ -70,40 +75,100 @@ fn script_flag(arg: &str) -> bool {
         })
 }
 
+/// Reports each element of one argv that runs `sudo`: `items` are the argv's
+/// elements with their paths and their names for messages.
+fn check_argv(out: &mut Vec<Finding>, resource: usize, who: &str, items: &[(Path, String, &str)]) {
+    for (n, (path, name, item)) in items.iter().enumerate() {
+        let script = item.contains(char::is_whitespace) || (n > 0 && script_flag(items[n - 1].2));
+        let runs = (n == 0 && is_sudo(item.trim())) || (script && script_runs_sudo(item));
+        if !runs {
+            continue;
+        }
+        out.push(Finding::new(
+            &RULE.meta,
+            resource,
+            path.clone(),
+            format!("{who} runs sudo in {name}: its user can become root inside the container"),
+        ));
+    }
+}
+
+/// The elements of a string list with their paths and display names.
+fn elements<'a>(
+    base: &Path,
+    field: &str,
+    items: Option<&'a [String]>,
+) -> Vec<(Path, String, &'a str)> {
+    items
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                base.key(field).index(i),
+                format!("{field}[{i}]"),
+                s.as_str(),
+            )
+        })
+        .collect()
+}
+
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for w in ctx.workloads {
         for c in w.containers() {
+            let who = c.describe();
             // The argv the container runs: command then args (args alone
             // follow the image's entrypoint, which the manifest does not show).
-            let argv: Vec<(&str, usize, &str)> = [
-                ("command", c.container.command.as_deref()),
-                ("args", c.container.args.as_deref()),
-            ]
-            .into_iter()
-            .flat_map(|(field, items)| {
-                items
-                    .unwrap_or_default()
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, s)| (field, i, s.as_str()))
-            })
-            .collect();
-            for (n, &(field, i, item)) in argv.iter().enumerate() {
-                let script =
-                    item.contains(char::is_whitespace) || (n > 0 && script_flag(argv[n - 1].2));
-                let runs = (n == 0 && is_sudo(item.trim())) || (script && script_runs_sudo(item));
-                if !runs {
-                    continue;
-                }
-                out.push(Finding::new(
-                    &RULE.meta,
-                    w.resource,
-                    c.path.key(field).index(i),
-                    format!(
-                        "{} runs sudo in {field}[{i}]: its user can become root inside the container",
-                        c.describe()
-                    ),
-                ));
+            let mut argv = elements(&c.path, "command", c.container.command.as_deref());
+            argv.extend(elements(&c.path, "args", c.container.args.as_deref()));
+            check_argv(out, w.resource, &who, &argv);
+            // Lifecycle hooks and exec probes run their own argv in the
+            // container, as its user.
+            let lifecycle = c.container.lifecycle.as_ref();
+            let handlers = [
+                (
+                    "lifecycle.postStart",
+                    lifecycle
+                        .and_then(|l| l.post_start.as_ref())
+                        .and_then(|h| h.exec.as_ref()),
+                ),
+                (
+                    "lifecycle.preStop",
+                    lifecycle
+                        .and_then(|l| l.pre_stop.as_ref())
+                        .and_then(|h| h.exec.as_ref()),
+                ),
+                (
+                    "livenessProbe",
+                    c.container
+                        .liveness_probe
+                        .as_ref()
+                        .and_then(|p| p.exec.as_ref()),
+                ),
+                (
+                    "readinessProbe",
+                    c.container
+                        .readiness_probe
+                        .as_ref()
+                        .and_then(|p| p.exec.as_ref()),
+                ),
+                (
+                    "startupProbe",
+                    c.container
+                        .startup_probe
+                        .as_ref()
+                        .and_then(|p| p.exec.as_ref()),
+                ),
+            ];
+            for (at, exec) in handlers {
+                let Some(exec) = exec else { continue };
+                let base = c.path.join(&Path::parse(at)).key("exec");
+                let argv: Vec<(Path, String, &str)> =
+                    elements(&base, "command", exec.command.as_deref())
+                        .into_iter()
+                        .map(|(p, name, s)| (p, format!("{at}.exec.{name}"), s))
+                        .collect();
+                check_argv(out, w.resource, &who, &argv);
             }
         }
     }
