@@ -1,13 +1,15 @@
 //! Service mesh transport security: Istio `PeerAuthentication` and
 //! `DestinationRule` modes, pods and namespaces that opt out of sidecar
-//! injection, pods whose ports skip the proxy.
+//! injection or of Istio's ambient mode, pods whose ports or outbound
+//! address ranges skip the proxy.
 //!
 //! Istio's PERMISSIVE mode (the default) accepts plaintext next to mTLS, so
 //! the mesh's identity-based authorization can be bypassed by any caller
 //! outside it; DISABLE turns mTLS off. A pod or namespace that turns
 //! injection off (`sidecar.istio.io/inject: "false"`, `istio-injection:
-//! disabled`, `linkerd.io/inject: disabled`) is not in the mesh at all, and
-//! ports listed in the skip/exclude annotations bypass the proxy.
+//! disabled`, `linkerd.io/inject: disabled`, ambient mode's
+//! `istio.io/dataplane-mode: none`) is not in the mesh at all, and ports and
+//! IP ranges listed in the skip/exclude annotations bypass the proxy.
 
 use serde_json::Value;
 
@@ -121,7 +123,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
 pub static MESH_INJECTION_DISABLED: Rule = Rule {
     meta: RuleMeta {
         id: "mesh-injection-disabled",
-        title: "Pod or namespace opts out of service mesh sidecar injection",
+        title: "Pod or namespace opts out of the service mesh",
         severity: Severity::Medium,
         category: "mesh",
         profiles: HARDENED,
@@ -130,6 +132,11 @@ pub static MESH_INJECTION_DISABLED: Rule = Rule {
                 "sidecar.istio.io/inject",
                 "Istio: controlling the injection policy",
                 "https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/#controlling-the-injection-policy",
+            ),
+            k8s(
+                "istio.io/dataplane-mode",
+                "Istio: resource labels",
+                "https://istio.io/latest/docs/reference/config/labels/#istio-io-dataplane-mode",
             ),
             k8s(
                 "linkerd.io/inject",
@@ -141,9 +148,9 @@ pub static MESH_INJECTION_DISABLED: Rule = Rule {
                 "Encrypt traffic in the cluster",
             ),
         ],
-        rationale: "A pod without the mesh's proxy sends and receives plaintext, has no mesh identity and is outside the mesh's authorization policies: the mTLS that `mesh-mtls` checks does not apply to it. The rule fires wherever the opt-out is written, without looking for the mesh's own objects in the input: the opt-out only has an effect where injection would otherwise happen, so writing it says the workload is deployed into a mesh, and application manifests are usually checked apart from the mesh installation. Istio reads the pod label `sidecar.istio.io/inject` before the annotation and treats any value but y/yes/true/on as off; a Namespace labelled `istio-injection` with any value but `enabled` is not injected (Kyverno prevent-disabling-injection-pods, enforce-sidecar-injection-namespace, prevent-linkerd-pod-injection-override).",
-        remediation: "Remove the opt-out (`sidecar.istio.io/inject: \"false\"`, `istio-injection: disabled`, `linkerd.io/inject: disabled`) so the pods get the proxy. A Job that cannot finish with a sidecar can use native sidecars (Istio `ENABLE_NATIVE_SIDECARS`, Linkerd `config.alpha.linkerd.io/proxy-enable-native-sidecar`) instead of leaving the mesh.",
-        help: "remove the injection opt-out so the pods join the mesh",
+        rationale: "A pod without the mesh's proxy sends and receives plaintext, has no mesh identity and is outside the mesh's authorization policies: the mTLS that `mesh-mtls` checks does not apply to it. The rule fires wherever the opt-out is written, without looking for the mesh's own objects in the input: the opt-out only has an effect where injection would otherwise happen, so writing it says the workload is deployed into a mesh, and application manifests are usually checked apart from the mesh installation. Istio reads the pod label `sidecar.istio.io/inject` before the annotation and treats any value but y/yes/true/on as off; a Namespace labelled `istio-injection` with any value but `enabled` is not injected. In Istio's ambient mode (no sidecars; a per-node ztunnel) the label `istio.io/dataplane-mode: none` takes a pod or namespace out of the mesh the same way; it is not reported where the pod template asks for a sidecar (`sidecar.istio.io/inject` on, `traffic.sidecar.istio.io/*` annotations) or the namespace injects sidecars (`istio-injection: enabled`, `istio.io/rev`), since such pods are in the mesh through the sidecar (Kyverno prevent-disabling-injection-pods, enforce-sidecar-injection-namespace, enforce-ambient-mode-namespace, prevent-linkerd-pod-injection-override).",
+        remediation: "Remove the opt-out (`sidecar.istio.io/inject: \"false\"`, `istio-injection: disabled`, `linkerd.io/inject: disabled`, `istio.io/dataplane-mode: none`) so the pods get the proxy or join the ambient mesh. A Job that cannot finish with a sidecar can use native sidecars (Istio `ENABLE_NATIVE_SIDECARS`, Linkerd `config.alpha.linkerd.io/proxy-enable-native-sidecar`) instead of leaving the mesh.",
+        help: "remove the mesh opt-out so the pods join the mesh",
         bad_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n      annotations:\n        sidecar.istio.io/inject: \"false\"\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n",
         good_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n",
         replaced_by: None,
@@ -154,7 +161,7 @@ pub static MESH_INJECTION_DISABLED: Rule = Rule {
 pub static MESH_PORT_SKIPPING: Rule = Rule {
     meta: RuleMeta {
         id: "mesh-port-skipping",
-        title: "Ports that bypass the service mesh proxy",
+        title: "Ports or addresses that bypass the service mesh proxy",
         severity: Severity::Low,
         category: "mesh",
         profiles: HARDENED,
@@ -174,9 +181,9 @@ pub static MESH_PORT_SKIPPING: Rule = Rule {
                 "Encrypt traffic in the cluster",
             ),
         ],
-        rationale: "Traffic on ports listed in Linkerd's `config.linkerd.io/skip-inbound-ports` / `skip-outbound-ports` or Istio's `traffic.sidecar.istio.io/excludeInboundPorts` / `excludeOutboundPorts` is not redirected to the proxy: it travels without mTLS and mesh authorization policies do not see it. Skipping is sometimes needed (server-speaks-first protocols on old Linkerd versions, the API server), so the rule is low severity and names the ports to review (Kyverno prevent-linkerd-port-skipping).",
-        remediation: "Remove the annotation, or narrow it to the ports that cannot go through the proxy; for Linkerd, declare server-speaks-first ports as opaque (`config.linkerd.io/opaque-ports`) so they stay in the mesh with mTLS.",
-        help: "remove the skipped ports or mark them opaque so they keep mTLS",
+        rationale: "Traffic on ports listed in Linkerd's `config.linkerd.io/skip-inbound-ports` / `skip-outbound-ports` or Istio's `traffic.sidecar.istio.io/excludeInboundPorts` / `excludeOutboundPorts`, and outbound traffic to the CIDRs in Istio's `traffic.sidecar.istio.io/excludeOutboundIPRanges`, is not redirected to the proxy: it travels without mTLS and mesh authorization policies do not see it. Skipping is sometimes needed (server-speaks-first protocols on old Linkerd versions, the API server), so the rule is low severity and names the ports to review (Kyverno prevent-linkerd-port-skipping).",
+        remediation: "Remove the annotation, or narrow it to the ports or address ranges that cannot go through the proxy; for Linkerd, declare server-speaks-first ports as opaque (`config.linkerd.io/opaque-ports`) so they stay in the mesh with mTLS.",
+        help: "remove the skipped ports or ranges, or mark ports opaque so they keep mTLS",
         bad_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: db-client\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: db-client}\n  template:\n    metadata:\n      labels: {app: db-client}\n      annotations:\n        config.linkerd.io/skip-outbound-ports: \"3306\"\n    spec:\n      containers:\n      - name: app\n        image: registry.example.com/db-client:1.4\n",
         good_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: db-client\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: db-client}\n  template:\n    metadata:\n      labels: {app: db-client}\n      annotations:\n        config.linkerd.io/opaque-ports: \"3306\"\n    spec:\n      containers:\n      - name: app\n        image: registry.example.com/db-client:1.4\n",
         replaced_by: None,
@@ -227,6 +234,48 @@ fn pod_opt_out(w: &Workload) -> Option<(Path, String)> {
     None
 }
 
+const AMBIENT_MODE: &str = "istio.io/dataplane-mode";
+
+/// A pod template's opt-out of Istio's ambient mode
+/// (`istio.io/dataplane-mode: none`), unless the template asks for the
+/// Istio sidecar (`sidecar.istio.io/inject` on, or a
+/// `traffic.sidecar.istio.io/*` annotation): a pod with a sidecar is in the
+/// mesh through it, and ambient mode leaves it alone anyway.
+fn pod_ambient_opt_out(ctx: &Context, w: &Workload) -> Option<Path> {
+    let labels = w.meta.labels.as_ref()?;
+    if labels.get(AMBIENT_MODE).map(|v| v.trim()) != Some("none") {
+        return None;
+    }
+    let annotations = w.meta.annotations.as_ref();
+    let inject = labels
+        .get(ISTIO_INJECT)
+        .or_else(|| annotations.and_then(|a| a.get(ISTIO_INJECT)));
+    let sidecar = inject.is_some_and(|v| !v.trim().is_empty() && !istio_off(v))
+        || annotations
+            .is_some_and(|a| a.keys().any(|k| k.starts_with("traffic.sidecar.istio.io/")));
+    // The same when the pod's Namespace, in the input, injects sidecars.
+    let ns = ctx.resource(w).namespace();
+    let namespace_injects = ctx.resources.iter().any(|r| {
+        r.is("Namespace")
+            && r.id.api_version == "v1"
+            && ns.is_some()
+            && r.id.name.as_deref() == ns
+            && namespace_injects_sidecars(r)
+    });
+    (!sidecar && !namespace_injects).then(|| w.meta_path.key("labels").key(AMBIENT_MODE))
+}
+
+/// Whether a Namespace turns Istio sidecar injection on: `istio-injection:
+/// enabled` or a revision label `istio.io/rev`.
+fn namespace_injects_sidecars(r: &Resource) -> bool {
+    let labels = value_at(&r.json, "metadata.labels");
+    labels
+        .and_then(|l| l.get("istio-injection"))
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.trim() == "enabled")
+        || labels.and_then(|l| l.get("istio.io/rev")).is_some()
+}
+
 /// `Pod shop/debug opts` / `Deployment shop/web opts its pods`.
 fn opts_out(r: &Resource) -> String {
     if r.is("Pod") {
@@ -238,7 +287,11 @@ fn opts_out(r: &Resource) -> String {
 
 fn check_injection(ctx: &Context, out: &mut Vec<Finding>) {
     for w in ctx.workloads {
-        if let Some((path, what)) = pod_opt_out(w) {
+        let opt_outs = pod_opt_out(w).into_iter().chain(
+            pod_ambient_opt_out(ctx, w)
+                .map(|path| (path, format!("Istio ambient mode ({AMBIENT_MODE}: none)"))),
+        );
+        for (path, what) in opt_outs {
             out.push(Finding::new(
                 &MESH_INJECTION_DISABLED.meta,
                 w.resource,
@@ -269,6 +322,24 @@ fn check_injection(ctx: &Context, out: &mut Vec<Finding>) {
                 ),
             ));
         }
+        // Ambient mode's opt-out, unless the namespace uses sidecar
+        // injection (`istio-injection: enabled` or a revision label), where
+        // its pods are in the mesh through their sidecars.
+        let labels = value_at(&r.json, "metadata.labels");
+        let ambient = labels
+            .and_then(|l| l.get(AMBIENT_MODE))
+            .and_then(Value::as_str);
+        if ambient.is_some_and(|v| v.trim() == "none") && !namespace_injects_sidecars(r) {
+            out.push(Finding::new(
+                &MESH_INJECTION_DISABLED.meta,
+                ri,
+                Path::parse("metadata.labels").key(AMBIENT_MODE),
+                format!(
+                    "{} opts out of Istio ambient mode ({AMBIENT_MODE}: none): its pods talk outside the mesh, without mTLS; label it {AMBIENT_MODE}: ambient",
+                    describe(r)
+                ),
+            ));
+        }
         let linkerd = value_at(&r.json, "metadata.annotations")
             .and_then(|a| a.get(LINKERD_INJECT))
             .and_then(Value::as_str);
@@ -286,39 +357,71 @@ fn check_injection(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-/// Annotations that take ports out of the proxy: (annotation, mesh,
-/// direction, whether a Namespace can carry it).
-const SKIP_ANNOTATIONS: &[(&str, &str, &str, bool)] = &[
-    (
-        "config.linkerd.io/skip-inbound-ports",
-        "Linkerd",
-        "inbound",
-        true,
-    ),
-    (
-        "config.linkerd.io/skip-outbound-ports",
-        "Linkerd",
-        "outbound",
-        true,
-    ),
-    (
-        "traffic.sidecar.istio.io/excludeInboundPorts",
-        "Istio",
-        "inbound",
-        false,
-    ),
-    (
-        "traffic.sidecar.istio.io/excludeOutboundPorts",
-        "Istio",
-        "outbound",
-        false,
-    ),
+/// An annotation that takes ports or addresses out of the proxy.
+struct Skip {
+    annotation: &'static str,
+    mesh: &'static str,
+    direction: &'static str,
+    /// `ports` / `IP ranges`, for messages.
+    what: &'static str,
+    /// Whether a Namespace can carry it.
+    on_namespace: bool,
+}
+
+const SKIP_ANNOTATIONS: &[Skip] = &[
+    Skip {
+        annotation: "config.linkerd.io/skip-inbound-ports",
+        mesh: "Linkerd",
+        direction: "inbound",
+        what: "ports",
+        on_namespace: true,
+    },
+    Skip {
+        annotation: "config.linkerd.io/skip-outbound-ports",
+        mesh: "Linkerd",
+        direction: "outbound",
+        what: "ports",
+        on_namespace: true,
+    },
+    Skip {
+        annotation: "traffic.sidecar.istio.io/excludeInboundPorts",
+        mesh: "Istio",
+        direction: "inbound",
+        what: "ports",
+        on_namespace: false,
+    },
+    Skip {
+        annotation: "traffic.sidecar.istio.io/excludeOutboundPorts",
+        mesh: "Istio",
+        direction: "outbound",
+        what: "ports",
+        on_namespace: false,
+    },
+    Skip {
+        annotation: "traffic.sidecar.istio.io/excludeOutboundIPRanges",
+        mesh: "Istio",
+        direction: "outbound",
+        what: "IP ranges",
+        on_namespace: false,
+    },
 ];
 
-fn skip_message(owner: &str, annotation: &str, mesh: &str, direction: &str, ports: &str) -> String {
+fn skip_message(owner: &str, skip: &Skip, values: &str) -> String {
+    let Skip {
+        annotation,
+        mesh,
+        direction,
+        what,
+        ..
+    } = skip;
+    let traffic = if *what == "ports" {
+        "traffic on them"
+    } else {
+        "traffic to them"
+    };
     format!(
-        "{owner} skips the {mesh} proxy for {direction} ports {} ({annotation}): traffic on them bypasses the mesh, without mTLS or mesh authorization",
-        ports.trim()
+        "{owner} skips the {mesh} proxy for {direction} {what} {} ({annotation}): {traffic} bypasses the mesh, without mTLS or mesh authorization",
+        values.trim()
     )
 }
 
@@ -331,9 +434,9 @@ fn check_port_skipping(ctx: &Context, out: &mut Vec<Finding>) {
         let Some(annotations) = w.meta.annotations.as_ref() else {
             continue;
         };
-        for (annotation, mesh, direction, _) in SKIP_ANNOTATIONS {
-            let Some(ports) = annotations
-                .get(*annotation)
+        for skip in SKIP_ANNOTATIONS {
+            let Some(values) = annotations
+                .get(skip.annotation)
                 .filter(|p| !p.trim().is_empty())
             else {
                 continue;
@@ -341,14 +444,8 @@ fn check_port_skipping(ctx: &Context, out: &mut Vec<Finding>) {
             out.push(Finding::new(
                 &MESH_PORT_SKIPPING.meta,
                 w.resource,
-                w.meta_path.key("annotations").key(annotation),
-                skip_message(
-                    &describe(ctx.resource(w)),
-                    annotation,
-                    mesh,
-                    direction,
-                    ports,
-                ),
+                w.meta_path.key("annotations").key(skip.annotation),
+                skip_message(&describe(ctx.resource(w)), skip, values),
             ));
         }
     }
@@ -359,12 +456,9 @@ fn check_port_skipping(ctx: &Context, out: &mut Vec<Finding>) {
         let Some(annotations) = value_at(&r.json, "metadata.annotations") else {
             continue;
         };
-        for (annotation, mesh, direction, on_namespace) in SKIP_ANNOTATIONS {
-            if !on_namespace {
-                continue;
-            }
-            let Some(ports) = annotations
-                .get(*annotation)
+        for skip in SKIP_ANNOTATIONS.iter().filter(|s| s.on_namespace) {
+            let Some(values) = annotations
+                .get(skip.annotation)
                 .and_then(Value::as_str)
                 .filter(|p| !p.trim().is_empty())
             else {
@@ -373,13 +467,11 @@ fn check_port_skipping(ctx: &Context, out: &mut Vec<Finding>) {
             out.push(Finding::new(
                 &MESH_PORT_SKIPPING.meta,
                 ri,
-                Path::parse("metadata.annotations").key(annotation),
+                Path::parse("metadata.annotations").key(skip.annotation),
                 skip_message(
                     &format!("{} (for every pod in it)", describe(r)),
-                    annotation,
-                    mesh,
-                    direction,
-                    ports,
+                    skip,
+                    values,
                 ),
             ));
         }
