@@ -207,6 +207,9 @@ pub fn registry() -> &'static [&'static Rule] {
         &workload::sudo_in_command::RULE,
         &workload::privileged_port::RULE,
         &workload::emptydir_size_limit::RULE,
+        // Known risky components.
+        &workload::helm_tiller::RULE,
+        &workload::dashboard_insecure_auth::RULE,
         // Images and supply chain.
         &workload::image_tag::RULE,
         &workload::image_digest::RULE,
