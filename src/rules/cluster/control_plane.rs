@@ -1,6 +1,7 @@
 //! Control-plane flags in static pod manifests (`/etc/kubernetes/manifests`):
 //! kube-apiserver, etcd, kube-controller-manager and kube-scheduler, as the
-//! CIS Kubernetes Benchmark (sections 1.2, 1.3, 1.4 and 2) lists them.
+//! CIS Kubernetes Benchmark (sections 1.2, 1.3, 1.4 and 2) lists them. CIS ids
+//! are v2.0's (`cis_k8s!`), the same as v1.12's for these sections.
 //!
 //! A component is a container whose command (or, without a command, whose
 //! args) starts with the component's binary; flags are read from command and
@@ -13,7 +14,7 @@
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
 use crate::rules::cluster::config_files::weak_tls_version;
-use crate::rules::cluster::{cis, k8s};
+use crate::rules::cluster::k8s;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 macro_rules! static_pod {
@@ -216,7 +217,7 @@ flag_rule!(
     "API server accepts anonymous requests",
     High,
     [
-        cis(
+        cis_k8s!(
             "1.2.1",
             "Ensure that the --anonymous-auth argument is set to false"
         ),
@@ -236,15 +237,15 @@ flag_rule!(
     "API server authorization mode",
     Critical,
     [
-        cis(
+        cis_k8s!(
             "1.2.6",
             "Ensure that the --authorization-mode argument is not set to AlwaysAllow"
         ),
-        cis(
+        cis_k8s!(
             "1.2.7",
             "Ensure that the --authorization-mode argument includes Node"
         ),
-        cis(
+        cis_k8s!(
             "1.2.8",
             "Ensure that the --authorization-mode argument includes RBAC"
         )
@@ -263,20 +264,20 @@ flag_rule!(
     "API server admission plugins",
     High,
     [
-        cis(
+        cis_k8s!(
             "1.2.10",
             "Ensure that the admission control plugin AlwaysAdmit is not set"
         ),
-        cis(
-            "1.2.13",
+        cis_k8s!(
+            "1.2.12",
             "Ensure that the admission control plugin ServiceAccount is set"
         ),
-        cis(
-            "1.2.14",
+        cis_k8s!(
+            "1.2.13",
             "Ensure that the admission control plugin NamespaceLifecycle is set"
         ),
-        cis(
-            "1.2.15",
+        cis_k8s!(
+            "1.2.14",
             "Ensure that the admission control plugin NodeRestriction is set"
         )
     ],
@@ -301,20 +302,20 @@ flag_rule!(
     "API server audit logging",
     Medium,
     [
-        cis("1.2.16", "Ensure that the --audit-log-path argument is set"),
-        cis(
+        cis_k8s!("1.2.16", "Ensure that the --audit-log-path argument is set"),
+        cis_k8s!(
             "1.2.17",
             "Ensure that the --audit-log-maxage argument is set to 30 or as appropriate"
         ),
-        cis(
+        cis_k8s!(
             "1.2.18",
             "Ensure that the --audit-log-maxbackup argument is set to 10 or as appropriate"
         ),
-        cis(
+        cis_k8s!(
             "1.2.19",
             "Ensure that the --audit-log-maxsize argument is set to 100 or as appropriate"
         ),
-        cis("3.2.1", "Ensure that a minimal audit policy is created")
+        cis_k8s!("3.2.1", "Ensure that a minimal audit policy is created")
     ],
     "Without an audit log and policy there is no record of who read a Secret, exec'd into a pod or changed a binding; short retention deletes the record before anyone looks.",
     "Set `--audit-policy-file` and `--audit-log-path` (or `--audit-webhook-config-file`), with `--audit-log-maxage=30`, `--audit-log-maxbackup=10` and `--audit-log-maxsize=100` or more.",
@@ -336,7 +337,7 @@ flag_rule!(
     "apiserver-profiling",
     "API server profiling endpoint",
     Low,
-    [cis(
+    [cis_k8s!(
         "1.2.15",
         "Ensure that the --profiling argument is set to false"
     )],
@@ -354,19 +355,47 @@ flag_rule!(
     "API server transport and credential settings",
     High,
     [
-        cis(
+        cis_k8s!(
             "1.2.2",
             "Ensure that the --token-auth-file parameter is not set"
         ),
-        cis(
+        cis_k8s!(
+            "1.2.4",
+            "Ensure that the --kubelet-client-certificate and --kubelet-client-key arguments are set as appropriate"
+        ),
+        cis_k8s!(
             "1.2.5",
             "Ensure that the --kubelet-certificate-authority argument is set as appropriate"
         ),
-        cis(
+        cis_k8s!(
+            "1.2.21",
+            "Ensure that the --service-account-lookup argument is set to true"
+        ),
+        cis_k8s!(
+            "1.2.22",
+            "Ensure that the --service-account-key-file argument is set as appropriate"
+        ),
+        cis_k8s!(
+            "1.2.23",
+            "Ensure that the --etcd-certfile and --etcd-keyfile arguments are set as appropriate"
+        ),
+        cis_k8s!(
+            "1.2.24",
+            "Ensure that the --tls-cert-file and --tls-private-key-file arguments are set as appropriate"
+        ),
+        cis_k8s!(
+            "1.2.25",
+            "Ensure that the --client-ca-file argument is set as appropriate"
+        ),
+        cis_k8s!(
+            "1.2.26",
+            "Ensure that the --etcd-cafile argument is set as appropriate"
+        ),
+        cis_k8s!(
             "1.2.27",
             "Ensure that the --encryption-provider-config argument is set as appropriate"
         ),
-        cis(
+        cis_k8s!(
             "1.2.29",
             "Ensure that the API Server only makes use of Strong Cryptographic Ciphers"
         )
@@ -402,7 +431,7 @@ flag_rule!(
     "API server admits Services with externalIPs",
     Medium,
     [
-        cis("1.2.3", "Ensure that the DenyServiceExternalIPs is set"),
+        cis_k8s!("1.2.3", "Ensure that the --DenyServiceExternalIPs is set"),
         k8s(
             "DenyServiceExternalIPs",
             "Admission controllers",
@@ -434,7 +463,7 @@ flag_rule!(
     "API server does not rate-limit Events",
     Low,
     [
-        cis(
+        cis_k8s!(
             "1.2.9",
             "Ensure that the admission control plugin EventRateLimit is set"
         ),
@@ -465,6 +494,10 @@ flag_rule!(
     "API server extends ServiceAccount token lifetimes",
     Low,
     [
+        cis_k8s!(
+            "1.2.30",
+            "Ensure that the --service-account-extend-token-expiration parameter is set to false"
+        ),
         k8s(
             "--service-account-extend-token-expiration",
             "kube-apiserver flags",
@@ -493,11 +526,11 @@ flag_rule!(
     "etcd client TLS and authentication",
     High,
     [
-        cis(
+        cis_k8s!(
             "2.1",
             "Ensure that the --cert-file and --key-file arguments are set as appropriate"
         ),
-        cis(
+        cis_k8s!(
             "2.2",
             "Ensure that the --client-cert-auth argument is set to true"
         )
@@ -526,11 +559,11 @@ flag_rule!(
     "etcd peer TLS and authentication",
     High,
     [
-        cis(
+        cis_k8s!(
             "2.4",
             "Ensure that the --peer-cert-file and --peer-key-file arguments are set as appropriate"
         ),
-        cis(
+        cis_k8s!(
             "2.5",
             "Ensure that the --peer-client-cert-auth argument is set to true"
         )
@@ -555,11 +588,11 @@ flag_rule!(
     "etcd self-signed certificates",
     Medium,
     [
-        cis(
+        cis_k8s!(
             "2.3",
             "Ensure that the --auto-tls argument is not set to true"
         ),
-        cis(
+        cis_k8s!(
             "2.6",
             "Ensure that the --peer-auto-tls argument is not set to true"
         )
@@ -581,7 +614,7 @@ flag_rule!(
     "etcd-unique-ca",
     "etcd trusts the cluster's client CA",
     Medium,
-    [cis(
+    [cis_k8s!(
         "2.7",
         "Ensure that a unique Certificate Authority is used for etcd"
     )],
@@ -612,7 +645,7 @@ flag_rule!(
     "controller-manager-profiling",
     "Controller manager profiling endpoint",
     Low,
-    [cis(
+    [cis_k8s!(
         "1.3.2",
         "Ensure that the --profiling argument is set to false"
     )],
@@ -629,7 +662,7 @@ flag_rule!(
     "controller-manager-service-account-credentials",
     "Controllers share one identity",
     Medium,
-    [cis(
+    [cis_k8s!(
         "1.3.3",
         "Ensure that the --use-service-account-credentials argument is set to true"
     )],
@@ -649,7 +682,7 @@ flag_rule!(
     "controller-manager-bind-address",
     "Controller manager listens on all interfaces",
     Medium,
-    [cis(
+    [cis_k8s!(
         "1.3.7",
         "Ensure that the --bind-address argument is set to 127.0.0.1"
     )],
@@ -667,15 +700,15 @@ flag_rule!(
     "Controller manager signing keys and certificate rotation",
     High,
     [
-        cis(
+        cis_k8s!(
             "1.3.4",
             "Ensure that the --service-account-private-key-file argument is set as appropriate"
         ),
-        cis(
+        cis_k8s!(
             "1.3.5",
             "Ensure that the --root-ca-file argument is set as appropriate"
         ),
-        cis(
+        cis_k8s!(
             "1.3.6",
             "Ensure that the RotateKubeletServerCertificate argument is set to true"
         )
@@ -700,7 +733,7 @@ flag_rule!(
     "scheduler-profiling",
     "Scheduler profiling endpoint",
     Low,
-    [cis(
+    [cis_k8s!(
         "1.4.1",
         "Ensure that the --profiling argument is set to false"
     )],
@@ -717,7 +750,7 @@ flag_rule!(
     "scheduler-bind-address",
     "Scheduler listens on all interfaces",
     Medium,
-    [cis(
+    [cis_k8s!(
         "1.4.2",
         "Ensure that the --bind-address argument is set to 127.0.0.1"
     )],
