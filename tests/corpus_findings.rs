@@ -58,6 +58,7 @@ const PINNED: &[(&str, usize)] = &[
     ("apiserver-insecure", 0),
     ("apiserver-external-ips", 0),
     ("apiserver-event-rate-limit", 0),
+    ("apiserver-always-pull-images", 0),
     ("apiserver-service-account-token-expiration", 0),
     ("etcd-client-cert-auth", 0),
     ("etcd-peer-tls", 0),

@@ -248,6 +248,7 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::control_plane::APISERVER_INSECURE,
         &cluster::control_plane::APISERVER_EXTERNAL_IPS,
         &cluster::control_plane::APISERVER_EVENT_RATE_LIMIT,
+        &cluster::control_plane::APISERVER_ALWAYS_PULL_IMAGES,
         &cluster::control_plane::APISERVER_SERVICE_ACCOUNT_TOKEN_EXPIRATION,
         &cluster::control_plane::ETCD_CLIENT_CERT_AUTH,
         &cluster::control_plane::ETCD_PEER_TLS,

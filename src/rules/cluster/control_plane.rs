@@ -489,6 +489,36 @@ flag_rule!(
 );
 
 flag_rule!(
+    APISERVER_ALWAYS_PULL_IMAGES,
+    "apiserver-always-pull-images",
+    "API server lets pods reuse images cached on the node",
+    Low,
+    [
+        cis_k8s!(
+            "1.2.11",
+            "Ensure that the admission control plugin AlwaysPullImages is set"
+        ),
+        k8s(
+            "AlwaysPullImages",
+            "Admission controllers",
+            "https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#alwayspullimages"
+        )
+    ],
+    "Once an image is on a node, the kubelet starts it for any pod that names it (imagePullPolicy IfNotPresent or Never) without asking the registry whether that pod's imagePullSecrets may read it: on a multi-tenant cluster one tenant runs, and reads the contents of, another tenant's private image by knowing its name. The AlwaysPullImages plugin sets every new container's imagePullPolicy to Always, so the registry checks the pod's credentials at each start (Checkov CKV_K8S_80, Trivy KCV-0012, Kubescape C-0123). It costs an image pull (at least a manifest request) at every container start, and pods cannot start while the registry is unreachable; a single-tenant cluster can reasonably leave it off and disable this rule.",
+    "Add AlwaysPullImages to `--enable-admission-plugins` on multi-tenant clusters, with a registry (or pull-through cache) close to the nodes. From Kubernetes 1.33 (alpha, beta in 1.35) the kubelet's KubeletEnsureSecretPulledImages feature with `imagePullCredentialsVerificationPolicy` re-checks credentials for images already on the node without pulling them again.",
+    "add AlwaysPullImages to --enable-admission-plugins",
+    static_pod!(
+        "kube-apiserver",
+        "--enable-admission-plugins=NodeRestriction"
+    ),
+    static_pod!(
+        "kube-apiserver",
+        "--enable-admission-plugins=NodeRestriction,AlwaysPullImages"
+    ),
+    check_apiserver_always_pull_images
+);
+
+flag_rule!(
     APISERVER_SERVICE_ACCOUNT_TOKEN_EXPIRATION,
     "apiserver-service-account-token-expiration",
     "API server extends ServiceAccount token lifetimes",
@@ -1015,6 +1045,18 @@ fn check_apiserver_event_rate_limit(ctx: &Context, out: &mut Vec<Finding>) {
             out.push(Finding::new(meta, cmd.resource, at, "kube-apiserver does not enable the EventRateLimit admission plugin: one client can flood the API server and etcd with Events; add it to --enable-admission-plugins with limits in --admission-control-config-file".into()));
         } else if !cmd.has("admission-control-config-file") {
             out.push(Finding::new(meta, cmd.resource, at, "kube-apiserver enables EventRateLimit without --admission-control-config-file: the plugin takes its limits from that file; set it to an AdmissionConfiguration with an EventRateLimit configuration".into()));
+        }
+    }
+}
+
+fn check_apiserver_always_pull_images(ctx: &Context, out: &mut Vec<Finding>) {
+    for cmd in commands(ctx, "kube-apiserver") {
+        if !cmd
+            .list("enable-admission-plugins")
+            .iter()
+            .any(|p| p == "AlwaysPullImages")
+        {
+            out.push(Finding::new(&APISERVER_ALWAYS_PULL_IMAGES.meta, cmd.resource, at_enabled_plugins(&cmd), "kube-apiserver does not enable the AlwaysPullImages admission plugin: a pod can start any image already cached on its node without credentials for it; add it to --enable-admission-plugins on multi-tenant clusters".into()));
         }
     }
 }
