@@ -68,6 +68,7 @@ const PINNED: &[(&str, usize)] = &[
     ("controller-manager-service-account-credentials", 0),
     ("controller-manager-bind-address", 0),
     ("controller-manager-keys", 0),
+    ("controller-manager-terminated-pod-gc", 0),
     ("scheduler-profiling", 0),
     ("scheduler-bind-address", 0),
     ("kubelet-anonymous-auth", 0),

@@ -258,6 +258,7 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::control_plane::CONTROLLER_MANAGER_SERVICE_ACCOUNT_CREDENTIALS,
         &cluster::control_plane::CONTROLLER_MANAGER_BIND_ADDRESS,
         &cluster::control_plane::CONTROLLER_MANAGER_KEYS,
+        &cluster::control_plane::CONTROLLER_MANAGER_TERMINATED_POD_GC,
         &cluster::control_plane::SCHEDULER_PROFILING,
         &cluster::control_plane::SCHEDULER_BIND_ADDRESS,
         &cluster::config_files::KUBELET_ANONYMOUS_AUTH,

@@ -122,7 +122,11 @@ pub fn commands(ctx: &Context, binary: &'static str) -> Vec<Command> {
                 let (name, value) = match flag.split_once('=') {
                     Some((n, v)) => (n.to_string(), Some(v.to_string())),
                     None => match argv.get(i) {
-                        Some((_, next)) if !next.starts_with('-') => {
+                        // A negative number is a value (pflag takes it
+                        // as one), not a flag.
+                        Some((_, next))
+                            if !next.starts_with('-') || next.parse::<f64>().is_ok() =>
+                        {
                             i += 1;
                             (flag.to_string(), Some(next.to_string()))
                         }
@@ -759,6 +763,33 @@ flag_rule!(
 );
 
 flag_rule!(
+    CONTROLLER_MANAGER_TERMINATED_POD_GC,
+    "controller-manager-terminated-pod-gc",
+    "Controller manager keeps finished pods too long",
+    Low,
+    [
+        cis_k8s!(
+            "1.3.1",
+            "Ensure that the --terminated-pod-gc-threshold argument is set as appropriate"
+        ),
+        k8s(
+            "--terminated-pod-gc-threshold",
+            "kube-controller-manager flags",
+            "https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/"
+        )
+    ],
+    "The pod garbage collector deletes Succeeded and Failed pods only once more than `--terminated-pod-gc-threshold` of them exist: 12,500 by default, and never when the value is 0 or less. Until then every finished pod stays in etcd with its full spec, is returned by every pod list, and its last container and logs stay on its node, which slows the API server and etcd and can exhaust them on clusters that run many short-lived pods (Checkov CKV_K8S_106, Trivy KCV-0033, Kubescape C-0144).",
+    "Set `--terminated-pod-gc-threshold` to a positive number your API server and etcd sustain (the CIS Benchmark's example is 10; a few hundred to a few thousand keeps recent pods for debugging), and give Jobs `ttlSecondsAfterFinished` so their pods are removed regardless.",
+    "set --terminated-pod-gc-threshold to a positive threshold",
+    static_pod!("kube-controller-manager", "--profiling=false"),
+    static_pod!(
+        "kube-controller-manager",
+        "--terminated-pod-gc-threshold=1000"
+    ),
+    check_cm_terminated_pod_gc
+);
+
+flag_rule!(
     SCHEDULER_PROFILING,
     "scheduler-profiling",
     "Scheduler profiling endpoint",
@@ -1244,6 +1275,28 @@ fn check_cm_keys(ctx: &Context, out: &mut Vec<Finding>) {
                 .any(|g| g.replace(' ', "") == "RotateKubeletServerCertificate=false")
         {
             out.push(Finding::new(meta, cmd.resource, f.path.clone(), "kube-controller-manager disables RotateKubeletServerCertificate: kubelet serving certificates are not rotated; remove it from --feature-gates".into()));
+        }
+    }
+}
+
+fn check_cm_terminated_pod_gc(ctx: &Context, out: &mut Vec<Finding>) {
+    let meta = &CONTROLLER_MANAGER_TERMINATED_POD_GC.meta;
+    for cmd in commands(ctx, "kube-controller-manager") {
+        expect(
+            out,
+            meta,
+            &cmd,
+            "terminated-pod-gc-threshold",
+            Want::Set,
+            "finished pods are kept until 12500 of them exist (the default); set it to a positive threshold your API server and etcd sustain",
+        );
+        if let Some(f) = cmd.get("terminated-pod-gc-threshold")
+            && let Some(v) = f
+                .value
+                .as_deref()
+                .filter(|v| v.trim().parse::<i64>().is_ok_and(|n| n <= 0))
+        {
+            out.push(Finding::new(meta, cmd.resource, f.path.clone(), format!("kube-controller-manager --terminated-pod-gc-threshold={v} disables the terminated-pod garbage collector: Succeeded and Failed pods are never deleted; set a positive threshold")));
         }
     }
 }
