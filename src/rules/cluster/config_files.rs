@@ -3,8 +3,8 @@
 //! `AdmissionConfiguration` (apiserver.config.k8s.io), audit `Policy`
 //! (audit.k8s.io). These are not API objects, but they are YAML with
 //! `apiVersion` and `kind` and are kept in the same repositories; the CIS
-//! Benchmark's kubelet (4.2.x), encryption (1.2.27-28) and audit (3.2.x) items
-//! are judged from them.
+//! Benchmark's kubelet (4.2.x), encryption (1.2.28) and audit (3.2.2) items
+//! are judged from them (ids of CIS Kubernetes Benchmark v2.0, `cis_k8s!`).
 //!
 //! Defaults are the config file's, not the command line's: a
 //! KubeletConfiguration v1beta1 defaults `authentication.anonymous.enabled` to
@@ -20,7 +20,7 @@ use crate::diagnostic::Severity;
 use crate::model::path::Path;
 use crate::model::resource::{Resource, str_at, value_at};
 use crate::rules::cluster::control_plane::weak_cipher;
-use crate::rules::cluster::{cis, items, k8s, strings};
+use crate::rules::cluster::{items, k8s, strings};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 const KUBELET_DOC: &str = "https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/";
@@ -46,7 +46,7 @@ config_rule!(
     "Kubelet accepts anonymous requests",
     Critical,
     [
-        cis(
+        cis_k8s!(
             "4.2.1",
             "Ensure that the --anonymous-auth argument is set to false"
         ),
@@ -68,7 +68,7 @@ config_rule!(
     "Kubelet authorizes every request",
     Critical,
     [
-        cis(
+        cis_k8s!(
             "4.2.2",
             "Ensure that the --authorization-mode argument is not set to AlwaysAllow"
         ),
@@ -88,9 +88,9 @@ config_rule!(
     "Kubelet read-only port open",
     High,
     [
-        cis(
+        cis_k8s!(
             "4.2.4",
-            "Verify that the --read-only-port argument is set to 0"
+            "Verify that if defined, the --read-only-port argument is set to 0"
         ),
         k8s("readOnlyPort", "KubeletConfiguration", KUBELET_DOC)
     ],
@@ -107,14 +107,12 @@ config_rule!(
     "kubelet-protect-kernel-defaults",
     "Kubelet may change kernel settings",
     Low,
-    [
-        cis(
-            "4.2.6",
-            "Ensure that the --protect-kernel-defaults argument is set to true (v1.7 and earlier; dropped from v1.8)"
-        ),
-        k8s("protectKernelDefaults", "KubeletConfiguration", KUBELET_DOC)
-    ],
-    "Without `protectKernelDefaults` the kubelet silently changes kernel tunables it disagrees with instead of failing, so node hardening done at the OS level can be undone.",
+    [k8s(
+        "protectKernelDefaults",
+        "KubeletConfiguration",
+        KUBELET_DOC
+    )],
+    "Without `protectKernelDefaults` the kubelet silently changes kernel tunables it disagrees with instead of failing, so node hardening done at the OS level can be undone. The CIS Kubernetes Benchmark no longer has this item: it was 4.2.6 up to the V1.24 benchmark, and v1.7.0 to v2.0 have none (their 4.2.6 is makeIPTablesUtilChains).",
     "Set `protectKernelDefaults: true` and configure the kernel parameters the kubelet expects on the node.",
     "set protectKernelDefaults: true",
     kubelet!("protectKernelDefaults: false\n"),
@@ -128,15 +126,15 @@ config_rule!(
     "Kubelet certificates are not rotated",
     Medium,
     [
-        cis(
+        cis_k8s!(
             "4.2.9",
             "Ensure that the --tls-cert-file and --tls-private-key-file arguments are set as appropriate"
         ),
-        cis(
+        cis_k8s!(
             "4.2.10",
             "Ensure that the --rotate-certificates argument is not set to false"
         ),
-        cis(
+        cis_k8s!(
             "4.2.11",
             "Verify that the RotateKubeletServerCertificate argument is set to true"
         ),
@@ -160,7 +158,7 @@ config_rule!(
     "Kubelet does not manage its iptables chains",
     Low,
     [
-        cis(
+        cis_k8s!(
             "4.2.6",
             "Ensure that the --make-iptables-util-chains argument is set to true"
         ),
@@ -184,7 +182,7 @@ config_rule!(
     "Kubelet allows weak TLS cipher suites or versions",
     Medium,
     [
-        cis(
+        cis_k8s!(
             "4.2.12",
             "Ensure that the Kubelet only makes use of Strong Cryptographic Ciphers"
         ),
@@ -208,7 +206,7 @@ config_rule!(
     "Kubelet sets no per-pod process limit",
     Low,
     [
-        cis("4.2.13", "Ensure that a limit is set on pod PIDs"),
+        cis_k8s!("4.2.13", "Ensure that a limit is set on pod PIDs"),
         k8s("podPidsLimit", "KubeletConfiguration", KUBELET_DOC)
     ],
     "Process IDs are a node-wide resource and no container field limits them. Without `podPidsLimit` (the default -1, like 0, sets no pod limit) one pod that forks without bound (a fork bomb, a leak, a compromised process) exhausts the node's PIDs, and then other pods and the kubelet itself cannot start processes.",
@@ -225,7 +223,7 @@ config_rule!(
     "Secrets not encrypted at rest, or weakly",
     High,
     [
-        cis(
+        cis_k8s!(
             "1.2.28",
             "Ensure that encryption providers are appropriately configured"
         ),
@@ -249,7 +247,7 @@ config_rule!(
     "Audit policy misses or leaks Secrets",
     Medium,
     [
-        cis(
+        cis_k8s!(
             "3.2.2",
             "Ensure that the audit policy covers key security concerns"
         ),
@@ -273,7 +271,7 @@ config_rule!(
     "Pod Security admission defaults below restricted",
     Medium,
     [
-        cis(
+        cis_k8s!(
             "5.2.1",
             "Ensure that the cluster has at least one active policy control mechanism in place"
         ),

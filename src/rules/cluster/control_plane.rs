@@ -1,6 +1,7 @@
 //! Control-plane flags in static pod manifests (`/etc/kubernetes/manifests`):
 //! kube-apiserver, etcd, kube-controller-manager and kube-scheduler, as the
-//! CIS Kubernetes Benchmark (sections 1.2, 1.3, 1.4 and 2) lists them.
+//! CIS Kubernetes Benchmark (sections 1.2, 1.3, 1.4 and 2) lists them. CIS ids
+//! are v2.0's (`cis_k8s!`), the same as v1.12's for these sections.
 //!
 //! A component is a container whose command (or, without a command, whose
 //! args) starts with the component's binary; flags are read from command and
@@ -13,7 +14,7 @@
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
 use crate::rules::cluster::config_files::weak_tls_version;
-use crate::rules::cluster::{cis, k8s};
+use crate::rules::cluster::k8s;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 macro_rules! static_pod {
@@ -121,7 +122,11 @@ pub fn commands(ctx: &Context, binary: &'static str) -> Vec<Command> {
                 let (name, value) = match flag.split_once('=') {
                     Some((n, v)) => (n.to_string(), Some(v.to_string())),
                     None => match argv.get(i) {
-                        Some((_, next)) if !next.starts_with('-') => {
+                        // A negative number is a value (pflag takes it
+                        // as one), not a flag.
+                        Some((_, next))
+                            if !next.starts_with('-') || next.parse::<f64>().is_ok() =>
+                        {
                             i += 1;
                             (flag.to_string(), Some(next.to_string()))
                         }
@@ -216,7 +221,7 @@ flag_rule!(
     "API server accepts anonymous requests",
     High,
     [
-        cis(
+        cis_k8s!(
             "1.2.1",
             "Ensure that the --anonymous-auth argument is set to false"
         ),
@@ -236,15 +241,15 @@ flag_rule!(
     "API server authorization mode",
     Critical,
     [
-        cis(
+        cis_k8s!(
             "1.2.6",
             "Ensure that the --authorization-mode argument is not set to AlwaysAllow"
         ),
-        cis(
+        cis_k8s!(
             "1.2.7",
             "Ensure that the --authorization-mode argument includes Node"
         ),
-        cis(
+        cis_k8s!(
             "1.2.8",
             "Ensure that the --authorization-mode argument includes RBAC"
         )
@@ -263,20 +268,20 @@ flag_rule!(
     "API server admission plugins",
     High,
     [
-        cis(
+        cis_k8s!(
             "1.2.10",
             "Ensure that the admission control plugin AlwaysAdmit is not set"
         ),
-        cis(
-            "1.2.13",
+        cis_k8s!(
+            "1.2.12",
             "Ensure that the admission control plugin ServiceAccount is set"
         ),
-        cis(
-            "1.2.14",
+        cis_k8s!(
+            "1.2.13",
             "Ensure that the admission control plugin NamespaceLifecycle is set"
         ),
-        cis(
-            "1.2.15",
+        cis_k8s!(
+            "1.2.14",
             "Ensure that the admission control plugin NodeRestriction is set"
         )
     ],
@@ -301,20 +306,20 @@ flag_rule!(
     "API server audit logging",
     Medium,
     [
-        cis("1.2.16", "Ensure that the --audit-log-path argument is set"),
-        cis(
+        cis_k8s!("1.2.16", "Ensure that the --audit-log-path argument is set"),
+        cis_k8s!(
             "1.2.17",
             "Ensure that the --audit-log-maxage argument is set to 30 or as appropriate"
         ),
-        cis(
+        cis_k8s!(
             "1.2.18",
             "Ensure that the --audit-log-maxbackup argument is set to 10 or as appropriate"
         ),
-        cis(
+        cis_k8s!(
             "1.2.19",
             "Ensure that the --audit-log-maxsize argument is set to 100 or as appropriate"
         ),
-        cis("3.2.1", "Ensure that a minimal audit policy is created")
+        cis_k8s!("3.2.1", "Ensure that a minimal audit policy is created")
     ],
     "Without an audit log and policy there is no record of who read a Secret, exec'd into a pod or changed a binding; short retention deletes the record before anyone looks.",
     "Set `--audit-policy-file` and `--audit-log-path` (or `--audit-webhook-config-file`), with `--audit-log-maxage=30`, `--audit-log-maxbackup=10` and `--audit-log-maxsize=100` or more.",
@@ -336,7 +341,7 @@ flag_rule!(
     "apiserver-profiling",
     "API server profiling endpoint",
     Low,
-    [cis(
+    [cis_k8s!(
         "1.2.15",
         "Ensure that the --profiling argument is set to false"
     )],
@@ -354,19 +359,47 @@ flag_rule!(
     "API server transport and credential settings",
     High,
     [
-        cis(
+        cis_k8s!(
             "1.2.2",
             "Ensure that the --token-auth-file parameter is not set"
         ),
-        cis(
+        cis_k8s!(
+            "1.2.4",
+            "Ensure that the --kubelet-client-certificate and --kubelet-client-key arguments are set as appropriate"
+        ),
+        cis_k8s!(
             "1.2.5",
             "Ensure that the --kubelet-certificate-authority argument is set as appropriate"
         ),
-        cis(
+        cis_k8s!(
+            "1.2.21",
+            "Ensure that the --service-account-lookup argument is set to true"
+        ),
+        cis_k8s!(
+            "1.2.22",
+            "Ensure that the --service-account-key-file argument is set as appropriate"
+        ),
+        cis_k8s!(
+            "1.2.23",
+            "Ensure that the --etcd-certfile and --etcd-keyfile arguments are set as appropriate"
+        ),
+        cis_k8s!(
+            "1.2.24",
+            "Ensure that the --tls-cert-file and --tls-private-key-file arguments are set as appropriate"
+        ),
+        cis_k8s!(
+            "1.2.25",
+            "Ensure that the --client-ca-file argument is set as appropriate"
+        ),
+        cis_k8s!(
+            "1.2.26",
+            "Ensure that the --etcd-cafile argument is set as appropriate"
+        ),
+        cis_k8s!(
             "1.2.27",
             "Ensure that the --encryption-provider-config argument is set as appropriate"
         ),
-        cis(
+        cis_k8s!(
             "1.2.29",
             "Ensure that the API Server only makes use of Strong Cryptographic Ciphers"
         )
@@ -402,7 +435,7 @@ flag_rule!(
     "API server admits Services with externalIPs",
     Medium,
     [
-        cis("1.2.3", "Ensure that the DenyServiceExternalIPs is set"),
+        cis_k8s!("1.2.3", "Ensure that the --DenyServiceExternalIPs is set"),
         k8s(
             "DenyServiceExternalIPs",
             "Admission controllers",
@@ -434,7 +467,7 @@ flag_rule!(
     "API server does not rate-limit Events",
     Low,
     [
-        cis(
+        cis_k8s!(
             "1.2.9",
             "Ensure that the admission control plugin EventRateLimit is set"
         ),
@@ -460,11 +493,45 @@ flag_rule!(
 );
 
 flag_rule!(
+    APISERVER_ALWAYS_PULL_IMAGES,
+    "apiserver-always-pull-images",
+    "API server lets pods reuse images cached on the node",
+    Low,
+    [
+        cis_k8s!(
+            "1.2.11",
+            "Ensure that the admission control plugin AlwaysPullImages is set"
+        ),
+        k8s(
+            "AlwaysPullImages",
+            "Admission controllers",
+            "https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#alwayspullimages"
+        )
+    ],
+    "Once an image is on a node, the kubelet starts it for any pod that names it (imagePullPolicy IfNotPresent or Never) without asking the registry whether that pod's imagePullSecrets may read it: on a multi-tenant cluster one tenant runs, and reads the contents of, another tenant's private image by knowing its name. The AlwaysPullImages plugin sets every new container's imagePullPolicy to Always, so the registry checks the pod's credentials at each start (Checkov CKV_K8S_80, Trivy KCV-0012, Kubescape C-0123). It costs an image pull (at least a manifest request) at every container start, and pods cannot start while the registry is unreachable; a single-tenant cluster can reasonably leave it off and disable this rule.",
+    "Add AlwaysPullImages to `--enable-admission-plugins` on multi-tenant clusters, with a registry (or pull-through cache) close to the nodes. From Kubernetes 1.33 (alpha, beta in 1.35) the kubelet's KubeletEnsureSecretPulledImages feature with `imagePullCredentialsVerificationPolicy` re-checks credentials for images already on the node without pulling them again.",
+    "add AlwaysPullImages to --enable-admission-plugins",
+    static_pod!(
+        "kube-apiserver",
+        "--enable-admission-plugins=NodeRestriction"
+    ),
+    static_pod!(
+        "kube-apiserver",
+        "--enable-admission-plugins=NodeRestriction,AlwaysPullImages"
+    ),
+    check_apiserver_always_pull_images
+);
+
+flag_rule!(
     APISERVER_SERVICE_ACCOUNT_TOKEN_EXPIRATION,
     "apiserver-service-account-token-expiration",
     "API server extends ServiceAccount token lifetimes",
     Low,
     [
+        cis_k8s!(
+            "1.2.30",
+            "Ensure that the --service-account-extend-token-expiration parameter is set to false"
+        ),
         k8s(
             "--service-account-extend-token-expiration",
             "kube-apiserver flags",
@@ -493,11 +560,11 @@ flag_rule!(
     "etcd client TLS and authentication",
     High,
     [
-        cis(
+        cis_k8s!(
             "2.1",
             "Ensure that the --cert-file and --key-file arguments are set as appropriate"
         ),
-        cis(
+        cis_k8s!(
             "2.2",
             "Ensure that the --client-cert-auth argument is set to true"
         )
@@ -526,11 +593,11 @@ flag_rule!(
     "etcd peer TLS and authentication",
     High,
     [
-        cis(
+        cis_k8s!(
             "2.4",
             "Ensure that the --peer-cert-file and --peer-key-file arguments are set as appropriate"
         ),
-        cis(
+        cis_k8s!(
             "2.5",
             "Ensure that the --peer-client-cert-auth argument is set to true"
         )
@@ -555,11 +622,11 @@ flag_rule!(
     "etcd self-signed certificates",
     Medium,
     [
-        cis(
+        cis_k8s!(
             "2.3",
             "Ensure that the --auto-tls argument is not set to true"
         ),
-        cis(
+        cis_k8s!(
             "2.6",
             "Ensure that the --peer-auto-tls argument is not set to true"
         )
@@ -581,7 +648,7 @@ flag_rule!(
     "etcd-unique-ca",
     "etcd trusts the cluster's client CA",
     Medium,
-    [cis(
+    [cis_k8s!(
         "2.7",
         "Ensure that a unique Certificate Authority is used for etcd"
     )],
@@ -612,7 +679,7 @@ flag_rule!(
     "controller-manager-profiling",
     "Controller manager profiling endpoint",
     Low,
-    [cis(
+    [cis_k8s!(
         "1.3.2",
         "Ensure that the --profiling argument is set to false"
     )],
@@ -629,7 +696,7 @@ flag_rule!(
     "controller-manager-service-account-credentials",
     "Controllers share one identity",
     Medium,
-    [cis(
+    [cis_k8s!(
         "1.3.3",
         "Ensure that the --use-service-account-credentials argument is set to true"
     )],
@@ -649,7 +716,7 @@ flag_rule!(
     "controller-manager-bind-address",
     "Controller manager listens on all interfaces",
     Medium,
-    [cis(
+    [cis_k8s!(
         "1.3.7",
         "Ensure that the --bind-address argument is set to 127.0.0.1"
     )],
@@ -667,15 +734,15 @@ flag_rule!(
     "Controller manager signing keys and certificate rotation",
     High,
     [
-        cis(
+        cis_k8s!(
             "1.3.4",
             "Ensure that the --service-account-private-key-file argument is set as appropriate"
         ),
-        cis(
+        cis_k8s!(
             "1.3.5",
             "Ensure that the --root-ca-file argument is set as appropriate"
         ),
-        cis(
+        cis_k8s!(
             "1.3.6",
             "Ensure that the RotateKubeletServerCertificate argument is set to true"
         )
@@ -696,11 +763,38 @@ flag_rule!(
 );
 
 flag_rule!(
+    CONTROLLER_MANAGER_TERMINATED_POD_GC,
+    "controller-manager-terminated-pod-gc",
+    "Controller manager keeps finished pods too long",
+    Low,
+    [
+        cis_k8s!(
+            "1.3.1",
+            "Ensure that the --terminated-pod-gc-threshold argument is set as appropriate"
+        ),
+        k8s(
+            "--terminated-pod-gc-threshold",
+            "kube-controller-manager flags",
+            "https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/"
+        )
+    ],
+    "The pod garbage collector deletes Succeeded and Failed pods only once more than `--terminated-pod-gc-threshold` of them exist: 12,500 by default, and never when the value is 0 or less. Until then every finished pod stays in etcd with its full spec, is returned by every pod list, and its last container and logs stay on its node, which slows the API server and etcd and can exhaust them on clusters that run many short-lived pods (Checkov CKV_K8S_106, Trivy KCV-0033, Kubescape C-0144).",
+    "Set `--terminated-pod-gc-threshold` to a positive number your API server and etcd sustain (the CIS Benchmark's example is 10; a few hundred to a few thousand keeps recent pods for debugging), and give Jobs `ttlSecondsAfterFinished` so their pods are removed regardless.",
+    "set --terminated-pod-gc-threshold to a positive threshold",
+    static_pod!("kube-controller-manager", "--profiling=false"),
+    static_pod!(
+        "kube-controller-manager",
+        "--terminated-pod-gc-threshold=1000"
+    ),
+    check_cm_terminated_pod_gc
+);
+
+flag_rule!(
     SCHEDULER_PROFILING,
     "scheduler-profiling",
     "Scheduler profiling endpoint",
     Low,
-    [cis(
+    [cis_k8s!(
         "1.4.1",
         "Ensure that the --profiling argument is set to false"
     )],
@@ -717,7 +811,7 @@ flag_rule!(
     "scheduler-bind-address",
     "Scheduler listens on all interfaces",
     Medium,
-    [cis(
+    [cis_k8s!(
         "1.4.2",
         "Ensure that the --bind-address argument is set to 127.0.0.1"
     )],
@@ -986,6 +1080,18 @@ fn check_apiserver_event_rate_limit(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
+fn check_apiserver_always_pull_images(ctx: &Context, out: &mut Vec<Finding>) {
+    for cmd in commands(ctx, "kube-apiserver") {
+        if !cmd
+            .list("enable-admission-plugins")
+            .iter()
+            .any(|p| p == "AlwaysPullImages")
+        {
+            out.push(Finding::new(&APISERVER_ALWAYS_PULL_IMAGES.meta, cmd.resource, at_enabled_plugins(&cmd), "kube-apiserver does not enable the AlwaysPullImages admission plugin: a pod can start any image already cached on its node without credentials for it; add it to --enable-admission-plugins on multi-tenant clusters".into()));
+        }
+    }
+}
+
 fn check_apiserver_token_expiration(ctx: &Context, out: &mut Vec<Finding>) {
     for cmd in commands(ctx, "kube-apiserver") {
         expect(
@@ -1169,6 +1275,28 @@ fn check_cm_keys(ctx: &Context, out: &mut Vec<Finding>) {
                 .any(|g| g.replace(' ', "") == "RotateKubeletServerCertificate=false")
         {
             out.push(Finding::new(meta, cmd.resource, f.path.clone(), "kube-controller-manager disables RotateKubeletServerCertificate: kubelet serving certificates are not rotated; remove it from --feature-gates".into()));
+        }
+    }
+}
+
+fn check_cm_terminated_pod_gc(ctx: &Context, out: &mut Vec<Finding>) {
+    let meta = &CONTROLLER_MANAGER_TERMINATED_POD_GC.meta;
+    for cmd in commands(ctx, "kube-controller-manager") {
+        expect(
+            out,
+            meta,
+            &cmd,
+            "terminated-pod-gc-threshold",
+            Want::Set,
+            "finished pods are kept until 12500 of them exist (the default); set it to a positive threshold your API server and etcd sustain",
+        );
+        if let Some(f) = cmd.get("terminated-pod-gc-threshold")
+            && let Some(v) = f
+                .value
+                .as_deref()
+                .filter(|v| v.trim().parse::<i64>().is_ok_and(|n| n <= 0))
+        {
+            out.push(Finding::new(meta, cmd.resource, f.path.clone(), format!("kube-controller-manager --terminated-pod-gc-threshold={v} disables the terminated-pod garbage collector: Succeeded and Failed pods are never deleted; set a positive threshold")));
         }
     }
 }

@@ -31,6 +31,21 @@ macro_rules! configuration_rule {
     };
 }
 
+/// An item of the CIS Kubernetes Benchmark edition that the control-plane and
+/// node configuration rules cite, shown as `CIS 1.2.1 (v2.0)`. That edition is
+/// [`CIS_KUBERNETES_VERSION`]; the literal below must match it (a test checks).
+macro_rules! cis_k8s {
+    ($id:literal, $title:literal) => {
+        $crate::rules::cluster::cis(concat!($id, " (v2.0)"), $title)
+    };
+}
+
+/// The CIS Kubernetes Benchmark edition cited by the control-plane and node
+/// configuration rules: v2.0 (v2.0.1, for Kubernetes 1.34-1.35), whose
+/// sections 1 to 4 number their items as v1.12 does. Other rule families cite
+/// CIS ids without an edition.
+pub const CIS_KUBERNETES_VERSION: &str = "v2.0";
+
 pub const NSA_CONTROL_PLANE: Reference = nsa("Control plane hardening", "Control plane hardening");
 
 pub mod config_files;
