@@ -266,7 +266,7 @@ pub fn check(source: &str, options: &Options) -> Report {
             rule: f.rule.to_string(),
             severity: f.severity.unwrap_or(rule.meta.severity),
             message: f.message,
-            range: map.range(loc.span),
+            range: map.range(f.span.unwrap_or(loc.span)),
             resource: Some(r.id.clone()),
             path: Some(r.base.join(&f.path).to_string()),
             help: f.help.unwrap_or_else(|| rule.meta.help.to_string()),

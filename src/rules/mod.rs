@@ -119,6 +119,9 @@ pub struct Finding {
     pub resource: usize,
     /// Path of the offending field, or of the missing one.
     pub path: Path,
+    /// A range inside the field's value (a line of YAML text embedded in a
+    /// block scalar) that replaces the field's own range, when known.
+    pub span: Option<crate::source::Span>,
     pub message: String,
     /// Overrides the rule's help for this finding.
     pub help: Option<String>,
@@ -133,6 +136,7 @@ impl Finding {
             rule: rule.id,
             resource,
             path,
+            span: None,
             message,
             help: None,
             severity: None,
@@ -224,6 +228,7 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::rbac::PRIVILEGE_ESCALATION,
         &cluster::rbac::NETWORK_BYPASS,
         &cluster::rbac::SYSTEM_MASTERS_BINDING,
+        &cluster::rbac::AWS_AUTH_MASTERS,
         &cluster::rbac::PREFER_NAMESPACED,
         &cluster::rbac::WORKLOAD_TAKEOVER,
         // Cluster: network policy and namespaces.

@@ -9,7 +9,8 @@
 //! access that tunnels or redirects traffic (pods/portforward, writing
 //! Endpoints, EndpointSlices or services/status), or a binding of
 //! `cluster-admin`, of the `system:anonymous` / `system:unauthenticated` /
-//! `system:authenticated` subjects, or of `system:masters`. See "RBAC good practices" (kubernetes.io/docs/concepts/security/
+//! `system:authenticated` subjects, or of `system:masters`, and EKS aws-auth
+//! mappings of IAM identities into `system:masters`. See "RBAC good practices" (kubernetes.io/docs/concepts/security/
 //! rbac-good-practices/) for the list of escalation paths.
 //!
 //! Rules are read from the JSON (so `rbac.authorization.k8s.io/v1beta1`
@@ -26,6 +27,8 @@ use crate::model::path::Path;
 use crate::model::resource::{Resource, str_at};
 use crate::rules::cluster::{cis, describe, items, k8s, list, name, nsa, strings};
 use crate::rules::{Context, Finding, HARDENED, Reference, Rule, RuleMeta};
+use crate::source::Span;
+use crate::yaml::tree::{Document, NodeId, NodeKind, ScalarStyle};
 
 const RBAC_GOOD_PRACTICES: &str =
     "https://kubernetes.io/docs/concepts/security/rbac-good-practices/";
@@ -76,7 +79,7 @@ pub static CLUSTER_ADMIN_BINDING: Rule = Rule {
             good_practices("Least privilege"),
             NSA_RBAC,
         ],
-        rationale: "`cluster-admin` is superuser over every resource in every namespace. Bound to a ServiceAccount, any pod that mounts its token (or anyone who can create pods in its namespace) owns the cluster.",
+        rationale: "`cluster-admin` is superuser over every resource in every namespace. Bound to a ServiceAccount, any pod that mounts its token (or anyone who can create pods in its namespace) owns the cluster. The API server's own bootstrap binding (ClusterRoleBinding `cluster-admin` to group `system:masters`, labelled `kubernetes.io/bootstrapping: rbac-defaults`, as a dump of a live cluster shows it) is not reported: the API server re-creates it at every start, it cannot be removed, and it grants nothing (system:masters bypasses RBAC); a subject added to a copy of it still is.",
         remediation: "Bind a role that lists only the permissions needed, scoped with a RoleBinding to the namespaces needed.",
         help: "bind a least-privilege role instead of cluster-admin",
         bad_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: ci\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n- kind: ServiceAccount\n  name: ci\n  namespace: ci\n",
@@ -156,7 +159,7 @@ pub static PRIVILEGE_ESCALATION: Rule = Rule {
             },
             NSA_RBAC,
         ],
-        rationale: "Some permissions hand over more than they name: escalate and bind grant any permission, impersonate becomes any user, pods/exec and pods/attach run commands in other pods, serviceaccounts/token mints tokens for other accounts, nodes/proxy reaches the kubelet API, approving CSRs issues client certificates, writing roles, bindings or admission webhooks rewrites the rules themselves, creating pods in kube-system runs as its controllers, creating PersistentVolumes gives pods a hostPath volume onto the node's filesystem, and writing EKS's aws-auth ConfigMap (kube-system) maps any IAM identity to system:masters (Kubescape C-0278, Trivy KSV-0115). These two also match through `*` in verbs, apiGroups or resources, as the authorizer reads them, with one finding per wildcard item; a ClusterRole's unscoped configmaps write is not judged for aws-auth, as it only reaches it when bound cluster-wide on EKS.",
+        rationale: "Some permissions hand over more than they name: escalate and bind grant any permission, impersonate becomes any user, pods/exec and pods/attach run commands in other pods, serviceaccounts/token mints tokens for other accounts, nodes/proxy reaches the kubelet API, approving CSRs issues client certificates, writing roles, bindings or admission webhooks rewrites the rules themselves, creating pods in kube-system runs as its controllers, creating PersistentVolumes gives pods a hostPath volume onto the node's filesystem, and writing EKS's aws-auth ConfigMap (kube-system) maps any IAM identity to system:masters (Kubescape C-0278, Trivy KSV-0115). Each is matched as the authorizer reads the rule: `*` in verbs, apiGroups or resources grants them too (a `*` resource every resource and subresource, `*/exec` the exec subresource of every resource; `pods/*` matches nothing), with one finding per list item that names several of them, saying which wildcards it goes through (`rbac-wildcard` reports the same `*` items for what they may grant in the future). resourceNames never scopes creating a top-level object (a create request carries no name), so such a rule grants no `create` of pods or PersistentVolumes; it narrows serviceaccounts/token to the named ServiceAccounts, which is not reported; the others stay reported with resourceNames, since the named role, binding, webhook, user, pod or node can be the powerful one. A ClusterRole's unscoped configmaps write is not judged for aws-auth, as it only reaches it when bound cluster-wide on EKS.",
         remediation: "Remove the permission; where a controller needs it, give it to that controller's own ServiceAccount only, scoped by namespace and resourceNames.",
         help: "remove the permission or scope it to a dedicated ServiceAccount",
         bad_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: debugger\nrules:\n- apiGroups: [\"\"]\n  resources: [\"pods/exec\"]\n  verbs: [\"create\"]\n",
@@ -227,6 +230,38 @@ pub static SYSTEM_MASTERS_BINDING: Rule = Rule {
     check: Some(check_system_masters),
 };
 
+pub static AWS_AUTH_MASTERS: Rule = Rule {
+    meta: RuleMeta {
+        id: "rbac-aws-auth-system-masters",
+        title: "EKS aws-auth maps an IAM identity to system:masters",
+        severity: Severity::High,
+        category: "rbac",
+        profiles: HARDENED,
+        references: &[
+            Reference {
+                source: "AWS EKS",
+                id: "aws-auth",
+                title: "Grant IAM users and roles access with the aws-auth ConfigMap",
+                url: "https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html",
+            },
+            Reference {
+                source: "AWS EKS",
+                id: "Best practices: identity and access management",
+                title: "Controlling access to EKS clusters",
+                url: "https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html",
+            },
+            good_practices("Least privilege"),
+        ],
+        rationale: "On EKS the `mapRoles` and `mapUsers` entries of the kube-system/aws-auth ConfigMap turn IAM roles and users into Kubernetes users and groups. An entry whose `groups` include `system:masters` makes whoever can assume that IAM role (or holds that user's keys) a superuser that the API server admits before RBAC is consulted: no binding grants it, so none can limit or revoke it, and the audit trail shows only the mapped username. Node-instance roles mapped to `system:bootstrappers` and `system:nodes` are the normal form and are not reported. The embedded YAML text of both keys is read; AWS deprecates aws-auth in favour of EKS access entries. It is not `rbac-system-masters-binding`: that rule is about RoleBindings, which cannot grant the group anything; this mapping puts people in it (Trivy KSV-0115 and the EKS best-practices guide).",
+        remediation: "Map the IAM role or user to a dedicated group and bind that group to a least-privilege role, or move to EKS access entries with a scoped access policy; keep cluster-admin access for a break-glass role.",
+        help: "map the IAM identity to a dedicated group bound to a least-privilege role",
+        bad_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n      groups:\n      - system:masters\n",
+        good_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/eks-node\n      username: system:node:{{EC2PrivateDNSName}}\n      groups:\n      - system:bootstrappers\n      - system:nodes\n    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n      groups:\n      - ops-viewers\n",
+        replaced_by: None,
+    },
+    check: Some(check_aws_auth),
+};
+
 pub static PREFER_NAMESPACED: Rule = Rule {
     meta: RuleMeta {
         id: "rbac-prefer-namespaced",
@@ -289,9 +324,11 @@ fn is_binding(r: &Resource) -> bool {
 /// One problem in a role's rules: where it is and what it grants.
 struct Grant {
     path: Path,
+    /// `short name: why`; the short name alone stands for it in lists.
     what: String,
-    /// The wildcard item (`*`, `*/portforward`) that grants `what`, if any.
-    through: Option<String>,
+    /// The wildcard items the grant goes through (`"*" in verbs`,
+    /// `"*/exec" in resources`), empty when every item is named.
+    through: Vec<String>,
 }
 
 /// One PolicyRule read from JSON.
@@ -305,10 +342,6 @@ struct PolicyRule<'v> {
 }
 
 impl<'v> PolicyRule<'v> {
-    fn verb(&self, verbs: &[&str]) -> bool {
-        self.verbs.iter().any(|(_, v)| verbs.contains(v))
-    }
-
     fn group(&self, group: &str) -> bool {
         self.groups.iter().any(|(_, g)| *g == group)
     }
@@ -335,6 +368,45 @@ impl<'v> PolicyRule<'v> {
             .copied()
             .filter(|(_, r)| {
                 *r == "*" || *r == resource || sub.is_some_and(|s| r.strip_prefix("*/") == Some(s))
+            })
+            .collect()
+    }
+
+    /// The `resources` items through which the rule grants one of `verbs` on
+    /// `group`/`resource`, each with the wildcard items that match goes
+    /// through (as the authorizer's VerbMatches, APIGroupMatches and
+    /// ResourceMatches read them). A rule with resourceNames grants no
+    /// `create` or `deletecollection` of a top-level resource: those
+    /// requests carry no object name (a subresource's create, such as
+    /// pods/exec or serviceaccounts/token, names its parent and is scoped).
+    fn grants(&self, group: &str, resource: &str, verbs: &[&str]) -> Vec<(usize, Vec<String>)> {
+        let verbs: Vec<&str> = verbs
+            .iter()
+            .copied()
+            .filter(|v| {
+                self.resource_names == 0
+                    || resource.contains('/')
+                    || !matches!(*v, "create" | "deletecollection")
+            })
+            .collect();
+        if verbs.is_empty() || !self.any_group(group) || !self.any_verb(&verbs) {
+            return Vec::new();
+        }
+        let mut wild = Vec::new();
+        if !self.group(group) {
+            wild.push("\"*\" in apiGroups".to_string());
+        }
+        if !self.verbs.iter().any(|(_, v)| verbs.contains(v)) {
+            wild.push("\"*\" in verbs".to_string());
+        }
+        self.matching(resource)
+            .into_iter()
+            .map(|(i, res)| {
+                let mut through = wild.clone();
+                if res.starts_with('*') {
+                    through.push(format!("\"{res}\" in resources"));
+                }
+                (i, through)
             })
             .collect()
     }
@@ -373,7 +445,7 @@ fn wildcards(r: &Resource) -> Vec<Grant> {
                     out.push(Grant {
                         path: Path::parse("rules").index(index).key(field).index(i),
                         what: format!("\"{s}\" in {field}"),
-                        through: None,
+                        through: Vec::new(),
                     });
                 }
             }
@@ -406,158 +478,299 @@ fn secrets(r: &Resource) -> Vec<Grant> {
                 out.push(Grant {
                     path: rule.path("resources", i),
                     what: format!("{} on secrets", reads.join("/")),
-                    through: None,
+                    through: Vec::new(),
                 });
             }
         }
     }
     out
 }
+
+/// `(API group, resource)`.
+type GroupResource = (&'static str, &'static str);
+
+/// Verbs that escalate whatever they are granted on. Named in `verbs`, the
+/// finding sits on the verb; granted through `*` in verbs, on the resources
+/// items that reach the verb's targets (the objects the authorizer checks it
+/// against). resourceNames does not narrow them: a named role to bind or
+/// escalate, or a named user to impersonate, can be the powerful one.
+const ESCALATING_VERBS: &[(&str, &[GroupResource], &str)] = &[
+    (
+        "escalate",
+        &[(RBAC_GROUP, "roles"), (RBAC_GROUP, "clusterroles")],
+        "escalate: grants permissions the subject does not hold",
+    ),
+    (
+        "bind",
+        &[(RBAC_GROUP, "roles"), (RBAC_GROUP, "clusterroles")],
+        "bind: binds roles with permissions the subject does not hold",
+    ),
+    (
+        "impersonate",
+        &[
+            ("", "users"),
+            ("", "groups"),
+            ("", "serviceaccounts"),
+            ("authentication.k8s.io", "uids"),
+        ],
+        "impersonate: acts as other users, groups or ServiceAccounts",
+    ),
+    (
+        "approve",
+        &[("certificates.k8s.io", "signers")],
+        "approve on signers: approves certificate signing requests",
+    ),
+];
+
+const ADMISSION: &[&str] = &[
+    "validatingwebhookconfigurations",
+    "mutatingwebhookconfigurations",
+    "validatingadmissionpolicies",
+    "validatingadmissionpolicybindings",
+    "mutatingadmissionpolicies",
+    "mutatingadmissionpolicybindings",
+];
+
+/// What creating a workload in kube-system is, by API group.
+const KUBE_SYSTEM_WORKLOADS: &[(&str, &str)] = &[
+    ("", "pods"),
+    ("", "replicationcontrollers"),
+    ("apps", "deployments"),
+    ("apps", "daemonsets"),
+    ("apps", "statefulsets"),
+    ("apps", "replicasets"),
+    ("batch", "jobs"),
+    ("batch", "cronjobs"),
+];
+
+/// The HTTP methods a proxy request can use, as authorizer verbs.
+const PROXY_VERBS: &[&str] = &["get", "create", "update", "patch", "delete"];
 
 fn escalations(r: &Resource) -> Vec<Grant> {
     let kube_system = r.is("Role") && r.namespace() == Some("kube-system");
     let mut out = Vec::new();
     for rule in rules(r) {
-        for &(i, verb) in &rule.verbs {
-            let what = match verb {
-                "escalate" => "escalate: grants permissions the subject does not hold",
-                "bind" => "bind: binds roles with permissions the subject does not hold",
-                "impersonate" => "impersonate: acts as other users, groups or ServiceAccounts",
-                "approve" if rule.group("certificates.k8s.io") => {
-                    "approve on signers: approves certificate signing requests"
+        for &(verb, targets, what) in ESCALATING_VERBS {
+            // approve only means CSR approval in certificates.k8s.io.
+            let scope = targets[0].0;
+            let named: Vec<usize> = rule
+                .verbs
+                .iter()
+                .filter(|(_, v)| *v == verb)
+                .map(|(i, _)| *i)
+                .collect();
+            if !named.is_empty() {
+                if verb == "approve" && !rule.any_group(scope) {
+                    continue;
                 }
-                _ => continue,
-            };
-            out.push(Grant {
-                path: rule.path("verbs", i),
-                what: what.into(),
-                through: None,
-            });
-        }
-        for &(i, res) in &rule.resources {
-            let what = match res {
-                "pods/exec" | "pods/attach" if rule.group("") && rule.verb(&["create", "get"]) => {
-                    format!("{res}: runs commands in other pods")
+                for i in named {
+                    out.push(Grant {
+                        path: rule.path("verbs", i),
+                        what: what.into(),
+                        through: if verb == "approve" && !rule.group(scope) {
+                            vec!["\"*\" in apiGroups".into()]
+                        } else {
+                            Vec::new()
+                        },
+                    });
                 }
-                // Scoped to named ServiceAccounts (resourceNames) is the
-                // narrow form a CNI or operator needs.
-                "serviceaccounts/token"
-                    if rule.group("") && rule.verb(&["create"]) && rule.resource_names == 0 =>
-                {
-                    "create serviceaccounts/token: mints tokens of other ServiceAccounts".into()
+            } else {
+                for &(group, resource) in targets {
+                    add(&mut out, &rule, rule.grants(group, resource, &[verb]), what);
                 }
-                "nodes/proxy" if rule.group("") && !rule.verbs.is_empty() => {
-                    "nodes/proxy: reaches the kubelet API (exec into any pod on the node)".into()
-                }
-                "certificatesigningrequests/approval"
-                    if rule.group("certificates.k8s.io") && rule.verb(&["update", "patch"]) =>
-                {
-                    "certificatesigningrequests/approval: approves client certificates".into()
-                }
-                "roles" | "clusterroles" | "rolebindings" | "clusterrolebindings"
-                    if rule.group(RBAC_GROUP) && rule.verb(WRITE) =>
-                {
-                    format!("write access to {res}: rewrites RBAC itself")
-                }
-                "validatingwebhookconfigurations"
-                | "mutatingwebhookconfigurations"
-                | "validatingadmissionpolicies"
-                | "validatingadmissionpolicybindings"
-                | "mutatingadmissionpolicies"
-                | "mutatingadmissionpolicybindings"
-                    if rule.group("admissionregistration.k8s.io") && rule.verb(WRITE) =>
-                {
-                    format!("write access to {res}: intercepts or disables admission control")
-                }
-                "pods" | "replicationcontrollers"
-                    if kube_system && rule.group("") && rule.verb(&["create"]) =>
-                {
-                    format!("create {res} in kube-system: runs code as its system ServiceAccounts")
-                }
-                "deployments" | "daemonsets" | "statefulsets" | "replicasets"
-                    if kube_system && rule.group("apps") && rule.verb(&["create"]) =>
-                {
-                    format!("create {res} in kube-system: runs code as its system ServiceAccounts")
-                }
-                "jobs" | "cronjobs"
-                    if kube_system && rule.group("batch") && rule.verb(&["create"]) =>
-                {
-                    format!("create {res} in kube-system: runs code as its system ServiceAccounts")
-                }
-                _ => continue,
-            };
-            out.push(Grant {
-                path: rule.path("resources", i),
-                what,
-                through: None,
-            });
-        }
-        // Create requests carry no name, so a rule with resourceNames never
-        // grants create.
-        if rule.any_group("") && rule.any_verb(&["create"]) && rule.resource_names == 0 {
-            for (i, res) in rule.matching("persistentvolumes") {
-                out.push(Grant {
-                    path: rule.path("resources", i),
-                    what:
-                        "create persistentvolumes: a hostPath PersistentVolume mounts the node's filesystem into any pod that claims it".into(),
-                    through: through(res),
-                });
             }
         }
+        // pods/exec and pods/attach are a `create` (SPDY) or, through a
+        // websocket, a `get`. Scoped to named pods they still run commands
+        // in those pods, so resourceNames does not narrow them; nor does it
+        // narrow nodes/proxy (the kubelet of each named node) or CSR approval.
+        for res in ["pods/exec", "pods/attach"] {
+            add(
+                &mut out,
+                &rule,
+                rule.grants("", res, &["create", "get"]),
+                &format!("{res}: runs commands in other pods"),
+            );
+        }
+        // Scoped to named ServiceAccounts (resourceNames) is the narrow form a
+        // CNI or operator needs.
+        if rule.resource_names == 0 {
+            add(
+                &mut out,
+                &rule,
+                rule.grants("", "serviceaccounts/token", &["create"]),
+                "create serviceaccounts/token: mints tokens of other ServiceAccounts",
+            );
+        }
+        add(
+            &mut out,
+            &rule,
+            rule.grants("", "nodes/proxy", PROXY_VERBS),
+            "nodes/proxy: reaches the kubelet API (exec into any pod on the node)",
+        );
+        add(
+            &mut out,
+            &rule,
+            rule.grants(
+                "certificates.k8s.io",
+                "certificatesigningrequests/approval",
+                &["update", "patch"],
+            ),
+            "certificatesigningrequests/approval: approves client certificates",
+        );
+        // Updating a named role or binding still rewrites what it grants, so
+        // resourceNames narrows these to update, patch and delete only (see
+        // `grants`), which are still reported.
+        for res in [
+            "roles",
+            "clusterroles",
+            "rolebindings",
+            "clusterrolebindings",
+        ] {
+            add(
+                &mut out,
+                &rule,
+                rule.grants(RBAC_GROUP, res, WRITE),
+                &format!("write access to {res}: rewrites RBAC itself"),
+            );
+        }
+        // An operator patching its own webhook's caBundle (resourceNames) can
+        // still rewrite that webhook's rules and failurePolicy: reported.
+        for res in ADMISSION {
+            add(
+                &mut out,
+                &rule,
+                rule.grants("admissionregistration.k8s.io", res, WRITE),
+                &format!("write access to {res}: intercepts or disables admission control"),
+            );
+        }
+        if kube_system {
+            for &(group, res) in KUBE_SYSTEM_WORKLOADS {
+                add(
+                    &mut out,
+                    &rule,
+                    rule.grants(group, res, &["create"]),
+                    &format!(
+                        "create {res} in kube-system: runs code as its system ServiceAccounts"
+                    ),
+                );
+            }
+        }
+        add(
+            &mut out,
+            &rule,
+            rule.grants("", "persistentvolumes", &["create"]),
+            "create persistentvolumes: a hostPath PersistentVolume mounts the node's filesystem into any pod that claims it",
+        );
         // EKS maps IAM identities to Kubernetes users and groups through
         // kube-system/aws-auth: writing it grants any group, system:masters
         // included. A ClusterRole's unscoped configmaps write reaches it too,
         // but only where it is bound cluster-wide on EKS; it is not judged.
-        if rule.any_group("") && rule.any_verb(&["update", "patch"]) {
-            let named = rule.names.contains(&"aws-auth");
-            if named || (kube_system && rule.resource_names == 0) {
-                for (i, res) in rule.matching("configmaps") {
-                    out.push(Grant {
-                        path: rule.path("resources", i),
-                        what: format!(
-                            "write access to {}: on EKS it maps IAM identities to any group, system:masters included",
-                            if named {
-                                "the aws-auth ConfigMap"
-                            } else {
-                                "configmaps in kube-system (aws-auth included)"
-                            },
-                        ),
-                        through: through(res),
-                    });
-                }
-            }
+        let named = rule.names.contains(&"aws-auth");
+        if named || (kube_system && rule.resource_names == 0) {
+            add(
+                &mut out,
+                &rule,
+                rule.grants("", "configmaps", &["update", "patch"]),
+                if named {
+                    "write access to the aws-auth ConfigMap: on EKS it maps IAM identities to any group, system:masters included"
+                } else {
+                    "write access to configmaps in kube-system (aws-auth included): on EKS it maps IAM identities to any group, system:masters included"
+                },
+            );
         }
     }
+    // `*` reaches several targets of one verb (roles and clusterroles).
+    out.dedup_by(|a, b| a.path == b.path && a.what == b.what);
     out
 }
 
-/// The wildcard item that grants a resource, if it is one.
-fn through(res: &str) -> Option<String> {
-    res.starts_with('*').then(|| res.to_string())
-}
-
-/// `grants X`, or `grants, through "*" in resources, X`.
-fn grants_text(g: &Grant) -> String {
-    match &g.through {
-        Some(w) => format!("grants, through \"{w}\" in resources, {}", g.what),
-        None => format!("grants {}", g.what),
-    }
+/// The short name of a grant (`escalate`, `write access to roles`).
+fn short(what: &str) -> &str {
+    what.split(':').next().unwrap_or(what)
 }
 
 /// Grants on the same list item (a `*` can grant several) as one, so each
 /// item carries one finding per rule.
-fn merged(grants: Vec<Grant>) -> Vec<Grant> {
-    let mut out: Vec<Grant> = Vec::new();
+struct Merged {
+    path: Path,
+    whats: Vec<String>,
+    through: Vec<String>,
+}
+
+fn merged(grants: Vec<Grant>) -> Vec<Merged> {
+    let mut out: Vec<Merged> = Vec::new();
     for g in grants {
-        match out.iter_mut().find(|o| o.path == g.path) {
-            Some(o) => {
-                o.what.push_str("; ");
-                o.what.push_str(&g.what);
+        let i = match out.iter().position(|o| o.path == g.path) {
+            Some(i) => i,
+            None => {
+                out.push(Merged {
+                    path: g.path,
+                    whats: Vec::new(),
+                    through: Vec::new(),
+                });
+                out.len() - 1
             }
-            None => out.push(g),
+        };
+        let m = &mut out[i];
+        if !m.whats.contains(&g.what) {
+            m.whats.push(g.what);
+        }
+        for t in g.through {
+            if !m.through.contains(&t) {
+                m.through.push(t);
+            }
         }
     }
     out
+}
+
+/// Short names, those sharing a `write access to ` or `create ` prefix
+/// written once (and a shared ` in kube-system`): `escalate; write access to
+/// roles, clusterroles`.
+fn compact(whats: &[String]) -> String {
+    let mut parts: Vec<(&str, Vec<&str>)> = Vec::new();
+    for w in whats {
+        let s = short(w);
+        let (prefix, rest) = ["write access to ", "create "]
+            .into_iter()
+            .find_map(|p| s.strip_prefix(p).map(|r| (p, r)))
+            .unwrap_or(("", s));
+        match parts
+            .iter_mut()
+            .find(|(p, _)| !p.is_empty() && *p == prefix)
+        {
+            Some((_, v)) => v.push(rest),
+            None => parts.push((prefix, vec![rest])),
+        }
+    }
+    const KS: &str = " in kube-system";
+    parts
+        .iter()
+        .map(|(p, v)| {
+            if v.len() > 1 && v.iter().all(|x| x.ends_with(KS)) {
+                let names: Vec<&str> = v.iter().map(|x| &x[..x.len() - KS.len()]).collect();
+                format!("{p}{}{KS}", names.join(", "))
+            } else {
+                format!("{p}{}", v.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// `grants X`, `grants, through "*" in resources, X`, or for several grants
+/// on one item `grants, through ..., 3 {noun}: a; b; c`.
+fn grants_text(m: &Merged, noun: &str) -> String {
+    let through = if m.through.is_empty() {
+        String::new()
+    } else {
+        format!(", through {},", list(&m.through))
+    };
+    match m.whats.as_slice() {
+        [one] => format!("grants{through} {one}"),
+        many => format!("grants{through} {} {noun}: {}", many.len(), compact(many)),
+    }
 }
 
 /// Access that redirects or tunnels Service and pod traffic.
@@ -565,15 +778,12 @@ fn traffic(r: &Resource) -> Vec<Grant> {
     let mut out = Vec::new();
     for rule in rules(r) {
         // Like pods/exec, port forwarding is a websocket `get` or a `create`.
-        if rule.any_group("") && rule.any_verb(&["create", "get"]) {
-            for (i, res) in rule.matching("pods/portforward") {
-                out.push(Grant {
-                    path: rule.path("resources", i),
-                    what: "pods/portforward: tunnels through the API server to any port of the pods in scope, localhost-only ones included, around NetworkPolicy".into(),
-                    through: through(res),
-                });
-            }
-        }
+        add(
+            &mut out,
+            &rule,
+            rule.grants("", "pods/portforward", &["create", "get"]),
+            "pods/portforward: tunnels through the API server to any port of the pods in scope, localhost-only ones included, around NetworkPolicy",
+        );
         // A rule with resourceNames grants no create and updates only the
         // named objects (a leader-election lock): the narrow form.
         if rule.resource_names > 0 {
@@ -600,19 +810,26 @@ fn traffic(r: &Resource) -> Vec<Grant> {
             ),
         ];
         for (group, resource, verbs, why) in hijack {
-            if !(rule.any_group(group) && rule.any_verb(verbs)) {
-                continue;
-            }
-            for (i, res) in rule.matching(resource) {
-                out.push(Grant {
-                    path: rule.path("resources", i),
-                    what: format!("write access to {resource}: {why}"),
-                    through: through(res),
-                });
-            }
+            add(
+                &mut out,
+                &rule,
+                rule.grants(group, resource, verbs),
+                &format!("write access to {resource}: {why}"),
+            );
         }
     }
     out
+}
+
+/// One grant per resources item in `hits`.
+fn add(out: &mut Vec<Grant>, rule: &PolicyRule, hits: Vec<(usize, Vec<String>)>, what: &str) {
+    for (i, through) in hits {
+        out.push(Grant {
+            path: rule.path("resources", i),
+            what: what.to_string(),
+            through,
+        });
+    }
 }
 
 fn check_wildcard(ctx: &Context, out: &mut Vec<Finding>) {
@@ -656,7 +873,11 @@ fn check_escalation(ctx: &Context, out: &mut Vec<Finding>) {
                 &PRIVILEGE_ESCALATION.meta,
                 ri,
                 g.path.clone(),
-                format!("{} {}", describe(r), grants_text(&g)),
+                format!(
+                    "{} {}",
+                    describe(r),
+                    grants_text(&g, "permissions that escalate privileges")
+                ),
             ));
         }
     }
@@ -669,7 +890,11 @@ fn check_traffic(ctx: &Context, out: &mut Vec<Finding>) {
                 &NETWORK_BYPASS.meta,
                 ri,
                 g.path.clone(),
-                format!("{} {}", describe(r), grants_text(&g)),
+                format!(
+                    "{} {}",
+                    describe(r),
+                    grants_text(&g, "permissions that tunnel or redirect traffic")
+                ),
             ));
         }
     }
@@ -683,18 +908,11 @@ fn check_system_masters(ctx: &Context, out: &mut Vec<Finding>) {
         .filter(|(_, r)| is_binding(r))
     {
         let (kind, role) = role_ref(b);
-        // The API server's own bootstrap binding of cluster-admin to the
-        // group, as a dump of a live cluster's RBAC shows it.
-        let bootstrap = (kind, role) == ("ClusterRole", "cluster-admin")
-            && crate::model::resource::value_at(&b.json, "metadata.labels")
-                .and_then(|l| l.get("kubernetes.io/bootstrapping"))
-                .and_then(Value::as_str)
-                == Some("rbac-defaults");
-        if bootstrap {
+        if is_bootstrap_admin(b) {
             continue;
         }
         for s in subjects(b) {
-            if s.kind == "Group" && s.name == "system:masters" {
+            if is_masters(&s) {
                 out.push(Finding::new(
                     &SYSTEM_MASTERS_BINDING.meta,
                     ri,
@@ -704,6 +922,141 @@ fn check_system_masters(ctx: &Context, out: &mut Vec<Finding>) {
                         describe(b)
                     ),
                 ));
+            }
+        }
+    }
+}
+
+/// The API server's own bootstrap binding of cluster-admin (to
+/// system:masters), as a dump of a live cluster's RBAC shows it: labelled
+/// `kubernetes.io/bootstrapping: rbac-defaults`. The API server re-creates
+/// it at every start, so a manifest that carries it changes nothing.
+fn is_bootstrap_admin(b: &Resource) -> bool {
+    b.is("ClusterRoleBinding")
+        && role_ref(b) == ("ClusterRole", "cluster-admin")
+        && crate::model::resource::value_at(&b.json, "metadata.labels")
+            .and_then(|l| l.get("kubernetes.io/bootstrapping"))
+            .and_then(Value::as_str)
+            == Some("rbac-defaults")
+}
+
+fn is_masters(s: &Subject) -> bool {
+    s.kind == "Group" && s.name == "system:masters"
+}
+
+/// Where a one-line span of a literal block scalar's text (`mapRoles: |`)
+/// sits in the source: each content line of a `|` block is a source line
+/// with the block's indentation removed. `None` when the text cannot be
+/// mapped back exactly (another style, an indentation indicator, a span
+/// over several lines); the finding then sits on the data key.
+fn block_span(ctx: &Context, doc: &Document, value: NodeId, inner: Span) -> Option<Span> {
+    let node = doc.node(value);
+    let NodeKind::Scalar {
+        text,
+        style: ScalarStyle::Literal,
+    } = &node.kind
+    else {
+        return None;
+    };
+    // The value's span starts on its first content line (or, in other
+    // readers, on its `|` header): find the header line either way.
+    let is_header = |line: usize| {
+        let t = ctx.map.line_text(line).trim_end();
+        let indicator = t.rsplit(' ').next().unwrap_or("");
+        indicator.starts_with('|')
+            && indicator[1..]
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
+    };
+    // Leading blank lines are part of a literal's text.
+    let mut header = ctx.map.line_of(node.span.start);
+    if !is_header(header) {
+        header = header.checked_sub(1)?;
+        while header > 0 && ctx.map.line_text(header).trim().is_empty() {
+            header -= 1;
+        }
+        if !is_header(header) {
+            return None;
+        }
+    }
+    let before: String = text.chars().take(inner.start as usize).collect();
+    let line = before.matches('\n').count();
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count();
+    let inner_line = text.split('\n').nth(line)?;
+    let width = (inner.end - inner.start) as usize;
+    if col + width > inner_line.chars().count() {
+        return None;
+    }
+    let source = ctx.map.line_text(header + 1 + line);
+    let indent = source.strip_suffix(inner_line)?;
+    if !indent.chars().all(|c| c == ' ') {
+        return None;
+    }
+    let start = ctx.map.line_start(header + 1 + line) as usize + indent.chars().count() + col;
+    Some(Span::new(start, start + width))
+}
+
+fn check_aws_auth(ctx: &Context, out: &mut Vec<Finding>) {
+    for (ri, r) in ctx.resources.iter().enumerate() {
+        // aws-auth is only read in kube-system; a manifest without a
+        // namespace is applied there.
+        if !(r.is("ConfigMap")
+            && r.id.api_version == "v1"
+            && name(r) == "aws-auth"
+            && r.namespace().is_none_or(|n| n == "kube-system"))
+        {
+            continue;
+        }
+        let doc = &ctx.documents[r.doc];
+        for (key, arn, noun, who) in [
+            ("mapRoles", "rolearn", "IAM role", "can assume it"),
+            ("mapUsers", "userarn", "IAM user", "holds its keys"),
+        ] {
+            let path = Path::parse("data").key(key);
+            let Some(text) = r
+                .json
+                .get("data")
+                .and_then(|d| d.get(key))
+                .and_then(Value::as_str)
+            else {
+                continue;
+            };
+            let located = crate::model::locate::locate(doc, r.node, &path);
+            // The embedded YAML, positions counted in `text`.
+            let parsed = crate::yaml::parse::parse_general(text);
+            let Some(inner) = parsed.documents.first() else {
+                continue;
+            };
+            let Some(root) = inner.root else { continue };
+            for &entry in inner.items(root) {
+                let Some((_, groups)) = inner.get(entry, "groups") else {
+                    continue;
+                };
+                let Some(&masters) = inner
+                    .items(groups)
+                    .iter()
+                    .find(|&&g| inner.scalar(g) == Some("system:masters"))
+                else {
+                    continue;
+                };
+                let field = |k: &str| inner.get(entry, k).and_then(|(_, v)| inner.scalar(v));
+                let id = field(arn).unwrap_or("(no ARN)");
+                let user = field("username")
+                    .map(|u| format!(" (username {u})"))
+                    .unwrap_or_default();
+                let mut f = Finding::new(
+                    &AWS_AUTH_MASTERS.meta,
+                    ri,
+                    path.clone(),
+                    format!(
+                        "{} maps {noun} {id}{user} to group system:masters in {key}: whoever {who} is a cluster superuser admitted before RBAC, which no binding can limit or revoke; map it to a group bound to a least-privilege role",
+                        describe(r),
+                    ),
+                );
+                if located.exact {
+                    f.span = block_span(ctx, doc, located.node, inner.node(masters).span);
+                }
+                out.push(f);
             }
         }
     }
@@ -752,7 +1105,16 @@ fn check_cluster_admin(ctx: &Context, out: &mut Vec<Finding>) {
         if role_ref(b) != ("ClusterRole", "cluster-admin") {
             continue;
         }
-        let subs = subjects(b);
+        let mut subs = subjects(b);
+        // The bootstrap binding's system:masters subject is a default of
+        // every cluster (and grants nothing: the group bypasses RBAC); any
+        // subject added to a copy of it is still reported.
+        if is_bootstrap_admin(b) {
+            subs.retain(|s| !is_masters(s));
+            if subs.is_empty() {
+                continue;
+            }
+        }
         let names: Vec<String> = subs.iter().map(subject_text).collect();
         let to_sa = subs.iter().any(|s| s.kind == "ServiceAccount");
         let mut f = Finding::new(
@@ -939,9 +1301,14 @@ fn danger(roles: &HashMap<&str, Vec<&Resource>>, binding: &Resource) -> Option<(
         .into_iter()
         .chain(secrets(role))
         .chain(escalations(role))
-        .map(|g| g.what.split(':').next().unwrap_or(&g.what).to_string())
+        .map(|g| short(&g.what).to_string())
         .collect();
-    grants.dedup();
+    let mut seen = Vec::new();
+    grants.retain(|g| {
+        let new = !seen.contains(g);
+        seen.push(g.clone());
+        new
+    });
     if grants.is_empty() {
         return None;
     }

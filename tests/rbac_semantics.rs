@@ -1,0 +1,173 @@
+//! RBAC rules read as the authorizer reads them: wildcards, resourceNames,
+//! and the aws-auth mapping text, with the exact places findings point at.
+
+use kubeharden::check;
+use kubeharden::options::Options;
+
+/// `(rule, 1-based line, 1-based column, text under the range)` of the
+/// findings of `rule`.
+fn findings(text: &str, rule: &str) -> Vec<(u32, u32, String, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    check(text, &Options::default())
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.rule == rule)
+        .map(|d| {
+            let (s, e) = (d.range.start, d.range.end);
+            let under = if s.line == e.line {
+                lines[s.line as usize]
+                    .chars()
+                    .skip(s.character as usize)
+                    .take((e.character - s.character) as usize)
+                    .collect()
+            } else {
+                String::from("<several lines>")
+            };
+            (s.line + 1, s.character + 1, under, d.message)
+        })
+        .collect()
+}
+
+fn role(kind: &str, rules: &str) -> String {
+    let ns = if kind == "Role" {
+        "  namespace: kube-system\n"
+    } else {
+        ""
+    };
+    format!(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: {kind}\nmetadata:\n  name: r\n{ns}rules:\n{rules}"
+    )
+}
+
+#[test]
+fn star_verbs_reach_escalate_bind_and_impersonate_on_their_targets_only() {
+    let text = role(
+        "ClusterRole",
+        "- apiGroups: [\"rbac.authorization.k8s.io\"]\n  resources: [\"clusterroles\"]\n  verbs: [\"*\"]\n- apiGroups: [\"\"]\n  resources: [\"configmaps\", \"groups\"]\n  verbs: [\"*\"]\n",
+    );
+    let f = findings(&text, "rbac-privilege-escalation");
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert_eq!(
+        (f[0].0, f[0].1, f[0].2.as_str()),
+        (7, 15, "\"clusterroles\"")
+    );
+    assert!(
+        f[0].3.contains("through \"*\" in verbs, 3 permissions that escalate privileges: escalate; bind; write access to clusterroles"),
+        "{}",
+        f[0].3
+    );
+    // configmaps (no aws-auth in a ClusterRole) is not an escalation.
+    assert_eq!((f[1].0, f[1].2.as_str()), (10, "\"groups\""));
+    assert!(f[1].3.contains("impersonate"), "{}", f[1].3);
+}
+
+#[test]
+fn pods_star_and_other_groups_grant_nothing() {
+    // `pods/*` is no wildcard to the authorizer; `*/exec` in apps names no
+    // core subresource.
+    let text = role(
+        "ClusterRole",
+        "- apiGroups: [\"\"]\n  resources: [\"pods/*\"]\n  verbs: [\"*\"]\n- apiGroups: [\"apps\"]\n  resources: [\"*/exec\", \"*\"]\n  verbs: [\"create\", \"get\"]\n",
+    );
+    assert_eq!(
+        findings(&text, "rbac-privilege-escalation"),
+        Vec::<(u32, u32, String, String)>::new()
+    );
+}
+
+#[test]
+fn resource_names_remove_create_of_objects_but_not_of_subresources() {
+    let text = role(
+        "Role",
+        "- apiGroups: [\"*\"]\n  resources: [\"*\"]\n  resourceNames: [\"x\"]\n  verbs: [\"create\"]\n",
+    );
+    // create pods in kube-system and create persistentvolumes need no name:
+    // the rule cannot grant them; pods/exec and nodes/proxy (a create on a
+    // named pod or node) stay, serviceaccounts/token scoped to a name is the
+    // narrow form.
+    let f = findings(&text, "rbac-privilege-escalation");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(
+        f[0].3.ends_with(
+            "grants, through \"*\" in apiGroups and \"*\" in resources, 3 permissions that escalate privileges: pods/exec; pods/attach; nodes/proxy"
+        ),
+        "{}",
+        f[0].3
+    );
+    let unscoped = role(
+        "Role",
+        "- apiGroups: [\"\"]\n  resources: [\"pods\"]\n  verbs: [\"create\"]\n",
+    );
+    assert_eq!(findings(&unscoped, "rbac-privilege-escalation").len(), 1);
+}
+
+#[test]
+fn bootstrap_cluster_admin_binding_is_skipped_only_for_system_masters() {
+    let binding = |extra: &str| {
+        format!(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: cluster-admin\n  labels:\n    kubernetes.io/bootstrapping: rbac-defaults\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n- kind: Group\n  apiGroup: rbac.authorization.k8s.io\n  name: system:masters\n{extra}"
+        )
+    };
+    assert!(findings(&binding(""), "rbac-cluster-admin-binding").is_empty());
+    let f = findings(
+        &binding("- kind: User\n  apiGroup: rbac.authorization.k8s.io\n  name: mallory\n"),
+        "rbac-cluster-admin-binding",
+    );
+    assert_eq!(f.len(), 1);
+    assert!(f[0].3.ends_with("to User mallory"), "{}", f[0].3);
+    // Without the label it is an ordinary binding.
+    let plain = binding("").replace("rbac-defaults", "other");
+    assert_eq!(findings(&plain, "rbac-cluster-admin-binding").len(), 1);
+}
+
+fn aws_auth(data: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n{data}"
+    )
+}
+
+#[test]
+fn aws_auth_findings_point_into_the_block_scalar() {
+    let text = aws_auth(
+        "  mapRoles: |\n    - rolearn: arn:aws:iam::1:role/node\n      username: system:node:{{EC2PrivateDNSName}}\n      groups:\n        - system:bootstrappers\n        - system:nodes\n    - rolearn: arn:aws:iam::1:role/admin\n      groups: [ops, system:masters]\n  mapUsers: |-\n\n    - userarn: arn:aws:iam::1:user/alice\n      username: alice\n      groups:\n      - system:masters\n",
+    );
+    let f = findings(&text, "rbac-aws-auth-system-masters");
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert_eq!(
+        (f[0].0, f[0].1, f[0].2.as_str()),
+        (14, 21, "system:masters")
+    );
+    assert!(
+        f[0].3.contains(
+            "maps IAM role arn:aws:iam::1:role/admin to group system:masters in mapRoles"
+        ),
+        "{}",
+        f[0].3
+    );
+    assert_eq!((f[1].0, f[1].1, f[1].2.as_str()), (20, 9, "system:masters"));
+    assert!(
+        f[1].3.contains(
+            "maps IAM user arn:aws:iam::1:user/alice (username alice) to group system:masters in mapUsers"
+        ),
+        "{}",
+        f[1].3
+    );
+}
+
+#[test]
+fn aws_auth_outside_a_literal_block_is_reported_on_its_key() {
+    let text = aws_auth(
+        "  mapUsers: \"- userarn: arn:aws:iam::1:user/a\\n  groups: [system:masters]\\n\"\n",
+    );
+    let f = findings(&text, "rbac-aws-auth-system-masters");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!((f[0].0, f[0].1), (7, 3));
+    assert!(f[0].2.starts_with("mapUsers: "), "{}", f[0].2);
+}
+
+#[test]
+fn aws_auth_is_only_read_in_kube_system() {
+    let text = aws_auth("  mapUsers: |\n    - userarn: a\n      groups: [system:masters]\n")
+        .replace("namespace: kube-system", "namespace: apps");
+    assert!(findings(&text, "rbac-aws-auth-system-masters").is_empty());
+}
