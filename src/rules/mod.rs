@@ -4,6 +4,8 @@
 //! examples) lives next to its check and is the single source for the CLI's
 //! `rules` command, the wasm `rules()` call, the README table and the docs.
 
+// First and `#[macro_use]`: its `cis_k8s!` is used by the modules below.
+#[macro_use]
 pub mod cluster;
 pub mod input;
 pub mod pod_security;
