@@ -4,6 +4,8 @@
 //! examples) lives next to its check and is the single source for the CLI's
 //! `rules` command, the wasm `rules()` call, the README table and the docs.
 
+// First and `#[macro_use]`: its `cis_k8s!` is used by the modules below.
+#[macro_use]
 pub mod cluster;
 pub mod input;
 pub mod pod_security;
@@ -271,12 +273,14 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::control_plane::SCHEDULER_BIND_ADDRESS,
         &cluster::config_files::KUBELET_ANONYMOUS_AUTH,
         &cluster::config_files::KUBELET_AUTHORIZATION_MODE,
+        &cluster::config_files::KUBELET_CLIENT_CA_FILE,
         &cluster::config_files::KUBELET_READ_ONLY_PORT,
         &cluster::config_files::KUBELET_PROTECT_KERNEL_DEFAULTS,
         &cluster::config_files::KUBELET_CERTIFICATE_ROTATION,
         &cluster::config_files::KUBELET_IPTABLES_UTIL_CHAINS,
         &cluster::config_files::KUBELET_TLS_CIPHER_SUITES,
         &cluster::config_files::KUBELET_POD_PIDS_LIMIT,
+        &cluster::config_files::KUBELET_SECCOMP_DEFAULT,
         &cluster::config_files::ENCRYPTION_PROVIDER,
         &cluster::config_files::AUDIT_POLICY,
         &cluster::config_files::ADMISSION_POD_SECURITY_DEFAULTS,

@@ -9,7 +9,9 @@
 //! Defaults are the config file's, not the command line's: a
 //! KubeletConfiguration v1beta1 defaults `authentication.anonymous.enabled` to
 //! false, `authorization.mode` to Webhook and `readOnlyPort` to 0,
-//! `makeIPTablesUtilChains` to true and `podPidsLimit` to -1 (no limit). A
+//! `makeIPTablesUtilChains` to true, `podPidsLimit` to -1 (no limit) and
+//! `seccompDefault` to false; `authentication.x509.clientCAFile` has no
+//! default (no client certificate is verified). A
 //! zero `streamingConnectionIdleTimeout` is defaulted to 4h, so the CIS item
 //! against a zero timeout (4.2.5) cannot fail in a config file and has no
 //! rule here: only the `--streaming-connection-idle-timeout` flag can set it.
@@ -80,6 +82,33 @@ config_rule!(
     kubelet!("authorization:\n  mode: AlwaysAllow\n"),
     kubelet!("authorization:\n  mode: Webhook\n"),
     check_kubelet_authorization
+);
+
+config_rule!(
+    KUBELET_CLIENT_CA_FILE,
+    "kubelet-client-ca-file",
+    "Kubelet verifies no client certificates",
+    Medium,
+    [
+        cis_k8s!(
+            "4.2.3",
+            "Ensure that the --client-ca-file argument is set as appropriate"
+        ),
+        k8s("authentication.x509", "KubeletConfiguration", KUBELET_DOC),
+        k8s(
+            "Kubelet authentication",
+            "Kubelet authentication/authorization",
+            "https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/"
+        )
+    ],
+    "The API server calls the kubelet (exec, attach, port-forward, logs) with its kubelet client certificate (`--kubelet-client-certificate`), and the kubelet accepts client certificates only when `authentication.x509.clientCAFile` names the CA that signed them; the field has no default. Without it those requests carry no credential the kubelet can check: with anonymous authentication off they are rejected and exec and logs fail, with it on they are served as system:anonymous, and bearer tokens (`authentication.webhook`) are the only other way in. Medium, not critical: a missing CA does not open the kubelet by itself (`kubelet-anonymous-auth` and `kubelet-authorization-mode` report the settings that do), but the usual way to make exec and logs work again without it is to turn anonymous access or AlwaysAllow on.",
+    "Set `authentication.x509.clientCAFile` to the CA bundle that signs the API server's kubelet client certificate (on kubeadm clusters `/etc/kubernetes/pki/ca.crt`), keep `authentication.webhook.enabled: true` and `authentication.anonymous.enabled: false`.",
+    "set authentication.x509.clientCAFile to the cluster CA bundle",
+    kubelet!("authentication:\n  anonymous:\n    enabled: false\n  webhook:\n    enabled: true\n"),
+    kubelet!(
+        "authentication:\n  anonymous:\n    enabled: false\n  webhook:\n    enabled: true\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n"
+    ),
+    check_kubelet_client_ca
 );
 
 config_rule!(
@@ -218,6 +247,31 @@ config_rule!(
 );
 
 config_rule!(
+    KUBELET_SECCOMP_DEFAULT,
+    "kubelet-seccomp-default",
+    "Kubelet does not default containers to the RuntimeDefault seccomp profile",
+    Low,
+    [
+        cis_k8s!(
+            "4.2.14",
+            "Ensure that the --seccomp-default parameter is set to true"
+        ),
+        k8s("seccompDefault", "KubeletConfiguration", KUBELET_DOC),
+        k8s(
+            "Seccomp",
+            "Enable the use of RuntimeDefault as the default seccomp profile for all workloads",
+            "https://kubernetes.io/docs/tutorials/security/seccomp/#enable-the-use-of-runtimedefault-as-the-default-seccomp-profile-for-all-workloads"
+        )
+    ],
+    "A container whose pod and container `securityContext` set no `seccompProfile` runs Unconfined: every system call the kernel offers is open to it, including the ones most kernel exploits need. `seccompDefault: true` makes the kubelet give such containers the runtime's RuntimeDefault profile instead; the default is false. It is the node's safety net under the pod rules (`seccomp-profile-restricted` asks each workload for a profile, `seccomp-profile-baseline` rejects Unconfined): it covers pods no policy judged, and changes nothing for a container that names a profile, Unconfined included. Low severity for that reason; a workload that needs a blocked system call must then say `Unconfined` (or a Localhost profile) explicitly.",
+    "Set `seccompDefault: true` in the KubeletConfiguration of every node (test workloads first: RuntimeDefault blocks some system calls, such as `mount` and `unshare` for a container without CAP_SYS_ADMIN), and keep setting `seccompProfile: RuntimeDefault` in pod specs.",
+    "set seccompDefault: true",
+    kubelet!("seccompDefault: false\n"),
+    kubelet!("seccompDefault: true\n"),
+    check_kubelet_seccomp_default
+);
+
+config_rule!(
     ENCRYPTION_PROVIDER,
     "encryption-provider",
     "Secrets not encrypted at rest, or weakly",
@@ -316,6 +370,34 @@ fn check_kubelet_anonymous(ctx: &Context, out: &mut Vec<Finding>) {
         if bool_at(&r.json, "authentication.webhook.enabled") == Some(false) {
             out.push(Finding::new(&KUBELET_ANONYMOUS_AUTH.meta, ri, Path::parse("authentication.webhook.enabled"), "the kubelet does not verify bearer tokens with the API server (authentication.webhook.enabled: false); set it to true".into()));
         }
+    }
+}
+
+fn check_kubelet_client_ca(ctx: &Context, out: &mut Vec<Finding>) {
+    for (ri, r) in kubelets(ctx) {
+        let consequence = if bool_at(&r.json, "authentication.anonymous.enabled") == Some(true) {
+            "the API server's exec, logs and port-forward requests are served as system:anonymous (authentication.anonymous.enabled: true)"
+        } else {
+            "the API server's exec, logs and port-forward requests are rejected (anonymous authentication is off)"
+        };
+        let (path, state) = match value_at(&r.json, "authentication.x509.clientCAFile") {
+            Some(Value::String(s)) if !s.trim().is_empty() => continue,
+            Some(_) => (
+                Path::parse("authentication.x509.clientCAFile"),
+                "authentication.x509.clientCAFile is empty",
+            ),
+            None => {
+                let path = if value_at(&r.json, "authentication.x509").is_some() {
+                    Path::parse("authentication.x509")
+                } else if r.json.get("authentication").is_some() {
+                    Path::parse("authentication")
+                } else {
+                    Path::parse("kind")
+                };
+                (path, "authentication.x509.clientCAFile is not set")
+            }
+        };
+        out.push(Finding::new(&KUBELET_CLIENT_CA_FILE.meta, ri, path, format!("the kubelet verifies no client certificates ({state}): {consequence}; set clientCAFile to the CA bundle that signs the API server's kubelet client certificate")));
     }
 }
 
@@ -422,6 +504,23 @@ fn check_kubelet_pids(ctx: &Context, out: &mut Vec<Finding>) {
             path,
             message,
         ));
+    }
+}
+
+fn check_kubelet_seccomp_default(ctx: &Context, out: &mut Vec<Finding>) {
+    for (ri, r) in kubelets(ctx) {
+        let (path, state) = match r.json.get("seccompDefault") {
+            Some(Value::Bool(true)) => continue,
+            None => (
+                Path::parse("kind"),
+                "seccompDefault is not set, so false".to_string(),
+            ),
+            Some(v) => (
+                Path::parse("seccompDefault"),
+                format!("seccompDefault: {v}"),
+            ),
+        };
+        out.push(Finding::new(&KUBELET_SECCOMP_DEFAULT.meta, ri, path, format!("containers that set no seccomp profile run Unconfined on this node ({state}); set seccompDefault: true so they get the runtime's RuntimeDefault profile")));
     }
 }
 

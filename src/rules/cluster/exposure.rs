@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
 use crate::model::resource::{Resource, str_at, value_at};
-use crate::rules::cluster::{cis, describe, items, k8s, nsa, strings};
+use crate::rules::cluster::{describe, items, k8s, nsa, strings};
 use crate::rules::{Context, Finding, HARDENED, Reference, Rule, RuleMeta};
 
 const SERVICE_DOC: &str = "https://kubernetes.io/docs/concepts/services-networking/service/";
@@ -81,7 +81,7 @@ pub static EXTERNAL_IPS: Rule = Rule {
                 "Man in the middle using LoadBalancer or ExternalIPs",
                 "https://github.com/kubernetes/kubernetes/issues/97076",
             ),
-            cis("1.2.3", "Ensure that the DenyServiceExternalIPs is set"),
+            cis_k8s!("1.2.3", "Ensure that the --DenyServiceExternalIPs is set"),
         ],
         rationale: "`externalIPs` makes every node answer for an arbitrary address: whoever can create such a Service can intercept traffic meant for any IP, inside or outside the cluster (CVE-2020-8554).",
         remediation: "Remove `externalIPs`; use a LoadBalancer or an Ingress, and enable the DenyServiceExternalIPs admission plugin.",

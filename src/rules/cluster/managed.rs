@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
 use crate::model::resource::value_at;
-use crate::rules::cluster::{cis, k8s, strings};
+use crate::rules::cluster::{k8s, strings};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 const EKSCTL_VPC: &str = "https://eksctl.io/usage/vpc-cluster-access/";
@@ -26,10 +26,7 @@ pub static PUBLIC_ENDPOINT: Rule = Rule {
                 "eksctl: cluster access",
                 EKSCTL_VPC,
             ),
-            cis(
-                "5.4.1",
-                "Restrict Access to the Control Plane Endpoint (EKS Benchmark)",
-            ),
+            cis_eks!("5.4.1", "Restrict Access to the Control Plane Endpoint"),
         ],
         rationale: "A public API endpoint without `publicAccessCIDRs` is reachable from the whole internet: every authentication bug, leaked kubeconfig or credential-stuffing attempt is one request away.",
         remediation: "Set `vpc.clusterEndpoints.privateAccess: true` and `publicAccess: false`, or limit `vpc.publicAccessCIDRs` to your networks.",
@@ -54,7 +51,7 @@ pub static AUDIT_LOGGING: Rule = Rule {
                 "eksctl: CloudWatch logging",
                 EKSCTL_LOGGING,
             ),
-            cis("2.1.1", "Enable audit Logs (EKS Benchmark)"),
+            cis_eks!("2.1.1", "Enable audit Logs"),
         ],
         rationale: "On a managed cluster the provider's audit log is the only record of API requests; eksctl leaves every control-plane log type off unless `cloudWatch.clusterLogging` enables it.",
         remediation: "Add `audit` (and `authenticator`) to `cloudWatch.clusterLogging.enableTypes`, with a retention period.",

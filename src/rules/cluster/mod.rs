@@ -31,20 +31,41 @@ macro_rules! configuration_rule {
     };
 }
 
-/// An item of the CIS Kubernetes Benchmark edition that the control-plane and
-/// node configuration rules cite, shown as `CIS 1.2.1 (v2.0)`. That edition is
-/// [`CIS_KUBERNETES_VERSION`]; the literal below must match it (a test checks).
+/// An item of the CIS Kubernetes Benchmark edition that every rule cites,
+/// shown as `CIS 1.2.1 (v2.0)`. That edition is [`CIS_KUBERNETES_VERSION`];
+/// the literal below must match it (a test checks). `rules/mod.rs` declares
+/// this module first with `#[macro_use]`, so the Pod Security and workload
+/// rules use it too.
 macro_rules! cis_k8s {
     ($id:literal, $title:literal) => {
         $crate::rules::cluster::cis(concat!($id, " (v2.0)"), $title)
     };
 }
 
-/// The CIS Kubernetes Benchmark edition cited by the control-plane and node
-/// configuration rules: v2.0 (v2.0.1, for Kubernetes 1.34-1.35), whose
-/// sections 1 to 4 number their items as v1.12 does. Other rule families cite
-/// CIS ids without an edition.
+/// The CIS Kubernetes Benchmark edition cited by every rule: v2.0 (v2.0.1,
+/// for Kubernetes 1.34-1.35), whose items are numbered as v1.12's are. Its
+/// section 5 (policies) renumbered v1.8's: HostPath is 5.2.11, HostPorts
+/// 5.2.12, the general policies 5.6.x, and "added capabilities" is gone.
 pub const CIS_KUBERNETES_VERSION: &str = "v2.0";
+
+/// An item of the CIS Amazon EKS Benchmark edition the managed-cluster rules
+/// cite, shown as `CIS EKS 5.4.1 (v1.8.0)`: its own numbering (its 5.4.1 is
+/// not the Kubernetes benchmark's), so its own source. That edition is
+/// [`CIS_EKS_VERSION`]; the literal below must match it (a test checks).
+macro_rules! cis_eks {
+    ($id:literal, $title:literal) => {
+        $crate::rules::Reference {
+            source: "CIS EKS",
+            id: concat!($id, " (v1.8.0)"),
+            title: $title,
+            url: "https://www.cisecurity.org/benchmark/kubernetes",
+        }
+    };
+}
+
+/// The CIS Amazon EKS Benchmark edition cited by the eksctl rules: v1.8.0, as
+/// kube-bench's `cfg/eks-1.8.0` transcribes it.
+pub const CIS_EKS_VERSION: &str = "v1.8.0";
 
 pub const NSA_CONTROL_PLANE: Reference = nsa("Control plane hardening", "Control plane hardening");
 

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
 use crate::model::resource::value_at;
-use crate::rules::cluster::{cis, k8s, namespaces, nsa};
+use crate::rules::cluster::{k8s, namespaces, nsa};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub const ENFORCE_LABEL: &str = "pod-security.kubernetes.io/enforce";
@@ -30,9 +30,9 @@ pub static POD_SECURITY_LABEL: Rule = Rule {
                 "Enforce Pod Security Standards with namespace labels",
                 "https://kubernetes.io/docs/tasks/configure-pod-container/enforce-standards-namespace-labels/",
             ),
-            cis(
+            cis_k8s!(
                 "5.2.1",
-                "Ensure that the cluster has at least one active policy control mechanism in place",
+                "Ensure that the cluster has at least one active policy control mechanism in place"
             ),
             nsa("Pod security", "Pod security enforcement"),
         ],

@@ -38,9 +38,9 @@ pub static DEFAULT_DENY: Rule = Rule {
                 "Default deny all ingress and all egress traffic",
                 NETPOL_DOC,
             ),
-            crate::rules::cluster::cis(
+            cis_k8s!(
                 "5.3.2",
-                "Ensure that all Namespaces have NetworkPolicies defined",
+                "Ensure that all Namespaces have NetworkPolicies defined"
             ),
             NSA_NET,
         ],

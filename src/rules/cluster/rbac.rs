@@ -25,7 +25,7 @@ use serde_json::Value;
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
 use crate::model::resource::{Resource, str_at};
-use crate::rules::cluster::{cis, describe, items, k8s, list, name, nsa, strings};
+use crate::rules::cluster::{describe, items, k8s, list, name, nsa, strings};
 use crate::rules::{Context, Finding, HARDENED, Reference, Rule, RuleMeta};
 use crate::source::Span;
 use crate::yaml::tree::{Document, NodeId, NodeKind, ScalarStyle};
@@ -51,7 +51,7 @@ pub static WILDCARD: Rule = Rule {
         profiles: HARDENED,
         references: &[
             good_practices("Least privilege"),
-            cis("5.1.3", "Minimize wildcard use in Roles and ClusterRoles"),
+            cis_k8s!("5.1.3", "Minimize wildcard use in Roles and ClusterRoles"),
             NSA_RBAC,
         ],
         rationale: "A `*` grants every verb, resource or API group, including ones added later (new subresources, custom resources): the role silently grows to include secrets, escalate, impersonate and everything else.",
@@ -72,9 +72,9 @@ pub static CLUSTER_ADMIN_BINDING: Rule = Rule {
         category: "rbac",
         profiles: HARDENED,
         references: &[
-            cis(
+            cis_k8s!(
                 "5.1.1",
-                "Ensure that the cluster-admin role is only used where required",
+                "Ensure that the cluster-admin role is only used where required"
             ),
             good_practices("Least privilege"),
             NSA_RBAC,
@@ -123,7 +123,7 @@ pub static SECRETS_READ: Rule = Rule {
         category: "rbac",
         profiles: HARDENED,
         references: &[
-            cis("5.1.2", "Minimize access to secrets"),
+            cis_k8s!("5.1.2", "Minimize access to secrets"),
             good_practices("Listing secrets"),
             NSA_RBAC,
         ],
@@ -146,11 +146,25 @@ pub static PRIVILEGE_ESCALATION: Rule = Rule {
         profiles: HARDENED,
         references: &[
             good_practices("Privilege escalation risks"),
-            cis(
+            cis_k8s!(
                 "5.1.8",
-                "Limit use of the Bind, Impersonate and Escalate permissions",
+                "Limit use of the Bind, Impersonate and Escalate permissions in the Kubernetes cluster"
             ),
-            cis("5.1.4", "Minimize access to create pods"),
+            cis_k8s!("5.1.4", "Minimize access to create pods"),
+            cis_k8s!("5.1.9", "Minimize access to create persistent volumes"),
+            cis_k8s!(
+                "5.1.10",
+                "Minimize access to the proxy sub-resource of nodes"
+            ),
+            cis_k8s!(
+                "5.1.11",
+                "Minimize access to the approval sub-resource of certificatesigningrequests objects"
+            ),
+            cis_k8s!("5.1.12", "Minimize access to webhook configuration objects"),
+            cis_k8s!(
+                "5.1.13",
+                "Minimize access to the service account token creation"
+            ),
             Reference {
                 source: "AWS EKS",
                 id: "aws-auth",
@@ -213,6 +227,7 @@ pub static SYSTEM_MASTERS_BINDING: Rule = Rule {
         profiles: HARDENED,
         references: &[
             good_practices("Least privilege"),
+            cis_k8s!("5.1.7", "Avoid use of system:masters group"),
             k8s(
                 "system:masters",
                 "Default roles and role bindings",
@@ -251,6 +266,7 @@ pub static AWS_AUTH_MASTERS: Rule = Rule {
                 url: "https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html",
             },
             good_practices("Least privilege"),
+            cis_k8s!("5.1.7", "Avoid use of system:masters group"),
         ],
         rationale: "On EKS the `mapRoles` and `mapUsers` entries of the kube-system/aws-auth ConfigMap turn IAM roles and users into Kubernetes users and groups. An entry whose `groups` include `system:masters` makes whoever can assume that IAM role (or holds that user's keys) a superuser that the API server admits before RBAC is consulted: no binding grants it, so none can limit or revoke it, and the audit trail shows only the mapped username. Node-instance roles mapped to `system:bootstrappers` and `system:nodes` are the normal form and are not reported. The embedded YAML text of both keys is read; AWS deprecates aws-auth in favour of EKS access entries. It is not `rbac-system-masters-binding`: that rule is about RoleBindings, which cannot grant the group anything; this mapping puts people in it (Trivy KSV-0115 and the EKS best-practices guide).",
         remediation: "Map the IAM role or user to a dedicated group and bind that group to a least-privilege role, or move to EKS access entries with a scoped access policy; keep cluster-admin access for a break-glass role.",
@@ -269,13 +285,7 @@ pub static PREFER_NAMESPACED: Rule = Rule {
         severity: Severity::Low,
         category: "rbac",
         profiles: HARDENED,
-        references: &[
-            good_practices("Least privilege"),
-            cis(
-                "5.1.1",
-                "Ensure that the cluster-admin role is only used where required",
-            ),
-        ],
+        references: &[good_practices("Least privilege")],
         rationale: "A ClusterRoleBinding grants its role in every namespace, present and future. When the role only touches namespaced resources, RoleBindings in the namespaces the subject works in grant the same with a smaller blast radius.",
         remediation: "Replace the ClusterRoleBinding with RoleBindings (to the same ClusterRole) in the namespaces that need it.",
         help: "use a RoleBinding per namespace that needs this role",
@@ -295,9 +305,9 @@ pub static WORKLOAD_TAKEOVER: Rule = Rule {
         profiles: HARDENED,
         references: &[
             good_practices("Privilege escalation risks"),
-            cis(
+            cis_k8s!(
                 "5.1.6",
-                "Ensure that Service Account Tokens are only mounted where necessary",
+                "Ensure that Service Account Tokens are only mounted where necessary"
             ),
             NSA_RBAC,
         ],

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
 use crate::model::resource::{str_at, value_at};
-use crate::rules::cluster::{cis, describe, k8s, nsa};
+use crate::rules::cluster::{describe, k8s, nsa};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static CONFIGMAP_SECRET_DATA: Rule = Rule {
@@ -26,10 +26,6 @@ pub static CONFIGMAP_SECRET_DATA: Rule = Rule {
                 "ConfigMaps",
                 "ConfigMaps do not provide secrecy or encryption",
                 "https://kubernetes.io/docs/concepts/configuration/configmap/",
-            ),
-            cis(
-                "5.4.1",
-                "Prefer using Secrets as files over Secrets as environment variables",
             ),
             nsa("Secrets", "Protect sensitive data"),
         ],
@@ -50,17 +46,11 @@ pub static SERVICE_ACCOUNT_TOKEN_SECRET: Rule = Rule {
         severity: Severity::Medium,
         category: "secrets",
         profiles: HARDENED,
-        references: &[
-            k8s(
-                "Long-lived tokens",
-                "Manually create a long-lived API token for a ServiceAccount",
-                "https://kubernetes.io/docs/concepts/security/service-accounts/#get-a-token",
-            ),
-            cis(
-                "5.1.6",
-                "Ensure that Service Account Tokens are only mounted where necessary",
-            ),
-        ],
+        references: &[k8s(
+            "Long-lived tokens",
+            "Manually create a long-lived API token for a ServiceAccount",
+            "https://kubernetes.io/docs/concepts/security/service-accounts/#get-a-token",
+        )],
         rationale: "A `kubernetes.io/service-account-token` Secret holds a token that never expires and is not bound to a pod: once read or leaked it works until the Secret is deleted.",
         remediation: "Delete the Secret and use short-lived tokens: projected volumes for pods, `kubectl create token` or the TokenRequest API elsewhere.",
         help: "use projected or TokenRequest tokens instead of a token Secret",

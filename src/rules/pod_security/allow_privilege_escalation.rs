@@ -14,7 +14,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
-use crate::rules::pod_security::{Versions, cis, nsa, pss, sc_path};
+use crate::rules::pod_security::{Versions, nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -33,9 +33,9 @@ pub static RULE: Rule = Rule {
                 "Pod security: no privilege escalation",
                 "Kubernetes Pod security",
             ),
-            cis(
+            cis_k8s!(
                 "5.2.6",
-                "Minimize the admission of containers with allowPrivilegeEscalation",
+                "Minimize the admission of containers with allowPrivilegeEscalation"
             ),
         ],
         rationale: "Unless `allowPrivilegeEscalation` is false, the kernel's no_new_privs flag is not set: a setuid binary or file capability in the image lets a process gain more privileges than its parent, turning an application bug into root in the container.",

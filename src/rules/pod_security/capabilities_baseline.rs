@@ -15,9 +15,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
-use crate::rules::pod_security::{
-    Versions, capabilities_restricted, cis, nsa, pss, replaced, sc_path,
-};
+use crate::rules::pod_security::{Versions, capabilities_restricted, nsa, pss, replaced, sc_path};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
 pub const ALLOWED: &[&str] = &[
@@ -49,13 +47,9 @@ pub static RULE: Rule = Rule {
                 "Pod security: non-root containers and privileges",
                 "Kubernetes Pod security",
             ),
-            cis(
-                "5.2.9",
-                "Minimize the admission of containers with added capabilities",
-            ),
-            cis(
+            cis_k8s!(
                 "5.2.8",
-                "Minimize the admission of containers with the NET_RAW capability",
+                "Minimize the admission of containers with the NET_RAW capability"
             ),
         ],
         rationale: "Capabilities outside the container runtime's default set (SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_MODULE, NET_RAW...) give root in the container kernel powers that lead to the node: mounting filesystems, loading modules, tracing other processes, forging packets.",

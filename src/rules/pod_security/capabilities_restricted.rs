@@ -17,9 +17,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
-use crate::rules::pod_security::{
-    Versions, capabilities_baseline::canonical, cis, nsa, pss, sc_path,
-};
+use crate::rules::pod_security::{Versions, capabilities_baseline::canonical, nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -35,9 +33,9 @@ pub static RULE: Rule = Rule {
                 "Pod security: non-root containers and privileges",
                 "Kubernetes Pod security",
             ),
-            cis(
-                "5.2.10",
-                "Minimize the admission of containers with capabilities assigned",
+            cis_k8s!(
+                "5.2.9",
+                "Minimize the admission of containers with capabilities assigned"
             ),
         ],
         rationale: "The runtime's default capability set (CHOWN, DAC_OVERRIDE, FOWNER, SETUID, NET_RAW on some runtimes...) is more than most applications use, and each one widens what an attacker with code execution can do. Dropping ALL and adding back only what is needed is least privilege.",

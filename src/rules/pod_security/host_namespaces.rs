@@ -6,7 +6,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
-use crate::rules::pod_security::{cis, nsa, pss};
+use crate::rules::pod_security::{nsa, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -19,9 +19,17 @@ pub static RULE: Rule = Rule {
         references: &[
             pss("hostNamespaces", "Baseline: Host Namespaces"),
             nsa("Pod security", "Kubernetes Pod security"),
-            cis(
-                "5.2.3-5.2.5",
-                "Minimize the admission of containers wishing to share the host process ID, IPC or network namespace",
+            cis_k8s!(
+                "5.2.3",
+                "Minimize the admission of containers wishing to share the host process ID namespace"
+            ),
+            cis_k8s!(
+                "5.2.4",
+                "Minimize the admission of containers wishing to share the host IPC namespace"
+            ),
+            cis_k8s!(
+                "5.2.5",
+                "Minimize the admission of containers wishing to share the host network namespace"
             ),
         ],
         rationale: "With the host's network namespace a pod sees and binds every node interface (and the kubelet and cloud metadata endpoints); with its PID namespace it sees and signals every process on the node; with its IPC namespace it reads other workloads' shared memory.",

@@ -7,7 +7,7 @@
 //! not among the restricted volume types).
 
 use crate::diagnostic::Severity;
-use crate::rules::pod_security::{Versions, cis, list, nsa, pss, replaced, restricted_volumes};
+use crate::rules::pod_security::{Versions, list, nsa, pss, replaced, restricted_volumes};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
         references: &[
             pss("hostPathVolumes", "Baseline: HostPath Volumes"),
             nsa("Pod security", "Kubernetes Pod security"),
-            cis("5.2.12", "Minimize the admission of HostPath volumes"),
+            cis_k8s!("5.2.11", "Minimize the admission of HostPath volumes"),
         ],
         rationale: "A hostPath volume mounts a directory of the node into the pod: the container runtime socket, the kubelet's credentials, /etc or / itself. Write access to most of them is root on the node; read access leaks other workloads' secrets.",
         remediation: "Use an emptyDir, a ConfigMap/Secret, or a PersistentVolumeClaim instead; node agents that truly need host paths belong in a separately governed namespace.",

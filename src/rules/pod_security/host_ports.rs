@@ -9,7 +9,7 @@
 //! > Pod Security Admission controller), `0`.
 
 use crate::diagnostic::Severity;
-use crate::rules::pod_security::{cis, nsa, pss};
+use crate::rules::pod_security::{nsa, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -25,9 +25,9 @@ pub static RULE: Rule = Rule {
                 "Network separation and hardening",
                 "Network separation and hardening",
             ),
-            cis(
-                "5.2.13",
-                "Minimize the admission of containers which use HostPorts",
+            cis_k8s!(
+                "5.2.12",
+                "Minimize the admission of containers which use HostPorts"
             ),
         ],
         rationale: "A hostPort binds a port on the node's own interfaces, bypassing NetworkPolicy and Service load balancing, exposing the container beyond the cluster network and limiting scheduling to one such pod per node.",

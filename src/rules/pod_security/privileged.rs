@@ -11,7 +11,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
-use crate::rules::pod_security::{cis, nsa, pss, sc_path};
+use crate::rules::pod_security::{nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -27,7 +27,7 @@ pub static RULE: Rule = Rule {
                 "Pod security: non-root containers and privileges",
                 "Kubernetes Pod security",
             ),
-            cis("5.2.2", "Minimize the admission of privileged containers"),
+            cis_k8s!("5.2.2", "Minimize the admission of privileged containers"),
         ],
         rationale: "A privileged container has every capability and all host devices, and no seccomp, AppArmor or SELinux confinement: root in it is root on the node, and escaping is a single mount or module load away.",
         remediation: "Remove `privileged: true`; grant only the specific capability the container needs, if any.",

@@ -16,7 +16,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
-use crate::rules::pod_security::{Versions, agree, cis, list, nsa, pss, sc_path, user_namespaced};
+use crate::rules::pod_security::{Versions, agree, list, nsa, pss, sc_path, user_namespaced};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -32,7 +32,7 @@ pub static RULE: Rule = Rule {
                 "Pod security: non-root containers",
                 "Use containers built to run applications as non-root users",
             ),
-            cis("5.2.7", "Minimize the admission of root containers"),
+            cis_k8s!("5.2.7", "Minimize the admission of root containers"),
         ],
         rationale: "Most container escapes and kernel exploits need root inside the container. `runAsNonRoot: true` makes the kubelet refuse to start a container whose user is root, whatever the image says.",
         remediation: "Set `securityContext.runAsNonRoot: true` on the pod (or on every container), and build the image with a non-root USER.",

@@ -11,7 +11,7 @@
 //! node).
 
 use crate::diagnostic::Severity;
-use crate::rules::pod_security::{Versions, agree, cis, list, nsa, pss, sc_path, user_namespaced};
+use crate::rules::pod_security::{Versions, agree, list, nsa, pss, sc_path, user_namespaced};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -27,7 +27,7 @@ pub static RULE: Rule = Rule {
                 "Pod security: non-root containers",
                 "Use containers built to run applications as non-root users",
             ),
-            cis("5.2.7", "Minimize the admission of root containers"),
+            cis_k8s!("5.2.7", "Minimize the admission of root containers"),
         ],
         rationale: "`runAsUser: 0` runs the container's processes as root, whatever user the image declares; root in a container shares UID 0 with the node, so one escape or writable host mount is node compromise.",
         remediation: "Set `runAsUser` to a non-zero UID (or remove it and build the image with a non-root USER), together with `runAsNonRoot: true`.",

@@ -16,7 +16,7 @@
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
 use crate::rules::pod_security::{
-    Versions, cis, nsa, pss, replaced, sc_path, seccomp_profile_restricted,
+    Versions, nsa, pss, replaced, sc_path, seccomp_profile_restricted,
 };
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -36,9 +36,9 @@ pub static RULE: Rule = Rule {
                 "Hardening container environments",
                 "Pod security: AppArmor, seccomp and SELinux",
             ),
-            cis(
-                "5.7.2",
-                "Ensure that the seccomp profile is set to docker/default in your Pod definitions",
+            cis_k8s!(
+                "5.6.2",
+                "Ensure that the seccomp profile is set to docker/default in your Pod definitions"
             ),
         ],
         rationale: "Seccomp filters the system calls a container may make; the runtime's default profile blocks a few dozen rarely needed, often exploited ones (keyctl, unshare, bpf, ptrace on old kernels...). `Unconfined` exposes the whole kernel system call surface.",

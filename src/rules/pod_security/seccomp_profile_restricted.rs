@@ -20,7 +20,7 @@
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
 use crate::rules::pod_security::seccomp_profile_baseline::valid_type;
-use crate::rules::pod_security::{Versions, agree, cis, list, nsa, pss, sc_path};
+use crate::rules::pod_security::{Versions, agree, list, nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -36,9 +36,9 @@ pub static RULE: Rule = Rule {
                 "Hardening container environments",
                 "Pod security: AppArmor, seccomp and SELinux",
             ),
-            cis(
-                "5.7.2",
-                "Ensure that the seccomp profile is set to docker/default in your Pod definitions",
+            cis_k8s!(
+                "5.6.2",
+                "Ensure that the seccomp profile is set to docker/default in your Pod definitions"
             ),
         ],
         rationale: "Without a seccomp profile, the kubelet runs containers Unconfined (unless the node enables seccomp by default): every system call of the kernel is reachable. RuntimeDefault blocks the rarely needed, often exploited ones at almost no compatibility cost.",

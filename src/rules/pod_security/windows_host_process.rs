@@ -11,7 +11,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
-use crate::rules::pod_security::{cis, nsa, pss, sc_path};
+use crate::rules::pod_security::{nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -24,9 +24,9 @@ pub static RULE: Rule = Rule {
         references: &[
             pss("windowsHostProcess", "Baseline: HostProcess"),
             nsa("Pod security", "Kubernetes Pod security"),
-            cis(
-                "5.2.11",
-                "Minimize the admission of Windows HostProcess containers",
+            cis_k8s!(
+                "5.2.10",
+                "Minimize the admission of Windows HostProcess containers"
             ),
         ],
         rationale: "A Windows HostProcess container runs directly on the node as a host process, with the host's network and file system and, typically, SYSTEM privileges: the Windows equivalent of a privileged container.",

@@ -10,7 +10,7 @@
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
 use crate::model::path::Path;
-use crate::rules::workload::{cis, find_service_account, nsa, same_namespace, service_account};
+use crate::rules::workload::{find_service_account, nsa, same_namespace, service_account};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -25,9 +25,9 @@ pub static RULE: Rule = Rule {
                 "Pod security: protecting pod service account tokens",
                 "Protecting Pod service account tokens",
             ),
-            cis(
+            cis_k8s!(
                 "5.1.6",
-                "Ensure that Service Account Tokens are only mounted where necessary",
+                "Ensure that Service Account Tokens are only mounted where necessary"
             ),
         ],
         rationale: "Every container gets an API token of its ServiceAccount unless automounting is turned off. An attacker who compromises the container can use it against the API server with whatever the ServiceAccount is allowed (Polaris automountServiceAccountToken, Checkov CKV_K8S_38, Trivy KSV-0036, Kubescape C-0034).",

@@ -13,7 +13,7 @@
 
 use crate::diagnostic::Severity;
 use crate::rules::pod_security::host_path_volumes::mounted_by;
-use crate::rules::workload::{cis, nsa};
+use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -28,7 +28,7 @@ pub static RULE: Rule = Rule {
                 "Pod security",
                 "Kubernetes Pod security: hostPath and runtime sockets",
             ),
-            cis("5.2.12", "Minimize the admission of HostPath volumes"),
+            cis_k8s!("5.2.11", "Minimize the admission of HostPath volumes"),
         ],
         rationale: "Whoever can talk to the container runtime socket can start a privileged container with the host's filesystem mounted: it is root on the node. Host directories such as /, /etc, /proc, /root or the kubelet's directory expose node credentials, other pods' secrets and the host's processes (KubeLinter docker-sock and sensitive-host-mounts, kubesec DockerSock, Checkov CKV_K8S_27, Trivy KSV-0006/KSV-0121, Kyverno disallow-cri-sock-mount).",
         remediation: "Remove the volume. Build images with a daemonless builder (kaniko, buildkit rootless) instead of the node's Docker; give node agents only the narrowest subdirectory, read-only, in a separately governed namespace.",

@@ -5,7 +5,7 @@
 //! kustomize, Argo CD), which the file cannot tell.
 
 use crate::diagnostic::Severity;
-use crate::rules::workload::{cis, nsa, report_workloads_in};
+use crate::rules::workload::{nsa, report_workloads_in};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
                 "Network separation and hardening: namespaces",
                 "Use namespaces to isolate resources",
             ),
-            cis("5.7.4", "The default namespace should not be used"),
+            cis_k8s!("5.6.4", "The default namespace should not be used"),
         ],
         rationale: "The default namespace is where everything lands by accident: RBAC, NetworkPolicies, quotas and Pod Security labels are rarely tailored to it, so workloads there share permissions and network reach with unrelated ones (KubeLinter use-namespace, Checkov CKV_K8S_21, Trivy KSV-0110, Kubescape C-0061).",
         remediation: "Create a namespace per application or team, with its own RBAC, NetworkPolicies and Pod Security labels, and deploy there.",

@@ -5,7 +5,7 @@
 //! granted to all of them, and its token identifies none of them.
 
 use crate::diagnostic::Severity;
-use crate::rules::workload::{cis, nsa, service_account, service_account_path};
+use crate::rules::workload::{nsa, service_account, service_account_path};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -20,9 +20,9 @@ pub static RULE: Rule = Rule {
                 "Authentication and authorization",
                 "Create separate service accounts per workload with least privilege",
             ),
-            cis(
+            cis_k8s!(
                 "5.1.5",
-                "Ensure that default service accounts are not actively used",
+                "Ensure that default service accounts are not actively used"
             ),
         ],
         rationale: "The `default` ServiceAccount is shared by every pod of the namespace that names none: a RoleBinding added for one workload grants all of them, and audit logs cannot tell them apart (KubeLinter default-service-account, Checkov CKV_K8S_41, Kubescape C-0189).",

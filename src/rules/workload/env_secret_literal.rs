@@ -10,7 +10,7 @@
 //! (`$(VAR)`), file paths, booleans or empty strings are not reported.
 
 use crate::diagnostic::Severity;
-use crate::rules::workload::{cis, nsa};
+use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -22,9 +22,9 @@ pub static RULE: Rule = Rule {
         profiles: HARDENED,
         references: &[
             nsa("Secrets", "Kubernetes Secrets"),
-            cis(
+            cis_k8s!(
                 "5.4.1",
-                "Prefer using Secrets as files over Secrets as environment variables",
+                "Prefer using Secrets as files over Secrets as environment variables"
             ),
         ],
         rationale: "A credential written into a manifest ends up in version control, CI logs and every copy of the object, and anyone who can read the Deployment can read it; Secrets at least have their own RBAC and can be encrypted at rest (KubeLinter env-var-secret, Polaris sensitiveContainerEnvVar, Kubescape C-0012).",

@@ -41,7 +41,7 @@ use serde_json::Value;
 use crate::model::path::{Path, Seg};
 use crate::model::resource::Resource;
 use crate::model::workload::Workload;
-pub use crate::rules::pod_security::{cis, list, nsa, sc_path};
+pub use crate::rules::pod_security::{list, nsa, sc_path};
 use crate::rules::{Context, Finding, RuleMeta};
 
 /// The value at a path of a resource's JSON.

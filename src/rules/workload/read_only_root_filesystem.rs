@@ -10,7 +10,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
-use crate::rules::workload::{cis, json_at, nsa, sc_path};
+use crate::rules::workload::{json_at, nsa, sc_path};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -25,10 +25,7 @@ pub static RULE: Rule = Rule {
                 "Pod security: immutable container file systems",
                 "Use immutable container file systems",
             ),
-            cis(
-                "5.7.3",
-                "Apply Security Context to Your Pods and Containers",
-            ),
+            cis_k8s!("5.6.3", "Apply SecurityContext to your Pods and Containers"),
         ],
         rationale: "An attacker with code execution in a container with a writable root filesystem can download tools, modify binaries and configuration, and persist. The NSA/CISA guide asks for immutable container file systems (KubeLinter no-read-only-root-fs, Polaris notReadOnlyRootFilesystem, Checkov CKV_K8S_22, Trivy KSV-0014).",
         remediation: "Set `securityContext.readOnlyRootFilesystem: true` on every container and mount an `emptyDir` where the application needs to write (/tmp, caches).",

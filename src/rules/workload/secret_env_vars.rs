@@ -7,7 +7,7 @@
 //! they are updated when the Secret changes.
 
 use crate::diagnostic::Severity;
-use crate::rules::workload::{cis, nsa};
+use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -19,9 +19,9 @@ pub static RULE: Rule = Rule {
         profiles: HARDENED,
         references: &[
             nsa("Secrets", "Kubernetes Secrets"),
-            cis(
+            cis_k8s!(
                 "5.4.1",
-                "Prefer using Secrets as files over Secrets as environment variables",
+                "Prefer using Secrets as files over Secrets as environment variables"
             ),
         ],
         rationale: "Applications and their libraries tend to log or expose their environment (crash reports, debug pages, child processes), so secrets in environment variables leak more easily than mounted files (KubeLinter read-secret-from-env-var, kubesec SecretsAsEnvironmentVariables, Checkov CKV_K8S_35, Kubescape C-0207).",
