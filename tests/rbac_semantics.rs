@@ -285,3 +285,46 @@ fn websocket_only_exec_and_port_forward_are_named_as_such() {
         t[0].3
     );
 }
+
+#[test]
+fn long_merged_lists_name_the_first_five_and_list_all_in_the_help() {
+    let text = role(
+        "ClusterRole",
+        "- apiGroups: [\"*\"]\n  resources: [\"*\"]\n  verbs: [\"*\"]\n- apiGroups: [\"rbac.authorization.k8s.io\"]\n  resources: [\"*\"]\n  verbs: [\"*\"]\n",
+    );
+    let d: Vec<_> = check(&text, &Options::default())
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.rule == "rbac-privilege-escalation")
+        .collect();
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert!(
+        d[0].message.ends_with(
+            "20 permissions that escalate privileges: escalate; bind; impersonate; approve on signers; pods/exec and 15 more (listed in the help)"
+        ),
+        "{}",
+        d[0].message
+    );
+    assert!(
+        d[0].help.starts_with("remove the permission or scope it to a dedicated ServiceAccount; all 20: escalate; bind; impersonate; approve on signers; pods/exec; pods/attach; create serviceaccounts/token, persistentvolumes; nodes/proxy;"),
+        "{}",
+        d[0].help
+    );
+    assert!(
+        d[0].help.ends_with("mutatingadmissionpolicybindings"),
+        "{}",
+        d[0].help
+    );
+    // Six fit in the message: no `more`, the rule's own help.
+    assert!(
+        d[1].message.ends_with(
+            "6 permissions that escalate privileges: escalate; bind; write access to roles, clusterroles, rolebindings, clusterrolebindings"
+        ),
+        "{}",
+        d[1].message
+    );
+    assert_eq!(
+        d[1].help,
+        "remove the permission or scope it to a dedicated ServiceAccount"
+    );
+}

@@ -159,7 +159,7 @@ pub static PRIVILEGE_ESCALATION: Rule = Rule {
             },
             NSA_RBAC,
         ],
-        rationale: "Some permissions hand over more than they name: escalate and bind (on roles and clusterroles) grant any permission, impersonate (on users, groups, serviceaccounts, uids or userextras) becomes any user, pods/exec and pods/attach run commands in other pods, serviceaccounts/token mints tokens for other accounts, nodes/proxy reaches the kubelet API, approving CSRs issues client certificates, writing roles, bindings or admission webhooks rewrites the rules themselves, creating pods in kube-system runs as its controllers, creating PersistentVolumes gives pods a hostPath volume onto the node's filesystem, and writing EKS's aws-auth ConfigMap (kube-system) maps any IAM identity to system:masters (Kubescape C-0278, Trivy KSV-0115). Each is matched as the authorizer reads the rule: `*` in verbs, apiGroups or resources grants them too (a `*` resource every resource and subresource, `*/exec` the exec subresource of every resource; `pods/*` matches nothing), with one finding per list item that names several of them, saying which wildcards it goes through (`rbac-wildcard` reports the same `*` items for what they may grant in the future). resourceNames never scopes creating a top-level object (a create request carries no name), so such a rule grants no `create` of pods or PersistentVolumes; it narrows serviceaccounts/token to the named ServiceAccounts, which is not reported; the others stay reported with resourceNames, since the named role, binding, webhook, user, pod or node can be the powerful one. A ClusterRole's unscoped configmaps write is not judged for aws-auth, as it only reaches it when bound cluster-wide on EKS. The escalate, bind, impersonate and approve verbs are reported on the resources items that reach their targets (roles or clusterroles; users, groups, serviceaccounts, uids or userextras; signers), named or through `*`: on any other resource they grant nothing. `get` alone on pods/exec or pods/attach is reported as such: a websocket exec is a GET, and before Kubernetes 1.35 it needed only `get` (1.35 also checks `create`, feature gate AuthorizePodWebsocketUpgradeCreatePermission), and manifests are applied to older clusters too.",
+        rationale: "Some permissions hand over more than they name: escalate and bind (on roles and clusterroles) grant any permission, impersonate (on users, groups, serviceaccounts, uids or userextras) becomes any user, pods/exec and pods/attach run commands in other pods, serviceaccounts/token mints tokens for other accounts, nodes/proxy reaches the kubelet API, approving CSRs issues client certificates, writing roles, bindings or admission webhooks rewrites the rules themselves, creating pods in kube-system runs as its controllers, creating PersistentVolumes gives pods a hostPath volume onto the node's filesystem, and writing EKS's aws-auth ConfigMap (kube-system) maps any IAM identity to system:masters (Kubescape C-0278, Trivy KSV-0115). Each is matched as the authorizer reads the rule: `*` in verbs, apiGroups or resources grants them too (a `*` resource every resource and subresource, `*/exec` the exec subresource of every resource; `pods/*` matches nothing), with one finding per list item that names several of them, saying which wildcards it goes through (past six, the message counts them and names the first five, and the finding's help lists them all) (`rbac-wildcard` reports the same `*` items for what they may grant in the future). resourceNames never scopes creating a top-level object (a create request carries no name), so such a rule grants no `create` of pods or PersistentVolumes; it narrows serviceaccounts/token to the named ServiceAccounts, which is not reported; the others stay reported with resourceNames, since the named role, binding, webhook, user, pod or node can be the powerful one. A ClusterRole's unscoped configmaps write is not judged for aws-auth, as it only reaches it when bound cluster-wide on EKS. The escalate, bind, impersonate and approve verbs are reported on the resources items that reach their targets (roles or clusterroles; users, groups, serviceaccounts, uids or userextras; signers), named or through `*`: on any other resource they grant nothing. `get` alone on pods/exec or pods/attach is reported as such: a websocket exec is a GET, and before Kubernetes 1.35 it needed only `get` (1.35 also checks `create`, feature gate AuthorizePodWebsocketUpgradeCreatePermission), and manifests are applied to older clusters too.",
         remediation: "Remove the permission; where a controller needs it, give it to that controller's own ServiceAccount only, scoped by namespace and resourceNames.",
         help: "remove the permission or scope it to a dedicated ServiceAccount",
         bad_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: debugger\nrules:\n- apiGroups: [\"\"]\n  resources: [\"pods/exec\"]\n  verbs: [\"create\"]\n",
@@ -758,18 +758,53 @@ fn compact(whats: &[String]) -> String {
         .join("; ")
 }
 
-/// `grants X`, `grants, through "*" in resources, X`, or for several grants
-/// on one item `grants, through ..., 3 {noun}: a; b; c`.
-fn grants_text(m: &Merged, noun: &str) -> String {
+/// How many grants a merged finding names before `and N more`.
+const SHOWN: usize = 5;
+
+/// One finding for the grants merged on a list item: `{role} grants X{tail}`,
+/// `{role} grants, through "*" in resources, X{tail}`, or for several grants
+/// `{role} grants, through ..., 3 {noun}: a; b; c{tail}`. Past SHOWN + 1
+/// grants (a `*` on `*` on `*` reaches 20) the message names the first
+/// SHOWN and `and N more`, and the finding's help lists them all.
+fn merged_finding(
+    rule: &'static RuleMeta,
+    ri: usize,
+    r: &Resource,
+    m: Merged,
+    noun: &str,
+    tail: &str,
+) -> Finding {
     let through = if m.through.is_empty() {
         String::new()
     } else {
         format!(", through {},", list(&m.through))
     };
-    match m.whats.as_slice() {
-        [one] => format!("grants{through} {one}"),
-        many => format!("grants{through} {} {noun}: {}", many.len(), compact(many)),
-    }
+    let (text, help) = match m.whats.as_slice() {
+        [one] => (one.clone(), None),
+        many if many.len() > SHOWN + 1 => (
+            format!(
+                "{} {noun}: {} and {} more (listed in the help)",
+                many.len(),
+                compact(&many[..SHOWN]),
+                many.len() - SHOWN
+            ),
+            Some(format!(
+                "{}; all {}: {}",
+                rule.help,
+                many.len(),
+                compact(many)
+            )),
+        ),
+        many => (format!("{} {noun}: {}", many.len(), compact(many)), None),
+    };
+    let mut f = Finding::new(
+        rule,
+        ri,
+        m.path,
+        format!("{} grants{through} {text}{tail}", describe(r)),
+    );
+    f.help = help;
+    f
 }
 
 /// Access that redirects or tunnels Service and pod traffic.
@@ -874,15 +909,13 @@ fn check_wildcard(ctx: &Context, out: &mut Vec<Finding>) {
 fn check_secrets(ctx: &Context, out: &mut Vec<Finding>) {
     for (ri, r) in ctx.resources.iter().enumerate().filter(|(_, r)| is_role(r)) {
         for g in merged(secrets(r)) {
-            out.push(Finding::new(
+            out.push(merged_finding(
                 &SECRETS_READ.meta,
                 ri,
-                g.path.clone(),
-                format!(
-                    "{} {}: it reads every credential in scope; restrict to `get` with resourceNames",
-                    describe(r),
-                    grants_text(&g, "reads of secrets")
-                ),
+                r,
+                g,
+                "reads of secrets",
+                ": it reads every credential in scope; restrict to `get` with resourceNames",
             ));
         }
     }
@@ -891,15 +924,13 @@ fn check_secrets(ctx: &Context, out: &mut Vec<Finding>) {
 fn check_escalation(ctx: &Context, out: &mut Vec<Finding>) {
     for (ri, r) in ctx.resources.iter().enumerate().filter(|(_, r)| is_role(r)) {
         for g in merged(escalations(r)) {
-            out.push(Finding::new(
+            out.push(merged_finding(
                 &PRIVILEGE_ESCALATION.meta,
                 ri,
-                g.path.clone(),
-                format!(
-                    "{} {}",
-                    describe(r),
-                    grants_text(&g, "permissions that escalate privileges")
-                ),
+                r,
+                g,
+                "permissions that escalate privileges",
+                "",
             ));
         }
     }
@@ -908,15 +939,13 @@ fn check_escalation(ctx: &Context, out: &mut Vec<Finding>) {
 fn check_traffic(ctx: &Context, out: &mut Vec<Finding>) {
     for (ri, r) in ctx.resources.iter().enumerate().filter(|(_, r)| is_role(r)) {
         for g in merged(traffic(r)) {
-            out.push(Finding::new(
+            out.push(merged_finding(
                 &NETWORK_BYPASS.meta,
                 ri,
-                g.path.clone(),
-                format!(
-                    "{} {}",
-                    describe(r),
-                    grants_text(&g, "permissions that tunnel or redirect traffic")
-                ),
+                r,
+                g,
+                "permissions that tunnel or redirect traffic",
+                "",
             ));
         }
     }
