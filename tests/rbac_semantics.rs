@@ -171,3 +171,160 @@ fn aws_auth_is_only_read_in_kube_system() {
         .replace("namespace: kube-system", "namespace: apps");
     assert!(findings(&text, "rbac-aws-auth-system-masters").is_empty());
 }
+
+#[test]
+fn escalate_bind_and_impersonate_count_only_on_their_targets() {
+    // escalate and bind on pods, impersonate on tokenreviews grant nothing;
+    // each sits on the resources item that reaches its target.
+    let text = role(
+        "ClusterRole",
+        "- apiGroups: [\"\"]\n  resources: [\"pods\", \"serviceaccounts\"]\n  verbs: [\"escalate\", \"bind\", \"impersonate\"]\n- apiGroups: [\"rbac.authorization.k8s.io\"]\n  resources: [\"rolebindings\", \"roles\"]\n  verbs: [\"escalate\", \"get\"]\n- apiGroups: [\"authentication.k8s.io\"]\n  resources: [\"tokenreviews\", \"userextras/scopes\"]\n  verbs: [\"impersonate\"]\n- apiGroups: [\"apps\"]\n  resources: [\"*\"]\n  verbs: [\"bind\", \"escalate\", \"impersonate\"]\n",
+    );
+    let f = findings(&text, "rbac-privilege-escalation");
+    let at: Vec<(u32, u32, &str)> = f.iter().map(|x| (x.0, x.1, x.2.as_str())).collect();
+    assert_eq!(
+        at,
+        [
+            (7, 23, "\"serviceaccounts\""),
+            (10, 31, "\"roles\""),
+            (13, 31, "\"userextras/scopes\""),
+        ],
+        "{f:?}"
+    );
+    assert!(
+        f[0].3
+            .ends_with("grants impersonate: acts as other users, groups or ServiceAccounts"),
+        "{}",
+        f[0].3
+    );
+    assert!(
+        f[1].3
+            .ends_with("grants escalate: grants permissions the subject does not hold"),
+        "{}",
+        f[1].3
+    );
+}
+
+#[test]
+fn impersonate_reaches_user_extras_through_wildcards() {
+    let text = role(
+        "ClusterRole",
+        "- apiGroups: [\"authentication.k8s.io\"]\n  resources: [\"*/scopes\", \"userextras/*\", \"uids/x\"]\n  verbs: [\"impersonate\"]\n",
+    );
+    let f = findings(&text, "rbac-privilege-escalation");
+    let under: Vec<&str> = f.iter().map(|x| x.2.as_str()).collect();
+    assert_eq!(under, ["\"*/scopes\"", "\"userextras/*\""], "{f:?}");
+    assert!(
+        f[0].3
+            .contains("grants, through \"*/scopes\" in resources, impersonate:"),
+        "{}",
+        f[0].3
+    );
+}
+
+#[test]
+fn secrets_read_matches_wildcards_and_resource_names_scope_every_read() {
+    let text = role(
+        "Role",
+        "- apiGroups: [\"*\"]\n  resources: [\"*\"]\n  verbs: [\"*\"]\n- apiGroups: [\"\"]\n  resources: [\"secrets\"]\n  resourceNames: [\"tls\"]\n  verbs: [\"get\", \"list\", \"watch\"]\n- apiGroups: [\"\"]\n  resources: [\"configmaps\", \"secrets\"]\n  verbs: [\"list\", \"*\"]\n- apiGroups: [\"apps\"]\n  resources: [\"*\"]\n  verbs: [\"get\"]\n",
+    );
+    let f = findings(&text, "rbac-secrets-read");
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert_eq!((f[0].0, f[0].1, f[0].2.as_str()), (8, 15, "\"*\""));
+    assert!(
+        f[0].3.ends_with(
+            "grants, through \"*\" in apiGroups, \"*\" in verbs and \"*\" in resources, get/list/watch on secrets: it reads every credential in scope; restrict to `get` with resourceNames"
+        ),
+        "{}",
+        f[0].3
+    );
+    assert_eq!((f[1].0, f[1].2.as_str()), (15, "\"secrets\""));
+    assert!(
+        f[1].3
+            .contains("grants, through \"*\" in verbs, get/list/watch on secrets:"),
+        "{}",
+        f[1].3
+    );
+}
+
+#[test]
+fn websocket_only_exec_and_port_forward_are_named_as_such() {
+    let text = role(
+        "ClusterRole",
+        "- apiGroups: [\"\"]\n  resources: [\"pods/exec\", \"pods/portforward\"]\n  verbs: [\"get\"]\n- apiGroups: [\"\"]\n  resources: [\"pods/attach\"]\n  verbs: [\"get\", \"create\"]\n- apiGroups: [\"\"]\n  resources: [\"*\"]\n  verbs: [\"get\"]\n",
+    );
+    let f = findings(&text, "rbac-privilege-escalation");
+    assert_eq!(f.len(), 3, "{f:?}");
+    assert_eq!(f[0].2, "\"pods/exec\"");
+    assert!(
+        f[0].3.ends_with(
+            "grants get on pods/exec (enough over a websocket before Kubernetes 1.35): runs commands in other pods"
+        ),
+        "{}",
+        f[0].3
+    );
+    assert!(
+        f[1].3
+            .ends_with("grants pods/attach: runs commands in other pods"),
+        "{}",
+        f[1].3
+    );
+    assert!(
+        f[2].3.ends_with(
+            "3 permissions that escalate privileges: get on pods/exec, pods/attach (enough over a websocket before Kubernetes 1.35); nodes/proxy"
+        ),
+        "{}",
+        f[2].3
+    );
+    let t = findings(&text, "rbac-network-bypass");
+    assert_eq!(t.len(), 2, "{t:?}");
+    assert_eq!(t[0].2, "\"pods/portforward\"");
+    assert!(
+        t[0].3.contains("grants get on pods/portforward (enough over a websocket before Kubernetes 1.35): tunnels"),
+        "{}",
+        t[0].3
+    );
+}
+
+#[test]
+fn long_merged_lists_name_the_first_five_and_list_all_in_the_help() {
+    let text = role(
+        "ClusterRole",
+        "- apiGroups: [\"*\"]\n  resources: [\"*\"]\n  verbs: [\"*\"]\n- apiGroups: [\"rbac.authorization.k8s.io\"]\n  resources: [\"*\"]\n  verbs: [\"*\"]\n",
+    );
+    let d: Vec<_> = check(&text, &Options::default())
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.rule == "rbac-privilege-escalation")
+        .collect();
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert!(
+        d[0].message.ends_with(
+            "20 permissions that escalate privileges: escalate; bind; impersonate; approve on signers; pods/exec and 15 more (listed in the help)"
+        ),
+        "{}",
+        d[0].message
+    );
+    assert!(
+        d[0].help.starts_with("remove the permission or scope it to a dedicated ServiceAccount; all 20: escalate; bind; impersonate; approve on signers; pods/exec; pods/attach; create serviceaccounts/token, persistentvolumes; nodes/proxy;"),
+        "{}",
+        d[0].help
+    );
+    assert!(
+        d[0].help.ends_with("mutatingadmissionpolicybindings"),
+        "{}",
+        d[0].help
+    );
+    // Six fit in the message: no `more`, the rule's own help.
+    assert!(
+        d[1].message.ends_with(
+            "6 permissions that escalate privileges: escalate; bind; write access to roles, clusterroles, rolebindings, clusterrolebindings"
+        ),
+        "{}",
+        d[1].message
+    );
+    assert_eq!(
+        d[1].help,
+        "remove the permission or scope it to a dedicated ServiceAccount"
+    );
+}

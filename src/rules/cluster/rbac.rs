@@ -127,8 +127,8 @@ pub static SECRETS_READ: Rule = Rule {
             good_practices("Listing secrets"),
             NSA_RBAC,
         ],
-        rationale: "Reading Secrets reads every credential in scope, including ServiceAccount tokens of more privileged accounts. `list` and `watch` return the contents too, not just names.",
-        remediation: "Drop get/list/watch on secrets, or restrict `get` to the named Secrets the workload needs with `resourceNames`.",
+        rationale: "Reading Secrets reads every credential in scope, including ServiceAccount tokens of more privileged accounts. `list` and `watch` return the contents too, not just names. Matched as the authorizer reads the rule, like `rbac-privilege-escalation`: `*` in verbs, apiGroups (the core group) or resources grants the reads too, and the finding then says which wildcards it goes through. A rule with resourceNames is not reported, whatever its read verbs: it reads only the named Secrets (a list or watch is then authorized only with a `metadata.name` field selector naming one of them).",
+        remediation: "Drop get/list/watch on secrets, or restrict the reads to the named Secrets the workload needs with `resourceNames`.",
         help: "restrict access to named secrets with resourceNames and `get` only",
         bad_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\n  namespace: apps\nrules:\n- apiGroups: [\"\"]\n  resources: [\"secrets\"]\n  verbs: [\"get\", \"list\"]\n",
         good_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\n  namespace: apps\nrules:\n- apiGroups: [\"\"]\n  resources: [\"secrets\"]\n  resourceNames: [\"app-tls\"]\n  verbs: [\"get\"]\n",
@@ -173,7 +173,7 @@ pub static PRIVILEGE_ESCALATION: Rule = Rule {
             },
             NSA_RBAC,
         ],
-        rationale: "Some permissions hand over more than they name: escalate and bind grant any permission, impersonate becomes any user, pods/exec and pods/attach run commands in other pods, serviceaccounts/token mints tokens for other accounts, nodes/proxy reaches the kubelet API, approving CSRs issues client certificates, writing roles, bindings or admission webhooks rewrites the rules themselves, creating pods in kube-system runs as its controllers, creating PersistentVolumes gives pods a hostPath volume onto the node's filesystem, and writing EKS's aws-auth ConfigMap (kube-system) maps any IAM identity to system:masters (Kubescape C-0278, Trivy KSV-0115). Each is matched as the authorizer reads the rule: `*` in verbs, apiGroups or resources grants them too (a `*` resource every resource and subresource, `*/exec` the exec subresource of every resource; `pods/*` matches nothing), with one finding per list item that names several of them, saying which wildcards it goes through (`rbac-wildcard` reports the same `*` items for what they may grant in the future). resourceNames never scopes creating a top-level object (a create request carries no name), so such a rule grants no `create` of pods or PersistentVolumes; it narrows serviceaccounts/token to the named ServiceAccounts, which is not reported; the others stay reported with resourceNames, since the named role, binding, webhook, user, pod or node can be the powerful one. A ClusterRole's unscoped configmaps write is not judged for aws-auth, as it only reaches it when bound cluster-wide on EKS.",
+        rationale: "Some permissions hand over more than they name: escalate and bind (on roles and clusterroles) grant any permission, impersonate (on users, groups, serviceaccounts, uids or userextras) becomes any user, pods/exec and pods/attach run commands in other pods, serviceaccounts/token mints tokens for other accounts, nodes/proxy reaches the kubelet API, approving CSRs issues client certificates, writing roles, bindings or admission webhooks rewrites the rules themselves, creating pods in kube-system runs as its controllers, creating PersistentVolumes gives pods a hostPath volume onto the node's filesystem, and writing EKS's aws-auth ConfigMap (kube-system) maps any IAM identity to system:masters (Kubescape C-0278, Trivy KSV-0115). Each is matched as the authorizer reads the rule: `*` in verbs, apiGroups or resources grants them too (a `*` resource every resource and subresource, `*/exec` the exec subresource of every resource; `pods/*` matches nothing), with one finding per list item that names several of them, saying which wildcards it goes through (past six, the message counts them and names the first five, and the finding's help lists them all) (`rbac-wildcard` reports the same `*` items for what they may grant in the future). resourceNames never scopes creating a top-level object (a create request carries no name), so such a rule grants no `create` of pods or PersistentVolumes; it narrows serviceaccounts/token to the named ServiceAccounts, which is not reported; the others stay reported with resourceNames, since the named role, binding, webhook, user, pod or node can be the powerful one. A ClusterRole's unscoped configmaps write is not judged for aws-auth, as it only reaches it when bound cluster-wide on EKS. The escalate, bind, impersonate and approve verbs are reported on the resources items that reach their targets (roles or clusterroles; users, groups, serviceaccounts, uids or userextras; signers), named or through `*`: on any other resource they grant nothing. `get` alone on pods/exec or pods/attach is reported as such: a websocket exec is a GET, and before Kubernetes 1.35 it needed only `get` (1.35 also checks `create`, feature gate AuthorizePodWebsocketUpgradeCreatePermission), and manifests are applied to older clusters too.",
         remediation: "Remove the permission; where a controller needs it, give it to that controller's own ServiceAccount only, scoped by namespace and resourceNames.",
         help: "remove the permission or scope it to a dedicated ServiceAccount",
         bad_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: debugger\nrules:\n- apiGroups: [\"\"]\n  resources: [\"pods/exec\"]\n  verbs: [\"create\"]\n",
@@ -208,7 +208,7 @@ pub static NETWORK_BYPASS: Rule = Rule {
             ),
             NSA_RBAC,
         ],
-        rationale: "These grant no new RBAC permission or node access (so they are not `rbac-privilege-escalation`, and do not make `rbac-workload-takeover`), but they defeat the network controls around workloads: pods/portforward tunnels through the API server and kubelet to any port of a pod, including ports bound to localhost and ports NetworkPolicy closes; writing Endpoints or EndpointSlices, which controllers own, sends a Service's traffic to any address (Kubernetes removed that write from the built-in edit and admin roles for CVE-2021-25740); writing services/status sets a LoadBalancer's ingress IP, which kube-proxy then intercepts on every node (CVE-2020-8554). `*` in verbs, apiGroups or resources grants them too; a rule scoped with resourceNames (a leader-election lock) is the narrow form and is not reported for Endpoints (Kubescape C-0063, Checkov CKV2_K8S_4, Kyverno restrict-edit-for-endpoints).",
+        rationale: "These grant no new RBAC permission or node access (so they are not `rbac-privilege-escalation`, and do not make `rbac-workload-takeover`), but they defeat the network controls around workloads: pods/portforward tunnels through the API server and kubelet to any port of a pod, including ports bound to localhost and ports NetworkPolicy closes; writing Endpoints or EndpointSlices, which controllers own, sends a Service's traffic to any address (Kubernetes removed that write from the built-in edit and admin roles for CVE-2021-25740); writing services/status sets a LoadBalancer's ingress IP, which kube-proxy then intercepts on every node (CVE-2020-8554). `*` in verbs, apiGroups or resources grants them too; `get` alone on pods/portforward is reported as such (a websocket port-forward needed only `get` before Kubernetes 1.35, which also checks `create`); a rule scoped with resourceNames (a leader-election lock) is the narrow form and is not reported for Endpoints (Kubescape C-0063, Checkov CKV2_K8S_4, Kyverno restrict-edit-for-endpoints).",
         remediation: "Drop the permission; a controller that really manages Endpoints should hold it on its own ServiceAccount, and port forwarding belongs to a break-glass role, not to automation.",
         help: "remove the permission or give it to a dedicated, narrowly bound role",
         bad_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: router\n  namespace: apps\nrules:\n- apiGroups: [\"\"]\n  resources: [\"endpoints\"]\n  verbs: [\"get\", \"update\"]\n",
@@ -371,13 +371,25 @@ impl<'v> PolicyRule<'v> {
     /// The `resources` items that grant `resource` (`pods` or a subresource
     /// like `pods/portforward`): the name itself, `*`, or `*/portforward`,
     /// the forms the RBAC authorizer matches (`pods/*` matches nothing).
+    ///
+    /// A `parent/*` target stands for every subresource of `parent` (each
+    /// `userextras/<key>` is one): `*`, `*/<any>` and `parent/<any>` grant
+    /// one of them.
     fn matching(&self, resource: &str) -> Vec<(usize, &'v str)> {
-        let sub = resource.split_once('/').map(|(_, s)| s);
+        let (parent, sub) = match resource.split_once('/') {
+            Some((p, s)) => (p, Some(s)),
+            None => (resource, None),
+        };
         self.resources
             .iter()
             .copied()
             .filter(|(_, r)| {
-                *r == "*" || *r == resource || sub.is_some_and(|s| r.strip_prefix("*/") == Some(s))
+                *r == "*"
+                    || *r == resource
+                    || sub.is_some_and(|s| r.strip_prefix("*/") == Some(s))
+                    || (sub == Some("*")
+                        && (r.starts_with("*/")
+                            || r.strip_prefix(parent).is_some_and(|x| x.starts_with('/'))))
             })
             .collect()
     }
@@ -467,31 +479,42 @@ fn wildcards(r: &Resource) -> Vec<Grant> {
 const READ: &[&str] = &["get", "list", "watch"];
 const WRITE: &[&str] = &["create", "update", "patch", "delete", "deletecollection"];
 
+/// get, list or watch on Secrets, matched like the escalation grants
+/// (`*` in verbs, apiGroups or resources grants them too). resourceNames
+/// scopes all three to the named Secrets (a list or watch is then only
+/// authorized with a `metadata.name` field selector naming one of them), the
+/// narrow, recommended form: not reported.
 fn secrets(r: &Resource) -> Vec<Grant> {
     let mut out = Vec::new();
     for rule in rules(r) {
-        if !rule.group("") {
+        if rule.resource_names > 0 {
             continue;
         }
-        let reads: Vec<&str> = rule
+        let named: Vec<&str> = rule
             .verbs
             .iter()
             .map(|(_, v)| *v)
             .filter(|v| READ.contains(v))
             .collect();
-        // `get` on named Secrets is the narrow, recommended form.
-        if reads.is_empty() || (reads == ["get"] && rule.resource_names > 0) {
-            continue;
-        }
-        for &(i, res) in &rule.resources {
-            if res == "secrets" {
-                out.push(Grant {
-                    path: rule.path("resources", i),
-                    what: format!("{} on secrets", reads.join("/")),
-                    through: Vec::new(),
-                });
+        let star = rule.verbs.iter().any(|(_, v)| *v == "*");
+        let reads = if star { READ.to_vec() } else { named.clone() };
+        let mut hits = rule.grants("", "secrets", READ);
+        // `["list", "*"]`: get and watch still come through the `*`.
+        if star && named.len() < READ.len() {
+            for (_, through) in &mut hits {
+                let verbs = "\"*\" in verbs".to_string();
+                if !through.contains(&verbs) {
+                    let at = usize::from(through.first().is_some_and(|t| t.ends_with("apiGroups")));
+                    through.insert(at, verbs);
+                }
             }
         }
+        add(
+            &mut out,
+            &rule,
+            hits,
+            &format!("{} on secrets", reads.join("/")),
+        );
     }
     out
 }
@@ -499,11 +522,13 @@ fn secrets(r: &Resource) -> Vec<Grant> {
 /// `(API group, resource)`.
 type GroupResource = (&'static str, &'static str);
 
-/// Verbs that escalate whatever they are granted on. Named in `verbs`, the
-/// finding sits on the verb; granted through `*` in verbs, on the resources
-/// items that reach the verb's targets (the objects the authorizer checks it
-/// against). resourceNames does not narrow them: a named role to bind or
-/// escalate, or a named user to impersonate, can be the powerful one.
+/// Verbs that escalate on the objects the authorizer checks them against
+/// (escalate and bind on roles and clusterroles, impersonate on users,
+/// groups, ServiceAccounts, UIDs and user extras, approve on signers) and
+/// grant nothing elsewhere (`escalate` on pods is no permission). Named or
+/// through `*` in verbs, the finding sits on the resources items that reach
+/// those targets. resourceNames does not narrow them: a named role to bind
+/// or escalate, or a named user to impersonate, can be the powerful one.
 const ESCALATING_VERBS: &[(&str, &[GroupResource], &str)] = &[
     (
         "escalate",
@@ -522,6 +547,7 @@ const ESCALATING_VERBS: &[(&str, &[GroupResource], &str)] = &[
             ("", "groups"),
             ("", "serviceaccounts"),
             ("authentication.k8s.io", "uids"),
+            ("authentication.k8s.io", "userextras/*"),
         ],
         "impersonate: acts as other users, groups or ServiceAccounts",
     ),
@@ -561,46 +587,16 @@ fn escalations(r: &Resource) -> Vec<Grant> {
     let mut out = Vec::new();
     for rule in rules(r) {
         for &(verb, targets, what) in ESCALATING_VERBS {
-            // approve only means CSR approval in certificates.k8s.io.
-            let scope = targets[0].0;
-            let named: Vec<usize> = rule
-                .verbs
-                .iter()
-                .filter(|(_, v)| *v == verb)
-                .map(|(i, _)| *i)
-                .collect();
-            if !named.is_empty() {
-                if verb == "approve" && !rule.any_group(scope) {
-                    continue;
-                }
-                for i in named {
-                    out.push(Grant {
-                        path: rule.path("verbs", i),
-                        what: what.into(),
-                        through: if verb == "approve" && !rule.group(scope) {
-                            vec!["\"*\" in apiGroups".into()]
-                        } else {
-                            Vec::new()
-                        },
-                    });
-                }
-            } else {
-                for &(group, resource) in targets {
-                    add(&mut out, &rule, rule.grants(group, resource, &[verb]), what);
-                }
+            for &(group, resource) in targets {
+                add(&mut out, &rule, rule.grants(group, resource, &[verb]), what);
             }
         }
-        // pods/exec and pods/attach are a `create` (SPDY) or, through a
-        // websocket, a `get`. Scoped to named pods they still run commands
-        // in those pods, so resourceNames does not narrow them; nor does it
-        // narrow nodes/proxy (the kubelet of each named node) or CSR approval.
+        // Scoped to named pods, pods/exec and pods/attach still run
+        // commands in those pods, so resourceNames does not narrow them; nor
+        // does it narrow nodes/proxy (the kubelet of each named node) or CSR
+        // approval.
         for res in ["pods/exec", "pods/attach"] {
-            add(
-                &mut out,
-                &rule,
-                rule.grants("", res, &["create", "get"]),
-                &format!("{res}: runs commands in other pods"),
-            );
+            streaming(&mut out, &rule, res, "runs commands in other pods");
         }
         // Scoped to named ServiceAccounts (resourceNames) is the narrow form a
         // CNI or operator needs.
@@ -735,14 +731,14 @@ fn merged(grants: Vec<Grant>) -> Vec<Merged> {
     out
 }
 
-/// Short names, those sharing a `write access to ` or `create ` prefix
-/// written once (and a shared ` in kube-system`): `escalate; write access to
-/// roles, clusterroles`.
+/// Short names, those sharing a `write access to `, `create ` or `get on `
+/// prefix written once (and a shared ` in kube-system` or websocket note):
+/// `escalate; write access to roles, clusterroles`.
 fn compact(whats: &[String]) -> String {
     let mut parts: Vec<(&str, Vec<&str>)> = Vec::new();
     for w in whats {
         let s = short(w);
-        let (prefix, rest) = ["write access to ", "create "]
+        let (prefix, rest) = ["write access to ", "create ", "get on "]
             .into_iter()
             .find_map(|p| s.strip_prefix(p).map(|r| (p, r)))
             .unwrap_or(("", s));
@@ -754,45 +750,82 @@ fn compact(whats: &[String]) -> String {
             None => parts.push((prefix, vec![rest])),
         }
     }
-    const KS: &str = " in kube-system";
     parts
         .iter()
         .map(|(p, v)| {
-            if v.len() > 1 && v.iter().all(|x| x.ends_with(KS)) {
-                let names: Vec<&str> = v.iter().map(|x| &x[..x.len() - KS.len()]).collect();
-                format!("{p}{}{KS}", names.join(", "))
-            } else {
-                format!("{p}{}", v.join(", "))
+            match [" in kube-system", WEBSOCKET]
+                .into_iter()
+                .find(|suffix| v.len() > 1 && v.iter().all(|x| x.ends_with(suffix)))
+            {
+                Some(suffix) => {
+                    let names: Vec<&str> = v.iter().map(|x| &x[..x.len() - suffix.len()]).collect();
+                    format!("{p}{}{suffix}", names.join(", "))
+                }
+                None => format!("{p}{}", v.join(", ")),
             }
         })
         .collect::<Vec<_>>()
         .join("; ")
 }
 
-/// `grants X`, `grants, through "*" in resources, X`, or for several grants
-/// on one item `grants, through ..., 3 {noun}: a; b; c`.
-fn grants_text(m: &Merged, noun: &str) -> String {
+/// How many grants a merged finding names before `and N more`.
+const SHOWN: usize = 5;
+
+/// One finding for the grants merged on a list item: `{role} grants X{tail}`,
+/// `{role} grants, through "*" in resources, X{tail}`, or for several grants
+/// `{role} grants, through ..., 3 {noun}: a; b; c{tail}`. Past SHOWN + 1
+/// grants (a `*` on `*` on `*` reaches 20) the message names the first
+/// SHOWN and `and N more`, and the finding's help lists them all.
+fn merged_finding(
+    rule: &'static RuleMeta,
+    ri: usize,
+    r: &Resource,
+    m: Merged,
+    noun: &str,
+    tail: &str,
+) -> Finding {
     let through = if m.through.is_empty() {
         String::new()
     } else {
         format!(", through {},", list(&m.through))
     };
-    match m.whats.as_slice() {
-        [one] => format!("grants{through} {one}"),
-        many => format!("grants{through} {} {noun}: {}", many.len(), compact(many)),
-    }
+    let (text, help) = match m.whats.as_slice() {
+        [one] => (one.clone(), None),
+        many if many.len() > SHOWN + 1 => (
+            format!(
+                "{} {noun}: {} and {} more (listed in the help)",
+                many.len(),
+                compact(&many[..SHOWN]),
+                many.len() - SHOWN
+            ),
+            Some(format!(
+                "{}; all {}: {}",
+                rule.help,
+                many.len(),
+                compact(many)
+            )),
+        ),
+        many => (format!("{} {noun}: {}", many.len(), compact(many)), None),
+    };
+    let mut f = Finding::new(
+        rule,
+        ri,
+        m.path,
+        format!("{} grants{through} {text}{tail}", describe(r)),
+    );
+    f.help = help;
+    f
 }
 
 /// Access that redirects or tunnels Service and pod traffic.
 fn traffic(r: &Resource) -> Vec<Grant> {
     let mut out = Vec::new();
     for rule in rules(r) {
-        // Like pods/exec, port forwarding is a websocket `get` or a `create`.
-        add(
+        streaming(
             &mut out,
             &rule,
-            rule.grants("", "pods/portforward", &["create", "get"]),
-            "pods/portforward: tunnels through the API server to any port of the pods in scope, localhost-only ones included, around NetworkPolicy",
+            "pods/portforward",
+            "tunnels through the API server to any port of the pods in scope, localhost-only ones included, around NetworkPolicy",
         );
         // A rule with resourceNames grants no create and updates only the
         // named objects (a leader-election lock): the narrow form.
@@ -831,6 +864,30 @@ fn traffic(r: &Resource) -> Vec<Grant> {
     out
 }
 
+/// How a grant of only `get` on pods/exec, pods/attach or pods/portforward
+/// is named: a websocket connection to them is a GET, authorized as `get`
+/// alone before Kubernetes 1.35, which also checks `create` (feature gate
+/// AuthorizePodWebsocketUpgradeCreatePermission, beta and on by default).
+const WEBSOCKET: &str = " (enough over a websocket before Kubernetes 1.35)";
+
+/// A streaming subresource (pods/exec, pods/attach, pods/portforward):
+/// `create` (SPDY, and websockets since Kubernetes 1.35) or, failing that,
+/// `get` (websockets on older clusters, which manifests are still applied
+/// to), named as such.
+fn streaming(out: &mut Vec<Grant>, rule: &PolicyRule, res: &str, why: &str) {
+    let create = rule.grants("", res, &["create"]);
+    if create.is_empty() {
+        add(
+            out,
+            rule,
+            rule.grants("", res, &["get"]),
+            &format!("get on {res}{WEBSOCKET}: {why}"),
+        );
+    } else {
+        add(out, rule, create, &format!("{res}: {why}"));
+    }
+}
+
 /// One grant per resources item in `hits`.
 fn add(out: &mut Vec<Grant>, rule: &PolicyRule, hits: Vec<(usize, Vec<String>)>, what: &str) {
     for (i, through) in hits {
@@ -861,16 +918,14 @@ fn check_wildcard(ctx: &Context, out: &mut Vec<Finding>) {
 
 fn check_secrets(ctx: &Context, out: &mut Vec<Finding>) {
     for (ri, r) in ctx.resources.iter().enumerate().filter(|(_, r)| is_role(r)) {
-        for g in secrets(r) {
-            out.push(Finding::new(
+        for g in merged(secrets(r)) {
+            out.push(merged_finding(
                 &SECRETS_READ.meta,
                 ri,
-                g.path,
-                format!(
-                    "{} grants {}: it reads every credential in scope; restrict to `get` with resourceNames",
-                    describe(r),
-                    g.what
-                ),
+                r,
+                g,
+                "reads of secrets",
+                ": it reads every credential in scope; restrict to `get` with resourceNames",
             ));
         }
     }
@@ -879,15 +934,13 @@ fn check_secrets(ctx: &Context, out: &mut Vec<Finding>) {
 fn check_escalation(ctx: &Context, out: &mut Vec<Finding>) {
     for (ri, r) in ctx.resources.iter().enumerate().filter(|(_, r)| is_role(r)) {
         for g in merged(escalations(r)) {
-            out.push(Finding::new(
+            out.push(merged_finding(
                 &PRIVILEGE_ESCALATION.meta,
                 ri,
-                g.path.clone(),
-                format!(
-                    "{} {}",
-                    describe(r),
-                    grants_text(&g, "permissions that escalate privileges")
-                ),
+                r,
+                g,
+                "permissions that escalate privileges",
+                "",
             ));
         }
     }
@@ -896,15 +949,13 @@ fn check_escalation(ctx: &Context, out: &mut Vec<Finding>) {
 fn check_traffic(ctx: &Context, out: &mut Vec<Finding>) {
     for (ri, r) in ctx.resources.iter().enumerate().filter(|(_, r)| is_role(r)) {
         for g in merged(traffic(r)) {
-            out.push(Finding::new(
+            out.push(merged_finding(
                 &NETWORK_BYPASS.meta,
                 ri,
-                g.path.clone(),
-                format!(
-                    "{} {}",
-                    describe(r),
-                    grants_text(&g, "permissions that tunnel or redirect traffic")
-                ),
+                r,
+                g,
+                "permissions that tunnel or redirect traffic",
+                "",
             ));
         }
     }
