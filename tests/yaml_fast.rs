@@ -46,29 +46,19 @@ fn pieces(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The project's own YAML: fixtures and benchmark data.
 fn fixture_texts() -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                walk(&p, out);
-            } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
-                out.push((
-                    p.display().to_string(),
-                    std::fs::read_to_string(&p).unwrap(),
-                ));
-            }
-        }
-    }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    walk(&root.join("tests/fixtures"), &mut out);
-    walk(&root.join("benches/data"), &mut out);
-    out
+    ["tests/fixtures", "benches/data"]
+        .iter()
+        .flat_map(|dir| common::manifest_files(&root.join(dir)))
+        .map(|p| {
+            (
+                p.display().to_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect()
 }
 
 #[test]

@@ -115,6 +115,14 @@ struct Fast<'a> {
     nodes: Vec<Node>,
 }
 
+fn quote_style(q: u8) -> ScalarStyle {
+    if q == b'"' {
+        ScalarStyle::DoubleQuoted
+    } else {
+        ScalarStyle::SingleQuoted
+    }
+}
+
 fn is_blank(b: u8) -> bool {
     b == b' '
 }
@@ -259,11 +267,7 @@ impl Fast<'_> {
             q @ (b'"' | b'\'') => {
                 let (text, close) = self.quoted(i, q)?;
                 if self.at(close) == b':' && matches!(self.at(close + 1), b' ' | b'\n') {
-                    let style = if q == b'"' {
-                        ScalarStyle::DoubleQuoted
-                    } else {
-                        ScalarStyle::SingleQuoted
-                    };
+                    let style = quote_style(q);
                     return Ok(Some(KeyAt {
                         text,
                         style,
@@ -461,11 +465,7 @@ impl Fast<'_> {
                 if !self.rest_is_empty(close) {
                     return Err(Bail);
                 }
-                let style = if q == b'"' {
-                    ScalarStyle::DoubleQuoted
-                } else {
-                    ScalarStyle::SingleQuoted
-                };
+                let style = quote_style(q);
                 self.pos = end + 1;
                 self.scalar(p, end, text, style)?
             }
@@ -586,11 +586,7 @@ impl Fast<'_> {
         match self.at(i) {
             q @ (b'"' | b'\'') => {
                 let (text, after) = self.quoted(i, q)?;
-                let style = if q == b'"' {
-                    ScalarStyle::DoubleQuoted
-                } else {
-                    ScalarStyle::SingleQuoted
-                };
+                let style = quote_style(q);
                 // A quoted key is followed by its `:` at once.
                 let end = if key { after } else { self.skip_blanks(after) };
                 Ok((self.scalar(i, end, text, style)?, end))

@@ -18,6 +18,13 @@ pub fn corpus_files(what: &str) -> Option<(PathBuf, Vec<PathBuf>)> {
         skip(what);
         return None;
     };
+    let root = shared.join("corpus/real");
+    let files = manifest_files(&root);
+    Some((root, files))
+}
+
+/// `*.yaml`, `*.yml` and `*.json` files below `dir`, sorted.
+pub fn manifest_files(dir: &std::path::Path) -> Vec<PathBuf> {
     fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
         let mut entries: Vec<_> = std::fs::read_dir(dir)
             .unwrap()
@@ -35,8 +42,7 @@ pub fn corpus_files(what: &str) -> Option<(PathBuf, Vec<PathBuf>)> {
             }
         }
     }
-    let root = shared.join("corpus/real");
     let mut files = Vec::new();
-    walk(&root, &mut files);
-    Some((root, files))
+    walk(dir, &mut files);
+    files
 }

@@ -916,49 +916,54 @@ fn check_wildcard(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn check_secrets(ctx: &Context, out: &mut Vec<Finding>) {
+/// One finding per role item that carries grants of one kind (merged where
+/// several land on the same `*`).
+fn report_grants(
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+    meta: &'static RuleMeta,
+    grants: fn(&Resource) -> Vec<Grant>,
+    noun: &str,
+    suffix: &str,
+) {
     for (ri, r) in ctx.resources.iter().enumerate().filter(|(_, r)| is_role(r)) {
-        for g in merged(secrets(r)) {
-            out.push(merged_finding(
-                &SECRETS_READ.meta,
-                ri,
-                r,
-                g,
-                "reads of secrets",
-                ": it reads every credential in scope; restrict to `get` with resourceNames",
-            ));
+        for g in merged(grants(r)) {
+            out.push(merged_finding(meta, ri, r, g, noun, suffix));
         }
     }
+}
+
+fn check_secrets(ctx: &Context, out: &mut Vec<Finding>) {
+    report_grants(
+        ctx,
+        out,
+        &SECRETS_READ.meta,
+        secrets,
+        "reads of secrets",
+        ": it reads every credential in scope; restrict to `get` with resourceNames",
+    );
 }
 
 fn check_escalation(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, r) in ctx.resources.iter().enumerate().filter(|(_, r)| is_role(r)) {
-        for g in merged(escalations(r)) {
-            out.push(merged_finding(
-                &PRIVILEGE_ESCALATION.meta,
-                ri,
-                r,
-                g,
-                "permissions that escalate privileges",
-                "",
-            ));
-        }
-    }
+    report_grants(
+        ctx,
+        out,
+        &PRIVILEGE_ESCALATION.meta,
+        escalations,
+        "permissions that escalate privileges",
+        "",
+    );
 }
 
 fn check_traffic(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, r) in ctx.resources.iter().enumerate().filter(|(_, r)| is_role(r)) {
-        for g in merged(traffic(r)) {
-            out.push(merged_finding(
-                &NETWORK_BYPASS.meta,
-                ri,
-                r,
-                g,
-                "permissions that tunnel or redirect traffic",
-                "",
-            ));
-        }
-    }
+    report_grants(
+        ctx,
+        out,
+        &NETWORK_BYPASS.meta,
+        traffic,
+        "permissions that tunnel or redirect traffic",
+        "",
+    );
 }
 
 fn check_system_masters(ctx: &Context, out: &mut Vec<Finding>) {
