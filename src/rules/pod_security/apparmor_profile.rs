@@ -14,9 +14,9 @@
 //! As in the library, every annotation with that prefix is checked (an empty
 //! value is allowed), whether or not it names an existing container.
 
-use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
-use crate::rules::pod_security::{nsa, pss, sc_path};
+use crate::diagnostic::Severity;
+use crate::rules::pod_security::profile::{Field, Profile, runtime_default_or_localhost};
+use crate::rules::pod_security::{nsa, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
 pub const ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
@@ -45,9 +45,19 @@ pub static RULE: Rule = Rule {
     check: Some(check),
 };
 
-fn valid_type(t: &str) -> bool {
-    t == "RuntimeDefault" || t == "Localhost"
-}
+/// `appArmorProfile.type`, as this rule checks it.
+static PROFILE: Profile = Profile {
+    field: Field {
+        rule: &RULE.meta,
+        name: "appArmorProfile.type",
+        pod: Some(|s| s.app_armor_profile.as_ref().map(|p| p.type_.as_str())),
+        container: |s| s.app_armor_profile.as_ref().map(|p| p.type_.as_str()),
+        allowed: runtime_default_or_localhost,
+        fix: "RuntimeDefault",
+        fix_title: "Use the RuntimeDefault AppArmor profile",
+    },
+    kind: "AppArmor",
+};
 
 fn valid_annotation(v: &str) -> bool {
     v.is_empty() || v == "runtime/default" || v.starts_with("localhost/")
@@ -55,77 +65,7 @@ fn valid_annotation(v: &str) -> bool {
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for w in ctx.workloads {
-        let pod = w
-            .spec
-            .security_context
-            .as_ref()
-            .and_then(|s| s.app_armor_profile.as_ref());
-        let pod_path = w.spec_field("securityContext.appArmorProfile.type");
-        if let Some(p) = pod.filter(|p| !valid_type(&p.type_)) {
-            let fix = set_field(
-                ctx,
-                w.resource,
-                &pod_path,
-                "RuntimeDefault",
-                "Use the RuntimeDefault AppArmor profile".into(),
-                Applicability::Unsafe,
-            );
-            out.push(
-                Finding::new(
-                    &RULE.meta,
-                    w.resource,
-                    pod_path.clone(),
-                    format!(
-                        "pod sets AppArmor profile type {} for all its containers; use RuntimeDefault or Localhost",
-                        p.type_
-                    ),
-                )
-                .with_fix(fix),
-            );
-        }
-        for c in w.containers() {
-            let Some(p) = c
-                .container
-                .security_context
-                .as_ref()
-                .and_then(|s| s.app_armor_profile.as_ref())
-            else {
-                continue;
-            };
-            if valid_type(&p.type_) {
-                continue;
-            }
-            let path = sc_path(&c, "appArmorProfile.type");
-            let over = match pod {
-                Some(pp) if valid_type(&pp.type_) => format!(
-                    ", overriding the pod's {} (line {})",
-                    pp.type_,
-                    ctx.line_of(w.resource, &pod_path)
-                ),
-                _ => String::new(),
-            };
-            let fix = set_field(
-                ctx,
-                w.resource,
-                &path,
-                "RuntimeDefault",
-                "Use the RuntimeDefault AppArmor profile".into(),
-                Applicability::Unsafe,
-            );
-            out.push(
-                Finding::new(
-                    &RULE.meta,
-                    w.resource,
-                    path,
-                    format!(
-                        "{} sets AppArmor profile type {}{over}; use RuntimeDefault or Localhost",
-                        c.describe(),
-                        p.type_
-                    ),
-                )
-                .with_fix(fix),
-            );
-        }
+        PROFILE.refuse_types(ctx, w, "for all its containers", out);
         for (key, value) in w.meta.annotations.iter().flatten() {
             let Some(name) = key.strip_prefix(ANNOTATION_PREFIX) else {
                 continue;
@@ -137,26 +77,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .containers()
                 .find(|c| c.container.name == name)
                 .map_or_else(|| format!("container \"{name}\""), |c| c.describe());
-            let path = w.meta_path.key("annotations").key(key);
-            let fix = set_field(
-                ctx,
-                w.resource,
-                &path,
-                "runtime/default",
-                "Use the runtime/default AppArmor profile".into(),
-                Applicability::Unsafe,
-            );
-            out.push(
-                Finding::new(
-                    &RULE.meta,
-                    w.resource,
-                    path,
-                    format!(
-                        "annotation {key} sets AppArmor profile \"{value}\" for {who}; use runtime/default or localhost/<profile>"
-                    ),
-                )
-                .with_fix(fix),
-            );
+            PROFILE.report_annotation(ctx, w, key, value, who, out);
         }
     }
 }

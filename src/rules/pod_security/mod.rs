@@ -21,6 +21,7 @@ pub mod host_probes_and_host_lifecycle;
 pub mod privileged;
 pub mod proc_mount;
 pub mod proc_mount_restricted;
+pub mod profile;
 pub mod restricted_volumes;
 pub mod run_as_non_root;
 pub mod run_as_user;
@@ -145,6 +146,23 @@ pub fn show(v: &PssVersion) -> String {
         PssVersion::Latest => "latest".into(),
         PssVersion::Minor(m) => format!("v1.{m}"),
     }
+}
+
+/// The containers that set no value of their own, and so take the pod's
+/// refused one, with the verb in number (`verb`: singular, plural):
+/// `container "a" and container "b" inherit`; `None` when every container
+/// sets its own.
+pub fn inheriting(
+    w: &Workload,
+    sets_own: impl Fn(&ContainerRef) -> bool,
+    (one, many): (&str, &str),
+) -> Option<String> {
+    let who: Vec<String> = w
+        .containers()
+        .filter(|c| !sets_own(c))
+        .map(|c| c.describe())
+        .collect();
+    (!who.is_empty()).then(|| format!("{} {}", list(&who), agree(who.len(), one, many)))
 }
 
 /// `inherits` for one subject, `inherit` for several.

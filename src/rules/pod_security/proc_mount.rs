@@ -11,9 +11,10 @@
 //! From v1.35 `proc-mount-restricted` overrides this check.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::workload::Workload;
+use crate::rules::pod_security::profile::Field;
 use crate::rules::pod_security::{
-    Versions, nsa, proc_mount_restricted, pss, replaced, sc_path, user_namespaced,
+    Versions, nsa, proc_mount_restricted, pss, replaced, user_namespaced,
 };
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -38,6 +39,21 @@ pub static RULE: Rule = Rule {
     check: Some(check),
 };
 
+static FIELD: Field = field(&RULE.meta);
+
+/// `procMount`, as `rule` (this one or `proc-mount-restricted`) checks it.
+pub const fn field(rule: &'static RuleMeta) -> Field {
+    Field {
+        rule,
+        name: "procMount",
+        pod: None,
+        container: |s| s.proc_mount.as_deref(),
+        allowed: |v| v == "Default",
+        fix: "Default",
+        fix_title: "Set procMount to Default",
+    }
+}
+
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
     for w in ctx.workloads {
@@ -49,46 +65,32 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if relaxed && user_namespaced(w) {
             continue;
         }
-        for c in w.containers() {
-            let Some(value) = c
-                .container
-                .security_context
-                .as_ref()
-                .and_then(|s| s.proc_mount.as_deref())
-            else {
-                continue;
-            };
-            if value == "Default" {
-                continue;
-            }
-            let path = sc_path(&c, "procMount");
-            let note = if relaxed {
-                " (allowed only in a pod with hostUsers: false)"
-            } else if user_namespaced(w) {
-                " (hostUsers: false allows it only from policy v1.35)"
-            } else {
-                ""
-            };
-            let fix = set_field(
-                ctx,
-                w.resource,
-                &path,
-                "Default",
-                "Set procMount to Default".into(),
-                Applicability::Unsafe,
-            );
-            out.push(
-                Finding::new(
-                    &RULE.meta,
-                    w.resource,
-                    path,
-                    format!(
-                        "{} sets procMount: {value}, which unmasks the node's /proc{note}; set it to Default",
-                        c.describe()
-                    ),
-                )
-                .with_fix(fix),
-            );
-        }
+        let note = if relaxed {
+            " (allowed only in a pod with hostUsers: false)"
+        } else if user_namespaced(w) {
+            " (hostUsers: false allows it only from policy v1.35)"
+        } else {
+            ""
+        };
+        refuse_unmasked(ctx, w, &FIELD, "the node's /proc", note, out);
+    }
+}
+
+/// Both levels: each container that sets `procMount` to anything but
+/// `Default`, which unmasks `proc`, with a `note` on the pod's `hostUsers`.
+pub fn refuse_unmasked(
+    ctx: &Context,
+    w: &Workload,
+    field: &Field,
+    proc: &str,
+    note: &str,
+    out: &mut Vec<Finding>,
+) {
+    for (c, value) in field.refused(w) {
+        let message = format!(
+            "{} sets procMount: {value}, which unmasks {proc}{note}; set it to Default",
+            c.describe()
+        );
+        field.report(ctx, w, field.path(&c), Applicability::Unsafe, message, out);
     }
 }

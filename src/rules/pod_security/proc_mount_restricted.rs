@@ -9,9 +9,9 @@
 //! too (fixtures `procmount_restricted{0,1}`): it overrides `proc-mount`,
 //! which relaxes it there from v1.35.
 
-use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
-use crate::rules::pod_security::{Versions, nsa, pss, sc_path, user_namespaced};
+use crate::diagnostic::Severity;
+use crate::rules::pod_security::profile::Field;
+use crate::rules::pod_security::{Versions, nsa, proc_mount, pss, user_namespaced};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -35,6 +35,8 @@ pub static RULE: Rule = Rule {
     check: Some(check),
 };
 
+static FIELD: Field = proc_mount::field(&RULE.meta);
+
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
     for w in ctx.workloads {
@@ -49,39 +51,6 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         } else {
             String::new()
         };
-        for c in w.containers() {
-            let Some(value) = c
-                .container
-                .security_context
-                .as_ref()
-                .and_then(|s| s.proc_mount.as_deref())
-            else {
-                continue;
-            };
-            if value == "Default" {
-                continue;
-            }
-            let path = sc_path(&c, "procMount");
-            let fix = set_field(
-                ctx,
-                w.resource,
-                &path,
-                "Default",
-                "Set procMount to Default".into(),
-                Applicability::Unsafe,
-            );
-            out.push(
-                Finding::new(
-                    &RULE.meta,
-                    w.resource,
-                    path,
-                    format!(
-                        "{} sets procMount: {value}, which unmasks /proc{note}; set it to Default",
-                        c.describe()
-                    ),
-                )
-                .with_fix(fix),
-            );
-        }
+        proc_mount::refuse_unmasked(ctx, w, &FIELD, "/proc", &note, out);
     }
 }

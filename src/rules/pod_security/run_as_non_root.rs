@@ -16,7 +16,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
-use crate::rules::pod_security::{Versions, agree, list, nsa, pss, sc_path, user_namespaced};
+use crate::rules::pod_security::{Versions, inheriting, nsa, pss, sc_path, user_namespaced};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -63,21 +63,13 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .and_then(|s| s.run_as_non_root)
         };
         if pod_value == Some(false) {
-            let inheriting: Vec<String> = w
-                .containers()
-                .filter(|c| own(c).is_none())
-                .map(|c| c.describe())
-                .collect();
-            let detail = if inheriting.is_empty() {
-                "every container sets its own value, but the pod-level false is refused too"
-                    .to_string()
-            } else {
-                format!(
-                    "{} {} it",
-                    list(&inheriting),
-                    agree(inheriting.len(), "inherits", "inherit")
-                )
-            };
+            let detail = inheriting(w, |c| own(c).is_some(), ("inherits", "inherit")).map_or_else(
+                || {
+                    "every container sets its own value, but the pod-level false is refused too"
+                        .to_string()
+                },
+                |who| format!("{who} it"),
+            );
             let fix = set_field(
                 ctx,
                 w.resource,

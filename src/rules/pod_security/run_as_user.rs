@@ -11,7 +11,7 @@
 //! node).
 
 use crate::diagnostic::Severity;
-use crate::rules::pod_security::{Versions, agree, list, nsa, pss, sc_path, user_namespaced};
+use crate::rules::pod_security::{Versions, inheriting, nsa, pss, sc_path, user_namespaced};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -55,20 +55,13 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let pod = w.spec.security_context.as_ref().and_then(|s| s.run_as_user);
         let pod_path = w.spec_field("securityContext.runAsUser");
         if pod == Some(0) {
-            let inheriting: Vec<String> = w
-                .containers()
-                .filter(|c| own(c).is_none())
-                .map(|c| c.describe())
-                .collect();
-            let detail = if inheriting.is_empty() {
-                "every container sets its own user, but the pod-level 0 is refused too".to_string()
-            } else {
-                format!(
-                    "{} {} as root through it",
-                    list(&inheriting),
-                    agree(inheriting.len(), "runs", "run")
-                )
-            };
+            let detail = inheriting(w, |c| own(c).is_some(), ("runs", "run")).map_or_else(
+                || {
+                    "every container sets its own user, but the pod-level 0 is refused too"
+                        .to_string()
+                },
+                |who| format!("{who} as root through it"),
+            );
             out.push(Finding::new(
                 &RULE.meta,
                 w.resource,

@@ -13,11 +13,9 @@
 //! the fields and no longer the annotations. From v1.19
 //! `seccomp-profile-restricted` overrides this check.
 
-use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
-use crate::rules::pod_security::{
-    Versions, nsa, pss, replaced, sc_path, seccomp_profile_restricted,
-};
+use crate::diagnostic::Severity;
+use crate::rules::pod_security::profile::{Field, Profile, runtime_default_or_localhost};
+use crate::rules::pod_security::{Versions, nsa, pss, replaced, seccomp_profile_restricted};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
 pub const POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
@@ -51,8 +49,23 @@ pub static RULE: Rule = Rule {
     check: Some(check),
 };
 
-pub fn valid_type(t: &str) -> bool {
-    t == "RuntimeDefault" || t == "Localhost"
+static PROFILE: Profile = profile(&RULE.meta);
+
+/// `seccompProfile.type`, as `rule` (this one or `seccomp-profile-restricted`)
+/// checks it.
+pub const fn profile(rule: &'static RuleMeta) -> Profile {
+    Profile {
+        field: Field {
+            rule,
+            name: "seccompProfile.type",
+            pod: Some(|s| s.seccomp_profile.as_ref().map(|p| p.type_.as_str())),
+            container: |s| s.seccomp_profile.as_ref().map(|p| p.type_.as_str()),
+            allowed: runtime_default_or_localhost,
+            fix: "RuntimeDefault",
+            fix_title: "Use the RuntimeDefault seccomp profile",
+        },
+        kind: "seccomp",
+    }
 }
 
 fn valid_annotation(v: &str) -> bool {
@@ -70,77 +83,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             annotations(ctx, w, out);
             continue;
         }
-        let pod = w
-            .spec
-            .security_context
-            .as_ref()
-            .and_then(|s| s.seccomp_profile.as_ref());
-        let pod_path = w.spec_field("securityContext.seccompProfile.type");
-        if let Some(p) = pod.filter(|p| !valid_type(&p.type_)) {
-            let fix = set_field(
-                ctx,
-                w.resource,
-                &pod_path,
-                "RuntimeDefault",
-                "Use the RuntimeDefault seccomp profile".into(),
-                Applicability::Unsafe,
-            );
-            out.push(
-                Finding::new(
-                    &RULE.meta,
-                    w.resource,
-                    pod_path.clone(),
-                    format!(
-                        "pod sets seccomp profile type {} for every container that does not set its own; use RuntimeDefault or Localhost",
-                        p.type_
-                    ),
-                )
-                .with_fix(fix),
-            );
-        }
-        for c in w.containers() {
-            let Some(p) = c
-                .container
-                .security_context
-                .as_ref()
-                .and_then(|s| s.seccomp_profile.as_ref())
-            else {
-                continue;
-            };
-            if valid_type(&p.type_) {
-                continue;
-            }
-            let path = sc_path(&c, "seccompProfile.type");
-            let over = match pod {
-                Some(pp) if valid_type(&pp.type_) => format!(
-                    ", overriding the pod's {} (line {})",
-                    pp.type_,
-                    ctx.line_of(w.resource, &pod_path)
-                ),
-                _ => String::new(),
-            };
-            let fix = set_field(
-                ctx,
-                w.resource,
-                &path,
-                "RuntimeDefault",
-                "Use the RuntimeDefault seccomp profile".into(),
-                Applicability::Unsafe,
-            );
-            out.push(
-                Finding::new(
-                    &RULE.meta,
-                    w.resource,
-                    path,
-                    format!(
-                        "{} sets seccomp profile type {}{over}; use RuntimeDefault or Localhost",
-                        c.describe(),
-                        p.type_
-                    ),
-                )
-                .with_fix(fix),
-            );
-        }
+        PROFILE.refuse_types(ctx, w, "for every container that does not set its own", out);
     }
 }
 
@@ -149,38 +92,16 @@ fn annotations(ctx: &Context, w: &crate::model::workload::Workload, out: &mut Ve
     let Some(annotations) = w.meta.annotations.as_ref() else {
         return;
     };
-    let mut report = |key: &str, value: &str, who: String| {
-        let path = w.meta_path.key("annotations").key(key);
-        let fix = set_field(
-            ctx,
-            w.resource,
-            &path,
-            "runtime/default",
-            "Use the runtime/default seccomp profile".into(),
-            Applicability::Unsafe,
-        );
-        out.push(
-            Finding::new(
-                &RULE.meta,
-                w.resource,
-                path,
-                format!(
-                    "annotation {key} sets seccomp profile \"{value}\" for {who}; use runtime/default or localhost/<profile>"
-                ),
-            )
-            .with_fix(fix),
-        );
-    };
     if let Some(v) = annotations
         .get(POD_ANNOTATION)
         .filter(|v| !valid_annotation(v))
     {
-        report(POD_ANNOTATION, v, "the pod".into());
+        PROFILE.report_annotation(ctx, w, POD_ANNOTATION, v, "the pod".into(), out);
     }
     for c in w.containers() {
         let key = format!("{CONTAINER_ANNOTATION_PREFIX}{}", c.container.name);
         if let Some(v) = annotations.get(&key).filter(|v| !valid_annotation(v)) {
-            report(&key, v, c.describe());
+            PROFILE.report_annotation(ctx, w, &key, v, c.describe(), out);
         }
     }
 }

@@ -18,9 +18,8 @@
 //! `seccomp-profile-baseline`.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
-use crate::rules::pod_security::seccomp_profile_baseline::valid_type;
-use crate::rules::pod_security::{Versions, agree, list, nsa, pss, sc_path};
+use crate::rules::pod_security::profile::Profile;
+use crate::rules::pod_security::{Versions, inheriting, nsa, pss, seccomp_profile_baseline};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -51,86 +50,51 @@ pub static RULE: Rule = Rule {
     check: Some(check),
 };
 
+static PROFILE: Profile = seccomp_profile_baseline::profile(&RULE.meta);
+
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
+    let f = &PROFILE.field;
     for w in ctx.workloads {
         let version = versions.of(w);
         if !version.at_least(19) || (version.at_least(25) && w.is_windows()) {
             continue;
         }
-        let pod = w
-            .spec
-            .security_context
-            .as_ref()
-            .and_then(|s| s.seccomp_profile.as_ref());
-        let pod_path = w.spec_field("securityContext.seccompProfile.type");
-        let own = |c: &crate::model::workload::ContainerRef| {
-            c.container
-                .security_context
-                .as_ref()
-                .and_then(|s| s.seccomp_profile.as_ref())
-                .map(|p| p.type_.clone())
-        };
-        if let Some(p) = pod.filter(|p| !valid_type(&p.type_)) {
-            let inheriting: Vec<String> = w
-                .containers()
-                .filter(|c| own(c).is_none())
-                .map(|c| c.describe())
-                .collect();
-            let detail = if inheriting.is_empty() {
-                "every container sets its own profile, but the pod-level value is refused too"
-                    .to_string()
-            } else {
-                format!(
-                    "{} {} it",
-                    list(&inheriting),
-                    agree(inheriting.len(), "inherits", "inherit")
-                )
-            };
-            let fix = set_field(
-                ctx,
-                w.resource,
-                &pod_path,
-                "RuntimeDefault",
-                "Use the RuntimeDefault seccomp profile".into(),
-                Applicability::Unsafe,
+        let pod = f.pod(w);
+        if let Some(t) = pod.filter(|t| !(f.allowed)(t)) {
+            let detail = inheriting(w, |c| f.own(c).is_some(), ("inherits", "inherit"))
+                .map_or_else(
+                    || {
+                        "every container sets its own profile, but the pod-level value is refused too"
+                            .to_string()
+                    },
+                    |who| format!("{who} it"),
+                );
+            let message = format!(
+                "pod sets seccomp profile type {t} ({detail}); use RuntimeDefault or Localhost"
             );
-            out.push(
-                Finding::new(
-                    &RULE.meta,
-                    w.resource,
-                    pod_path.clone(),
-                    format!(
-                        "pod sets seccomp profile type {} ({detail}); use RuntimeDefault or Localhost",
-                        p.type_
-                    ),
-                )
-                .with_fix(fix),
-            );
+            f.report(ctx, w, f.pod_path(w), Applicability::Unsafe, message, out);
         }
-        let pod_valid = pod.filter(|p| valid_type(&p.type_));
         for c in w.containers() {
-            let path = sc_path(&c, "seccompProfile.type");
-            let (message, applicability) = match (own(&c), pod) {
-                (Some(t), _) if valid_type(&t) => continue,
-                (Some(t), _) => (
-                    match pod_valid {
-                        Some(pp) => format!(
-                            "{} sets seccomp profile type {t}, overriding the pod's {} (line {}); use RuntimeDefault or Localhost, or remove it",
-                            c.describe(),
-                            pp.type_,
-                            ctx.line_of(w.resource, &pod_path)
-                        ),
-                        None => format!(
-                            "{} sets seccomp profile type {t}; use RuntimeDefault or Localhost",
+            let (message, applicability) = match (f.own(&c), pod) {
+                (Some(t), _) if (f.allowed)(t) => continue,
+                (Some(t), _) => {
+                    let over = PROFILE.overriding(ctx, w);
+                    let remove = if over.is_empty() {
+                        ""
+                    } else {
+                        ", or remove it"
+                    };
+                    (
+                        format!(
+                            "{} sets seccomp profile type {t}{over}; use RuntimeDefault or Localhost{remove}",
                             c.describe()
                         ),
-                    },
-                    Applicability::Unsafe,
-                ),
-                // The pod's valid profile applies.
-                (None, Some(p)) if valid_type(&p.type_) => continue,
-                // The pod's invalid profile applies: reported on the pod.
+                        Applicability::Unsafe,
+                    )
+                }
+                // The pod's profile applies: allowed, or refused and reported
+                // on the pod.
                 (None, Some(_)) => continue,
                 (None, None) => (
                     format!(
@@ -140,15 +104,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     Applicability::Safe,
                 ),
             };
-            let fix = set_field(
-                ctx,
-                w.resource,
-                &path,
-                "RuntimeDefault",
-                "Use the RuntimeDefault seccomp profile".into(),
-                applicability,
-            );
-            out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
+            f.report(ctx, w, f.path(&c), applicability, message, out);
         }
     }
 }
