@@ -257,7 +257,7 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// `kubeharden fix`: every safe fix, one at a time (`kubeharden::fix_all`).
+/// `kubeharden fix`: every safe fix, in re-checked passes (`kubeharden::fix_all`).
 /// Files are rewritten in place; `-` goes to standard output; `--dry-run`
 /// prints a unified diff instead. The summary goes to standard error whenever
 /// standard output carries fixed text or a diff, else to standard output.

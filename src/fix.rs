@@ -10,7 +10,7 @@ use crate::model::path::{Path, Seg};
 use crate::model::resource::ResourceId;
 use crate::options::Options;
 use crate::rules::Context;
-use crate::source::{SourceMap, Span};
+use crate::source::{Range, SourceMap, Span};
 use crate::yaml::tree::NodeKind;
 
 /// An edit that makes `path` (inside resource `resource`) hold `value`
@@ -105,7 +105,7 @@ pub fn set_field(
 }
 
 // ---------------------------------------------------------------------------
-// Fix all: apply every safe fix, one at a time, re-checking after each.
+// Fix all: apply every safe fix in passes, re-checking after each.
 
 /// Rules whose new findings mean an edit broke the text. `fix_all` switches
 /// them on for its own checks whatever the options say.
@@ -191,6 +191,30 @@ fn guard_counts(report: &Report) -> [usize; GUARD_RULES.len()] {
     counts
 }
 
+/// Why the fix of `d` must be undone, judged on the reports before and
+/// after it (and the fixes applied with it), or `None` when it did its job.
+fn verdict(
+    before: &Report,
+    after: &Report,
+    d: &Diagnostic,
+    json: bool,
+    new_text: &str,
+) -> Option<SkipReason> {
+    if guard_counts(before)
+        .iter()
+        .zip(&guard_counts(after))
+        .any(|(b, a)| a > b)
+    {
+        Some(SkipReason::BreaksSyntax)
+    } else if json && !is_json(new_text) {
+        Some(SkipReason::BreaksJson)
+    } else if count_key(after, d) >= count_key(before, d) {
+        Some(SkipReason::NoEffect)
+    } else {
+        None
+    }
+}
+
 fn is_json(text: &str) -> bool {
     let t = text.trim_start();
     (t.starts_with('{') || t.starts_with('['))
@@ -239,7 +263,10 @@ pub fn apply_edits(text: &str, edits: &[TextEdit]) -> Option<String> {
 /// Applies every safe fix to `source`: check, apply the first safe fix in
 /// document order, check again, repeat. Each fix is computed against the text
 /// it applies to, so fixes that would each insert the same missing mapping
-/// (`securityContext:`) build one block instead of duplicate keys.
+/// (`securityContext:`) build one block instead of duplicate keys. One pass
+/// takes every safe fix whose edits neither overlap nor touch those of an
+/// earlier one (fixes that insert the same key share an insertion point); if
+/// the pass breaks anything, it falls back to its first fix alone.
 ///
 /// A fix is undone (and listed in `skipped`) when its finding survives it,
 /// when it adds a YAML syntax error, a duplicate key, an invalid or unknown
@@ -277,33 +304,79 @@ pub fn fix_all_within(source: &str, options: &Options, max_passes: usize) -> Fix
     };
     let mut passes = 0;
     while passes < limit {
-        let next = report.diagnostics.iter().find_map(|d| {
-            let fix = d.fix.as_ref()?;
-            let id = as_fix(d, fix);
-            (wanted(d)
+        // Safe fixes in document order whose edits neither overlap nor touch
+        // the edits already taken. Fixes that would each insert the same
+        // missing key insert at the same point (the end of the nearest
+        // existing mapping), so they never share a pass.
+        let mut batch: Vec<usize> = Vec::new();
+        let mut taken: Vec<Range> = Vec::new();
+        for (i, d) in report.diagnostics.iter().enumerate() {
+            let Some(fix) = &d.fix else { continue };
+            let clear = fix.edits.iter().all(|e| {
+                taken
+                    .iter()
+                    .all(|t| e.range.end < t.start || t.end < e.range.start)
+            });
+            if wanted(d)
                 && fix.applicability == Applicability::Safe
-                && !failed.iter().any(|(f, _)| *f == id))
-            .then_some((d, fix, id))
-        });
-        let Some((d, fix, id)) = next else { break };
+                && clear
+                && !failed.iter().any(|(f, _)| *f == as_fix(d, fix))
+            {
+                batch.push(i);
+                taken.extend(fix.edits.iter().map(|e| e.range));
+            }
+        }
+        let Some(&first) = batch.first() else { break };
+        let id_of = |report: &Report, i: usize| {
+            let d = &report.diagnostics[i];
+            d.fix.as_ref().map(|f| as_fix(d, f))
+        };
         passes += 1;
+        if batch.len() > 1 {
+            let edits: Vec<TextEdit> = batch
+                .iter()
+                .flat_map(|&i| {
+                    report.diagnostics[i]
+                        .fix
+                        .iter()
+                        .flat_map(|f| f.edits.clone())
+                })
+                .collect();
+            if let Some(new_text) = apply_edits(&text, &edits) {
+                let new_report = check(&new_text, &guard);
+                let all_good = batch.iter().all(|&i| {
+                    verdict(
+                        &report,
+                        &new_report,
+                        &report.diagnostics[i],
+                        json,
+                        &new_text,
+                    )
+                    .is_none()
+                });
+                if all_good {
+                    applied.extend(batch.iter().filter_map(|&i| id_of(&report, i)));
+                    text = new_text;
+                    report = new_report;
+                    continue;
+                }
+            }
+            // Something in the batch failed: find out which, one at a time.
+            if passes >= limit {
+                break;
+            }
+            passes += 1;
+        }
+        let d = &report.diagnostics[first];
+        let Some((fix, id)) = d.fix.as_ref().map(|f| (f, as_fix(d, f))) else {
+            break;
+        };
         let Some(new_text) = apply_edits(&text, &fix.edits) else {
             failed.push((id, SkipReason::InvalidEdit));
             continue;
         };
         let new_report = check(&new_text, &guard);
-        let before = guard_counts(&report);
-        let after = guard_counts(&new_report);
-        let reason = if before.iter().zip(&after).any(|(b, a)| a > b) {
-            Some(SkipReason::BreaksSyntax)
-        } else if json && !is_json(&new_text) {
-            Some(SkipReason::BreaksJson)
-        } else if count_key(&new_report, d) >= count_key(&report, d) {
-            Some(SkipReason::NoEffect)
-        } else {
-            None
-        };
-        match reason {
+        match verdict(&report, &new_report, d, json, &new_text) {
             Some(r) => failed.push((id, r)),
             None => {
                 applied.push(id);

@@ -104,8 +104,7 @@ pub fn check(source: &str, options: Option<CheckOptions>) -> Result<CheckResult,
     Ok(parse_json(&json).unchecked_into())
 }
 
-/// Applies every safe fix to `source`, one at a time, re-checking after
-/// each; returns the fixed text, what was applied and skipped, and the
+/// Applies every safe fix to `source` in passes, re-checking after each; returns the fixed text, what was applied and skipped, and the
 /// diagnostics of the fixed text. Throws only for invalid options.
 #[wasm_bindgen(js_name = fixAll)]
 pub fn fix_all(source: &str, options: Option<CheckOptions>) -> Result<FixAllResult, JsError> {

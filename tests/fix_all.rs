@@ -1,4 +1,4 @@
-//! `fix_all`: every safe fix, one at a time, re-checked after each.
+//! `fix_all`: every safe fix, in passes re-checked after each.
 
 mod common;
 
@@ -137,8 +137,9 @@ fn one_security_context_block_per_container() {
         );
         assert!(rules(&result.diagnostics).contains(&rule));
     }
-    // Fewer passes than a check per finding: one per applied fix.
-    assert_eq!(result.passes, 7);
+    // Pass 1: one fix per insertion point (and the image, elsewhere);
+    // pass 2: the second securityContext field of each container.
+    assert_eq!(result.passes, 2);
 }
 
 #[test]
@@ -176,6 +177,22 @@ fn json_input_stays_json() {
         .unwrap();
     assert_eq!(s.reason, SkipReason::BreaksJson);
     assert_eq!(result.passes, 1);
+
+    // Two resources: their fixes are tried together, fail, then one by one.
+    let list = r#"{"apiVersion": "v1", "kind": "List", "items": [
+  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"}, "spec": {"containers": [{"name": "c", "image": "k8s.gcr.io/a:1"}]}},
+  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "b"}, "spec": {"containers": [{"name": "c", "image": "k8s.gcr.io/b:1"}]}}
+]}"#;
+    let result = assert_sound(list, &Options::default(), "json list");
+    assert_eq!(result.text, list);
+    let breaks: Vec<_> = result
+        .skipped
+        .iter()
+        .filter(|s| s.reason == SkipReason::BreaksJson)
+        .collect();
+    assert_eq!(breaks.len(), 2, "{:?}", result.skipped);
+    // Batch (a+b), a alone, then b alone.
+    assert_eq!(result.passes, 3);
 }
 
 #[test]
@@ -201,6 +218,9 @@ fn crlf_and_non_ascii_before_the_edit() {
 fn a_broken_document_does_not_stop_the_others() {
     let result = assert_sound(MULTI_BROKEN, &Options::default(), "multi-broken");
     assert!(rules(&result.diagnostics).contains(&"yaml-syntax"));
+    // Two documents, two fixes each at one insertion point: two passes.
+    assert_eq!(result.applied.len(), 4);
+    assert_eq!(result.passes, 2);
     let docs: Vec<&str> = result.text.split("---\n").collect();
     let original: Vec<&str> = MULTI_BROKEN.split("---\n").collect();
     assert_eq!(docs.len(), 3);
@@ -239,15 +259,17 @@ fn options_choose_the_fixes() {
 
 #[test]
 fn the_pass_limit_stops_and_says_so() {
-    let result = kubeharden::fix::fix_all_within(MANY_MISSING, &Options::default(), 2);
-    assert_eq!(result.passes, 2);
-    assert_eq!(result.applied.len(), 2);
+    let result = kubeharden::fix::fix_all_within(MANY_MISSING, &Options::default(), 1);
+    assert_eq!(result.passes, 1);
+    assert_eq!(result.applied.len(), 4);
     let limited = result
         .skipped
         .iter()
         .filter(|s| s.reason == SkipReason::PassLimit)
         .count();
-    assert_eq!(limited, 5, "{:?}", result.skipped);
+    assert_eq!(limited, 3, "{:?}", result.skipped);
+    // Still one block per container: the rest waits for a pass it never gets.
+    assert!(!rules(&result.diagnostics).contains(&"yaml-duplicate-key"));
 }
 
 #[test]
@@ -260,6 +282,7 @@ fn hostile_input_ends_quickly() {
     }
     let result = fix_all(&many, &Options::default());
     assert_eq!(result.applied.len(), 300);
+    assert_eq!(result.passes, 2);
     assert!(
         rules(&result.diagnostics)
             .iter()
