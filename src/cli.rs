@@ -4,14 +4,14 @@ use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{
     self,
     termcolor::{ColorChoice, StandardStream},
 };
-use kubeharden::{Diagnostic, RawOptions, Severity, check};
+use kubeharden::{Diagnostic, Options, RawOptions, Severity, check};
 use serde::Serialize;
 
 #[derive(Parser)]
@@ -47,30 +47,97 @@ enum Command {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
-        /// baseline, restricted or hardened.
-        #[arg(long, default_value = "hardened")]
-        profile: String,
-        /// Switch a rule off (repeatable).
-        #[arg(long = "disable", value_name = "ID")]
-        disable: Vec<String>,
-        /// Switch a rule on (repeatable).
-        #[arg(long = "enable", value_name = "ID")]
-        enable: Vec<String>,
-        /// Pod Security Standards version: latest or v1.N.
-        #[arg(long = "pss-version", default_value = "latest")]
-        pss_version: String,
-        /// Allowed image registry for image-registry (repeatable).
-        #[arg(long = "allow-registry", value_name = "REGISTRY")]
-        registries: Vec<String>,
-        /// Exit 1 when a finding at or above this severity exists.
-        #[arg(long = "fail-on", default_value = "high")]
-        fail_on: String,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Apply every safe fix, rewriting files in place (- reads standard input
+    /// and writes the fixed text to standard output).
+    Fix {
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Print a unified diff of what would change; write nothing.
+        #[arg(long = "dry-run")]
+        dry_run: bool,
+        #[command(flatten)]
+        rules: RuleArgs,
     },
     /// Print the rule catalog.
     Rules {
         #[arg(long, value_enum, default_value = "markdown")]
         format: CatalogFormat,
     },
+}
+
+/// Rule selection and the exit threshold, shared by `check` and `fix`.
+#[derive(Args)]
+struct RuleArgs {
+    /// baseline, restricted or hardened.
+    #[arg(long, default_value = "hardened")]
+    profile: String,
+    /// Switch a rule off (repeatable).
+    #[arg(long = "disable", value_name = "ID")]
+    disable: Vec<String>,
+    /// Switch a rule on (repeatable).
+    #[arg(long = "enable", value_name = "ID")]
+    enable: Vec<String>,
+    /// Pod Security Standards version: latest or v1.N.
+    #[arg(long = "pss-version", default_value = "latest")]
+    pss_version: String,
+    /// Allowed image registry for image-registry (repeatable).
+    #[arg(long = "allow-registry", value_name = "REGISTRY")]
+    registries: Vec<String>,
+    /// Exit 1 when a finding at or above this severity exists (after fixing, for fix).
+    #[arg(long = "fail-on", default_value = "high")]
+    fail_on: String,
+}
+
+impl RuleArgs {
+    /// The options and the --fail-on threshold, or the message for exit 2.
+    fn validate(self) -> Result<(Options, Severity), String> {
+        let raw = RawOptions {
+            profile: Some(self.profile),
+            enable: self.enable,
+            disable: self.disable,
+            pss_version: Some(self.pss_version),
+            image_registries: self.registries,
+        };
+        let options = raw.validate()?;
+        let fail_on = Severity::parse(&self.fail_on).ok_or_else(|| {
+            format!(
+                "invalid --fail-on {:?}: expected critical, high, medium, low or info",
+                self.fail_on
+            )
+        })?;
+        Ok((options, fail_on))
+    }
+}
+
+/// Reads every input (`-` is standard input) before anything is checked or
+/// written, so an unreadable path changes nothing.
+fn read_inputs(paths: Vec<PathBuf>) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        paths
+    };
+    let mut inputs = Vec::new();
+    for p in &paths {
+        if p.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            inputs.push(("-".to_string(), bytes));
+            continue;
+        }
+        let mut files = Vec::new();
+        collect(p, &mut files).map_err(|e| format!("{}: {e}", p.display()))?;
+        for f in files {
+            let bytes = std::fs::read(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+            inputs.push((f.display().to_string(), bytes));
+        }
+    }
+    Ok(inputs)
 }
 
 #[derive(Serialize)]
@@ -119,70 +186,33 @@ pub fn run() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Command::Fix {
+            paths,
+            dry_run,
+            rules,
+        } => run_fix(paths, dry_run, rules),
         Command::Check {
             paths,
             format,
-            profile,
-            disable,
-            enable,
-            pss_version,
-            registries,
-            fail_on,
+            rules,
         } => {
-            let raw = RawOptions {
-                profile: Some(profile),
-                enable,
-                disable,
-                pss_version: Some(pss_version),
-                image_registries: registries,
-            };
-            let options = match raw.validate() {
-                Ok(o) => o,
+            let (options, fail_on) = match rules.validate() {
+                Ok(v) => v,
                 Err(e) => {
                     eprintln!("kubeharden: {e}");
                     return ExitCode::from(2);
                 }
             };
-            let Some(fail_on) = Severity::parse(&fail_on) else {
-                eprintln!(
-                    "kubeharden: invalid --fail-on {fail_on:?}: expected critical, high, medium, low or info"
-                );
-                return ExitCode::from(2);
-            };
-            let paths = if paths.is_empty() {
-                vec![PathBuf::from("-")]
-            } else {
-                paths
-            };
-            let mut inputs: Vec<(String, String)> = Vec::new();
-            for p in &paths {
-                if p.as_os_str() == "-" {
-                    let mut text = String::new();
-                    if let Err(e) = std::io::stdin().read_to_string(&mut text) {
-                        eprintln!("kubeharden: cannot read standard input: {e}");
-                        return ExitCode::from(2);
-                    }
-                    inputs.push(("-".into(), text));
-                    continue;
-                }
-                let mut files = Vec::new();
-                if let Err(e) = collect(p, &mut files) {
-                    eprintln!("kubeharden: {}: {e}", p.display());
+            let inputs: Vec<(String, String)> = match read_inputs(paths) {
+                Ok(inputs) => inputs
+                    .into_iter()
+                    .map(|(path, bytes)| (path, String::from_utf8_lossy(&bytes).into_owned()))
+                    .collect(),
+                Err(e) => {
+                    eprintln!("kubeharden: {e}");
                     return ExitCode::from(2);
                 }
-                for f in files {
-                    match std::fs::read(&f) {
-                        Ok(bytes) => inputs.push((
-                            f.display().to_string(),
-                            String::from_utf8_lossy(&bytes).into_owned(),
-                        )),
-                        Err(e) => {
-                            eprintln!("kubeharden: {}: {e}", f.display());
-                            return ExitCode::from(2);
-                        }
-                    }
-                }
-            }
+            };
             let reports: Vec<FileReport> = inputs
                 .iter()
                 .map(|(path, text)| FileReport {
@@ -224,6 +254,160 @@ pub fn run() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+    }
+}
+
+/// `kubeharden fix`: every safe fix, in re-checked passes (`kubeharden::fix_all`).
+/// Files are rewritten in place; `-` goes to standard output; `--dry-run`
+/// prints a unified diff instead. The summary goes to standard error whenever
+/// standard output carries fixed text or a diff, else to standard output.
+fn run_fix(paths: Vec<PathBuf>, dry_run: bool, rules: RuleArgs) -> ExitCode {
+    let (options, fail_on) = match rules.validate() {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("kubeharden: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let inputs = match read_inputs(paths) {
+        Ok(inputs) => inputs,
+        Err(e) => {
+            eprintln!("kubeharden: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // Rewriting a file that is not UTF-8 would replace its bytes: refuse
+    // before anything is written.
+    let mut texts = Vec::with_capacity(inputs.len());
+    for (path, bytes) in inputs {
+        match String::from_utf8(bytes) {
+            Ok(text) => texts.push((path, text)),
+            Err(_) => {
+                eprintln!("kubeharden: {path}: not UTF-8 text; nothing was fixed");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let summary_to_stderr = dry_run || texts.iter().any(|(p, _)| p == "-");
+    let say = |line: String| {
+        if summary_to_stderr {
+            eprintln!("{line}");
+        } else {
+            out(&format!("{line}\n"));
+        }
+    };
+    let mut failed = false;
+    let mut io_error = false;
+    let (mut total_applied, mut files_changed) = (0, 0);
+    for (path, text) in &texts {
+        let result = kubeharden::fix_all(text, &options);
+        failed |= result.diagnostics.iter().any(|d| d.severity >= fail_on);
+        say(fix_summary(path, &result, dry_run));
+        for s in result
+            .skipped
+            .iter()
+            .filter(|s| s.reason != kubeharden::SkipReason::Unsafe)
+        {
+            say(format!(
+                "{path}: not applied: {} ({} at {}): {}",
+                s.title,
+                s.rule,
+                s.path.as_deref().unwrap_or("-"),
+                skip_reason(s.reason)
+            ));
+        }
+        let changed = result.text != *text;
+        total_applied += result.applied.len();
+        files_changed += usize::from(changed);
+        if dry_run {
+            if changed {
+                let label = if path == "-" { "-" } else { path.as_str() };
+                let diff = similar::TextDiff::from_lines(text.as_str(), result.text.as_str());
+                out(&diff
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{label}"), &format!("b/{label}"))
+                    .to_string());
+            }
+        } else if path == "-" {
+            out(&result.text);
+        } else if changed && let Err(e) = std::fs::write(path, &result.text) {
+            eprintln!("kubeharden: {path}: cannot write the fixed text: {e}");
+            io_error = true;
+        }
+    }
+    let verb = if dry_run { "would apply" } else { "applied" };
+    say(format!(
+        "{verb} {total_applied} fix(es) in {files_changed} of {} file(s)",
+        texts.len()
+    ));
+    if io_error {
+        ExitCode::from(2)
+    } else if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `path: applied 3 fixes (allow-privilege-escalation ×2, seccomp-profile-restricted); 7 findings remain, 2 with unsafe fixes`
+fn fix_summary(path: &str, result: &kubeharden::FixAll, dry_run: bool) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for a in &result.applied {
+        match counts.iter_mut().find(|(r, _)| *r == a.rule) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((&a.rule, 1)),
+        }
+    }
+    let rules: Vec<String> = counts
+        .iter()
+        .map(|&(r, n)| {
+            if n > 1 {
+                format!("{r} ×{n}")
+            } else {
+                r.to_string()
+            }
+        })
+        .collect();
+    let n = result.applied.len();
+    let mut line = if n == 0 {
+        format!("{path}: no safe fix to apply")
+    } else {
+        format!(
+            "{path}: {} {n} fix{} ({})",
+            if dry_run { "would apply" } else { "applied" },
+            if n == 1 { "" } else { "es" },
+            rules.join(", ")
+        )
+    };
+    let remaining = result.diagnostics.len();
+    if remaining > 0 {
+        let unsafe_fixes = result
+            .skipped
+            .iter()
+            .filter(|s| s.reason == kubeharden::SkipReason::Unsafe)
+            .count();
+        line.push_str(&format!("; {remaining} finding(s) remain"));
+        if unsafe_fixes > 0 {
+            line.push_str(&format!(
+                ", {unsafe_fixes} with an unsafe fix to review (kubeharden check)"
+            ));
+        }
+    }
+    line
+}
+
+fn skip_reason(reason: kubeharden::SkipReason) -> &'static str {
+    use kubeharden::SkipReason as R;
+    match reason {
+        R::Unsafe => "unsafe: review and apply it by hand",
+        R::NoEffect => "the finding stayed after the edit, so it was undone",
+        R::BreaksSyntax => {
+            "the edit broke the YAML (syntax, duplicate key or schema), so it was undone"
+        }
+        R::BreaksJson => "the edit would turn this JSON into YAML, so it was undone",
+        R::InvalidEdit => "its edits point outside the text or overlap",
+        R::PassLimit => "the pass limit was reached first",
     }
 }
 

@@ -19,6 +19,7 @@ pub mod wasm;
 
 pub use check::{Report, check};
 pub use diagnostic::{Diagnostic, Severity};
+pub use fix::{AppliedFix, FixAll, SkipReason, SkippedFix, fix_all};
 pub use options::{Options, RawOptions};
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -178,6 +178,29 @@ impl<'a> SourceMap<'a> {
         (slot * CHECKPOINT + self.text[b as usize..byte].chars().count()) as u32
     }
 
+    /// Byte offset of an LSP position (0-based line, UTF-16 column). `None`
+    /// when the line does not exist, the column is past the end of the line
+    /// (its line break excluded) or falls inside a surrogate pair.
+    pub fn byte_of_position(&self, position: Position) -> Option<usize> {
+        let line = position.line as usize;
+        if line >= self.line_starts.len() {
+            return None;
+        }
+        let start = self.byte_offset(self.line_starts[line]);
+        let want = position.character as usize;
+        let mut units = 0usize;
+        for (i, ch) in self.line_text(line).char_indices() {
+            if units == want {
+                return Some(start + i);
+            }
+            if units > want {
+                return None;
+            }
+            units += ch.len_utf16();
+        }
+        (units == want).then(|| start + self.line_text(line).len())
+    }
+
     /// The text of a 0-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &'a str {
         let start = self.byte_offset(self.line_start(line));
@@ -216,6 +239,14 @@ mod tests {
         assert_eq!(map.byte_offset(5), "a: é😀".len());
         assert_eq!(map.char_index_of_byte("a: é😀".len()), 5);
         assert_eq!(map.line_text(0), "a: é😀x");
+        let at = |line, character| map.byte_of_position(Position { line, character });
+        assert_eq!(at(0, 6), Some("a: é😀".len()));
+        assert_eq!(at(0, 5), None, "inside the surrogate pair");
+        assert_eq!(at(0, 7), Some("a: é😀x".len()));
+        assert_eq!(at(0, 8), None, "past the end of the line");
+        assert_eq!(at(1, 4), Some(text.len() - 1));
+        assert_eq!(at(2, 0), Some(text.len()));
+        assert_eq!(at(3, 0), None);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The WebAssembly API: `check(source, options?)`, `rules()`, `version()`.
+//! The WebAssembly API: `check(source, options?)`, `fixAll(source, options?)`,
+//! `rules()`, `version()`.
 //!
 //! Results cross to JavaScript as JSON parsed by the engine's own
 //! `JSON.parse`: one string copy, no per-field bindings, and exactly the shape
@@ -27,6 +28,23 @@ export interface CheckOptions {
   enable?: string[]; disable?: string[];
   pssVersion?: string; imageRegistries?: string[];
 }
+/** A fix `fixAll` applied. */
+export interface AppliedFix { rule: string; resource: ResourceId | null; path: string | null; title: string }
+/**
+ * Why a remaining finding's fix was not applied: unsafe (never applied
+ * automatically), no-effect / breaks-syntax / breaks-json (applied, then
+ * undone), invalid-edit, pass-limit.
+ */
+export type SkipReason = "unsafe" | "no-effect" | "breaks-syntax" | "breaks-json" | "invalid-edit" | "pass-limit";
+export interface SkippedFix extends AppliedFix { reason: SkipReason }
+export interface FixAllResult {
+  /** The fixed text (the input when nothing applied). */
+  text: string; applied: AppliedFix[]; skipped: SkippedFix[];
+  /** The diagnostics of `text`. */
+  diagnostics: Diagnostic[];
+  /** Fixes tried; each re-checks the whole text. */
+  passes: number;
+}
 export interface Reference { source: string; id: string; title: string; url: string }
 export interface RuleMeta {
   id: string; title: string; severity: Severity; category: string;
@@ -41,6 +59,8 @@ export interface RuleMeta {
 extern "C" {
     #[wasm_bindgen(typescript_type = "CheckResult")]
     pub type CheckResult;
+    #[wasm_bindgen(typescript_type = "FixAllResult")]
+    pub type FixAllResult;
     #[wasm_bindgen(typescript_type = "CheckOptions | undefined")]
     pub type CheckOptions;
     #[wasm_bindgen(typescript_type = "RuleMeta[]")]
@@ -56,10 +76,7 @@ fn parse_json(text: &str) -> JsValue {
     js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
 }
 
-/// Checks `source` (any text) and returns its diagnostics and resources.
-/// Throws only for invalid options.
-#[wasm_bindgen]
-pub fn check(source: &str, options: Option<CheckOptions>) -> Result<CheckResult, JsError> {
+fn options_of(options: Option<CheckOptions>) -> Result<crate::Options, JsError> {
     let raw: RawOptions = match options.map(JsValue::from) {
         None => RawOptions::default(),
         Some(v) if v.is_undefined() || v.is_null() => RawOptions::default(),
@@ -72,12 +89,31 @@ pub fn check(source: &str, options: Option<CheckOptions>) -> Result<CheckResult,
                 .map_err(|e| JsError::new(&format!("kubeharden: invalid options: {e}")))?
         }
     };
-    let options = raw
-        .validate()
-        .map_err(|e| JsError::new(&format!("kubeharden: invalid options: {e}")))?;
+    raw.validate()
+        .map_err(|e| JsError::new(&format!("kubeharden: invalid options: {e}")))
+}
+
+/// Checks `source` (any text) and returns its diagnostics and resources.
+/// Throws only for invalid options.
+#[wasm_bindgen]
+pub fn check(source: &str, options: Option<CheckOptions>) -> Result<CheckResult, JsError> {
+    let options = options_of(options)?;
     let report = crate::check(source, &options);
     let json = serde_json::to_string(&report)
         .unwrap_or_else(|_| "{\"diagnostics\":[],\"resources\":[]}".into());
+    Ok(parse_json(&json).unchecked_into())
+}
+
+/// Applies every safe fix to `source` in passes, re-checking after each; returns the fixed text, what was applied and skipped, and the
+/// diagnostics of the fixed text. Throws only for invalid options.
+#[wasm_bindgen(js_name = fixAll)]
+pub fn fix_all(source: &str, options: Option<CheckOptions>) -> Result<FixAllResult, JsError> {
+    let options = options_of(options)?;
+    let result = crate::fix_all(source, &options);
+    let json = serde_json::to_string(&result).unwrap_or_else(|_| {
+        serde_json::json!({"text": source, "applied": [], "skipped": [], "diagnostics": [], "passes": 0})
+            .to_string()
+    });
     Ok(parse_json(&json).unchecked_into())
 }
 

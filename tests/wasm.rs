@@ -38,6 +38,39 @@ fn run(source: &str, options: Value) -> Result<Value, String> {
     Ok(serde_json::to_value(kubeharden::check(source, &options)).unwrap())
 }
 
+#[cfg(target_arch = "wasm32")]
+fn run_fix(source: &str, options: Value) -> Result<Value, String> {
+    use wasm_bindgen::JsCast;
+    let opts = js_sys::JSON::parse(&options.to_string()).unwrap();
+    let opts = if options.is_null() {
+        None
+    } else {
+        Some(opts.unchecked_into())
+    };
+    match kubeharden::wasm::fix_all(source, opts) {
+        Ok(result) => {
+            let text: String = js_sys::JSON::stringify(&result).unwrap().into();
+            Ok(serde_json::from_str(&text).unwrap())
+        }
+        Err(e) => Err(js_sys::Error::from(wasm_bindgen::JsValue::from(e))
+            .message()
+            .into()),
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn run_fix(source: &str, options: Value) -> Result<Value, String> {
+    let raw: kubeharden::RawOptions = if options.is_null() {
+        Default::default()
+    } else {
+        serde_json::from_value(options).map_err(|e| format!("kubeharden: invalid options: {e}"))?
+    };
+    let options = raw
+        .validate()
+        .map_err(|e| format!("kubeharden: invalid options: {e}"))?;
+    Ok(serde_json::to_value(kubeharden::fix_all(source, &options)).unwrap())
+}
+
 const MULTI: &str = include_str!("fixtures/core/multi.yaml");
 
 #[wasm_bindgen_test(unsupported = test)]
@@ -128,4 +161,48 @@ fn rules_and_version() {
         .collect();
     assert!(ids.contains(&"privileged") && ids.contains(&"yaml-syntax"));
     assert_eq!(kubeharden::wasm::version(), env!("CARGO_PKG_VERSION"));
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn fix_all_through_the_api() {
+    let source = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: é😀\nspec:\n  containers:\n  - name: a\n    image: k8s.gcr.io/pause:3.9\n";
+    let result = run_fix(source, Value::Null).unwrap();
+    let text = result["text"].as_str().unwrap();
+    assert_eq!(text.matches("securityContext:").count(), 1, "{text}");
+    assert!(
+        text.contains("      allowPrivilegeEscalation: false\n"),
+        "{text}"
+    );
+    assert!(text.contains("image: registry.k8s.io/pause:3.9"), "{text}");
+    let applied: Vec<&str> = result["applied"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(applied.len(), 3, "{applied:?}");
+    assert_eq!(result["passes"], 2);
+    let skipped = result["skipped"].as_array().unwrap();
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s["rule"] == "run-as-non-root" && s["reason"] == "unsafe")
+    );
+    let diags = result["diagnostics"].as_array().unwrap();
+    assert!(
+        diags
+            .iter()
+            .all(|d| d["rule"] != "allow-privilege-escalation")
+    );
+    // Options choose the fixes; invalid ones throw like check's.
+    let off = run_fix(source, json!({"disable": ["deprecated-registry"]})).unwrap();
+    assert!(off["text"].as_str().unwrap().contains("k8s.gcr.io"));
+    let e = run_fix(source, json!({"profile": "paranoid"})).unwrap_err();
+    assert!(e.contains("unknown profile"), "{e}");
+    // Never throws on any source text.
+    let deep = "[".repeat(20_000);
+    for s in ["", "\u{feff}", "{{ .Values.x }}", "a: [", &deep, "\r\n"] {
+        let r = run_fix(s, Value::Null).unwrap();
+        assert_eq!(r["text"], s);
+    }
 }

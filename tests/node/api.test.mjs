@@ -8,7 +8,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { check, rules, version } = await import(join(root, 'pkg/node/index.mjs'));
+const { check, fixAll, rules, version } = await import(join(root, 'pkg/node/index.mjs'));
 
 function fixtures(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -27,6 +27,20 @@ test('node entry needs no init and returns plain objects', () => {
 test('invalid options throw an Error, source text never does', () => {
   assert.throws(() => check('a: 1', { profile: 'nope' }), /unknown profile/);
   for (const s of ['', '[[[[', '\u0000', '{{ .Values }}', 'a: *x']) check(s);
+});
+
+test('fixAll applies safe fixes into one securityContext block', () => {
+  const src = 'apiVersion: v1\r\nkind: Pod\r\nmetadata: {name: p}\r\nspec:\r\n  containers:\r\n  - name: a\r\n    image: nginx\r\n';
+  const r = fixAll(src);
+  assert.equal(r.text.match(/securityContext:/g).length, 1);
+  assert.ok(r.text.includes('    securityContext:\r\n      allowPrivilegeEscalation: false\r\n'));
+  assert.deepEqual(r.applied.map((a) => a.rule).sort(), ['allow-privilege-escalation', 'seccomp-profile-restricted']);
+  assert.ok(r.skipped.every((s) => s.reason === 'unsafe'));
+  assert.ok(!r.diagnostics.some((d) => d.rule === 'allow-privilege-escalation'));
+  assert.deepEqual(check(r.text).diagnostics, r.diagnostics);
+  assert.deepEqual(fixAll(r.text).applied, []);
+  assert.throws(() => fixAll('a: 1', { disable: ['nope'] }), /unknown rule id/);
+  for (const s of ['', '[[[[', '\u0000', '{{ .Values }}', 'a: *x']) assert.equal(fixAll(s).text, s);
 });
 
 test('web entry works with an explicit init', async () => {
