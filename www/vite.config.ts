@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { defineConfig, type Plugin } from 'vite';
+import { readFile } from 'node:fs/promises';
+import { defineConfig, transformWithOxc, type Plugin } from 'vite';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -27,9 +29,57 @@ function cspNonce(): Plugin {
   };
 }
 
+// The service worker (src/sw.ts) for offline use: written to dist/sw.js once the bundle is
+// complete, with the list of every file of the build and a hash of their names and contents
+// (and of the worker's code), which names its cache: a new deployment gets a new cache, an
+// unchanged one keeps its own.
+// A fixed name (not hashed) next to the pages, so the registered worker's URL and scope stay
+// the same across deployments. Build only: the dev server has no service worker.
+const SERVICE_WORKER = 'sw.js';
+
+function serviceWorker(): Plugin {
+  return {
+    name: 'kubeharden-service-worker',
+    apply: 'build',
+    generateBundle: {
+      order: 'post',
+      async handler(_options, bundle) {
+        const files = Object.values(bundle)
+          .filter((f) => f.fileName !== SERVICE_WORKER && !f.fileName.endsWith('.map'))
+          .sort((a, b) => (a.fileName < b.fileName ? -1 : 1));
+        const source = path.join(here, 'src/sw.ts');
+        const { code } = await transformWithOxc(await readFile(source, 'utf8'), source, {
+          lang: 'ts',
+        });
+        // The worker's own code counts too: a changed worker starts from a fresh cache.
+        const hash = createHash('sha256').update(code).update('\0');
+        for (const f of files) {
+          hash.update(f.fileName).update('\0');
+          hash.update(f.type === 'chunk' ? f.code : f.source).update('\0');
+        }
+        const fileNames = files.map((f) => f.fileName);
+        const build = {
+          hash: hash.digest('hex').slice(0, 16),
+          files: fileNames,
+          pages: [
+            'index.html',
+            ...fileNames.filter((f) => f.endsWith('.html') && f !== 'index.html'),
+          ],
+        };
+        if (!fileNames.includes('index.html')) this.error('the build has no index.html');
+        this.emitFile({
+          type: 'asset',
+          fileName: SERVICE_WORKER,
+          source: `const BUILD = ${JSON.stringify(build)};\n${code}`,
+        });
+      },
+    },
+  };
+}
+
 export default defineConfig({
   base: './',
-  plugins: [cspNonce()],
+  plugins: [cspNonce(), serviceWorker()],
   html: { cspNonce: CSP_NONCE },
   resolve: {
     alias: { '@kubeharden/engine': enginePkgDir },

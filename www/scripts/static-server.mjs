@@ -1,5 +1,5 @@
 // A tiny static file server for www/dist (used by `npm run serve`, the e2e tests and the
-// benchmark). Serves .wasm as application/wasm; binds to loopback only.
+// benchmark). Serves .wasm as application/wasm, with ETags; binds to loopback only.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -34,12 +34,21 @@ export function startServer({ root = DIST, host = '127.0.0.1', port = 0 } = {}) 
       }
       if ((await stat(file).catch(() => null))?.isDirectory()) file = path.join(file, 'index.html');
       const body = await readFile(file);
-      res.writeHead(200, {
+      // A validator, as static hosts send: the service worker's precache (which re-requests
+      // what the first visit just loaded) then costs 304s, not a second download.
+      const info = await stat(file);
+      const etag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+      const headers = {
         'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'content-length': body.length,
         'cache-control': 'no-cache',
+        etag,
         'x-content-type-options': 'nosniff',
-      });
+      };
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, headers).end();
+        return;
+      }
+      res.writeHead(200, { ...headers, 'content-length': body.length });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

@@ -9,6 +9,7 @@ import { EXAMPLES } from './examples';
 import { download, readTextFile, setUpFileOpening } from './file-io';
 import { FindingsPanel } from './findings-panel';
 import { toFindings } from './findings';
+import { registerServiceWorkerWhenIdle } from './offline';
 import { buildJsonReport } from './report';
 import { buildSarif } from './sarif';
 import {
@@ -42,6 +43,7 @@ let ticketDocVersion = -1;
 let lastDiagnostics: EngineDiagnostic[] = [];
 let checkQueued = false;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
+let offlineRegistered = false;
 
 const editorHost = byId('editor');
 const editor = new PlaygroundEditor(editorHost, initialDoc, nonce, {
@@ -99,6 +101,11 @@ function onOutcome(outcome: CheckOutcome): void {
   editorHost.dataset.lintVersion = String(docVersion);
   // The panel (and the summary's "ready") follow once the browser has painted them.
   panel.setFindingsSoon(findings, docVersion, outcome.millis, () => docVersion);
+  // Offline use once the first findings are on screen (it queues behind their render).
+  if (!offlineRegistered) {
+    offlineRegistered = true;
+    registerServiceWorkerWhenIdle();
+  }
 }
 panel.setDocVersion(docVersion);
 

@@ -8,6 +8,7 @@ import { byId, externalLink, h } from './dom';
 import { severityBadge } from './diagnostic-view';
 import { PROFILES, SEVERITIES, type CheckResult, type RuleMeta } from './engine-types';
 import { checkOptions, DEFAULT_SETTINGS, type Settings } from './settings';
+import { registerServiceWorkerWhenIdle } from './offline';
 import { encodeShareHash } from './share';
 
 const OPT_IN = 'opt-in';
@@ -63,6 +64,7 @@ async function load(): Promise<void> {
   catalog.dataset.status = 'ready';
   applyFilters();
   showTarget(true);
+  registerServiceWorkerWhenIdle();
 }
 
 function render(list: readonly RuleMeta[]): void {
