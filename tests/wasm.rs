@@ -5,8 +5,14 @@
 use serde_json::{Value, json};
 use wasm_bindgen_test::wasm_bindgen_test;
 
+/// Calls an exported wasm function the way JavaScript does (options as a JS
+/// object, result read back as JSON, errors as their message).
 #[cfg(target_arch = "wasm32")]
-fn run(source: &str, options: Value) -> Result<Value, String> {
+fn call<R: Into<wasm_bindgen::JsValue>>(
+    f: fn(&str, Option<kubeharden::wasm::CheckOptions>) -> Result<R, wasm_bindgen::JsError>,
+    source: &str,
+    options: Value,
+) -> Result<Value, String> {
     use wasm_bindgen::JsCast;
     let opts = js_sys::JSON::parse(&options.to_string()).unwrap();
     let opts = if options.is_null() {
@@ -14,9 +20,9 @@ fn run(source: &str, options: Value) -> Result<Value, String> {
     } else {
         Some(opts.unchecked_into())
     };
-    match kubeharden::wasm::check(source, opts) {
+    match f(source, opts) {
         Ok(result) => {
-            let text: String = js_sys::JSON::stringify(&result).unwrap().into();
+            let text: String = js_sys::JSON::stringify(&result.into()).unwrap().into();
             Ok(serde_json::from_str(&text).unwrap())
         }
         Err(e) => Err(js_sys::Error::from(wasm_bindgen::JsValue::from(e))
@@ -25,49 +31,37 @@ fn run(source: &str, options: Value) -> Result<Value, String> {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(target_arch = "wasm32")]
 fn run(source: &str, options: Value) -> Result<Value, String> {
+    call(kubeharden::wasm::check, source, options)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn run_fix(source: &str, options: Value) -> Result<Value, String> {
+    call(kubeharden::wasm::fix_all, source, options)
+}
+
+/// The same options parsing as the wasm API, natively.
+#[cfg(not(target_arch = "wasm32"))]
+fn options_of(options: Value) -> Result<kubeharden::Options, String> {
     let raw: kubeharden::RawOptions = if options.is_null() {
         Default::default()
     } else {
         serde_json::from_value(options).map_err(|e| format!("kubeharden: invalid options: {e}"))?
     };
-    let options = raw
-        .validate()
-        .map_err(|e| format!("kubeharden: invalid options: {e}"))?;
+    raw.validate()
+        .map_err(|e| format!("kubeharden: invalid options: {e}"))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn run(source: &str, options: Value) -> Result<Value, String> {
+    let options = options_of(options)?;
     Ok(serde_json::to_value(kubeharden::check(source, &options)).unwrap())
 }
 
-#[cfg(target_arch = "wasm32")]
-fn run_fix(source: &str, options: Value) -> Result<Value, String> {
-    use wasm_bindgen::JsCast;
-    let opts = js_sys::JSON::parse(&options.to_string()).unwrap();
-    let opts = if options.is_null() {
-        None
-    } else {
-        Some(opts.unchecked_into())
-    };
-    match kubeharden::wasm::fix_all(source, opts) {
-        Ok(result) => {
-            let text: String = js_sys::JSON::stringify(&result).unwrap().into();
-            Ok(serde_json::from_str(&text).unwrap())
-        }
-        Err(e) => Err(js_sys::Error::from(wasm_bindgen::JsValue::from(e))
-            .message()
-            .into()),
-    }
-}
-
 #[cfg(not(target_arch = "wasm32"))]
 fn run_fix(source: &str, options: Value) -> Result<Value, String> {
-    let raw: kubeharden::RawOptions = if options.is_null() {
-        Default::default()
-    } else {
-        serde_json::from_value(options).map_err(|e| format!("kubeharden: invalid options: {e}"))?
-    };
-    let options = raw
-        .validate()
-        .map_err(|e| format!("kubeharden: invalid options: {e}"))?;
+    let options = options_of(options)?;
     Ok(serde_json::to_value(kubeharden::fix_all(source, &options)).unwrap())
 }
 

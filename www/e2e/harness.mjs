@@ -4,6 +4,19 @@ import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { startServer, DIST } from '../scripts/static-server.mjs';
 
+/** A pod with one privileged container, for the catalog and offline tests. */
+export const PRIVILEGED_POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27
+      securityContext:
+        privileged: true
+`;
+
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

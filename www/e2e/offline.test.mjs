@@ -10,6 +10,7 @@ import path from 'node:path';
 import lzString from 'lz-string';
 import { startServer, DIST } from '../scripts/static-server.mjs';
 import {
+  PRIVILEGED_POD,
   documentText,
   findings,
   launch,
@@ -18,18 +19,6 @@ import {
   openPlayground,
   waitForCheck,
 } from './harness.mjs';
-
-const PRIVILEGED_POD = `apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-spec:
-  containers:
-    - name: app
-      image: nginx:1.27
-      securityContext:
-        privileged: true
-`;
 
 let env;
 const log = newLog();

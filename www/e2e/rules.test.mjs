@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import lzString from 'lz-string';
 import {
+  PRIVILEGED_POD,
   launch,
   newContext,
   newLog,
@@ -12,18 +13,6 @@ import {
   replaceDocument,
   waitForCheck,
 } from './harness.mjs';
-
-const PRIVILEGED_POD = `apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-spec:
-  containers:
-    - name: app
-      image: nginx:1.27
-      securityContext:
-        privileged: true
-`;
 
 let env;
 const log = newLog();
