@@ -948,18 +948,26 @@ fn check_apiserver_audit(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn check_apiserver_profiling(ctx: &Context, out: &mut Vec<Finding>) {
-    for cmd in commands(ctx, "kube-apiserver") {
-        expect(
-            out,
-            &APISERVER_PROFILING.meta,
-            &cmd,
-            "profiling",
-            Want::Is("false"),
-            "/debug/pprof is served",
-        );
-    }
+/// A rule that holds one flag of one binary to one value: `expect` on every
+/// command of that binary.
+macro_rules! flag_check {
+    ($name:ident, $binary:literal, $rule:ident, $flag:literal, $want:expr, $why:literal) => {
+        fn $name(ctx: &Context, out: &mut Vec<Finding>) {
+            for cmd in commands(ctx, $binary) {
+                expect(out, &$rule.meta, &cmd, $flag, $want, $why);
+            }
+        }
+    };
 }
+
+flag_check!(
+    check_apiserver_profiling,
+    "kube-apiserver",
+    APISERVER_PROFILING,
+    "profiling",
+    Want::Is("false"),
+    "/debug/pprof is served"
+);
 
 /// Cipher suites without forward secrecy or an AEAD mode.
 pub fn weak_cipher(suite: &str) -> bool {
@@ -1092,18 +1100,14 @@ fn check_apiserver_always_pull_images(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn check_apiserver_token_expiration(ctx: &Context, out: &mut Vec<Finding>) {
-    for cmd in commands(ctx, "kube-apiserver") {
-        expect(
-            out,
-            &APISERVER_SERVICE_ACCOUNT_TOKEN_EXPIRATION.meta,
-            &cmd,
-            "service-account-extend-token-expiration",
-            Want::Is("false"),
-            "pods' ServiceAccount tokens are issued valid for a year instead of about an hour",
-        );
-    }
-}
+flag_check!(
+    check_apiserver_token_expiration,
+    "kube-apiserver",
+    APISERVER_SERVICE_ACCOUNT_TOKEN_EXPIRATION,
+    "service-account-extend-token-expiration",
+    Want::Is("false"),
+    "pods' ServiceAccount tokens are issued valid for a year instead of about an hour"
+);
 
 fn check_etcd_client(ctx: &Context, out: &mut Vec<Finding>) {
     let meta = &ETCD_CLIENT_CERT_AUTH.meta;
@@ -1210,44 +1214,32 @@ fn check_etcd_unique_ca(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn check_cm_profiling(ctx: &Context, out: &mut Vec<Finding>) {
-    for cmd in commands(ctx, "kube-controller-manager") {
-        expect(
-            out,
-            &CONTROLLER_MANAGER_PROFILING.meta,
-            &cmd,
-            "profiling",
-            Want::Is("false"),
-            "/debug/pprof is served",
-        );
-    }
-}
+flag_check!(
+    check_cm_profiling,
+    "kube-controller-manager",
+    CONTROLLER_MANAGER_PROFILING,
+    "profiling",
+    Want::Is("false"),
+    "/debug/pprof is served"
+);
 
-fn check_cm_sa_credentials(ctx: &Context, out: &mut Vec<Finding>) {
-    for cmd in commands(ctx, "kube-controller-manager") {
-        expect(
-            out,
-            &CONTROLLER_MANAGER_SERVICE_ACCOUNT_CREDENTIALS.meta,
-            &cmd,
-            "use-service-account-credentials",
-            Want::Is("true"),
-            "every controller acts with the controller manager's own credentials",
-        );
-    }
-}
+flag_check!(
+    check_cm_sa_credentials,
+    "kube-controller-manager",
+    CONTROLLER_MANAGER_SERVICE_ACCOUNT_CREDENTIALS,
+    "use-service-account-credentials",
+    Want::Is("true"),
+    "every controller acts with the controller manager's own credentials"
+);
 
-fn check_cm_bind(ctx: &Context, out: &mut Vec<Finding>) {
-    for cmd in commands(ctx, "kube-controller-manager") {
-        expect(
-            out,
-            &CONTROLLER_MANAGER_BIND_ADDRESS.meta,
-            &cmd,
-            "bind-address",
-            Want::Is("127.0.0.1"),
-            "the secure port listens on every interface",
-        );
-    }
-}
+flag_check!(
+    check_cm_bind,
+    "kube-controller-manager",
+    CONTROLLER_MANAGER_BIND_ADDRESS,
+    "bind-address",
+    Want::Is("127.0.0.1"),
+    "the secure port listens on every interface"
+);
 
 fn check_cm_keys(ctx: &Context, out: &mut Vec<Finding>) {
     let meta = &CONTROLLER_MANAGER_KEYS.meta;
@@ -1301,28 +1293,20 @@ fn check_cm_terminated_pod_gc(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn check_scheduler_profiling(ctx: &Context, out: &mut Vec<Finding>) {
-    for cmd in commands(ctx, "kube-scheduler") {
-        expect(
-            out,
-            &SCHEDULER_PROFILING.meta,
-            &cmd,
-            "profiling",
-            Want::Is("false"),
-            "/debug/pprof is served",
-        );
-    }
-}
+flag_check!(
+    check_scheduler_profiling,
+    "kube-scheduler",
+    SCHEDULER_PROFILING,
+    "profiling",
+    Want::Is("false"),
+    "/debug/pprof is served"
+);
 
-fn check_scheduler_bind(ctx: &Context, out: &mut Vec<Finding>) {
-    for cmd in commands(ctx, "kube-scheduler") {
-        expect(
-            out,
-            &SCHEDULER_BIND_ADDRESS.meta,
-            &cmd,
-            "bind-address",
-            Want::Is("127.0.0.1"),
-            "the secure port listens on every interface",
-        );
-    }
-}
+flag_check!(
+    check_scheduler_bind,
+    "kube-scheduler",
+    SCHEDULER_BIND_ADDRESS,
+    "bind-address",
+    Want::Is("127.0.0.1"),
+    "the secure port listens on every interface"
+);
