@@ -331,6 +331,19 @@ fn is_binding(r: &Resource) -> bool {
     r.id.api_version.starts_with(RBAC_GROUP) && (r.is("RoleBinding") || r.is("ClusterRoleBinding"))
 }
 
+/// The input's (Cluster)RoleBindings, with their index.
+fn bindings<'a>(ctx: &'a Context) -> impl Iterator<Item = (usize, &'a Resource)> {
+    ctx.resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| is_binding(r))
+}
+
+/// The input's (Cluster)Roles, with their index.
+fn roles<'a>(ctx: &'a Context) -> impl Iterator<Item = (usize, &'a Resource)> {
+    ctx.resources.iter().enumerate().filter(|(_, r)| is_role(r))
+}
+
 /// One problem in a role's rules: where it is and what it grants.
 struct Grant {
     path: Path,
@@ -900,7 +913,7 @@ fn add(out: &mut Vec<Grant>, rule: &PolicyRule, hits: Vec<(usize, Vec<String>)>,
 }
 
 fn check_wildcard(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, r) in ctx.resources.iter().enumerate().filter(|(_, r)| is_role(r)) {
+    for (ri, r) in roles(ctx) {
         for g in wildcards(r) {
             out.push(Finding::new(
                 &WILDCARD.meta,
@@ -926,7 +939,7 @@ fn report_grants(
     noun: &str,
     suffix: &str,
 ) {
-    for (ri, r) in ctx.resources.iter().enumerate().filter(|(_, r)| is_role(r)) {
+    for (ri, r) in roles(ctx) {
         for g in merged(grants(r)) {
             out.push(merged_finding(meta, ri, r, g, noun, suffix));
         }
@@ -967,12 +980,7 @@ fn check_traffic(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn check_system_masters(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, b) in ctx
-        .resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| is_binding(r))
-    {
+    for (ri, b) in bindings(ctx) {
         let (kind, role) = role_ref(b);
         if is_bootstrap_admin(b) {
             continue;
@@ -1162,12 +1170,7 @@ fn subject_text(s: &Subject) -> String {
 }
 
 fn check_cluster_admin(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, b) in ctx
-        .resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| is_binding(r))
-    {
+    for (ri, b) in bindings(ctx) {
         if role_ref(b) != ("ClusterRole", "cluster-admin") {
             continue;
         }
@@ -1218,12 +1221,7 @@ const PUBLIC_ROLES: &[&str] = &[
 ];
 
 fn check_anonymous(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, b) in ctx
-        .resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| is_binding(r))
-    {
+    for (ri, b) in bindings(ctx) {
         let (kind, role) = role_ref(b);
         if PUBLIC_ROLES.contains(&role) {
             continue;
@@ -1394,11 +1392,7 @@ fn check_takeover(ctx: &Context, out: &mut Vec<Finding>) {
     for r in ctx.resources.iter().filter(|r| is_role(r)) {
         roles.entry(name(r)).or_default().push(r);
     }
-    let bindings: Vec<(usize, &Resource, String, bool)> = ctx
-        .resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| is_binding(r))
+    let bindings: Vec<(usize, &Resource, String, bool)> = bindings(ctx)
         .filter_map(|(i, b)| {
             let (text, admin) = danger(&roles, b)?;
             Some((i, b, text, admin))
