@@ -251,3 +251,26 @@ fn secret_data_must_be_base64_at_the_value() {
     assert_eq!((d[0].0, d[0].1, d[0].2), ("schema-invalid", 5, 7));
     assert!(d[0].3.contains("not valid base64"), "{}", d[0].3);
 }
+
+#[test]
+fn a_quoted_value_ends_at_its_closing_quote_not_at_the_comment() {
+    // saphyr-parser's event for a quoted value runs on over the blanks and
+    // the comment after it; both readers (the fast path and the general one,
+    // which an anchor forces here) stop the range at the closing quote.
+    for anchor in ["", "&p "] {
+        let source = format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      privileged: {anchor}\"true\"   # a comment\n      runAsNonRoot: 'yes' # 'quoted'\n"
+        );
+        let r = ranges(&source);
+        // The node starts at its anchor, when it has one.
+        let end = 18 + anchor.len() as u32 + 6;
+        assert!(
+            has(&r, "schema-invalid", [9, 18, 9, end]),
+            "{anchor:?}: {r:?}"
+        );
+        assert!(
+            has(&r, "schema-invalid", [10, 20, 10, 25]),
+            "{anchor:?}: {r:?}"
+        );
+    }
+}

@@ -26,8 +26,9 @@
 //!   child ends;
 //! - an empty value is an empty plain scalar at the `:` (mapping) or after
 //!   the `-` and its blanks (sequence);
-//! - a quoted value ends at the end of its line (trailing blanks and comment
-//!   included); a quoted key ends at its closing quote;
+//! - a quoted scalar ends at its closing quote (saphyr-parser's event for a
+//!   quoted value runs on over the blanks and comment after it; the general
+//!   reader trims it to the quote, and so does this one);
 //! - a block scalar starts at its first content character and ends at the
 //!   first non-blank character of the line that ends it (or at the end).
 
@@ -467,7 +468,7 @@ impl Fast<'_> {
                 }
                 let style = quote_style(q);
                 self.pos = end + 1;
-                self.scalar(p, end, text, style)?
+                self.scalar(p, close, text, style)?
             }
             b'|' | b'>' => return self.block_scalar(p, parent),
             b'[' | b'{' => {
@@ -587,9 +588,10 @@ impl Fast<'_> {
             q @ (b'"' | b'\'') => {
                 let (text, after) = self.quoted(i, q)?;
                 let style = quote_style(q);
+                let id = self.scalar(i, after, text, style)?;
                 // A quoted key is followed by its `:` at once.
-                let end = if key { after } else { self.skip_blanks(after) };
-                Ok((self.scalar(i, end, text, style)?, end))
+                let next = if key { after } else { self.skip_blanks(after) };
+                Ok((id, next))
             }
             b'[' | b'{' if !key => {
                 let (id, after) = self.flow(i)?;

@@ -257,6 +257,20 @@ fn parse_piece(piece: &str, base: usize, end_char: usize, parsed: &mut Parsed) {
                             PStyle::Literal => ScalarStyle::Literal,
                             PStyle::Folded => ScalarStyle::Folded,
                         };
+                        // saphyr-parser ends a quoted value's event after the
+                        // blanks and comment that follow it; a finding or a
+                        // fix on the value must stop at the closing quote.
+                        let mut span = span;
+                        let quote = match style {
+                            ScalarStyle::SingleQuoted => Some('\''),
+                            ScalarStyle::DoubleQuoted => Some('"'),
+                            _ => None,
+                        };
+                        if let Some(end) =
+                            quote.and_then(|q| cursor.quoted_end(pspan.start.index(), q))
+                        {
+                            span.end = (base + end).max(span.start as usize) as u32;
+                        }
                         let node = Node {
                             span,
                             kind: NodeKind::Scalar {
@@ -374,5 +388,46 @@ impl Cursor<'_> {
             self.char_index += 1;
         }
         chars.next()
+    }
+
+    /// Where the quoted scalar whose event starts at char index `start`
+    /// closes (the index after its closing quote). Its anchor and tag, if
+    /// any, come first; `None` when no quote follows them or it never closes.
+    fn quoted_end(&mut self, start: usize, quote: char) -> Option<usize> {
+        self.char_at(start)?;
+        let mut chars = self.text[self.byte..].chars().peekable();
+        let mut index = start;
+        // `&anchor` and `!tag` properties, each followed by blanks.
+        while let Some(&c) = chars.peek() {
+            if c == quote {
+                break;
+            }
+            if c != '&' && c != '!' {
+                return None;
+            }
+            while chars.next_if(|c| !matches!(c, ' ' | '\t' | '\n')).is_some() {
+                index += 1;
+            }
+            while chars.next_if(|c| matches!(c, ' ' | '\t')).is_some() {
+                index += 1;
+            }
+        }
+        chars.next()?;
+        index += 1;
+        while let Some(c) = chars.next() {
+            index += 1;
+            if quote == '"' && c == '\\' {
+                chars.next()?;
+                index += 1;
+            } else if c == quote {
+                if quote == '\'' && chars.peek() == Some(&'\'') {
+                    chars.next();
+                    index += 1;
+                } else {
+                    return Some(index);
+                }
+            }
+        }
+        None
     }
 }
