@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import lzString from 'lz-string';
 import {
+  docVersion,
   documentText,
   findings,
   launch,
@@ -289,6 +290,98 @@ test('quick fix applies the engine edits', async (t) => {
   await action.click();
   await waitForCheck(page);
   assert.notEqual(await documentText(page), before);
+  await context.close();
+});
+
+/** Two safe fixes (allowPrivilegeEscalation, app's missing seccompProfile), one unsafe-only. */
+const FIXABLE_POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27
+      securityContext:
+        allowPrivilegeEscalation: true
+        runAsNonRoot: true
+        capabilities:
+          drop: ["ALL"]
+    - name: sidecar
+      image: busybox:1.36
+      securityContext:
+        allowPrivilegeEscalation: false
+        privileged: true
+        runAsNonRoot: true
+        capabilities:
+          drop: ["ALL"]
+        seccompProfile:
+          type: RuntimeDefault
+`;
+const FIXABLE_POD_FIXED = FIXABLE_POD.replace(
+  `        allowPrivilegeEscalation: true
+        runAsNonRoot: true
+        capabilities:
+          drop: ["ALL"]
+`,
+  `        allowPrivilegeEscalation: false
+        runAsNonRoot: true
+        capabilities:
+          drop: ["ALL"]
+        seccompProfile:
+          type: RuntimeDefault
+`,
+);
+
+test('"Fix all safe" applies the safe fixes as one undo step', async () => {
+  const context = await newContext(env.browser, log);
+  const page = await openPlayground(context, env.url);
+  await replaceDocument(page, FIXABLE_POD);
+  const button = page.locator('[data-testid="fix-all"]');
+  const rulesNow = async () => (await findings(page)).map((f) => f.rule);
+  for (const rule of ['allow-privilege-escalation', 'seccomp-profile-restricted', 'privileged'])
+    assert.ok((await rulesNow()).includes(rule), `${rule} not among ${await rulesNow()}`);
+  assert.equal((await button.textContent()).trim(), 'Fix all safe (2)');
+  assert.equal(await button.isEnabled(), true);
+
+  // The cursor sits on a line below the inserted ones; it must stay with its text.
+  await page.locator('.cm-line', { hasText: 'image: busybox:1.36' }).click();
+  const before = await docVersion(page);
+  await button.click();
+  await page.waitForFunction(
+    (v) => Number(document.querySelector('[data-testid="summary"]').dataset.docVersion) > v,
+    before,
+  );
+  await waitForCheck(page);
+  assert.equal(await documentText(page), FIXABLE_POD_FIXED);
+  assert.equal(await docVersion(page), before + 1, 'one transaction');
+  const after = await rulesNow();
+  assert.ok(!after.includes('allow-privilege-escalation'), `still there: ${after}`);
+  assert.ok(!after.includes('seccomp-profile-restricted'), `still there: ${after}`);
+  assert.ok(after.includes('privileged'), `the unsafe-only finding must stay: ${after}`);
+  assert.equal((await button.textContent()).trim(), 'Fix all safe (0)');
+  assert.equal(await button.isDisabled(), true);
+  assert.equal((await page.textContent('#toast')).trim(), 'Applied 2 fixes.');
+  assert.match(await page.locator('.cm-activeLine').textContent(), /image: busybox:1\.36/);
+  assert.ok(
+    await page.evaluate(() => document.activeElement?.closest('.cm-editor') != null),
+    'focus goes back to the editor',
+  );
+
+  // One undo restores the original text exactly.
+  await page.keyboard.press('ControlOrMeta+Z');
+  await waitForCheck(page);
+  assert.equal(await docVersion(page), before + 2);
+  assert.equal(await documentText(page), FIXABLE_POD);
+  assert.equal((await button.textContent()).trim(), 'Fix all safe (2)');
+
+  // The same manifest under the baseline profile has a finding but no safe fix.
+  await page.selectOption('#profile', 'baseline');
+  await waitForCheck(page);
+  assert.equal((await page.textContent('[data-testid="summary"]')).includes('1 finding'), true);
+  assert.deepEqual(await rulesNow(), ['privileged']);
+  assert.equal((await button.textContent()).trim(), 'Fix all safe (0)');
+  assert.equal(await button.isDisabled(), true);
   await context.close();
 });
 

@@ -12,9 +12,10 @@ import {
   type ChangeDesc,
 } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
-import { indentWithTab } from '@codemirror/commands';
+import { indentWithTab, isolateHistory } from '@codemirror/commands';
 import { tags as t } from '@lezer/highlight';
 import type { Fix } from './engine-types';
+import { lineChanges } from './line-diff';
 import { rangeToOffsets } from './positions';
 import { renderFindingDetails } from './diagnostic-view';
 import type { Finding } from './findings';
@@ -152,6 +153,20 @@ export class PlaygroundEditor {
       selection: EditorSelection.cursor(0),
       scrollIntoView: true,
       annotations: programmatic.of(true),
+    });
+  }
+
+  /**
+   * Replace the document with an edited copy of it (fix all) as one undo step. Only the
+   * lines that differ change, so the cursor and the scroll position stay with their text.
+   */
+  applyEditedText(text: string): void {
+    const changes = lineChanges(this.text, text);
+    if (changes.length === 0) return;
+    this.view.dispatch({
+      changes,
+      userEvent: 'input.fix',
+      annotations: isolateHistory.of('full'),
     });
   }
 

@@ -87,6 +87,33 @@ export interface CheckResult {
   resources: Resource[];
 }
 
+/** A fix `fixAll` applied. */
+export interface AppliedFix {
+  rule: string;
+  resource: ResourceRef | null;
+  path: string | null;
+  title: string;
+}
+
+/** Why `fixAll` left a finding's fix alone (the ones it tried are undone). */
+export type SkipReason =
+  'unsafe' | 'no-effect' | 'breaks-syntax' | 'breaks-json' | 'invalid-edit' | 'pass-limit';
+
+export interface SkippedFix extends AppliedFix {
+  reason: SkipReason;
+}
+
+export interface FixAllResult {
+  /** The fixed text (the input when nothing applied). */
+  text: string;
+  applied: AppliedFix[];
+  skipped: SkippedFix[];
+  /** The diagnostics of `text`. */
+  diagnostics: EngineDiagnostic[];
+  /** Fixes tried; each re-checks the whole text. */
+  passes: number;
+}
+
 export const SEVERITY_RANK: Record<Severity, number> = {
   critical: 0,
   high: 1,

@@ -1,10 +1,12 @@
 // The findings panel: counts by severity (doubling as severity filters), a category
 // filter, and the findings grouped by resource and sorted by severity. Keyboard: Tab into
-// the list, arrow keys / Home / End to move, Enter or Space to jump to a finding.
+// the list, arrow keys / Home / End to move, Enter or Space to jump to a finding. The
+// "Fix all safe (N)" button counts the findings with a safe quick fix.
 import { h, byId } from './dom';
 import { SEVERITIES, type Severity } from './engine-types';
 import { compareFindings, resourceKey, resourceLabel, type Finding } from './findings';
 import { severityBadge } from './diagnostic-view';
+import { safeFixCount } from './fix-all';
 
 export type PanelStatus = 'loading' | 'checking' | 'ready' | 'error';
 
@@ -12,6 +14,8 @@ export class FindingsPanel {
   private readonly summary = byId('summary');
   private readonly list = byId('findings');
   private readonly categorySelect = byId<HTMLSelectElement>('category-filter');
+  private readonly fixAllButton = byId<HTMLButtonElement>('fix-all');
+  private fixing = false;
   private findings: readonly Finding[] = [];
   private hiddenSeverities = new Set<Severity>();
   private category = '';
@@ -23,7 +27,13 @@ export class FindingsPanel {
   private renderedSignature = '';
   private cancelScheduled: (() => void) | null = null;
 
-  constructor(private readonly onActivate: (finding: Finding) => void) {
+  constructor(
+    private readonly onActivate: (finding: Finding) => void,
+    onFixAll: () => void,
+  ) {
+    this.fixAllButton.addEventListener('click', () => {
+      if (!this.fixing) onFixAll();
+    });
     this.categorySelect.addEventListener('change', () => {
       this.category = this.categorySelect.value;
       this.renderList();
@@ -64,6 +74,12 @@ export class FindingsPanel {
     this.message = message;
     this.summary.dataset.status = status;
     if (status === 'error' || status === 'loading') this.render();
+  }
+
+  /** Mark "Fix all safe" busy while the engine works on it (clicks are ignored then). */
+  setFixing(busy: boolean): void {
+    this.fixing = busy;
+    this.renderFixAll();
   }
 
   /** Show findings for document version `version` (exposed as data-version for tests). */
@@ -113,7 +129,18 @@ export class FindingsPanel {
     this.renderList();
   }
 
+  private renderFixAll(): void {
+    const n =
+      this.status === 'error' || this.status === 'loading' ? 0 : safeFixCount(this.findings);
+    const button = this.fixAllButton;
+    button.textContent = `Fix all safe (${n})`;
+    button.dataset.count = String(n);
+    button.disabled = n === 0;
+    button.setAttribute('aria-busy', String(this.fixing));
+  }
+
   private renderSummary(): void {
+    this.renderFixAll();
     const counts = new Map<Severity, number>(SEVERITIES.map((s) => [s, 0]));
     for (const f of this.findings) {
       counts.set(f.diagnostic.severity, (counts.get(f.diagnostic.severity) ?? 0) + 1);

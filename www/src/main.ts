@@ -9,6 +9,7 @@ import { EXAMPLES } from './examples';
 import { download, readTextFile, setUpFileOpening } from './file-io';
 import { FindingsPanel } from './findings-panel';
 import { toFindings } from './findings';
+import { fixAllMessage } from './fix-all';
 import { registerServiceWorkerWhenIdle } from './offline';
 import { buildJsonReport } from './report';
 import { buildSarif } from './sarif';
@@ -67,7 +68,7 @@ const editor = new PlaygroundEditor(editorHost, initialDoc, nonce, {
   },
 });
 
-const panel = new FindingsPanel((finding) => editor.reveal(finding));
+const panel = new FindingsPanel((finding) => editor.reveal(finding), fixAllSafe);
 const settingsView = new SettingsView(settings, (next) => {
   settings = next;
   saveSettings(settings);
@@ -108,6 +109,32 @@ function onOutcome(outcome: CheckOutcome): void {
   }
 }
 panel.setDocVersion(docVersion);
+
+/**
+ * Apply every safe quick fix in the worker, then put the fixed text in the editor as one
+ * undo step. A result for a document (or settings) that changed meanwhile is dropped.
+ */
+async function fixAllSafe(): Promise<void> {
+  if (!engineInfo) return;
+  const version = docVersion;
+  const requested = settings;
+  panel.setFixing(true);
+  try {
+    const result = await engine.fixAll(editor.text, checkOptions(settings, engineInfo.rules));
+    if (docVersion !== version || settings !== requested) {
+      toast('The document or settings changed while fixing; nothing was applied. Try again.');
+      return;
+    }
+    editor.applyEditedText(result.text);
+    toast(fixAllMessage(result));
+    // Back to the text, where Ctrl/Cmd-Z takes the fixes back.
+    editor.view.focus();
+  } catch (err) {
+    toast(`Fixing failed: ${err instanceof Error ? err.message : String(err)}`, 'error');
+  } finally {
+    panel.setFixing(false);
+  }
+}
 
 engine
   .ready()

@@ -1,8 +1,8 @@
 /// <reference lib="webworker" />
 // Module worker that owns the wasm engine, so checking never blocks typing.
-import init, { check, rules, version } from '@kubeharden/engine/kubeharden.js';
+import init, { check, fixAll, rules, version } from '@kubeharden/engine/kubeharden.js';
 import wasmUrl from '@kubeharden/engine/kubeharden_bg.wasm?url';
-import type { CheckResult, RuleMeta } from './engine-types';
+import type { CheckResult, FixAllResult, RuleMeta } from './engine-types';
 import type { WorkerRequest, WorkerResponse } from './worker-protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -18,15 +18,21 @@ const ready = (async () => {
 
 scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
-  if (request.type !== 'check') return;
+  if (request.type !== 'check' && request.type !== 'fixAll') return;
   await ready;
   const started = performance.now();
   try {
-    const result = check(request.source, request.options) as CheckResult;
-    post({ type: 'result', id: request.id, result, millis: performance.now() - started });
+    if (request.type === 'check') {
+      const result = check(request.source, request.options) as CheckResult;
+      post({ type: 'result', id: request.id, result, millis: performance.now() - started });
+    } else {
+      const result = fixAll(request.source, request.options) as FixAllResult;
+      post({ type: 'fixed', id: request.id, result, millis: performance.now() - started });
+    }
   } catch (err) {
-    // check() only throws an Error for invalid options; anything else (a wasm trap such
-    // as `unreachable`) may leave the instance unusable, so the page restarts the worker.
+    // check() and fixAll() only throw an Error for invalid options; anything else (a wasm
+    // trap such as `unreachable`) may leave the instance unusable, so the page restarts the
+    // worker.
     const crashed = err instanceof WebAssembly.RuntimeError || !(err instanceof Error);
     post({ type: 'error', id: request.id, message: errorMessage(err), crashed });
   }
