@@ -12,8 +12,8 @@ use crate::model::schema::SchemaProblem;
 use crate::model::suggest::suggest;
 use crate::model::workload::Workload;
 use crate::options::Options;
-use crate::rules::{Context, Finding, RuleMeta, find, input, registry};
-use crate::source::{Range, SourceMap, Span};
+use crate::rules::{Context, Finding, Index, RuleMeta, find, input, registry};
+use crate::source::{Position, Range, SourceMap, Span};
 use crate::yaml::json::{Converter, duplicate_keys};
 use crate::yaml::parse::{ProblemKind, parse};
 use crate::yaml::tree::Document;
@@ -193,7 +193,7 @@ pub fn check(source: &str, options: &Options) -> Report {
             continue;
         }
         let mut conv = Converter::new(doc);
-        let json = conv.convert(root);
+        let mut json = conv.convert(root);
         for p in conv.problems {
             let meta = if p.limit {
                 &input::INPUT_LIMIT.meta
@@ -211,10 +211,11 @@ pub fn check(source: &str, options: &Options) -> Report {
             let items = doc
                 .items(doc.get(root, "items").map_or(root, |(_, v)| v))
                 .to_vec();
-            let Some(Value::Array(values)) = json.get("items") else {
+            // Each item's JSON moves into its resource: no copy of the list.
+            let Some(Value::Array(values)) = json.get_mut("items").map(Value::take) else {
                 continue;
             };
-            for (i, (item_json, item_node)) in values.iter().zip(items).enumerate() {
+            for (i, (item_json, item_node)) in values.into_iter().zip(items).enumerate() {
                 load(
                     &mut out,
                     &mut resources,
@@ -223,7 +224,7 @@ pub fn check(source: &str, options: &Options) -> Report {
                     doc_index,
                     item_node,
                     Path::root().key("items").index(i),
-                    item_json.clone(),
+                    item_json,
                 );
             }
         } else {
@@ -246,7 +247,18 @@ pub fn check(source: &str, options: &Options) -> Report {
         resources: &resources,
         workloads: &workloads,
         options,
+        index: Index::new(&resources),
     };
+    // Findings are ranked as they come, and only the first MAX_DIAGNOSTICS
+    // (in report order) are kept: 100,000 pods yield a million findings, and
+    // memory must follow the input, not the findings.
+    let mut kept = Kept::default();
+    for d in out.diagnostics {
+        kept.push(
+            (d.range.start, std::cmp::Reverse(d.severity), d.rule.clone()),
+            Entry::Done(d),
+        );
+    }
     let mut findings: Vec<Finding> = Vec::new();
     for rule in registry() {
         if let Some(check) = rule.check
@@ -254,38 +266,47 @@ pub fn check(source: &str, options: &Options) -> Report {
         {
             check(&ctx, &mut findings);
         }
-    }
-    for f in findings {
-        let Some(rule) = find(f.rule) else { continue };
-        if !options.enabled(f.rule) {
-            continue;
+        for f in findings.drain(..) {
+            let Some(rule) = find(f.rule) else { continue };
+            if !options.enabled(f.rule) {
+                continue;
+            }
+            let r = &resources[f.resource];
+            let span = f
+                .span
+                .unwrap_or_else(|| locate(&parsed.documents[r.doc], r.node, &f.path).span);
+            let range = map.range(span);
+            let severity = f.severity.unwrap_or(rule.meta.severity);
+            kept.push(
+                (range.start, std::cmp::Reverse(severity), f.rule.to_string()),
+                Entry::Finding(f, range, severity),
+            );
         }
-        let r = &resources[f.resource];
-        let loc = locate(&parsed.documents[r.doc], r.node, &f.path);
-        out.diagnostics.push(Diagnostic {
-            rule: f.rule.to_string(),
-            severity: f.severity.unwrap_or(rule.meta.severity),
-            message: f.message,
-            range: map.range(f.span.unwrap_or(loc.span)),
-            resource: Some(r.id.clone()),
-            path: Some(r.base.join(&f.path).to_string()),
-            help: f.help.unwrap_or_else(|| rule.meta.help.to_string()),
-            docs: rule.meta.docs(),
-            fix: f.fix,
-        });
     }
 
-    let mut diagnostics = out.diagnostics;
-    diagnostics.sort_by(|a, b| {
-        a.range
-            .start
-            .cmp(&b.range.start)
-            .then(b.severity.cmp(&a.severity))
-            .then(a.rule.cmp(&b.rule))
-    });
-    if diagnostics.len() > MAX_DIAGNOSTICS {
-        let dropped = diagnostics.len() - MAX_DIAGNOSTICS;
-        diagnostics.truncate(MAX_DIAGNOSTICS);
+    let (kept, dropped) = kept.finish();
+    let mut diagnostics: Vec<Diagnostic> = kept
+        .into_iter()
+        .map(|entry| match entry {
+            Entry::Done(d) => d,
+            Entry::Finding(f, range, severity) => {
+                let rule = find(f.rule).expect("kept findings have a rule");
+                let r = &resources[f.resource];
+                Diagnostic {
+                    rule: f.rule.to_string(),
+                    severity,
+                    message: f.message,
+                    range,
+                    resource: Some(r.id.clone()),
+                    path: Some(r.base.join(&f.path).to_string()),
+                    help: f.help.unwrap_or_else(|| rule.meta.help.to_string()),
+                    docs: rule.meta.docs(),
+                    fix: f.fix,
+                }
+            }
+        })
+        .collect();
+    if dropped > 0 {
         let meta = &input::INPUT_LIMIT.meta;
         diagnostics.push(Diagnostic {
             rule: meta.id.into(),
@@ -309,6 +330,51 @@ pub fn check(source: &str, options: &Options) -> Report {
     Report {
         diagnostics,
         resources,
+    }
+}
+
+/// Report order: position, then higher severity first, then rule id; ties
+/// keep the order the diagnostics were produced in.
+type Rank = (Position, std::cmp::Reverse<Severity>, String);
+
+enum Entry {
+    Done(Diagnostic),
+    /// A finding with its range and severity, made a diagnostic only if kept.
+    Finding(Finding, Range, Severity),
+}
+
+/// The first MAX_DIAGNOSTICS entries in report order, in bounded memory.
+#[derive(Default)]
+struct Kept {
+    entries: Vec<((Rank, usize), Entry)>,
+    seen: usize,
+}
+
+impl Kept {
+    fn push(&mut self, rank: Rank, entry: Entry) {
+        self.entries.push(((rank, self.seen), entry));
+        self.seen += 1;
+        if self.entries.len() >= 2 * MAX_DIAGNOSTICS {
+            self.prune();
+        }
+    }
+
+    /// Keeps the MAX_DIAGNOSTICS first entries; the sequence number in the
+    /// key makes the choice among equal ranks the stable sort's.
+    fn prune(&mut self) {
+        if self.entries.len() > MAX_DIAGNOSTICS {
+            self.entries
+                .select_nth_unstable_by(MAX_DIAGNOSTICS, |a, b| a.0.cmp(&b.0));
+            self.entries.truncate(MAX_DIAGNOSTICS);
+        }
+    }
+
+    /// The kept entries in report order, and how many were left out.
+    fn finish(mut self) -> (Vec<Entry>, usize) {
+        self.prune();
+        self.entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let dropped = self.seen - self.entries.len();
+        (self.entries.into_iter().map(|(_, e)| e).collect(), dropped)
     }
 }
 

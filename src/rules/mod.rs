@@ -11,6 +11,8 @@ pub mod input;
 pub mod pod_security;
 pub mod workload;
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::diagnostic::{Fix, Severity};
@@ -100,9 +102,67 @@ pub struct Context<'a> {
     pub resources: &'a [Resource],
     pub workloads: &'a [Workload],
     pub options: &'a Options,
+    /// Resources by kind and by name, so rules that join one resource to
+    /// others (a workload to its ServiceAccount, its Namespace) stay linear.
+    pub index: Index<'a>,
 }
 
-impl Context<'_> {
+/// Lookups over the input's resources, built once per check.
+#[derive(Default)]
+pub struct Index<'a> {
+    by_kind: HashMap<&'a str, Vec<usize>>,
+    by_name: HashMap<&'a str, HashMap<&'a str, Vec<usize>>>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(resources: &'a [Resource]) -> Index<'a> {
+        let mut index = Index::default();
+        for (i, r) in resources.iter().enumerate() {
+            index.by_kind.entry(&r.id.kind).or_default().push(i);
+            if let Some(name) = &r.id.name {
+                index
+                    .by_name
+                    .entry(&r.id.kind)
+                    .or_default()
+                    .entry(name)
+                    .or_default()
+                    .push(i);
+            }
+        }
+        index
+    }
+}
+
+impl<'a> Context<'a> {
+    /// The resources of one kind (any API version), in input order.
+    pub fn of_kind<'s>(
+        &'s self,
+        kind: &str,
+    ) -> impl Iterator<Item = (usize, &'a Resource)> + use<'a, 's> {
+        let resources = self.resources;
+        self.index
+            .by_kind
+            .get(kind)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(move |&i| (i, &resources[i]))
+    }
+
+    /// The resources of one kind and name (any API version or namespace).
+    pub fn named<'s>(
+        &'s self,
+        kind: &str,
+        name: &str,
+    ) -> impl Iterator<Item = (usize, &'a Resource)> + use<'a, 's> {
+        let resources = self.resources;
+        self.index
+            .by_name
+            .get(kind)
+            .and_then(|names| names.get(name))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(move |&i| (i, &resources[i]))
+    }
     pub fn resource(&self, w: &Workload) -> &Resource {
         &self.resources[w.resource]
     }

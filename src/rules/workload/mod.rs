@@ -95,12 +95,8 @@ pub fn find_service_account<'a>(
     name: &str,
 ) -> Option<(usize, &'a Resource)> {
     let ns = ctx.resource(w).namespace();
-    ctx.resources.iter().enumerate().find(|(_, r)| {
-        r.is("ServiceAccount")
-            && r.id.api_version == "v1"
-            && r.id.name.as_deref() == Some(name)
-            && same_namespace(r.namespace(), ns)
-    })
+    ctx.named("ServiceAccount", name)
+        .find(|(_, r)| r.id.api_version == "v1" && same_namespace(r.namespace(), ns))
 }
 
 /// An image reference split the way container runtimes read it.
