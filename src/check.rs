@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::identity::identify;
 use crate::model::locate::locate;
 use crate::model::path::{Path, Seg};
 use crate::model::resource::{Object, Resource, ResourceId, str_at};
@@ -69,49 +70,6 @@ impl Out<'_> {
     }
 }
 
-/// Where the first Helm/Go template action sits, if the text is a template.
-/// Go templates in *values* (Prometheus alert annotations, Argo CD
-/// notifications) are content, not templates: only actions Helm charts use
-/// (`.Values`, `.Release`, `.Chart`, `include`, control flow, trim markers)
-/// or an action that starts a line count.
-fn helm_template_at(text: &str) -> Option<usize> {
-    const MARKERS: &[&str] = &[
-        ".Values",
-        ".Release",
-        ".Chart",
-        ".Capabilities",
-        "include ",
-        "template ",
-        "toYaml",
-        "- if ",
-        " if ",
-        " end ",
-        "- end",
-        " range ",
-        "- range",
-        " with ",
-        "- with",
-        " define ",
-        "{{-",
-        "-}}",
-        "tpl ",
-    ];
-    let mut from = 0;
-    while let Some(pos) = text[from..].find("{{") {
-        let at = from + pos;
-        let close = text[at..].find("}}").map_or(text.len(), |c| at + c + 2);
-        let action = &text[at..close.min(text.len())];
-        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
-        let starts_line =
-            text[line_start..at].trim().is_empty() || text[line_start..at].trim() == "-";
-        if starts_line || MARKERS.iter().any(|m| action.contains(m)) {
-            return Some(at);
-        }
-        from = at + 2;
-    }
-    None
-}
-
 pub fn check(source: &str, options: &Options) -> Report {
     // A BOM is not part of the text editors show; positions count without it.
     let text = source.strip_prefix('\u{feff}').unwrap_or(source);
@@ -139,7 +97,7 @@ pub fn check(source: &str, options: &Options) -> Report {
         };
     }
 
-    let helm = helm_template_at(text);
+    let helm = crate::yaml::helm::unrendered_at(text);
     if let Some(at) = helm {
         let start = map.char_index_of_byte(at) as usize;
         let end = text[at..]
@@ -389,8 +347,18 @@ fn load(
     base: Path,
     json: Value,
 ) {
-    // Not a Kubernetes object (no apiVersion/kind): not an error, nothing to check.
-    let (Some(api_version), Some(kind)) = (str_at(&json, "apiVersion"), str_at(&json, "kind"))
+    // Not a Kubernetes object: not an error, nothing to check. One meant as
+    // an object but lacking apiVersion or kind: an error, then read as far
+    // as it can be.
+    let mut json = json;
+    let Some(identity) = identify(doc, node, &mut json) else {
+        return;
+    };
+    for (span, message) in identity.problems {
+        out.push(&input::SCHEMA_INVALID.meta, span, message, None, None);
+    }
+    let (Some(api_version), Some(kind)) =
+        (identity.api_version.as_deref(), identity.kind.as_deref())
     else {
         return;
     };
