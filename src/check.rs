@@ -1,6 +1,8 @@
 //! The pipeline: text → documents with positions → typed resources → rules →
 //! diagnostics. Each layer reads only the one before it.
 
+use std::cmp::Reverse;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -13,7 +15,7 @@ use crate::model::schema::SchemaProblem;
 use crate::model::suggest::suggest;
 use crate::model::workload::Workload;
 use crate::options::Options;
-use crate::rules::{Context, Finding, Index, RuleMeta, find, input, registry};
+use crate::rules::{Context, Finding, Index, RuleMeta, SourceFile, find, input, registry};
 use crate::source::{Position, Range, SourceMap, Span};
 use crate::yaml::json::{Converter, duplicate_keys};
 use crate::yaml::parse::{ProblemKind, parse};
@@ -56,31 +58,163 @@ impl Out<'_> {
         if !self.options.enabled(meta.id) {
             return;
         }
-        self.diagnostics.push(Diagnostic {
-            rule: meta.id.to_string(),
-            severity: meta.severity,
-            message,
-            range: self.map.range(span),
-            resource,
-            path,
-            help: meta.help.to_string(),
-            docs: meta.docs(),
-            fix: None,
-        });
+        let mut d = input_diagnostic(meta, self.map.range(span), message);
+        d.resource = resource;
+        d.path = path;
+        self.diagnostics.push(d);
     }
 }
 
+/// A diagnostic of the input itself rather than of a resource: the reader's
+/// problems, and what a caller refuses before checking (the CLI's size limit
+/// while reading, bytes that are not UTF-8).
+pub fn input_diagnostic(meta: &RuleMeta, range: Range, message: String) -> Diagnostic {
+    Diagnostic {
+        rule: meta.id.to_string(),
+        severity: meta.severity,
+        message,
+        range,
+        resource: None,
+        path: None,
+        help: meta.help.to_string(),
+        docs: meta.docs(),
+        fix: None,
+    }
+}
+
+/// One named input of a bundle: a file, standard input, an editor buffer.
+#[derive(Clone, Copy, Debug)]
+pub struct Source<'a> {
+    /// How diagnostics and messages name it (a path, `-`, a URI).
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+/// Checks one text on its own (the playground, a single buffer).
 pub fn check(source: &str, options: &Options) -> Report {
+    let mut reports = check_bundle(
+        &[Source {
+            name: "",
+            text: source,
+        }],
+        options,
+    );
+    reports.pop().expect("one report per source")
+}
+
+/// Checks many sources as one bundle: each source is read on its own (in
+/// parallel natively), then the rules run once over every resource of every
+/// source, so a Deployment in one file sees the NetworkPolicy, ServiceAccount
+/// and RBAC of the others. One report per source, in the order given; every
+/// finding stays in the file of its resource.
+pub fn check_bundle(sources: &[Source], options: &Options) -> Vec<Report> {
+    let mut reports = Vec::with_capacity(sources.len());
+    check_bundle_each(sources, options, |_, report| reports.push(report));
+    reports
+}
+
+/// `check_bundle`, handing each source's report to `each` (in source order)
+/// as soon as it is built, so a caller that writes reports out holds one
+/// source's diagnostics at a time, however many the bundle has.
+pub fn check_bundle_each(
+    sources: &[Source],
+    options: &Options,
+    mut each: impl FnMut(usize, Report),
+) {
+    let loaded = read_sources(sources, options);
+    let mut files = Vec::with_capacity(loaded.len());
+    let mut diagnostics = Vec::with_capacity(loaded.len());
+    let mut resources = Vec::new();
+    let mut workloads = Vec::new();
+    for l in loaded {
+        let offset = resources.len();
+        workloads.extend(l.workloads.into_iter().map(|mut w| {
+            w.resource += offset;
+            w
+        }));
+        resources.extend(l.resources);
+        files.push(l.file);
+        diagnostics.push(l.diagnostics);
+    }
+    let ctx = Context {
+        files: &files,
+        resources: &resources,
+        workloads: &workloads,
+        options,
+        index: Index::new(&resources),
+    };
+    // Each source keeps only its first MAX_DIAGNOSTICS diagnostics (in
+    // report order) while the rules run: 100,000 pods yield a million
+    // findings, and memory must follow the input, not the findings.
+    let mut kept: Vec<Kept> = diagnostics.into_iter().map(Kept::new).collect();
+    run_rules(&ctx, |f| place_finding(&ctx, f, &mut kept));
+    let mut summaries: Vec<Vec<ResourceSummary>> = files.iter().map(|_| Vec::new()).collect();
+    for r in &resources {
+        summaries[r.source].push(ResourceSummary {
+            id: r.id.clone(),
+            range: r.range,
+        });
+    }
+    for (i, (kept, resources)) in kept.into_iter().zip(summaries).enumerate() {
+        each(
+            i,
+            Report {
+                diagnostics: finish(&ctx, kept),
+                resources,
+            },
+        );
+    }
+}
+
+/// A source read as far as it goes alone: positions, documents, typed
+/// resources, and the problems of the input itself.
+struct Loaded<'a> {
+    file: SourceFile<'a>,
+    resources: Vec<Resource>,
+    workloads: Vec<Workload>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn read_sources<'a>(sources: &[Source<'a>], options: &Options) -> Vec<Loaded<'a>> {
+    use rayon::prelude::*;
+    if sources.len() < 2 {
+        return read_sequentially(sources, options);
+    }
+    sources
+        .par_iter()
+        .enumerate()
+        .map(|(i, s)| read_source(i, s, options))
+        .collect()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn read_sources<'a>(sources: &[Source<'a>], options: &Options) -> Vec<Loaded<'a>> {
+    read_sequentially(sources, options)
+}
+
+fn read_sequentially<'a>(sources: &[Source<'a>], options: &Options) -> Vec<Loaded<'a>> {
+    sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| read_source(i, s, options))
+        .collect()
+}
+
+/// Stage 1, per source: size limit, Helm templates, YAML, conversion to what
+/// Kubernetes reads, typed resources.
+fn read_source<'a>(index: usize, source: &Source<'a>, options: &Options) -> Loaded<'a> {
     // A BOM is not part of the text editors show; positions count without it.
-    let text = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let text = source.text.strip_prefix('\u{feff}').unwrap_or(source.text);
     let map = SourceMap::new(text);
     let mut out = Out {
         map: &map,
         options,
         diagnostics: Vec::new(),
     };
-
-    if text.len() > MAX_INPUT_BYTES {
+    let mut resources = Vec::new();
+    let mut workloads = Vec::new();
+    let documents = if text.len() > MAX_INPUT_BYTES {
         out.push(
             &input::INPUT_LIMIT.meta,
             Span::new(0, 0),
@@ -91,157 +225,177 @@ pub fn check(source: &str, options: &Options) -> Report {
             None,
             None,
         );
-        return Report {
-            diagnostics: out.diagnostics,
-            resources: Vec::new(),
-        };
-    }
-
-    let helm = crate::yaml::helm::unrendered_at(text);
-    if let Some(at) = helm {
-        let start = map.char_index_of_byte(at) as usize;
-        let end = text[at..]
-            .find("}}")
-            .map_or(start + 2, |e| map.char_index_of_byte(at + e + 2) as usize);
-        out.push(
-            &input::HELM_UNRENDERED.meta,
-            Span::new(start, end),
-            "this is an unrendered Helm template; render it first (`helm template <release> <chart>`) and check the output".into(),
-            None,
-            None,
-        );
-    }
-
-    let parsed = parse(&map);
-    if helm.is_none() {
-        for p in &parsed.problems {
-            let meta = match p.kind {
-                ProblemKind::Syntax => &input::YAML_SYNTAX.meta,
-                ProblemKind::Limit => &input::INPUT_LIMIT.meta,
-            };
-            let message = if p.kind == ProblemKind::Syntax {
-                format!("YAML syntax error: {}", p.message)
-            } else {
-                p.message.clone()
-            };
-            out.push(meta, p.span, message, None, None);
-        }
-    }
-
-    let mut resources = Vec::new();
-    let mut workloads = Vec::new();
-    for (doc_index, doc) in parsed.documents.iter().enumerate() {
-        let Some(root) = doc.root else { continue };
-        if helm.is_some()
-            && text[map.byte_offset(doc.span.start)..map.byte_offset(doc.span.end)].contains("{{")
-        {
-            continue;
-        }
-        for (first, again, key) in duplicate_keys(doc) {
-            let line = map.position(first.start).line + 1;
+        Vec::new()
+    } else {
+        let helm = crate::yaml::helm::unrendered_at(text);
+        if let Some(at) = helm {
+            let start = map.char_index_of_byte(at) as usize;
+            let end = text[at..]
+                .find("}}")
+                .map_or(start + 2, |e| map.char_index_of_byte(at + e + 2) as usize);
             out.push(
-                &input::YAML_DUPLICATE_KEY.meta,
-                again,
-                format!("duplicate key \"{key}\" (first defined on line {line}); Kubernetes refuses duplicate fields"),
+                &input::HELM_UNRENDERED.meta,
+                Span::new(start, end),
+                "this is an unrendered Helm template; render it first (`helm template <release> <chart>`) and check the output".into(),
                 None,
                 None,
             );
         }
-        if !doc.is_map(root) {
-            continue;
+        let parsed = parse(&map);
+        if helm.is_none() {
+            report_problems(&mut out, &parsed.problems);
         }
-        let mut conv = Converter::new(doc);
-        let mut json = conv.convert(root);
-        for p in conv.problems {
-            let meta = if p.limit {
-                &input::INPUT_LIMIT.meta
-            } else {
-                &input::SCHEMA_INVALID.meta
-            };
-            out.push(meta, p.span, p.message, None, None);
-        }
-        let is_list = json
-            .get("kind")
-            .and_then(Value::as_str)
-            .is_some_and(|k| k == "List" || k.ends_with("List"))
-            && json.get("items").is_some_and(Value::is_array);
-        if is_list {
-            let items = doc
-                .items(doc.get(root, "items").map_or(root, |(_, v)| v))
-                .to_vec();
-            // Each item's JSON moves into its resource: no copy of the list.
-            let Some(Value::Array(values)) = json.get_mut("items").map(Value::take) else {
+        for (doc_index, doc) in parsed.documents.iter().enumerate() {
+            // A document with template text is not YAML yet: skip it.
+            if helm.is_some()
+                && text[map.byte_offset(doc.span.start)..map.byte_offset(doc.span.end)]
+                    .contains("{{")
+            {
                 continue;
-            };
-            for (i, (item_json, item_node)) in values.into_iter().zip(items).enumerate() {
-                load(
-                    &mut out,
-                    &mut resources,
-                    &mut workloads,
-                    doc,
-                    doc_index,
-                    item_node,
-                    Path::root().key("items").index(i),
-                    item_json,
-                );
             }
-        } else {
-            load(
+            load_document(
                 &mut out,
                 &mut resources,
                 &mut workloads,
                 doc,
-                doc_index,
-                root,
-                Path::root(),
-                json,
+                DocAt {
+                    source: index,
+                    doc: doc_index,
+                },
             );
         }
-    }
-
-    let ctx = Context {
-        map: &map,
-        documents: &parsed.documents,
-        resources: &resources,
-        workloads: &workloads,
-        options,
-        index: Index::new(&resources),
+        parsed.documents
     };
-    // Findings are ranked as they come, and only the first MAX_DIAGNOSTICS
-    // (in report order) are kept: 100,000 pods yield a million findings, and
-    // memory must follow the input, not the findings.
-    let mut kept = Kept::default();
-    for d in out.diagnostics {
-        kept.push(
-            (d.range.start, std::cmp::Reverse(d.severity), d.rule.clone()),
-            Entry::Done(d),
+    let diagnostics = out.diagnostics;
+    Loaded {
+        file: SourceFile {
+            name: source.name,
+            map,
+            documents,
+        },
+        resources,
+        workloads,
+        diagnostics,
+    }
+}
+
+fn report_problems(out: &mut Out, problems: &[crate::yaml::parse::Problem]) {
+    for p in problems {
+        let meta = match p.kind {
+            ProblemKind::Syntax => &input::YAML_SYNTAX.meta,
+            ProblemKind::Limit => &input::INPUT_LIMIT.meta,
+        };
+        let message = if p.kind == ProblemKind::Syntax {
+            format!("YAML syntax error: {}", p.message)
+        } else {
+            p.message.clone()
+        };
+        out.push(meta, p.span, message, None, None);
+    }
+}
+
+/// Where a document sits in the bundle.
+#[derive(Clone, Copy)]
+struct DocAt {
+    source: usize,
+    doc: usize,
+}
+
+/// Duplicate keys, conversion, then each object (each item of a `List`).
+fn load_document(
+    out: &mut Out,
+    resources: &mut Vec<Resource>,
+    workloads: &mut Vec<Workload>,
+    doc: &Document,
+    at: DocAt,
+) {
+    let Some(root) = doc.root else { return };
+    for (first, again, key) in duplicate_keys(doc) {
+        let line = out.map.position(first.start).line + 1;
+        out.push(
+            &input::YAML_DUPLICATE_KEY.meta,
+            again,
+            format!("duplicate key \"{key}\" (first defined on line {line}); Kubernetes refuses duplicate fields"),
+            None,
+            None,
         );
     }
+    if !doc.is_map(root) {
+        return;
+    }
+    let mut conv = Converter::new(doc);
+    let mut json = conv.convert(root);
+    for p in conv.problems {
+        let meta = if p.limit {
+            &input::INPUT_LIMIT.meta
+        } else {
+            &input::SCHEMA_INVALID.meta
+        };
+        out.push(meta, p.span, p.message, None, None);
+    }
+    let is_list = json
+        .get("kind")
+        .and_then(Value::as_str)
+        .is_some_and(|k| k == "List" || k.ends_with("List"))
+        && json.get("items").is_some_and(Value::is_array);
+    if is_list {
+        let items = doc.items(doc.get(root, "items").map_or(root, |(_, v)| v));
+        let Some(Value::Array(values)) = json.get_mut("items").map(std::mem::take) else {
+            return;
+        };
+        for (i, (item_json, &item_node)) in values.into_iter().zip(items).enumerate() {
+            load(
+                out,
+                resources,
+                workloads,
+                doc,
+                at,
+                item_node,
+                Path::root().key("items").index(i),
+                item_json,
+            );
+        }
+    } else {
+        load(out, resources, workloads, doc, at, root, Path::root(), json);
+    }
+}
+
+/// Stage 2, across the bundle: every enabled rule over every resource, each
+/// finding handed on as soon as its rule is done.
+fn run_rules(ctx: &Context, mut each: impl FnMut(Finding)) {
     let mut findings: Vec<Finding> = Vec::new();
     for rule in registry() {
         if let Some(check) = rule.check
-            && options.enabled(rule.meta.id)
+            && ctx.options.enabled(rule.meta.id)
         {
-            check(&ctx, &mut findings);
+            check(ctx, &mut findings);
         }
-        for f in findings.drain(..) {
-            let Some(rule) = find(f.rule) else { continue };
-            if !options.enabled(f.rule) {
-                continue;
-            }
-            let r = &resources[f.resource];
-            let span = f
-                .span
-                .unwrap_or_else(|| locate(&parsed.documents[r.doc], r.node, &f.path).span);
-            let range = map.range(span);
-            let severity = f.severity.unwrap_or(rule.meta.severity);
-            kept.push(
-                (range.start, std::cmp::Reverse(severity), f.rule.to_string()),
-                Entry::Finding(f, range, severity),
-            );
-        }
+        findings.drain(..).for_each(&mut each);
     }
+}
 
+/// Stage 3: a finding ranked at its range in its resource's source.
+fn place_finding(ctx: &Context, f: Finding, kept: &mut [Kept]) {
+    let Some(rule) = find(f.rule) else { return };
+    if !ctx.options.enabled(f.rule) {
+        return;
+    }
+    let r = &ctx.resources[f.resource];
+    let file = &ctx.files[r.source];
+    let span = f
+        .span
+        .unwrap_or_else(|| locate(&file.documents[r.doc], r.node, &f.path).span);
+    let range = file.map.range(span);
+    let severity = f.severity.unwrap_or(rule.meta.severity);
+    kept[r.source].push(
+        (range.start, Reverse(severity), f.rule.to_string()),
+        Entry::Finding(f, range, severity),
+    );
+}
+
+/// Stage 4, per source: the kept diagnostics in report order, then a note of
+/// how many were left out.
+fn finish(ctx: &Context, kept: Kept) -> Vec<Diagnostic> {
     let (kept, dropped) = kept.finish();
     let mut diagnostics: Vec<Diagnostic> = kept
         .into_iter()
@@ -249,7 +403,7 @@ pub fn check(source: &str, options: &Options) -> Report {
             Entry::Done(d) => d,
             Entry::Finding(f, range, severity) => {
                 let rule = find(f.rule).expect("kept findings have a rule");
-                let r = &resources[f.resource];
+                let r = &ctx.resources[f.resource];
                 Diagnostic {
                     rule: f.rule.to_string(),
                     severity,
@@ -278,22 +432,12 @@ pub fn check(source: &str, options: &Options) -> Report {
             fix: None,
         });
     }
-    let resources = resources
-        .into_iter()
-        .map(|r| ResourceSummary {
-            id: r.id,
-            range: r.range,
-        })
-        .collect();
-    Report {
-        diagnostics,
-        resources,
-    }
+    diagnostics
 }
 
 /// Report order: position, then higher severity first, then rule id; ties
 /// keep the order the diagnostics were produced in.
-type Rank = (Position, std::cmp::Reverse<Severity>, String);
+type Rank = (Position, Reverse<Severity>, String);
 
 enum Entry {
     Done(Diagnostic),
@@ -301,14 +445,29 @@ enum Entry {
     Finding(Finding, Range, Severity),
 }
 
-/// The first MAX_DIAGNOSTICS entries in report order, in bounded memory.
-#[derive(Default)]
+/// The first MAX_DIAGNOSTICS entries of one source in report order, in
+/// bounded memory.
 struct Kept {
     entries: Vec<((Rank, usize), Entry)>,
     seen: usize,
 }
 
 impl Kept {
+    /// Starts with the source's own diagnostics (the reader's, the schema's).
+    fn new(diagnostics: Vec<Diagnostic>) -> Kept {
+        let mut kept = Kept {
+            entries: Vec::new(),
+            seen: 0,
+        };
+        for d in diagnostics {
+            kept.push(
+                (d.range.start, Reverse(d.severity), d.rule.clone()),
+                Entry::Done(d),
+            );
+        }
+        kept
+    }
+
     fn push(&mut self, rank: Rank, entry: Entry) {
         self.entries.push(((rank, self.seen), entry));
         self.seen += 1;
@@ -342,7 +501,7 @@ fn load(
     resources: &mut Vec<Resource>,
     workloads: &mut Vec<Workload>,
     doc: &Document,
-    doc_index: usize,
+    at: DocAt,
     node: u32,
     base: Path,
     json: Value,
@@ -374,7 +533,8 @@ fn load(
     let span = doc.node(node).span;
     let mut resource = Resource {
         id,
-        doc: doc_index,
+        source: at.source,
+        doc: at.doc,
         node,
         base,
         json,
