@@ -179,8 +179,14 @@ test('examples load the engine once per page, and only when one comes into view'
     if (r.url().endsWith('.wasm')) wasm.push(r.url());
   });
   // Six examples far below the fold on a page of our own origin.
+  // Under the playground's own CSP (no 'unsafe-inline', no nonce for this page's styles).
+  const csp = await page.request
+    .get(url('index.html'))
+    .then((r) => r.text())
+    .then((t) => t.match(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/)[1]);
   const html = `<!doctype html><meta charset="utf-8"><title>t</title>
-<div style="height:3000px">spacer</div>
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+${'<p>spacer</p>'.repeat(150)}
 ${Array.from(
   { length: 6 },
   (_, i) => `<kubeharden-example id="ex${i}" profile="restricted"><pre>apiVersion: v1
@@ -215,6 +221,24 @@ spec:
   }
   assert.equal(wasm.length, 1, `wasm requests: ${wasm}`);
   await context.close();
+});
+
+test('the example follows the host page’s light or dark scheme', async () => {
+  const colors = {};
+  for (const colorScheme of ['light', 'dark']) {
+    const context = await newContext(env.browser, log, { colorScheme });
+    const page = await context.newPage();
+    await page.goto(url('rules/privileged.html'));
+    const bad = 'kubeharden-example[data-example="bad"]';
+    await waitForExample(page, bad);
+    colors[colorScheme] = await page.$eval(
+      bad,
+      (el) => getComputedStyle(el.shadowRoot.querySelector('.cm-editor')).backgroundColor,
+    );
+    await context.close();
+  }
+  assert.equal(colors.light, 'rgb(255, 255, 255)');
+  assert.notEqual(colors.dark, colors.light);
 });
 
 test('the maps are generated and say what is not covered', async () => {

@@ -70,7 +70,8 @@ before(async () => {
   }
   work = await mkdtemp(path.join(tmpdir(), 'kubeharden-mkdocs-'));
   await mkdir(path.join(work, 'docs'));
-  await cp(path.join(DIST, 'embed'), path.join(work, 'docs/kubeharden'), { recursive: true });
+  // As the README says: the whole built site under one folder of the docs site.
+  await cp(DIST, path.join(work, 'docs/kubeharden'), { recursive: true });
   await writeFile(path.join(work, 'docs/index.md'), PAGE);
   await writeFile(
     path.join(work, 'mkdocs.yml'),
@@ -79,7 +80,7 @@ theme:
   name: mkdocs
   highlightjs: false
 extra_javascript:
-  - path: kubeharden/kubeharden-example.js
+  - path: kubeharden/embed/kubeharden-example.js
     type: module
 `,
   );
@@ -124,6 +125,16 @@ test(
     }
     assert.ok(found[0].includes('privileged@10'), `first example: ${found[0]}`);
     assert.ok(found[1].includes('allow-privilege-escalation@10'), `second example: ${found[1]}`);
+    // "Open in playground" and the docs links lead to the copied site's pages.
+    const playground = new URL(await examples.nth(0).locator('a.playground').getAttribute('href'));
+    assert.equal(playground.pathname, '/kubeharden/index.html');
+    assert.match(playground.hash, /^#share=/);
+    const docs = await examples.nth(0).locator('a.rule').first().getAttribute('href');
+    assert.match(docs, /\/kubeharden\/rules\.html#[a-z0-9-]+$/);
+    for (const href of [playground.href, docs]) {
+      const response = await page.request.get(href);
+      assert.equal(response.status(), 200, href);
+    }
     const origin = new URL(url).origin;
     const foreign = log.requests.filter(
       (u) => !u.startsWith('data:') && new URL(u).origin !== origin,

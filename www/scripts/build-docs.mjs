@@ -388,49 +388,66 @@ function cisMap(rules, byId, data) {
   );
 }
 
-/** PSS control → rule, and for each PSS version whether the rule flags its failing example. */
-function pssMap(rules, byId, check, versions) {
+/**
+ * PSS control → rule, per PSS version: whether the rule flags its own failing example at that
+ * version, asked of the engine for every v1.N (the engine accepts any), with runs of versions
+ * that behave alike merged into one column.
+ */
+function pssMap(rules, byId, check) {
   const controls = [];
   for (const rule of rules) {
     for (const ref of rule.references) {
       if (ref.source === 'PSS') controls.push({ control: ref.id, title: ref.title, rule });
     }
   }
-  const rows = controls.map(({ control, title, rule }) => {
-    const level = title.split(':')[0];
-    const cells = versions.map((version) => {
-      let flagged = false;
-      try {
-        flagged = check(rule.badExample ?? '', {
-          profile: level.toLowerCase() === 'baseline' ? 'baseline' : 'restricted',
-          pssVersion: version,
-          enable: rule.profiles.length ? [] : [rule.id],
-          disable: [],
-        }).diagnostics.some((d) => d.rule === rule.id);
-      } catch {
-        flagged = false;
-      }
-      return flagged ? '✓' : '—';
-    });
-    return {
-      attrs: ` data-control="${escapeHtml(control)}"`,
-      cells: [
-        `<code>${escapeHtml(control)}</code>`,
-        escapeHtml(title),
-        ruleLink(rule.id, '../', byId),
-        ...cells,
-      ],
-    };
-  });
+  const flags = (rule, level, version) => {
+    try {
+      return check(rule.badExample ?? '', {
+        profile: level === 'baseline' ? 'baseline' : 'restricted',
+        pssVersion: version,
+        enable: rule.profiles.length ? [] : [rule.id],
+        disable: [],
+      }).diagnostics.some((d) => d.rule === rule.id);
+    } catch {
+      return false;
+    }
+  };
+  const versions = [...Array.from({ length: PSS_MAX_MINOR + 1 }, (_, i) => `v1.${i}`), 'latest'];
+  const matrix = controls.map(({ title, rule }) =>
+    versions.map((v) => flags(rule, title.split(':')[0].toLowerCase(), v)),
+  );
+  const column = (i) => matrix.map((row) => row[i]).join();
+  const latest = versions.length - 1;
+  // Columns: runs of v1.N with identical results, then "latest" if it differs from the last.
+  const runs = [];
+  for (let i = 0; i < latest; i++) {
+    if (runs.length && column(runs.at(-1).from) === column(i)) runs.at(-1).to = i;
+    else runs.push({ from: i, to: i });
+  }
+  const label = ({ from, to }) =>
+    to === latest - 1
+      ? `${versions[from]} and later`
+      : from === to
+        ? versions[from]
+        : `${versions[from]}–${versions[to]}`;
+  const heads = runs.map(label);
+  if (column(latest) !== column(runs.at(-1).from)) {
+    throw new Error(`PSS map: "latest" differs from ${versions[latest - 1]}; raise PSS_MAX_MINOR`);
+  }
+  const rows = controls.map(({ control, title, rule }, r) => ({
+    attrs: ` data-control="${escapeHtml(control)}"`,
+    cells: [
+      `<code>${escapeHtml(control)}</code>`,
+      escapeHtml(title),
+      ruleLink(rule.id, '../', byId),
+      ...runs.map(({ from }) => (matrix[r][from] ? '✓' : '—')),
+    ],
+  }));
   return mapPage(
     'Pod Security Standards → rules',
     'PSS map',
-    `Every Pod Security Standards control and the rule that enforces it. A column per PSS version (the engine's <code>pssVersion</code> option): ✓ when the rule flags its own failing example at that version, — when the control does not exist yet (or the example is allowed) at that version. Computed by the engine at build time.`,
-    table(
-      ['Control', 'Level: name', 'Rule', ...versions.map((v) => escapeHtml(v))],
-      rows,
-      'data-map="pss"',
-    ),
+    `Every Pod Security Standards control and the rule that enforces it. A column per range of PSS versions (the engine's <code>pssVersion</code> option): ✓ when the rule flags its own failing example at those versions, — when it does not (the control does not exist yet, or that example was still allowed). Computed by the engine at build time.`,
+    table(['Control', 'Level: name', 'Rule', ...heads.map(escapeHtml)], rows, 'data-map="pss"'),
   );
 }
 
@@ -544,15 +561,16 @@ export async function buildDocs({ out = WWW, log = console.log } = {}) {
   for (const rule of rules) files.push([`rules/${rule.id}.html`, rulePage(rule, ctx)]);
   files.push(['maps/nsa-cisa.html', nsaMap(rules, byId, nsa)]);
   files.push(['maps/cis.html', cisMap(rules, byId, cis)]);
-  files.push(['maps/pss.html', pssMap(rules, byId, check, PSS_MAP_VERSIONS)]);
+  files.push(['maps/pss.html', pssMap(rules, byId, check)]);
   files.push(['maps/peers.html', peersMap(byId, peers, mapping)]);
   await Promise.all(files.map(([name, html]) => writeFile(path.join(out, name), html)));
   log(`docs: ${files.length} pages for ${rules.length} rules (engine ${version})`);
   return files.map(([name]) => name);
 }
 
-// The PSS versions whose control sets differ (v1.0 … latest); the engine accepts every v1.N.
-const PSS_MAP_VERSIONS = ['v1.25', 'v1.31', 'v1.34', 'v1.35', 'latest'];
+// The PSS map asks the engine about v1.0 … v1.PSS_MAX_MINOR; the build fails if "latest"
+// behaves differently from the last of them (time to raise it).
+const PSS_MAX_MINOR = 45;
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await buildDocs();

@@ -25,10 +25,9 @@ import { PROFILES } from '../engine-types';
 import { rangeToOffsets } from '../positions';
 import { encodeShareHash } from '../share';
 import { PSS_VERSIONS } from '../settings';
+import { DOCS_BASE } from '../dom';
 import { loadEngine, type Engine } from './engine';
 import { ELEMENT_CSS } from './styles';
-
-declare const __KUBEHARDEN_DOCS_BASE__: string;
 
 const CM_SEVERITY = {
   critical: 'error',
@@ -299,7 +298,7 @@ export class KubehardenExample extends HTMLElement {
   private ruleLink(d: EngineDiagnostic): HTMLElement {
     const code = el('code', {}, d.rule);
     if (!d.docs || !RULE_DOCS.test(d.docs)) return code;
-    const base = this.getAttribute('docs-base') || __KUBEHARDEN_DOCS_BASE__ || SITE_ROOT.href;
+    const base = this.getAttribute('docs-base') || DOCS_BASE || SITE_ROOT.href;
     let href: string;
     try {
       href = new URL(d.docs, new URL(base, location.href)).href;
