@@ -54,7 +54,7 @@ const markdown = new Marked({
 const md = (text) => (text ? markdown.parse(text) : '');
 const mdInline = (text) => (text ? markdown.parseInline(text) : '');
 
-async function loadEngine() {
+export async function loadEngine() {
   const entry = path.join(NODE_PKG, 'index.mjs');
   if (!existsSync(entry)) {
     throw new Error(`The engine's Node build is missing: ${entry}. Build it with \`make pkg\`.`);
@@ -77,6 +77,26 @@ export function exampleSettings(rule, byId) {
   const replacement = rule.replacedBy ? byId.get(rule.replacedBy) : undefined;
   const disable = replacement?.profiles.includes(profile) ? [replacement.id] : [];
   return { profile, pssVersion: 'latest', enable, disable };
+}
+
+// The allowed registry the engine's own example tests use (tests/rules_examples.rs), for
+// rules whose failing example only fails against an allow-list (image-registry).
+const EXAMPLE_REGISTRIES = ['registry.example.com'];
+
+/** exampleSettings, plus an allow-list when the failing example needs one; null if none works. */
+export function reproducingSettings(rule, byId, check) {
+  const base = exampleSettings(rule, byId);
+  const shows = (settings) => {
+    try {
+      return check(rule.badExample, settings).diagnostics.some((d) => d.rule === rule.id);
+    } catch {
+      return false;
+    }
+  };
+  if (!rule.badExample) return base;
+  if (shows(base)) return base;
+  const withRegistries = { ...base, imageRegistries: EXAMPLE_REGISTRIES };
+  return shows(withRegistries) ? withRegistries : null;
 }
 
 function page({ title, description, root, script, heading, body }) {
@@ -195,20 +215,15 @@ ${sections}
 function rulePage(rule, ctx) {
   const { byId, check, peersByRule } = ctx;
   const root = '../';
-  const settings = exampleSettings(rule, byId);
-  const reproduces = (() => {
-    if (!rule.badExample) return false;
-    try {
-      return check(rule.badExample, settings).diagnostics.some((d) => d.rule === rule.id);
-    } catch {
-      return false;
-    }
-  })();
+  const found = reproducingSettings(rule, byId, check);
+  const reproduces = found !== null;
+  const settings = found ?? exampleSettings(rule, byId);
   const attrs = (s) =>
     [
       `profile="${s.profile}"`,
       s.enable.length ? `enable="${s.enable.join(' ')}"` : '',
       s.disable.length ? `disable="${s.disable.join(' ')}"` : '',
+      s.imageRegistries ? `image-registries="${escapeHtml(s.imageRegistries.join(' '))}"` : '',
     ]
       .filter(Boolean)
       .join(' ');
@@ -240,7 +255,7 @@ function rulePage(rule, ctx) {
       <section class="kh-prose" data-section="rationale"><h2>Why it matters</h2>${md(rule.rationale)}</section>
       <section class="kh-prose" data-section="remediation"><h2>How to fix</h2>${md(rule.remediation)}${rule.help ? `<p class="kh-help">Finding help: ${mdInline(rule.help)}</p>` : ''}</section>
       <section class="kh-examples" data-section="examples"><h2>Examples</h2>
-      <p class="kh-note">Edit the examples: findings update as you type. Checked with profile <code>${settings.profile}</code>${settings.enable.length ? `, <code>${settings.enable.join(' ')}</code> enabled` : ''}${settings.disable.length ? `, <code>${settings.disable.join(' ')}</code> disabled` : ''}.${reproduces || !rule.badExample ? '' : ' This rule needs a setting the example element has no attribute for; run the failing example with the CLI to see its finding.'}</p>
+      <p class="kh-note">Edit the examples: findings update as you type. Checked with profile <code>${settings.profile}</code>${settings.enable.length ? `, <code>${settings.enable.join(' ')}</code> enabled` : ''}${settings.disable.length ? `, <code>${settings.disable.join(' ')}</code> disabled` : ''}${settings.imageRegistries ? `, allowed registries <code>${escapeHtml(settings.imageRegistries.join(' '))}</code> (CLI <code>--allow-registry</code>)` : ''}.${reproduces || !rule.badExample ? '' : ' This rule needs a setting the example element has no attribute for; run the failing example with the CLI to see its finding.'}</p>
       ${example('Failing example', 'bad', rule.badExample)}
       ${example('Passing example', 'good', rule.goodExample)}
       </section>

@@ -3,7 +3,13 @@
 // Run by `npm test` (before the browser tests).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeHtml, exampleSettings, peerMapping } from './build-docs.mjs';
+import {
+  escapeHtml,
+  exampleSettings,
+  loadEngine,
+  peerMapping,
+  reproducingSettings,
+} from './build-docs.mjs';
 
 const rule = (id, extra = {}) => ({
   id,
@@ -84,4 +90,24 @@ test('the peers data must name known rules and give a reason for gaps', () => {
       peerMapping([rule('privileged')], { ...DATA, rows: [{ check: 'X', rules: [], ids: {} }] }),
     /no rule and gives no reason/,
   );
+});
+
+test('every rule page’s failing example shows its finding with the page’s settings', async () => {
+  // The real engine (pkg/node): the settings the rule pages give their <kubeharden-example>s.
+  const engine = await loadEngine();
+  const rules = engine.rules();
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const check = (source, options) => engine.check(source, options);
+  const broken = [];
+  for (const r of rules.filter((r) => r.badExample)) {
+    const settings = reproducingSettings(r, byId, check);
+    if (!settings) {
+      broken.push(`${r.id}: failing example without its finding`);
+      continue;
+    }
+    if (r.goodExample && check(r.goodExample, settings).diagnostics.some((d) => d.rule === r.id)) {
+      broken.push(`${r.id}: passing example with the finding`);
+    }
+  }
+  assert.deepEqual(broken, []);
 });

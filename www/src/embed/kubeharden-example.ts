@@ -10,7 +10,8 @@
 // textContent.
 //
 // Attributes: profile (baseline | restricted | hardened, default hardened), pss-version
-// (latest | v1.N), enable / disable (rule ids, space- or comma-separated), playground (URL of
+// (latest | v1.N), enable / disable (rule ids, space- or comma-separated), image-registries
+// (allowed registries, for the image-registry rule), playground (URL of
 // the playground page; default: index.html next to the folder holding this script), docs-base
 // (where the engine's `rules.html#<id>` links resolve; default: that same site root).
 import { EditorState, type Extension } from '@codemirror/state';
@@ -127,7 +128,7 @@ function el<K extends keyof HTMLElementTagNameMap>(
 }
 
 export class KubehardenExample extends HTMLElement {
-  static observedAttributes = ['profile', 'pss-version', 'enable', 'disable'];
+  static observedAttributes = ['profile', 'pss-version', 'enable', 'disable', 'image-registries'];
 
   private view: EditorView | undefined;
   private engine: Engine | undefined;
@@ -222,11 +223,15 @@ export class KubehardenExample extends HTMLElement {
   private options(): CheckOptions {
     const profile = this.getAttribute('profile') ?? 'hardened';
     const pssVersion = this.getAttribute('pss-version') ?? 'latest';
+    const registries = this.getAttribute('image-registries');
     return {
       profile: profile as Profile,
       pssVersion,
       enable: ids(this.getAttribute('enable')),
       disable: ids(this.getAttribute('disable')),
+      ...(registries === null
+        ? {}
+        : { imageRegistries: registries.split(/[\s,]+/).filter(Boolean) }),
     };
   }
 
@@ -334,6 +339,7 @@ export class KubehardenExample extends HTMLElement {
 
   private updatePlaygroundLink(): void {
     const { playground } = this.ui!;
+    // The playground has no allowed-registries setting: the link carries the rest.
     const options = this.options();
     const overrides: Record<string, boolean> = {};
     for (const id of options.enable) overrides[id] = true;
