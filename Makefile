@@ -37,7 +37,10 @@ deps-browser:
 deps-mkdocs:
 	@if [ "$$($(MKDOCS_VENV)/bin/mkdocs --version 2>/dev/null | awk '{print $$3}')" != "$(MKDOCS_VERSION)" ]; then \
 	  echo "installing mkdocs $(MKDOCS_VERSION) into $(MKDOCS_VENV)"; \
-	  python3 -m venv $(MKDOCS_VENV) && $(MKDOCS_VENV)/bin/pip install -q mkdocs==$(MKDOCS_VERSION); \
+	  python3 -m venv $(MKDOCS_VENV) 2>/dev/null || { \
+	    $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv \
+	    && rm -rf $(MKDOCS_VENV) && python3 -m venv $(MKDOCS_VENV); }; \
+	  $(MKDOCS_VENV)/bin/pip install -q mkdocs==$(MKDOCS_VERSION); \
 	fi
 
 wasm: deps
