@@ -99,6 +99,19 @@ test('the failing example shows the finding at its line; the quick fix removes i
   );
   assert.match(payload.source, /privileged: true/);
 
+  // The finding's docs link leads to the rule's entry on this site; docs-base moves it.
+  const docs = page.locator(`${bad} li[data-rule="privileged"] a.rule`);
+  assert.equal(await docs.getAttribute('href'), url('rules.html#privileged'));
+  await page.$eval(bad, (el) => el.setAttribute('docs-base', 'https://docs.example.org/kh/'));
+  await page.waitForFunction(
+    (sel) =>
+      document
+        .querySelector(sel)
+        .shadowRoot.querySelector('li[data-rule="privileged"] a.rule')
+        ?.getAttribute('href') === 'https://docs.example.org/kh/rules.html#privileged',
+    bad,
+  );
+
   // Apply the quick fix from the findings list.
   const version = Number((await page.getAttribute(bad, 'data-doc-version')) ?? 0);
   await page.locator(`${bad} li[data-rule="privileged"] button.fix`).click();

@@ -128,7 +128,15 @@ function el<K extends keyof HTMLElementTagNameMap>(
 }
 
 export class KubehardenExample extends HTMLElement {
-  static observedAttributes = ['profile', 'pss-version', 'enable', 'disable', 'image-registries'];
+  static observedAttributes = [
+    'profile',
+    'pss-version',
+    'enable',
+    'disable',
+    'image-registries',
+    'playground',
+    'docs-base',
+  ];
 
   private view: EditorView | undefined;
   private engine: Engine | undefined;
@@ -154,7 +162,9 @@ export class KubehardenExample extends HTMLElement {
   }
 
   attributeChangedCallback(): void {
-    if (this.view) this.schedule(0);
+    if (!this.view) return;
+    this.updatePlaygroundLink();
+    this.schedule(0);
   }
 
   /** Turn into the editor and check (the shared engine loads on the first call). */
@@ -359,6 +369,7 @@ export class KubehardenExample extends HTMLElement {
     }
     url.hash = encodeShareHash({ source: this.view!.state.doc.toString(), settings });
     playground.href = url.href;
+    playground.hidden = false;
   }
 
   private fail(text: string): void {
