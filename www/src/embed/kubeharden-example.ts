@@ -332,6 +332,12 @@ export class KubehardenExample extends HTMLElement {
 
   private applyFix(fix: Fix): void {
     const view = this.view!;
+    // A fix's ranges belong to the text it was found in: after an edit not yet checked, check
+    // first (the list is redrawn) rather than apply edits at moved positions.
+    if (this.dataset.checkedVersion !== String(this.version)) {
+      this.schedule(0);
+      return;
+    }
     const changes = fix.edits.map((edit) => {
       const { from, to } = rangeToOffsets(view.state.doc, edit.range);
       return { from, to, insert: edit.newText };
