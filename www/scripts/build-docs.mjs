@@ -534,10 +534,12 @@ function peersMap(byId, data, mapping) {
             : `<em>no equivalent</em>: ${escapeHtml(row.gap)}`,
         ],
       }));
-      const mapped = entries.filter((e) => e.row.rules.length).length;
+      // An id can cover several concerns (one row each); count ids, not rows.
+      const ids = new Set(entries.map((e) => e.id));
+      const mapped = new Set(entries.filter((e) => e.row.rules.length).map((e) => e.id));
       const info = data.peers.find((p) => p.key === peer);
       return `<section id="${escapeHtml(peer)}"><h2>${escapeHtml(info.name)}</h2>
-<p>${mapped} of ${entries.length} ${escapeHtml(info.name)} security checks have a kubeharden equivalent.</p>
+<p>Of the ${ids.size} ${escapeHtml(info.name)} ids compared (its security checks), ${mapped.size} have a kubeharden equivalent for at least part of what they check.</p>
 ${table([`${escapeHtml(info.name)} id`, 'What it checks', 'kubeharden'], rows, `data-map="peer-${escapeHtml(peer)}"`)}
 </section>`;
     })
