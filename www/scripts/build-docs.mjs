@@ -561,6 +561,16 @@ export async function buildDocs({ out = WWW, log = console.log } = {}) {
   const engine = await loadEngine();
   const rules = engine.rules();
   const version = engine.version();
+  // Ids, severities and profiles go into file names, URLs and attributes as they are.
+  for (const r of rules) {
+    if (
+      !/^[a-z0-9][a-z0-9-]*$/.test(r.id) ||
+      !SEVERITIES.includes(r.severity) ||
+      !r.profiles.every((p) => PROFILES.includes(p))
+    ) {
+      throw new Error(`rule ${JSON.stringify(r.id)}: unexpected id, severity or profile`);
+    }
+  }
   const byId = new Map(rules.map((r) => [r.id, r]));
   const check = (source, options) => engine.check(source, options);
   const [cis, nsa, peers] = await Promise.all([
