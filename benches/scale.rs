@@ -1,7 +1,8 @@
 //! Cost per resource as inputs grow (`cargo bench --bench scale`): time and
 //! peak heap of `check` on 1,000, 10,000 and 100,000 small pods, as a
 //! multi-document stream and as one `kind: List`. Flat columns mean linear
-//! cost. `SCALE_SIZES=1000,50000` picks other sizes.
+//! cost. `SCALE_SIZES=1000,50000` picks other sizes. Peak heap is counted
+//! by a wrapper around the CLI's allocator.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::hint::black_box;
@@ -71,15 +72,17 @@ fn measure(shape: &str, n: usize, text: &str) {
     let report = black_box(check(black_box(text), &options));
     let time = t.elapsed();
     let peak = PEAK.load(Ordering::Relaxed) - before;
-    assert_eq!(report.resources.len(), n, "{shape}: every pod is read");
+    // A List is one document: past parse::MAX_NODES (4,000,000 nodes, about
+    // 90,000 of these pods) the rest of it is not read, and the table says so.
+    let read = report.resources.len();
     drop(report);
     println!(
-        "| {shape} | {n} | {:.2} MB | {:.3} s | {:.1} µs | {:.1} MB | {:.1} KB |",
+        "| {shape} | {n} | {read} | {:.2} MB | {:.3} s | {:.1} µs | {:.1} MB | {:.1} KB |",
         text.len() as f64 / 1e6,
         time.as_secs_f64(),
-        time.as_secs_f64() * 1e6 / n as f64,
+        time.as_secs_f64() * 1e6 / read.max(1) as f64,
         peak as f64 / 1e6,
-        peak as f64 / 1e3 / n as f64,
+        peak as f64 / 1e3 / read.max(1) as f64,
     );
 }
 
@@ -88,8 +91,8 @@ fn main() {
         .ok()
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
-    println!("| shape | pods | input | time | time per pod | peak heap | heap per pod |");
-    println!("|---|---|---|---|---|---|---|");
+    println!("| shape | pods | read | input | time | time per pod | peak heap | heap per pod |");
+    println!("|---|---|---|---|---|---|---|---|");
     for &n in &sizes {
         measure("stream", n, &stream(n));
     }
