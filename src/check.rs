@@ -76,6 +76,7 @@ pub fn input_diagnostic(meta: &RuleMeta, range: Range, message: String) -> Diagn
         help: meta.help.to_string(),
         docs: meta.docs(),
         fix: None,
+        suppression: None,
     }
 }
 
@@ -171,6 +172,7 @@ pub fn check_bundle(sources: &[Source], options: &Options) -> Vec<Report> {
     };
     let findings = run_rules(&ctx);
     place_findings(&ctx, findings, &mut diagnostics);
+    crate::exceptions::apply(&ctx, options, &mut diagnostics);
 
     let mut summaries: Vec<Vec<ResourceSummary>> = files.iter().map(|_| Vec::new()).collect();
     for r in resources {
@@ -417,11 +419,12 @@ fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut [Vec<Diagnost
             help: f.help.unwrap_or_else(|| rule.meta.help.to_string()),
             docs: rule.meta.docs(),
             fix: f.fix,
+            suppression: None,
         });
     }
 }
 
-/// Stage 4, per source: position order, then the diagnostics cap.
+/// Stage 5, per source: position order, then the diagnostics cap.
 fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics.sort_by(|a, b| {
         a.range
@@ -444,6 +447,7 @@ fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
             help: meta.help.into(),
             docs: meta.docs(),
             fix: None,
+            suppression: None,
         });
     }
     diagnostics

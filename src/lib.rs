@@ -5,7 +5,9 @@
 //! function backs the CLI, the WebAssembly API and the web playground.
 
 pub mod check;
+pub mod config;
 pub mod diagnostic;
+pub mod exceptions;
 pub mod fix;
 pub mod model;
 pub mod options;

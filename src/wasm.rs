@@ -18,9 +18,19 @@ export interface Range { start: Position; end: Position }
 export interface ResourceId { apiVersion: string; kind: string; name: string | null; namespace: string | null }
 export interface TextEdit { range: Range; newText: string }
 export interface Fix { title: string; applicability: "safe" | "unsafe"; edits: TextEdit[] }
+/** Where an exception or the baseline was written, and why it accepts the finding. */
+export interface Suppression {
+  kind: "annotation" | "comment" | "config" | "baseline";
+  reason: string;
+  /** YYYY-MM-DD: the last day the exception applies. */
+  until?: string;
+  location: { file: string; range: Range };
+}
 export interface Diagnostic {
   rule: string; severity: Severity; message: string; range: Range;
   resource: ResourceId | null; path: string | null; help: string; docs: string; fix: Fix | null;
+  /** Present when the finding is accepted: it does not count as a failure. */
+  suppression?: Suppression;
 }
 export interface Resource extends ResourceId { range: Range }
 export interface CheckResult { diagnostics: Diagnostic[]; resources: Resource[] }
@@ -32,6 +42,8 @@ export interface CheckOptions {
   profile?: "baseline" | "restricted" | "hardened";
   enable?: string[]; disable?: string[];
   pssVersion?: string; imageRegistries?: string[];
+  /** YYYY-MM-DD the exceptions' `until` is compared with (default: today, from Date). */
+  today?: string;
 }
 /** A fix `fixAll` applied. */
 export interface AppliedFix { rule: string; resource: ResourceId | null; path: string | null; title: string }
@@ -98,8 +110,18 @@ fn options_of(options: Option<CheckOptions>) -> Result<crate::Options, JsError> 
                 .map_err(|e| JsError::new(&format!("kubeharden: invalid options: {e}")))?
         }
     };
-    raw.validate()
-        .map_err(|e| JsError::new(&format!("kubeharden: invalid options: {e}")))
+    let mut options = raw
+        .validate()
+        .map_err(|e| JsError::new(&format!("kubeharden: invalid options: {e}")))?;
+    // Exceptions expire against the browser's (or Node's) date unless the
+    // caller fixed one; the engine itself never reads a clock.
+    if options.today.is_none() {
+        let now = js_sys::Date::now();
+        options.today = Some(crate::exceptions::Date::from_days_since_epoch(
+            (now / 86_400_000.0).floor() as i64,
+        ));
+    }
+    Ok(options)
 }
 
 /// Checks `source` (any text) and returns its diagnostics and resources.
