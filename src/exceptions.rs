@@ -170,6 +170,9 @@ struct Exception {
     file: String,
     range: Range,
     scope: Scope,
+    /// Already reported as unreadable (a bad date): it does not apply, and
+    /// nothing more is said about it.
+    broken: bool,
 }
 
 /// The text of an annotation or comment exception, cut into its parts
@@ -340,6 +343,10 @@ fn validate(
     let _ = ctx;
     let mut valid = Vec::new();
     for (i, ex) in found.iter_mut().enumerate() {
+        if ex.broken {
+            continue;
+        }
+        let named_any = !ex.rules.is_empty();
         let mut unknown = Vec::new();
         ex.rules.retain(|(id, range, _)| {
             let known = crate::rules::find(id).is_some();
@@ -367,7 +374,7 @@ fn validate(
             );
         }
         if ex.rules.is_empty() && ex.reason.is_some() {
-            if !matches!(ex.scope, Scope::Select { .. }) {
+            if !named_any && !matches!(ex.scope, Scope::Select { .. }) {
                 report(
                     problems,
                     ex,
@@ -506,6 +513,7 @@ fn from_written(
         file: file.to_string(),
         range: fallback,
         scope,
+        broken: false,
     };
     if let Some((date, at)) = w.until {
         let range = range_of(at, date.len());
@@ -519,7 +527,7 @@ fn from_written(
                 );
                 problems.push((source, d));
                 // An exception whose end cannot be read does not apply.
-                ex.reason = None;
+                ex.broken = true;
             }
         }
     }
@@ -687,6 +695,7 @@ fn config(ctx: &Context, options: &Options, found: &mut Vec<Exception>) {
                 kind: e.kind.clone(),
                 name: e.name.clone(),
             },
+            broken: false,
         });
     }
 }
