@@ -1,25 +1,18 @@
 //! The `kubeharden` command line (native only).
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
-use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term::{
-    self,
-    termcolor::{ColorChoice, StandardStream},
-};
 use kubeharden::config::{Config, Overrides};
 use kubeharden::options::PssVersion;
 use kubeharden::rules::Profile;
-use kubeharden::{Diagnostic, Options, Severity, Source, check_bundle};
+use kubeharden::{Diagnostic, Options, Severity, Source, check_bundle_each};
 
 mod inputs;
 mod project;
+mod report;
 use inputs::{Content, Input};
-use serde::Serialize;
 
 #[derive(Parser)]
 #[command(
@@ -169,19 +162,36 @@ fn read_inputs(paths: Vec<PathBuf>) -> Result<Vec<Input>, ExitCode> {
     }
 }
 
-/// Every readable input of a group as one bundle, with the group's config
-/// file as one more source (it holds no resources; the findings about its
-/// exemptions land in it). Refused inputs keep their one diagnostic. Returns
-/// the reports with each one's text (for the text output).
-fn check_group(group: &project::Group, options: &Options) -> Vec<(FileReport, String)> {
+/// What a run does with each file's findings besides writing them: the
+/// baseline that accepts recorded findings, the one being written.
+#[derive(Default)]
+struct Adopt {
+    baseline: Option<project::Baseline>,
+    record: Option<Vec<project::Fingerprint>>,
+}
+
+/// Checks the readable inputs of one group as one bundle, with the group's
+/// config file as the last source (it holds no resources; the findings about
+/// its exemptions land in it), and writes each file's report as soon as it is
+/// ready, in the order given (a refused input with its one diagnostic). The
+/// config's report (its own problems and its exemptions') comes last.
+/// Returns whether an unsuppressed finding reached `fail_on`.
+fn write_group(
+    group: &project::Group,
+    options: &Options,
+    fail_on: Severity,
+    writer: &mut report::Writer,
+    adopt: &mut Adopt,
+) -> std::io::Result<bool> {
     let inputs = &group.inputs;
-    let mut sources: Vec<Source> = inputs
+    let checked: Vec<usize> = (0..inputs.len())
+        .filter(|&i| inputs[i].text().is_some())
+        .collect();
+    let mut sources: Vec<Source> = checked
         .iter()
-        .filter_map(|i| {
-            i.text().map(|text| Source {
-                name: &i.name,
-                text,
-            })
+        .map(|&i| Source {
+            name: &inputs[i].name,
+            text: inputs[i].text().unwrap_or_default(),
         })
         .collect();
     if let Some(c) = &group.config {
@@ -190,52 +200,99 @@ fn check_group(group: &project::Group, options: &Options) -> Vec<(FileReport, St
             text: &c.text,
         });
     }
-    let mut checked = check_bundle(&sources, options).into_iter();
-    let mut reports: Vec<(FileReport, String)> = inputs
-        .iter()
-        .map(|i| {
-            let report = FileReport {
-                path: i.name.clone(),
-                diagnostics: match &i.content {
-                    Content::Text(_) => checked.next().map(|r| r.diagnostics).unwrap_or_default(),
-                    Content::Refused(d) => vec![(**d).clone()],
-                },
-            };
-            (report, i.text().unwrap_or_default().to_string())
-        })
-        .collect();
-    if let Some(c) = &group.config {
-        let mut diagnostics = c.parsed.diagnostics.clone();
-        for d in checked.next().map(|r| r.diagnostics).unwrap_or_default() {
-            // The reader's own YAML problems are already among the config's.
-            if !diagnostics.contains(&d) {
-                diagnostics.push(d);
-            }
+    let mut out = Ordered {
+        inputs,
+        writer,
+        adopt,
+        fail_on,
+        failed: false,
+        next: 0,
+    };
+    let mut result = Ok(());
+    check_bundle_each(&sources, options, |i, report| {
+        if result.is_err() {
+            return;
         }
-        diagnostics.sort_by_key(|d| d.range.start);
-        if !diagnostics.is_empty() {
-            reports.push((
-                FileReport {
-                    path: c.name.clone(),
-                    diagnostics,
-                },
-                c.text.clone(),
-            ));
-        }
+        result = match checked.get(i) {
+            Some(&at) => out.checked(at, report.diagnostics),
+            None => out.refused_until(inputs.len()).and_then(|()| {
+                let c = group
+                    .config
+                    .as_ref()
+                    .expect("the last source is the config");
+                let mut diagnostics = c.parsed.diagnostics.clone();
+                for d in report.diagnostics {
+                    // The reader's own YAML problems are among the config's already.
+                    if !diagnostics.contains(&d) {
+                        diagnostics.push(d);
+                    }
+                }
+                diagnostics.sort_by_key(|d| d.range.start);
+                if diagnostics.is_empty() {
+                    return Ok(());
+                }
+                out.write(&c.name, &c.text, diagnostics)
+            }),
+        };
+    });
+    result?;
+    out.refused_until(inputs.len())?;
+    Ok(out.failed)
+}
+
+/// Writes reports in input order, refused inputs between checked ones.
+struct Ordered<'a> {
+    inputs: &'a [Input],
+    writer: &'a mut report::Writer,
+    adopt: &'a mut Adopt,
+    fail_on: Severity,
+    failed: bool,
+    /// The first input not written yet.
+    next: usize,
+}
+
+impl Ordered<'_> {
+    fn checked(&mut self, at: usize, diagnostics: Vec<Diagnostic>) -> std::io::Result<()> {
+        self.refused_until(at)?;
+        let input = &self.inputs[at];
+        self.write(&input.name, input.text().unwrap_or_default(), diagnostics)?;
+        self.next = at + 1;
+        Ok(())
     }
-    reports
-}
 
-#[derive(Serialize)]
-struct FileReport {
-    path: String,
-    diagnostics: Vec<Diagnostic>,
-}
+    fn refused_until(&mut self, until: usize) -> std::io::Result<()> {
+        while self.next < until {
+            let input = &self.inputs[self.next];
+            if let Content::Refused(d) = &input.content {
+                self.write(&input.name, "", vec![(**d).clone()])?;
+            }
+            self.next += 1;
+        }
+        Ok(())
+    }
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    version: &'static str,
-    files: Vec<&'a FileReport>,
+    fn write(
+        &mut self,
+        name: &str,
+        text: &str,
+        mut diagnostics: Vec<Diagnostic>,
+    ) -> std::io::Result<()> {
+        if let Some(b) = &mut self.adopt.baseline {
+            b.apply(name, &mut diagnostics);
+        }
+        if let Some(record) = &mut self.adopt.record {
+            record.extend(
+                diagnostics
+                    .iter()
+                    .filter(|d| d.suppression.is_none())
+                    .map(|d| project::Fingerprint::of(name, d)),
+            );
+        }
+        self.failed |= diagnostics
+            .iter()
+            .any(|d| d.suppression.is_none() && d.severity >= self.fail_on);
+        self.writer.file(name, text, &diagnostics)
+    }
 }
 
 pub fn run() -> ExitCode {
@@ -272,9 +329,9 @@ pub fn run() -> ExitCode {
 }
 
 /// `kubeharden check`: groups the inputs by config, checks each group as one
-/// bundle, applies the baseline, prints, and sets the exit status (2 for an
-/// invalid config or an I/O problem, 1 for an unsuppressed finding at or
-/// above the group's fail-on).
+/// bundle, applies the baseline, writes the reports, and sets the exit
+/// status (2 for an invalid config, a bad baseline or an I/O problem, 1 for an
+/// unsuppressed finding at or above the group's fail-on).
 fn run_check(
     paths: Vec<PathBuf>,
     format: Format,
@@ -305,46 +362,50 @@ fn run_check(
     for note in notes {
         eprintln!("kubeharden: {note}");
     }
-    let mut reports: Vec<(FileReport, String, Severity)> = Vec::new();
-    let mut config_invalid = false;
-    for group in &groups {
-        let config = group
-            .config
-            .as_ref()
-            .map(|c| c.parsed.config.clone())
-            .unwrap_or_default();
-        config_invalid |= group.config.as_ref().is_some_and(|c| c.is_invalid());
-        let options = config.options(&overrides);
-        let fail_on = config.fail_on(&overrides);
-        for (report, text) in check_group(group, &options) {
-            reports.push((report, text, fail_on));
-        }
-    }
-    if let Some(path) = baseline {
-        let mut files: Vec<(&str, &mut Vec<Diagnostic>)> = reports
-            .iter_mut()
-            .map(|(r, _, _)| (r.path.as_str(), &mut r.diagnostics))
-            .collect();
-        match project::apply_baseline(path, &mut files) {
-            Ok(stale) => {
-                for s in stale {
-                    eprintln!(
-                        "kubeharden: baseline entry no longer matches a finding (remove it or write the baseline again): {s}"
-                    );
-                }
-            }
+    let mut adopt = Adopt {
+        baseline: match baseline.map(project::Baseline::read).transpose() {
+            Ok(b) => b,
             Err(e) => {
                 eprintln!("kubeharden: {e}");
                 return ExitCode::from(2);
             }
+        },
+        record: write_baseline.map(|_| Vec::new()),
+    };
+    let mut writer = report::Writer::new(format, show_suppressed);
+    let mut failed = false;
+    let mut config_invalid = false;
+    let written: std::io::Result<()> = (|| {
+        for group in &groups {
+            let config = group
+                .config
+                .as_ref()
+                .map(|c| c.parsed.config.clone())
+                .unwrap_or_default();
+            config_invalid |= group.config.as_ref().is_some_and(|c| c.is_invalid());
+            let options = config.options(&overrides);
+            let fail_on = config.fail_on(&overrides);
+            failed |= write_group(group, &options, fail_on, &mut writer, &mut adopt)?;
+        }
+        writer.finish()
+    })();
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kubeharden: cannot write the report: {e}");
+            return ExitCode::from(2);
         }
     }
-    if let Some(path) = write_baseline {
-        let files: Vec<(&str, &[Diagnostic])> = reports
-            .iter()
-            .map(|(r, _, _)| (r.path.as_str(), r.diagnostics.as_slice()))
-            .collect();
-        match project::write_baseline(path, &files) {
+    if let Some(b) = adopt.baseline {
+        for s in b.stale() {
+            eprintln!(
+                "kubeharden: baseline entry no longer matches a finding (remove it or write the baseline again): {s}"
+            );
+        }
+    }
+    if let (Some(path), Some(record)) = (write_baseline, adopt.record) {
+        match project::write_baseline(path, record) {
             Ok(n) => eprintln!("kubeharden: wrote {n} finding(s) to {}", path.display()),
             Err(e) => {
                 eprintln!("kubeharden: cannot write the baseline: {e}");
@@ -352,42 +413,9 @@ fn run_check(
             }
         }
     }
-    let failed = reports.iter().any(|(r, _, fail_on)| {
-        r.diagnostics
-            .iter()
-            .any(|d| d.suppression.is_none() && d.severity >= *fail_on)
-    });
-    match format {
-        Format::Sarif => {
-            let files: Vec<(String, &[Diagnostic])> = reports
-                .iter()
-                .map(|(r, _, _)| (r.path.clone(), r.diagnostics.as_slice()))
-                .collect();
-            let log = kubeharden::render::sarif::sarif(&files);
-            out(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&log).expect("SARIF serializes")
-            ));
-        }
-        Format::Json => {
-            let report = JsonReport {
-                version: kubeharden::VERSION,
-                files: reports.iter().map(|(r, _, _)| r).collect(),
-            };
-            out(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&report).expect("report serializes")
-            ));
-        }
-        Format::Text => {
-            let files: Vec<(&FileReport, &str)> =
-                reports.iter().map(|(r, t, _)| (r, t.as_str())).collect();
-            print_text(&files, show_suppressed);
-        }
-    }
     if config_invalid {
         eprintln!(
-            "kubeharden: the config file has problems (see config-invalid above); fix them first"
+            "kubeharden: the config file has problems (config-invalid in the report); fix them first"
         );
         ExitCode::from(2)
     } else if failed {
@@ -593,91 +621,6 @@ fn skip_reason(reason: kubeharden::SkipReason) -> &'static str {
         R::InvalidEdit => "its edits point outside the text or overlap",
         R::PassLimit => "the pass limit was reached first",
     }
-}
-
-fn print_text(reports: &[(&FileReport, &str)], show_suppressed: bool) {
-    let mut files = SimpleFiles::new();
-    let color = if std::io::stdout().is_terminal() {
-        ColorChoice::Auto
-    } else {
-        ColorChoice::Never
-    };
-    let mut writer = StandardStream::stdout(color);
-    let config = term::Config::default();
-    let (mut total, mut suppressed) = (0, 0);
-    for (report, text) in reports {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let id = files.add(report.path.clone(), text.to_string());
-        let map = kubeharden::source::SourceMap::new(text);
-        for d in &report.diagnostics {
-            if d.suppression.is_some() {
-                suppressed += 1;
-                if !show_suppressed {
-                    continue;
-                }
-            } else {
-                total += 1;
-            }
-            let start = byte_of(&map, d.range.start.line, d.range.start.character);
-            let end = byte_of(&map, d.range.end.line, d.range.end.character).max(start);
-            let severity = match d.severity {
-                Severity::Critical | Severity::High => CsSeverity::Error,
-                Severity::Medium => CsSeverity::Warning,
-                Severity::Low => CsSeverity::Note,
-                Severity::Info => CsSeverity::Help,
-            };
-            let head = format!("{}: {}", d.severity.as_str(), d.message);
-            let mut notes = vec![format!("help: {}", d.help)];
-            if let Some(s) = &d.suppression {
-                notes.push(format!(
-                    "suppressed ({}) at {}:{}: {}{}",
-                    serde_json::to_value(s.kind)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default(),
-                    s.location.file,
-                    s.location.range.start.line + 1,
-                    s.reason,
-                    s.until
-                        .as_deref()
-                        .map(|u| format!(" (until {u})"))
-                        .unwrap_or_default()
-                ));
-            }
-            let diag = CsDiagnostic::new(severity)
-                .with_message(head)
-                .with_code(d.rule.clone())
-                .with_labels(vec![Label::primary(id, start..end)])
-                .with_notes(notes);
-            let _ = term::emit_to_write_style(&mut writer, &config, &files, &diag);
-        }
-    }
-    let mut line = format!("{total} finding(s) in {} file(s)", reports.len());
-    if suppressed > 0 {
-        line.push_str(&format!(
-            "; {suppressed} suppressed{}",
-            if show_suppressed {
-                ""
-            } else {
-                " (--show-suppressed shows them)"
-            }
-        ));
-    }
-    out(&format!("{line}\n"));
-}
-
-/// Byte offset of an LSP position (line, UTF-16 column) in the text.
-fn byte_of(map: &kubeharden::source::SourceMap, line: u32, character: u32) -> usize {
-    let line_text = map.line_text(line as usize);
-    let line_start = map.byte_offset(map.line_start(line as usize));
-    let mut units = 0u32;
-    for (i, ch) in line_text.char_indices() {
-        if units >= character {
-            return line_start + i;
-        }
-        units += ch.len_utf16() as u32;
-    }
-    line_start + line_text.len()
 }
 
 /// Writes to standard output; a closed pipe (`kubeharden check ... | head`)

@@ -225,16 +225,8 @@ struct BaselineFile {
     findings: Vec<Fingerprint>,
 }
 
-/// Writes today's unsuppressed findings (`(file, diagnostics)`) as a baseline.
-pub fn write_baseline(path: &Path, files: &[(&str, &[Diagnostic])]) -> Result<usize, String> {
-    let mut findings: Vec<Fingerprint> = files
-        .iter()
-        .flat_map(|(file, ds)| {
-            ds.iter()
-                .filter(|d| d.suppression.is_none())
-                .map(|d| Fingerprint::of(file, d))
-        })
-        .collect();
+/// Writes the recorded findings as a baseline; returns how many.
+pub fn write_baseline(path: &Path, mut findings: Vec<Fingerprint>) -> Result<usize, String> {
     findings.sort();
     let n = findings.len();
     let text = serde_json::to_string_pretty(&BaselineFile {
@@ -246,56 +238,70 @@ pub fn write_baseline(path: &Path, files: &[(&str, &[Diagnostic])]) -> Result<us
     Ok(n)
 }
 
-/// Marks the findings the baseline records as suppressed (kind `baseline`),
-/// each entry matching one finding; returns the entries that matched none.
-pub fn apply_baseline(
-    path: &Path,
-    files: &mut [(&str, &mut Vec<Diagnostic>)],
-) -> Result<Vec<String>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let baseline: BaselineFile = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: not a kubeharden baseline: {e}", path.display()))?;
-    if baseline.version != 1 {
-        return Err(format!(
-            "{}: baseline version {} is not supported (expected 1)",
-            path.display(),
-            baseline.version
-        ));
+/// A baseline being applied: each entry accepts one finding.
+pub struct Baseline {
+    name: String,
+    left: HashMap<Fingerprint, usize>,
+}
+
+impl Baseline {
+    pub fn read(path: &Path) -> Result<Baseline, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let file: BaselineFile = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: not a kubeharden baseline: {e}", path.display()))?;
+        if file.version != 1 {
+            return Err(format!(
+                "{}: baseline version {} is not supported (expected 1)",
+                path.display(),
+                file.version
+            ));
+        }
+        let mut left: HashMap<Fingerprint, usize> = HashMap::new();
+        for f in file.findings {
+            *left.entry(f).or_default() += 1;
+        }
+        Ok(Baseline {
+            name: path.display().to_string(),
+            left,
+        })
     }
-    let mut left: HashMap<Fingerprint, usize> = HashMap::new();
-    for f in &baseline.findings {
-        *left.entry(f.clone()).or_default() += 1;
-    }
-    let name = path.display().to_string();
-    for (file, ds) in files.iter_mut() {
-        for d in ds.iter_mut().filter(|d| d.suppression.is_none()) {
-            if let Some(n) = left.get_mut(&Fingerprint::of(file, d))
+
+    /// Marks the findings of `file` the baseline records as suppressed
+    /// (kind `baseline`).
+    pub fn apply(&mut self, file: &str, diagnostics: &mut [Diagnostic]) {
+        for d in diagnostics.iter_mut().filter(|d| d.suppression.is_none()) {
+            if let Some(n) = self.left.get_mut(&Fingerprint::of(file, d))
                 && *n > 0
             {
                 *n -= 1;
                 d.suppression = Some(Suppression {
                     kind: SuppressionKind::Baseline,
-                    reason: format!("recorded in the baseline {name}"),
+                    reason: format!("recorded in the baseline {}", self.name),
                     until: None,
                     location: Location {
-                        file: name.clone(),
+                        file: self.name.clone(),
                         range: Default::default(),
                     },
                 });
             }
         }
     }
-    let mut stale: Vec<String> = left
-        .into_iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(f, n)| {
-            if n > 1 {
-                format!("{} (×{n})", f.describe())
-            } else {
-                f.describe()
-            }
-        })
-        .collect();
-    stale.sort();
-    Ok(stale)
+
+    /// The entries that matched no finding, described.
+    pub fn stale(self) -> Vec<String> {
+        let mut stale: Vec<String> = self
+            .left
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(f, n)| {
+                if n > 1 {
+                    format!("{} (×{n})", f.describe())
+                } else {
+                    f.describe()
+                }
+            })
+            .collect();
+        stale.sort();
+        stale
+    }
 }
