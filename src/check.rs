@@ -131,6 +131,38 @@ pub struct Source<'a> {
     pub text: &'a str,
 }
 
+/// The quick fix "Ignore with a reason" for the finding of `rule` at `at`
+/// in `source` (see [`crate::exceptions::ignore_fix`]): editors ask for it
+/// when they offer a finding's actions, so every finding of a resource has
+/// it without every report carrying it.
+pub fn ignore_fix(source: &str, rule: &str, at: crate::source::Position) -> Option<crate::Fix> {
+    let options = Options::default();
+    let loaded = read_source(
+        0,
+        &Source {
+            name: "",
+            text: source,
+        },
+        &options,
+    );
+    let files = [loaded.file];
+    let ctx = Context {
+        files: &files,
+        resources: &loaded.resources,
+        workloads: &loaded.workloads,
+        options: &options,
+    };
+    // The innermost resource holding the position (a List's item).
+    let index = loaded
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.range.start <= at && at <= r.range.end)
+        .min_by_key(|(_, r)| (r.range.end.line - r.range.start.line, r.range.end.character))
+        .map(|(i, _)| i)?;
+    crate::exceptions::ignore_fix(&ctx, index, rule)
+}
+
 /// Checks one text on its own (the playground, a single buffer).
 pub fn check(source: &str, options: &Options) -> Report {
     let mut reports = check_bundle(

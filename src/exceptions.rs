@@ -700,6 +700,55 @@ fn config(ctx: &Context, options: &Options, found: &mut Vec<Exception>) {
     }
 }
 
+/// The quick fix "Ignore with a reason" for a finding of `rule` on resource
+/// `resource`: adds the rule to the resource's `kubeharden.dev/ignore`
+/// annotation (creating it with the [`REASON_PLACEHOLDER`], which is itself
+/// reported until a real reason replaces it). Unsafe: accepting a risk is a
+/// decision, so `fix_all` never applies it. `None` when the rule is already
+/// there or the annotations cannot be edited in place (a flow mapping).
+pub fn ignore_fix(ctx: &Context, resource: usize, rule: &str) -> Option<crate::diagnostic::Fix> {
+    let r = &ctx.resources[resource];
+    let existing = r
+        .json
+        .get("metadata")
+        .and_then(|m| m.get("annotations"))
+        .and_then(|a| a.get(ANNOTATION))
+        .and_then(|v| v.as_str());
+    let value = match existing {
+        None => format!("{rule}: {REASON_PLACEHOLDER}"),
+        Some(text) => {
+            let w = cut(text);
+            if w.rules.iter().any(|(id, _)| *id == rule) {
+                return None;
+            }
+            let mut ids: Vec<&str> = w.rules.iter().map(|(id, _)| *id).collect();
+            ids.push(rule);
+            let until = w
+                .until
+                .map(|(d, _)| format!(" until {d}"))
+                .unwrap_or_default();
+            format!(
+                "{}: {}{until}",
+                ids.join(", "),
+                w.reason.unwrap_or(REASON_PLACEHOLDER)
+            )
+        }
+    };
+    let quoted = serde_json::to_string(&value).ok()?;
+    let name = r.id.name.as_deref().unwrap_or("this resource");
+    crate::fix::set_field(
+        ctx,
+        resource,
+        &Path::root()
+            .key("metadata")
+            .key("annotations")
+            .key(ANNOTATION),
+        &quoted,
+        format!("Ignore {rule} on {} {name} with a reason", r.id.kind),
+        crate::diagnostic::Applicability::Unsafe,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

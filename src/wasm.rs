@@ -1,6 +1,6 @@
 //! The WebAssembly API: `check(source, options?)`, `checkBundle(sources,
 //! options?)`, `fixAll(source, options?)`,
-//! `rules()`, `version()`.
+//! `ignoreFix(source, rule, line, character)`, `rules()`, `version()`.
 //!
 //! Results cross to JavaScript as JSON parsed by the engine's own
 //! `JSON.parse`: one string copy, no per-field bindings, and exactly the shape
@@ -86,6 +86,8 @@ extern "C" {
     pub type CheckOptions;
     #[wasm_bindgen(typescript_type = "RuleMeta[]")]
     pub type RuleList;
+    #[wasm_bindgen(typescript_type = "Fix | null")]
+    pub type IgnoreFix;
 }
 
 #[wasm_bindgen(start)]
@@ -205,6 +207,18 @@ pub fn fix_all(source: &str, options: Option<CheckOptions>) -> Result<FixAllResu
             .to_string()
     });
     Ok(parse_json(&json).unchecked_into())
+}
+
+/// The quick fix "Ignore with a reason" for the finding of `rule` at
+/// `position` (a diagnostic's `range.start`): inserts or extends the
+/// resource's `kubeharden.dev/ignore` annotation with a `TODO: reason`
+/// placeholder, reported until replaced. `null` outside a resource, when the
+/// rule is already ignored, or when the annotations cannot be edited in place.
+#[wasm_bindgen(js_name = ignoreFix)]
+pub fn ignore_fix(source: &str, rule: &str, line: u32, character: u32) -> IgnoreFix {
+    let fix = crate::ignore_fix(source, rule, crate::source::Position { line, character });
+    let json = serde_json::to_string(&fix).unwrap_or_else(|_| "null".into());
+    parse_json(&json).unchecked_into()
 }
 
 /// The rule catalog.

@@ -441,3 +441,83 @@ mod cli {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+mod quick_fix {
+    use super::*;
+    use kubeharden::fix::apply_edits;
+    use kubeharden::ignore_fix;
+
+    fn finding<'a>(ds: &'a [Diagnostic], rule: &str) -> &'a Diagnostic {
+        ds.iter().find(|d| d.rule == rule).unwrap()
+    }
+
+    #[test]
+    fn ignore_with_a_reason_inserts_a_placeholder_that_is_reported_until_replaced() {
+        let text = FALCO.replace(
+            "  annotations:\n    kubeharden.dev/ignore: \"privileged, host-namespaces: Falco reads kernel events\"\n",
+            "  labels: {app: falco}\n",
+        );
+        let report = check(&text, &options());
+        let d = finding(&report.diagnostics, "privileged");
+        let fix = ignore_fix(&text, "privileged", d.range.start).expect("a fix");
+        assert_eq!(
+            fix.title,
+            "Ignore privileged on DaemonSet falco with a reason"
+        );
+        assert_eq!(
+            fix.applicability,
+            kubeharden::diagnostic::Applicability::Unsafe
+        );
+        let fixed = apply_edits(&text, &fix.edits).unwrap();
+        assert!(fixed.contains(
+            "  labels: {app: falco}\n  annotations:\n    kubeharden.dev/ignore: \"privileged: TODO: reason\"\n"
+        ), "{fixed}");
+        let report = check(&fixed, &options());
+        assert!(
+            finding(&report.diagnostics, "privileged")
+                .suppression
+                .is_none()
+        );
+        assert_eq!(
+            exception_findings(&report.diagnostics),
+            vec![
+                "exception-invalid 8:28-8:54 the reason \"TODO: reason\" is a placeholder, so this exception does not apply: write why the risk is accepted"
+            ]
+        );
+        // With a real reason, it applies.
+        let reasoned = fixed.replace("TODO: reason", "Falco reads kernel events");
+        let report = check(&reasoned, &options());
+        assert!(
+            finding(&report.diagnostics, "privileged")
+                .suppression
+                .is_some()
+        );
+        assert!(exception_findings(&report.diagnostics).is_empty());
+    }
+
+    #[test]
+    fn ignore_extends_an_existing_annotation_and_keeps_its_reason_and_date() {
+        let text = FALCO.replace("events\"", "events until 2030-01-01\"");
+        let report = check(&text, &options());
+        let d = finding(&report.diagnostics, "image-digest");
+        let fix = ignore_fix(&text, "image-digest", d.range.start).unwrap();
+        let fixed = apply_edits(&text, &fix.edits).unwrap();
+        assert!(fixed.contains(
+            "kubeharden.dev/ignore: \"privileged, host-namespaces, image-digest: Falco reads kernel events until 2030-01-01\"\n"
+        ), "{fixed}");
+        let report = check(&fixed, &options());
+        assert!(
+            finding(&report.diagnostics, "image-digest")
+                .suppression
+                .is_some()
+        );
+        // Already ignored: nothing to offer.
+        let p = finding(&report.diagnostics, "privileged");
+        assert!(ignore_fix(&fixed, "privileged", p.range.start).is_none());
+    }
+
+    #[test]
+    fn no_fix_outside_a_resource() {
+        assert!(ignore_fix("a: [", "yaml-syntax", Default::default()).is_none());
+    }
+}
