@@ -139,7 +139,7 @@ const KH_CONFIG: Reference = Reference {
     source: "kubeharden",
     id: "configuration",
     title: "Configuration file and exceptions",
-    url: "https://github.com/kubeharden/kubeharden#configuration",
+    url: "README.md#configuration",
 };
 
 /// One id for every problem of `.kubeharden.yaml` (unknown key, wrong type,
