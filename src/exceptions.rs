@@ -165,7 +165,8 @@ struct Exception {
     rules: Vec<(String, Range, bool)>,
     reason: Option<String>,
     until: Option<(Date, Range)>,
-    /// Index of the source holding it; `None` for a config file not in the bundle.
+    /// Index of the source holding it; `None` for a config file not in the
+    /// bundle (it applies, but its problems are not reported).
     source: Option<usize>,
     file: String,
     range: Range,
@@ -312,6 +313,12 @@ pub fn apply(ctx: &Context, options: &Options, out: &mut [Vec<Diagnostic>]) {
     }
 }
 
+/// Records a finding about an exception in the source that holds it. A
+/// config file that is not a source of the bundle gets none: its exemptions
+/// still apply, but what is wrong with them is said only where the config is
+/// checked too (the CLI adds it to each bundle; `kubeharden fix` and a
+/// single-source `check` do not, and would otherwise call an exemption unused
+/// that matches another file).
 fn report(
     problems: &mut Vec<(usize, Diagnostic)>,
     ex: &Exception,
@@ -319,18 +326,9 @@ fn report(
     range: Range,
     message: String,
 ) {
-    let mut d = crate::check::input_diagnostic(meta, range, message);
-    let (source, d) = match ex.source {
-        Some(s) => (s, d),
-        None => {
-            // The config file is not a source of this bundle: the finding
-            // goes to the first source, naming the file.
-            d.message = format!("{}: {}", ex.file, d.message);
-            d.range = Range::default();
-            (0, d)
-        }
-    };
-    problems.push((source, d));
+    if let Some(source) = ex.source {
+        problems.push((source, crate::check::input_diagnostic(meta, range, message)));
+    }
 }
 
 /// Reports what is wrong with each exception; returns the ones that apply.

@@ -314,6 +314,13 @@ exemptions:
     exception-invalid 12:13-12:25 unknown rule id "no-such-rule" in this exception
     exception-expired 17:12-17:22 this exception expired on 2026-01-01; its findings are reported again
     "###);
+    // Without the config among the sources (`kubeharden fix`, a single
+    // buffer) its exemptions apply, and nothing is said about them.
+    let alone = check(&falco, &options);
+    assert!(
+        suppressed(&alone.diagnostics).contains(&("privileged".into(), SuppressionKind::Config))
+    );
+    assert!(exception_findings(&alone.diagnostics).is_empty());
 }
 
 #[test]

@@ -400,6 +400,11 @@ test('exceptions apply in pasted text, a pasted config applies, settings export 
   assert.ok(!(await rules()).has('privileged'), 'the comment exception suppresses the finding');
   assert.equal(await page.getAttribute('[data-testid="suppressed"]', 'data-count'), '1');
   assert.ok((await rules()).has('run-as-non-root'));
+  const sarif = JSON.parse(await downloadText(page, '#download-sarif'));
+  const accepted = sarif.runs[0].results.find((r) => r.ruleId === 'privileged');
+  assert.deepEqual(accepted.suppressions, [
+    { kind: 'inSource', status: 'accepted', justification: 'a test pod' },
+  ]);
 
   // A config with a wrong key: its profile applies, the key is reported with its line.
   await page.click('#open-settings');
