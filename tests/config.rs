@@ -373,4 +373,58 @@ spec:
         assert_eq!(json["files"].as_array().unwrap().len(), 1);
         std::fs::remove_dir_all(&root).unwrap();
     }
+
+    #[test]
+    fn fix_follows_the_nearest_config_and_refuses_a_wrong_one() {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n";
+        let root = tree(
+            "fix",
+            &[
+                ("plain/pod.yaml", pod),
+                ("base/.kubeharden.yaml", "profile: baseline\n"),
+                ("base/pod.yaml", pod),
+                ("bad/.kubeharden.yaml", "profle: baseline\n"),
+                ("bad/pod.yaml", pod),
+            ],
+        );
+        let fix = |args: &[&str]| {
+            Command::new(env!("CARGO_BIN_EXE_kubeharden"))
+                .current_dir(&root)
+                .arg("fix")
+                .args(args)
+                .output()
+                .unwrap()
+        };
+        // Hardened (no config): restricted fixes apply; baseline (its config): none do.
+        // Exit 1: findings without a safe fix remain in plain/.
+        let out = fix(&["plain", "base"]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            std::fs::read_to_string(root.join("plain/pod.yaml"))
+                .unwrap()
+                .contains("allowPrivilegeEscalation: false")
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join("base/pod.yaml")).unwrap(),
+            pod
+        );
+        // A wrong config: exit 2, its problem named, nothing written.
+        let out = fix(&["bad"]);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("bad/.kubeharden.yaml:1:1: unknown key \"profle\""),
+            "{stderr}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join("bad/pod.yaml")).unwrap(),
+            pod
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }
