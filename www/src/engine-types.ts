@@ -90,6 +90,8 @@ export interface CheckOptions {
   disable: string[];
   enable: string[];
   pssVersion?: string;
+  /** Allowed image registries (the image-registry rule); absent: the engine's default. */
+  imageRegistries?: string[];
   /** The text of a `.kubeharden.yaml`, which the other options override. */
   config?: string;
 }
