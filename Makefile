@@ -17,7 +17,7 @@ MKDOCS_VENV ?= $(HOME)/.cache/kubeharden-mkdocs-$(MKDOCS_VERSION)
 #   make site KUBEHARDEN_DOCS_BASE=https://docs.example.org/kubeharden/
 export KUBEHARDEN_DOCS_BASE ?=
 
-.PHONY: readme all deps deps-browser deps-mkdocs wasm pkg site serve test test-rust test-wasm test-node test-e2e bench lint fmt clean
+.PHONY: bench-peers readme all deps deps-browser deps-mkdocs wasm pkg site serve test test-rust test-wasm test-node test-e2e bench lint fmt clean
 
 all: pkg site
 
@@ -97,6 +97,11 @@ bench: pkg
 	node benches/wasm.mjs
 	@echo "wasm size (raw / gzip / brotli):"
 	@node -e 'const fs=require("fs"),z=require("zlib");const b=fs.readFileSync("pkg/web/kubeharden_bg.wasm");console.log(b.length, z.gzipSync(b,{level:9}).length, z.brotliCompressSync(b).length)'
+
+# Side by side with Checkov on the real corpus and a generated 5,000-file
+# repository (minutes; not part of `make test`).
+bench-peers:
+	bash benches/peers.sh
 
 # Regenerate the README's rules table from the registry.
 readme:

@@ -1,8 +1,6 @@
 //! The pipeline: text → documents with positions → typed resources → rules →
 //! diagnostics. Each layer reads only the one before it.
 
-use std::cmp::Reverse;
-
 use serde::Serialize;
 use serde_json::Value;
 
@@ -16,7 +14,7 @@ use crate::model::suggest::suggest;
 use crate::model::workload::Workload;
 use crate::options::Options;
 use crate::rules::{Context, Finding, Index, RuleMeta, SourceFile, find, input, registry};
-use crate::source::{Position, Range, SourceMap, Span};
+use crate::source::{Range, SourceMap, Span};
 use crate::yaml::json::{Converter, duplicate_keys};
 use crate::yaml::parse::{ProblemKind, parse};
 use crate::yaml::tree::Document;
@@ -79,6 +77,7 @@ pub fn input_diagnostic(meta: &RuleMeta, range: Range, message: String) -> Diagn
         help: meta.help.to_string(),
         docs: meta.docs(),
         fix: None,
+        suppression: None,
     }
 }
 
@@ -88,6 +87,39 @@ pub struct Source<'a> {
     /// How diagnostics and messages name it (a path, `-`, a URI).
     pub name: &'a str,
     pub text: &'a str,
+}
+
+/// The quick fix "Ignore with a reason" for the finding of `rule` at `at`
+/// in `source` (see [`crate::exceptions::ignore_fix`]): editors ask for it
+/// when they offer a finding's actions, so every finding of a resource has
+/// it without every report carrying it.
+pub fn ignore_fix(source: &str, rule: &str, at: crate::source::Position) -> Option<crate::Fix> {
+    let options = Options::default();
+    let loaded = read_source(
+        0,
+        &Source {
+            name: "",
+            text: source,
+        },
+        &options,
+    );
+    let files = [loaded.file];
+    let ctx = Context {
+        files: &files,
+        resources: &loaded.resources,
+        workloads: &loaded.workloads,
+        options: &options,
+        index: Index::new(&loaded.resources),
+    };
+    // The innermost resource holding the position (a List's item).
+    let index = loaded
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.range.start <= at && at <= r.range.end)
+        .min_by_key(|(_, r)| (r.range.end.line - r.range.start.line, r.range.end.character))
+        .map(|(i, _)| i)?;
+    crate::exceptions::ignore_fix(&ctx, index, rule)
 }
 
 /// Checks one text on its own (the playground, a single buffer).
@@ -143,11 +175,16 @@ pub fn check_bundle_each(
         options,
         index: Index::new(&resources),
     };
-    // Each source keeps only its first MAX_DIAGNOSTICS diagnostics (in
-    // report order) while the rules run: 100,000 pods yield a million
-    // findings, and memory must follow the input, not the findings.
-    let mut kept: Vec<Kept> = diagnostics.into_iter().map(Kept::new).collect();
-    run_rules(&ctx, |f| place_finding(&ctx, f, &mut kept));
+    let mut findings: Vec<Vec<Finding>> = files.iter().map(|_| Vec::new()).collect();
+    for f in run_rules(&ctx) {
+        findings[resources[f.resource].source].push(f);
+    }
+    for (out, findings) in diagnostics.iter_mut().zip(findings) {
+        place_findings(&ctx, findings, out);
+    }
+    // Exceptions need every source's findings first: a config exemption
+    // that suppresses nothing in any source is itself a finding.
+    crate::exceptions::apply(&ctx, options, &mut diagnostics);
     let mut summaries: Vec<Vec<ResourceSummary>> = files.iter().map(|_| Vec::new()).collect();
     for r in &resources {
         summaries[r.source].push(ResourceSummary {
@@ -155,11 +192,11 @@ pub fn check_bundle_each(
             range: r.range,
         });
     }
-    for (i, (kept, resources)) in kept.into_iter().zip(summaries).enumerate() {
+    for (i, (diagnostics, resources)) in diagnostics.into_iter().zip(summaries).enumerate() {
         each(
             i,
             Report {
-                diagnostics: finish(&ctx, kept),
+                diagnostics: finish(diagnostics),
                 resources,
             },
         );
@@ -360,9 +397,8 @@ fn load_document(
     }
 }
 
-/// Stage 2, across the bundle: every enabled rule over every resource, each
-/// finding handed on as soon as its rule is done.
-fn run_rules(ctx: &Context, mut each: impl FnMut(Finding)) {
+/// Stage 2, across the bundle: every enabled rule over every resource.
+fn run_rules(ctx: &Context) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for rule in registry() {
         if let Some(check) = rule.check
@@ -370,55 +406,48 @@ fn run_rules(ctx: &Context, mut each: impl FnMut(Finding)) {
         {
             check(ctx, &mut findings);
         }
-        findings.drain(..).for_each(&mut each);
+    }
+    findings
+}
+
+/// Stage 3, per source: each finding of the source's resources becomes a
+/// diagnostic at its range.
+fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnostic>) {
+    for f in findings {
+        let Some(rule) = find(f.rule) else { continue };
+        if !ctx.options.enabled(f.rule) {
+            continue;
+        }
+        let r = &ctx.resources[f.resource];
+        let file = &ctx.files[r.source];
+        let loc = locate(&file.documents[r.doc], r.node, &f.path);
+        out.push(Diagnostic {
+            rule: f.rule.to_string(),
+            severity: f.severity.unwrap_or(rule.meta.severity),
+            message: f.message,
+            range: file.map.range(f.span.unwrap_or(loc.span)),
+            resource: Some(r.id.clone()),
+            path: Some(r.base.join(&f.path).to_string()),
+            help: f.help.unwrap_or_else(|| rule.meta.help.to_string()),
+            docs: rule.meta.docs(),
+            fix: f.fix,
+            suppression: None,
+        });
     }
 }
 
-/// Stage 3: a finding ranked at its range in its resource's source.
-fn place_finding(ctx: &Context, f: Finding, kept: &mut [Kept]) {
-    let Some(rule) = find(f.rule) else { return };
-    if !ctx.options.enabled(f.rule) {
-        return;
-    }
-    let r = &ctx.resources[f.resource];
-    let file = &ctx.files[r.source];
-    let span = f
-        .span
-        .unwrap_or_else(|| locate(&file.documents[r.doc], r.node, &f.path).span);
-    let range = file.map.range(span);
-    let severity = f.severity.unwrap_or(rule.meta.severity);
-    kept[r.source].push(
-        (range.start, Reverse(severity), f.rule.to_string()),
-        Entry::Finding(f, range, severity),
-    );
-}
-
-/// Stage 4, per source: the kept diagnostics in report order, then a note of
-/// how many were left out.
-fn finish(ctx: &Context, kept: Kept) -> Vec<Diagnostic> {
-    let (kept, dropped) = kept.finish();
-    let mut diagnostics: Vec<Diagnostic> = kept
-        .into_iter()
-        .map(|entry| match entry {
-            Entry::Done(d) => d,
-            Entry::Finding(f, range, severity) => {
-                let rule = find(f.rule).expect("kept findings have a rule");
-                let r = &ctx.resources[f.resource];
-                Diagnostic {
-                    rule: f.rule.to_string(),
-                    severity,
-                    message: f.message,
-                    range,
-                    resource: Some(r.id.clone()),
-                    path: Some(r.base.join(&f.path).to_string()),
-                    help: f.help.unwrap_or_else(|| rule.meta.help.to_string()),
-                    docs: rule.meta.docs(),
-                    fix: f.fix,
-                }
-            }
-        })
-        .collect();
-    if dropped > 0 {
+/// Stage 5, per source: position order, then the diagnostics cap.
+fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort_by(|a, b| {
+        a.range
+            .start
+            .cmp(&b.range.start)
+            .then(b.severity.cmp(&a.severity))
+            .then(a.rule.cmp(&b.rule))
+    });
+    if diagnostics.len() > MAX_DIAGNOSTICS {
+        let dropped = diagnostics.len() - MAX_DIAGNOSTICS;
+        diagnostics.truncate(MAX_DIAGNOSTICS);
         let meta = &input::INPUT_LIMIT.meta;
         diagnostics.push(Diagnostic {
             rule: meta.id.into(),
@@ -430,69 +459,10 @@ fn finish(ctx: &Context, kept: Kept) -> Vec<Diagnostic> {
             help: meta.help.into(),
             docs: meta.docs(),
             fix: None,
+            suppression: None,
         });
     }
     diagnostics
-}
-
-/// Report order: position, then higher severity first, then rule id; ties
-/// keep the order the diagnostics were produced in.
-type Rank = (Position, Reverse<Severity>, String);
-
-enum Entry {
-    Done(Diagnostic),
-    /// A finding with its range and severity, made a diagnostic only if kept.
-    Finding(Finding, Range, Severity),
-}
-
-/// The first MAX_DIAGNOSTICS entries of one source in report order, in
-/// bounded memory.
-struct Kept {
-    entries: Vec<((Rank, usize), Entry)>,
-    seen: usize,
-}
-
-impl Kept {
-    /// Starts with the source's own diagnostics (the reader's, the schema's).
-    fn new(diagnostics: Vec<Diagnostic>) -> Kept {
-        let mut kept = Kept {
-            entries: Vec::new(),
-            seen: 0,
-        };
-        for d in diagnostics {
-            kept.push(
-                (d.range.start, Reverse(d.severity), d.rule.clone()),
-                Entry::Done(d),
-            );
-        }
-        kept
-    }
-
-    fn push(&mut self, rank: Rank, entry: Entry) {
-        self.entries.push(((rank, self.seen), entry));
-        self.seen += 1;
-        if self.entries.len() >= 2 * MAX_DIAGNOSTICS {
-            self.prune();
-        }
-    }
-
-    /// Keeps the MAX_DIAGNOSTICS first entries; the sequence number in the
-    /// key makes the choice among equal ranks the stable sort's.
-    fn prune(&mut self) {
-        if self.entries.len() > MAX_DIAGNOSTICS {
-            self.entries
-                .select_nth_unstable_by(MAX_DIAGNOSTICS, |a, b| a.0.cmp(&b.0));
-            self.entries.truncate(MAX_DIAGNOSTICS);
-        }
-    }
-
-    /// The kept entries in report order, and how many were left out.
-    fn finish(mut self) -> (Vec<Entry>, usize) {
-        self.prune();
-        self.entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let dropped = self.seen - self.entries.len();
-        (self.entries.into_iter().map(|(_, e)| e).collect(), dropped)
-    }
 }
 
 #[allow(clippy::too_many_arguments)]
