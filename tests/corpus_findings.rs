@@ -136,6 +136,16 @@ const PINNED: &[(&str, usize)] = &[
     // --namespace, and its metrics scraper is not a Dashboard image.
     ("helm-tiller", 0),
     ("dashboard-insecure-auth", 0),
+    // image-pull-policy: 14 explicit IfNotPresent on mutable tags (argo-cd's
+    // secret-init on :latest, calico's five and tigera-operator's :master,
+    // cert-manager's three, cockroachdb's two, nfs-busybox, metrics-server)
+    // and, since the defaulted IfNotPresent counts too, 18 tagged images with
+    // no imagePullPolicy and no digest (dashboard's metrics scraper, flannel's
+    // three, kube-state-metrics' three layouts, tensorflow-serving, vllm and
+    // its prometheus-adapter, https-nginx, nfs-server, the two guestbooks'
+    // four, prometheus-operator and its admission webhook). Images pinned by
+    // digest (ingress-nginx's controller and certgen) are not reported.
+    ("image-pull-policy", 32),
 ];
 
 #[test]

@@ -8,6 +8,7 @@
 #[macro_use]
 pub mod cluster;
 pub mod input;
+pub mod peers;
 pub mod pod_security;
 pub mod workload;
 
@@ -53,7 +54,7 @@ pub const OPT_IN: &[Profile] = &[];
 
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Reference {
-    /// `NSA/CISA`, `PSS`, `CIS`.
+    /// `NSA/CISA`, `PSS`, `CIS`, `Kubernetes`, or a peer linter (`peers`).
     pub source: &'static str,
     pub id: &'static str,
     pub title: &'static str,
