@@ -7,6 +7,7 @@
 // First and `#[macro_use]`: its `cis_k8s!` is used by the modules below.
 #[macro_use]
 pub mod cluster;
+pub mod credentials;
 pub mod input;
 pub mod peers;
 pub mod pod_security;
