@@ -68,6 +68,7 @@ const PINNED: &[(&str, usize)] = &[
     ("service-load-balancer", 1),
     ("service-external-ips", 0),
     ("service-external-name-local", 0),
+    // No corpus Service or container uses port 22 or a port named ssh.
     ("service-ssh-port", 0),
     ("ingress-tls", 0),
     ("ingress-nginx-snippets", 0),
