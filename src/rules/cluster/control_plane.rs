@@ -4,9 +4,15 @@
 //! are v2.0's (`cis_k8s!`), the same as v1.12's for these sections.
 //!
 //! A component is a container whose command (or, without a command, whose
-//! args) starts with the component's binary; flags are read from command and
-//! args in both `--flag=value` and `--flag value` forms. A finding sits on the
-//! flag's list item, or on the binary's item when a required flag is missing.
+//! args) starts with the component's binary, or a container without a command
+//! whose args begin with a flag and whose image names the component
+//! (`registry.k8s.io/etcd:3.5.15-0`: the image's entrypoint runs it) or whose
+//! pod carries kubeadm's `component: <binary>` label. Flags are read from
+//! command and args in both `--flag=value` and `--flag value` forms; a flag
+//! given an empty value (`--tls-cert-file=`), or a non-boolean flag with no
+//! value, counts as absent. A finding sits on the flag's list item, or on the
+//! binary's item (the image, for an entrypoint-started container) when a
+//! required flag is missing.
 //! Flags Kubernetes removed (`--insecure-port`, `--basic-auth-file`,
 //! `--kubelet-https`, the PodSecurityPolicy and SecurityContextDeny plugins)
 //! are not checked.
@@ -50,18 +56,31 @@ pub struct Command {
 }
 
 impl Command {
+    /// The flag's last occurrence (the one the binary keeps), or `None` when
+    /// it is absent or given an empty value (`--tls-cert-file=`): an empty
+    /// path, address or list configures nothing.
     pub fn get(&self, name: &str) -> Option<&Flag> {
-        self.flags.iter().rev().find(|f| f.name == name)
+        self.flags
+            .iter()
+            .rev()
+            .find(|f| f.name == name)
+            .filter(|f| f.value.as_deref().is_none_or(|v| !v.trim().is_empty()))
     }
 
+    /// The flag's value, when it has a non-empty one: a bare `--tls-cert-file`
+    /// followed by another flag has none.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(|f| f.value.as_deref())
+    }
+
+    /// Whether the flag is set to a value (not bare, not empty).
     pub fn has(&self, name: &str) -> bool {
-        self.get(name).is_some()
+        self.value(name).is_some()
     }
 
     /// A comma-separated flag's items.
     pub fn list(&self, name: &str) -> Vec<String> {
-        self.get(name)
-            .and_then(|f| f.value.as_deref())
+        self.value(name)
             .map(|v| {
                 v.split(',')
                     .map(|s| s.trim().to_string())
@@ -72,47 +91,68 @@ impl Command {
     }
 }
 
+/// Whether an image names a component: its repository's last segment is the
+/// binary, possibly with an architecture suffix (`registry.k8s.io/etcd:3.5.15-0`,
+/// `k8s.gcr.io/kube-apiserver-amd64:v1.11.0`).
+fn image_runs(image: &str, binary: &str) -> bool {
+    let repo = crate::rules::workload::parse_image(image).repository;
+    let last = repo.rsplit('/').next().unwrap_or(repo);
+    last == binary
+        || last.strip_prefix(binary).is_some_and(|rest| {
+            matches!(rest, "-amd64" | "-arm64" | "-arm" | "-ppc64le" | "-s390x")
+        })
+}
+
 /// Every container of the input that runs `binary`.
 pub fn commands(ctx: &Context, binary: &'static str) -> Vec<Command> {
     let mut out = Vec::new();
     for w in ctx.workloads {
+        // kubeadm's static pods are labelled `component: <binary>`.
+        let labelled = w
+            .meta
+            .labels
+            .as_ref()
+            .and_then(|l| l.get("component"))
+            .is_some_and(|c| c == binary);
         for c in w.containers() {
             // Most containers run something else: look at argv[0] before
             // building paths for every argument.
-            let first = c
-                .container
-                .command
-                .iter()
-                .flatten()
-                .chain(c.container.args.iter().flatten())
-                .next();
-            if first.is_none_or(|f| f.rsplit('/').next() != Some(binary)) {
+            let command = c.container.command.as_deref().unwrap_or_default();
+            let args = c.container.args.as_deref().unwrap_or_default();
+            let first = command.iter().chain(args).next();
+            let named = |s: &String| s.rsplit('/').next() == Some(binary);
+            // The binary's own item; or, for a container started through its
+            // image's entrypoint (no command, args that begin with a flag),
+            // an image that names the component or a kubeadm label.
+            let by_entrypoint = command.is_empty()
+                && args.first().is_some_and(|a| a.starts_with('-'))
+                && (labelled
+                    || c.container
+                        .image
+                        .as_deref()
+                        .is_some_and(|i| image_runs(i, binary)));
+            if !first.is_some_and(named) && !by_entrypoint {
                 continue;
             }
-            let argv: Vec<(Path, &str)> = c
-                .container
-                .command
+            let argv: Vec<(Path, &str)> = command
                 .iter()
-                .flatten()
                 .enumerate()
                 .map(|(i, s)| (c.path.key("command").index(i), s.as_str()))
                 .chain(
-                    c.container
-                        .args
-                        .iter()
-                        .flatten()
+                    args.iter()
                         .enumerate()
                         .map(|(i, s)| (c.path.key("args").index(i), s.as_str())),
                 )
                 .collect();
-            let Some((anchor, first)) = argv.first() else {
-                continue;
+            // Flags start after the binary's item; without one, at argv[0],
+            // and a missing flag is reported on the image.
+            let (anchor, start) = if by_entrypoint {
+                (c.path.key("image"), 0)
+            } else {
+                (argv[0].0.clone(), 1)
             };
-            if first.rsplit('/').next() != Some(binary) {
-                continue;
-            }
             let mut flags = Vec::new();
-            let mut i = 1;
+            let mut i = start;
             while i < argv.len() {
                 let (path, item) = &argv[i];
                 i += 1;
@@ -141,7 +181,7 @@ pub fn commands(ctx: &Context, binary: &'static str) -> Vec<Command> {
             }
             out.push(Command {
                 resource: w.resource,
-                anchor: anchor.clone(),
+                anchor,
                 binary,
                 flags,
             });
@@ -171,7 +211,13 @@ pub fn expect(
     want: Want,
     why: &str,
 ) {
-    let f = cmd.get(flag);
+    // A bare flag is `true` for a boolean flag; any other flag needs a
+    // value, and without one it is as good as absent.
+    let boolean = match want {
+        Want::Is(v) | Want::Not(v) => v == "true" || v == "false",
+        Want::Set | Want::Unset => false,
+    };
+    let f = cmd.get(flag).filter(|f| boolean || f.value.is_some());
     let value = f.map(|f| f.value.as_deref().unwrap_or("true"));
     let (bad, path, message) = match (want, f, value) {
         (Want::Is(v), None, _) => (
@@ -931,7 +977,7 @@ fn check_apiserver_audit(ctx: &Context, out: &mut Vec<Finding>) {
             Want::Set,
             "audit events are not written anywhere; set --audit-log-path (or --audit-webhook-config-file)",
         );
-        if cmd.get("audit-log-path").and_then(|f| f.value.as_deref()) == Some("-") {
+        if cmd.value("audit-log-path") == Some("-") {
             continue;
         }
         for (flag, min) in [
@@ -939,7 +985,7 @@ fn check_apiserver_audit(ctx: &Context, out: &mut Vec<Finding>) {
             ("audit-log-maxbackup", 10),
             ("audit-log-maxsize", 100),
         ] {
-            match cmd.get(flag) {
+            match cmd.get(flag).filter(|f| f.value.is_some()) {
                 None if cmd.has("audit-log-path") => out.push(Finding::new(meta, cmd.resource, cmd.anchor.clone(), format!("kube-apiserver runs without --{flag}: audit logs are rotated away or grow unbounded; set --{flag}={min} or more"))),
                 Some(f) if f.value.as_deref().and_then(|v| v.parse::<u64>().ok()).is_some_and(|v| v < min) => out.push(Finding::new(meta, cmd.resource, f.path.clone(), format!("kube-apiserver --{flag}={} keeps less audit history than recommended; set {min} or more", f.value.as_deref().unwrap_or("")))),
                 _ => {}
