@@ -26,7 +26,8 @@ pub fn set_field(
     applicability: Applicability,
 ) -> Option<Fix> {
     let r = &ctx.resources[resource];
-    let doc = &ctx.documents[r.doc];
+    let doc = ctx.document(resource);
+    let map = &ctx.file(resource).map;
     let loc = locate(doc, r.node, path);
     let edit = if loc.exact {
         let node = doc.node(loc.node);
@@ -34,7 +35,7 @@ pub fn set_field(
             return None;
         }
         TextEdit {
-            range: ctx.map.range(node.span),
+            range: map.range(node.span),
             new_text: value.to_string(),
         }
     } else {
@@ -64,7 +65,7 @@ pub fn set_field(
         let entries = doc.entries(parent);
         let &(first_key, _) = entries.first()?;
         let &(_, last_value) = entries.last()?;
-        let indent = ctx.map.position(doc.node(first_key).span.start).character as usize;
+        let indent = map.position(doc.node(first_key).span.start).character as usize;
         let mut lines = String::new();
         for (i, k) in keys.iter().enumerate() {
             let pad = " ".repeat(indent + 2 * i);
@@ -75,8 +76,8 @@ pub fn set_field(
             }
         }
         let mut end = doc.node(last_value).span.end;
-        let text = ctx.map.text();
-        let mut end_byte = ctx.map.byte_offset(end);
+        let text = map.text();
+        let mut end_byte = map.byte_offset(end);
         // A comment after the value stays on its line: insert after it.
         let rest = &text[end_byte..];
         let rest = rest[..rest.find('\n').unwrap_or(rest.len())].trim_end_matches('\r');
@@ -93,7 +94,7 @@ pub fn set_field(
             format!("\n{lines}")
         };
         TextEdit {
-            range: ctx.map.range(Span { start: end, end }),
+            range: map.range(Span { start: end, end }),
             new_text,
         }
     };
