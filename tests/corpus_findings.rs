@@ -59,6 +59,16 @@ const PINNED: &[(&str, usize)] = &[
     ("rbac-aws-auth-system-masters", 0),
     ("rbac-prefer-namespaced", 2),
     ("rbac-workload-takeover", 30),
+    // rbac-workload-creation (10), each ClusterRole read against its rules:
+    // argo-cd's application controller (`*` on `*` on `*`: 15 ways, one
+    // finding) and argocd-server (patch on `*` in `*`, and create jobs for
+    // its resource actions); tigera-operator (create/update pods,
+    // deployments, daemonsets, statefulsets, create jobs; its named Job
+    // update is not counted, a Job's template being immutable);
+    // cert-manager's challenges controller (creates HTTP01 solver pods);
+    // prometheus-operator (`*` verbs on statefulsets). No corpus Role
+    // creates workloads outside kube-system.
+    ("rbac-workload-creation", 10),
     ("network-policy-default-deny", 19),
     ("network-policy-allow-all", 6),
     ("network-policy-coverage", 0),
