@@ -233,6 +233,7 @@ pub fn registry() -> &'static [&'static Rule] {
         &workload::read_only_root_filesystem::RULE,
         &workload::run_as_root_group::RULE,
         &workload::share_process_namespace::RULE,
+        &workload::host_users::RULE,
         &workload::host_aliases::RULE,
         &workload::automount_service_account_token::RULE,
         &workload::default_service_account::RULE,
