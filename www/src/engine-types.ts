@@ -80,6 +80,8 @@ export interface CheckOptions {
   disable: string[];
   enable: string[];
   pssVersion: string;
+  /** Allowed image registries (the image-registry rule); absent: the engine's default. */
+  imageRegistries?: string[];
 }
 
 export interface CheckResult {

@@ -1,7 +1,7 @@
 // Wires the playground together: editor -> engine worker (on every change; the client keeps
 // at most one check in flight plus the newest pending) -> squiggles first, then the panel.
 import './style.css';
-import { byId, h } from './dom';
+import { byId, DOCS_BASE, h } from './dom';
 import { PlaygroundEditor } from './editor';
 import { EngineClient, type CheckOutcome, type EngineInfo } from './engine-client';
 import type { EngineDiagnostic, RuleMeta } from './engine-types';
@@ -215,7 +215,8 @@ byId('download-sarif').addEventListener('click', () => {
     engineInfo?.version ?? 'unknown',
     engineInfo?.rules ?? [],
     lastDiagnostics,
-    location.href,
+    // Docs links resolve against the configured docs site, else against this page.
+    DOCS_BASE || location.href,
   );
   download('kubeharden.sarif', 'application/sarif+json', JSON.stringify(sarif, null, 2) + '\n');
 });
