@@ -83,6 +83,12 @@ export function exampleSettings(rule, byId) {
 // rules whose failing example only fails against an allow-list (image-registry).
 const EXAMPLE_REGISTRIES = ['registry.example.com'];
 
+/**
+ * Rules whose examples are config files (.kubeharden.yaml), not manifests: their pages show
+ * them as text, since the live example element checks manifests.
+ */
+export const CONFIG_EXAMPLE_RULES = new Set(['config-invalid']);
+
 /** exampleSettings, plus an allow-list when the failing example needs one; null if none works. */
 export function reproducingSettings(rule, byId, check) {
   const base = exampleSettings(rule, byId);
@@ -227,13 +233,19 @@ function rulePage(rule, ctx) {
     ]
       .filter(Boolean)
       .join(' ');
+  const configExamples = CONFIG_EXAMPLE_RULES.has(rule.id);
   const example = (label, kind, source) =>
-    source
+    source && configExamples
       ? `<figure class="kh-example kh-example-${kind}" data-example="${kind}">
+  <figcaption class="kh-tip-label">${label} (.kubeharden.yaml)</figcaption>
+  <pre><code>${escapeHtml(source)}</code></pre>
+</figure>`
+      : source
+        ? `<figure class="kh-example kh-example-${kind}" data-example="${kind}">
   <figcaption class="kh-tip-label">${label}</figcaption>
   <kubeharden-example ${attrs(settings)} data-example="${kind}"><pre><code>${escapeHtml(source)}</code></pre></kubeharden-example>
 </figure>`
-      : '';
+        : '';
   const refs = rule.references
     .map(
       (r) =>
@@ -255,7 +267,7 @@ function rulePage(rule, ctx) {
       <section class="kh-prose" data-section="rationale"><h2>Why it matters</h2>${md(rule.rationale)}</section>
       <section class="kh-prose" data-section="remediation"><h2>How to fix</h2>${md(rule.remediation)}${rule.help ? `<p class="kh-help">Finding help: ${mdInline(rule.help)}</p>` : ''}</section>
       <section class="kh-examples" data-section="examples"><h2>Examples</h2>
-      <p class="kh-note">Edit the examples: findings update as you type. Checked with profile <code>${settings.profile}</code>${settings.enable.length ? `, <code>${settings.enable.join(' ')}</code> enabled` : ''}${settings.disable.length ? `, <code>${settings.disable.join(' ')}</code> disabled` : ''}${settings.imageRegistries ? `, allowed registries <code>${escapeHtml(settings.imageRegistries.join(' '))}</code> (CLI <code>--allow-registry</code>)` : ''}.${reproduces || !rule.badExample ? '' : ' This rule needs a setting the example element has no attribute for; run the failing example with the CLI to see its finding.'}</p>
+      ${configExamples ? '<p class="kh-note">These examples are config files: <code>kubeharden check</code> reports each problem of the failing one at its line.</p>' : ''}<p class="kh-note"${configExamples ? ' hidden' : ''}>Edit the examples: findings update as you type. Checked with profile <code>${settings.profile}</code>${settings.enable.length ? `, <code>${settings.enable.join(' ')}</code> enabled` : ''}${settings.disable.length ? `, <code>${settings.disable.join(' ')}</code> disabled` : ''}${settings.imageRegistries ? `, allowed registries <code>${escapeHtml(settings.imageRegistries.join(' '))}</code> (CLI <code>--allow-registry</code>)` : ''}.${reproduces || !rule.badExample ? '' : ' This rule needs a setting the example element has no attribute for; run the failing example with the CLI to see its finding.'}</p>
       ${example('Failing example', 'bad', rule.badExample)}
       ${example('Passing example', 'good', rule.goodExample)}
       </section>

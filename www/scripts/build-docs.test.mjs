@@ -9,6 +9,7 @@ import {
   loadEngine,
   peerMapping,
   reproducingSettings,
+  CONFIG_EXAMPLE_RULES,
 } from './build-docs.mjs';
 
 const rule = (id, extra = {}) => ({
@@ -100,6 +101,13 @@ test('every rule page’s failing example shows its finding with the page’s se
   const check = (source, options) => engine.check(source, options);
   const broken = [];
   for (const r of rules.filter((r) => r.badExample)) {
+    if (CONFIG_EXAMPLE_RULES.has(r.id)) {
+      // A config file: the engine reads it as options.config and reports in `config`.
+      const fires = (text) => check('', { config: text }).config.some((d) => d.rule === r.id);
+      if (!fires(r.badExample)) broken.push(`${r.id}: failing config without its finding`);
+      if (fires(r.goodExample)) broken.push(`${r.id}: passing config with the finding`);
+      continue;
+    }
     const settings = reproducingSettings(r, byId, check);
     if (!settings) {
       broken.push(`${r.id}: failing example without its finding`);

@@ -96,7 +96,11 @@ function onOutcome(outcome: CheckOutcome): void {
     return;
   }
   lastDiagnostics = outcome.result.diagnostics;
-  const findings = toFindings(editor.view.state.doc, lastDiagnostics, rulesById);
+  settingsView.showConfigProblems(outcome.result.config ?? []);
+  // Findings an exception accepts (with its reason) stay in the reports, not in the list.
+  const shown = lastDiagnostics.filter((d) => !d.suppression);
+  showSuppressed(lastDiagnostics.length - shown.length);
+  const findings = toFindings(editor.view.state.doc, shown, rulesById);
   // Squiggles first: the dispatch puts the lint decorations in the DOM synchronously.
   editor.showFindings(findings);
   editorHost.dataset.lintVersion = String(docVersion);
@@ -109,6 +113,13 @@ function onOutcome(outcome: CheckOutcome): void {
   }
 }
 panel.setDocVersion(docVersion);
+
+function showSuppressed(count: number): void {
+  const note = byId('suppressed-note');
+  note.hidden = count === 0;
+  note.dataset.count = String(count);
+  note.textContent = `${count} finding${count === 1 ? '' : 's'} accepted by an exception with a reason (in the reports).`;
+}
 
 /**
  * Apply every safe quick fix in the worker, then put the fixed text in the editor as one

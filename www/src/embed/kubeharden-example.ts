@@ -360,10 +360,12 @@ export class KubehardenExample extends HTMLElement {
     const overrides: Record<string, boolean> = {};
     for (const id of options.enable) overrides[id] = true;
     for (const id of options.disable) overrides[id] = false;
+    const { profile, pssVersion } = options;
     const settings = {
-      profile: PROFILES.includes(options.profile) ? options.profile : ('hardened' as Profile),
-      pssVersion: PSS_VERSIONS.includes(options.pssVersion) ? options.pssVersion : 'latest',
+      profile: profile && PROFILES.includes(profile) ? profile : ('hardened' as Profile),
+      pssVersion: pssVersion && PSS_VERSIONS.includes(pssVersion) ? pssVersion : 'latest',
       overrides,
+      config: '',
     };
     const page = this.getAttribute('playground') || new URL('index.html', SITE_ROOT).href;
     let url: URL;
