@@ -7,7 +7,9 @@
 // First and `#[macro_use]`: its `cis_k8s!` is used by the modules below.
 #[macro_use]
 pub mod cluster;
+pub mod credentials;
 pub mod input;
+pub mod peers;
 pub mod pod_security;
 pub mod workload;
 
@@ -55,7 +57,7 @@ pub const OPT_IN: &[Profile] = &[];
 
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Reference {
-    /// `NSA/CISA`, `PSS`, `CIS`.
+    /// `NSA/CISA`, `PSS`, `CIS`, `Kubernetes`, or a peer linter (`peers`).
     pub source: &'static str,
     pub id: &'static str,
     pub title: &'static str,
@@ -295,6 +297,7 @@ pub fn registry() -> &'static [&'static Rule] {
         &workload::read_only_root_filesystem::RULE,
         &workload::run_as_root_group::RULE,
         &workload::share_process_namespace::RULE,
+        &workload::host_users::RULE,
         &workload::host_aliases::RULE,
         &workload::automount_service_account_token::RULE,
         &workload::default_service_account::RULE,
@@ -330,6 +333,7 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::rbac::AWS_AUTH_MASTERS,
         &cluster::rbac::PREFER_NAMESPACED,
         &cluster::rbac::WORKLOAD_TAKEOVER,
+        &cluster::rbac_workload_creation::WORKLOAD_CREATION,
         // Cluster: network policy and namespaces.
         &cluster::network_policy::DEFAULT_DENY,
         &cluster::network_policy::ALLOW_ALL,

@@ -20,6 +20,7 @@ pub mod env_secret_literal;
 pub mod helm_tiller;
 pub mod host_aliases;
 pub mod host_path_writable;
+pub mod host_users;
 pub mod image_digest;
 pub mod image_pull_policy;
 pub mod image_registry;
