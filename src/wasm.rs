@@ -65,6 +65,10 @@ extern "C" {
     pub type CheckOptions;
     #[wasm_bindgen(typescript_type = "RuleMeta[]")]
     pub type RuleList;
+    /// Source text: any JS value crosses, so a non-string is refused here
+    /// with a `TypeError` instead of being coerced by the glue code.
+    #[wasm_bindgen(typescript_type = "string")]
+    pub type Source;
 }
 
 #[wasm_bindgen(start)]
@@ -93,23 +97,36 @@ fn options_of(options: Option<CheckOptions>) -> Result<crate::Options, JsError> 
         .map_err(|e| JsError::new(&format!("kubeharden: invalid options: {e}")))
 }
 
+fn source_of(source: Source, function: &str) -> Result<String, JsValue> {
+    JsValue::from(source).as_string().ok_or_else(|| {
+        js_sys::TypeError::new(&format!(
+            "kubeharden: {function}(source): source must be a string"
+        ))
+        .into()
+    })
+}
+
 /// Checks `source` (any text) and returns its diagnostics and resources.
-/// Throws only for invalid options.
+/// Throws only for invalid options (`Error`) or a source that is not a
+/// string (`TypeError`).
 #[wasm_bindgen]
-pub fn check(source: &str, options: Option<CheckOptions>) -> Result<CheckResult, JsError> {
+pub fn check(source: Source, options: Option<CheckOptions>) -> Result<CheckResult, JsValue> {
+    let source = source_of(source, "check")?;
     let options = options_of(options)?;
-    let report = crate::check(source, &options);
+    let report = crate::check(&source, &options);
     let json = serde_json::to_string(&report)
         .unwrap_or_else(|_| "{\"diagnostics\":[],\"resources\":[]}".into());
     Ok(parse_json(&json).unchecked_into())
 }
 
 /// Applies every safe fix to `source` in passes, re-checking after each; returns the fixed text, what was applied and skipped, and the
-/// diagnostics of the fixed text. Throws only for invalid options.
+/// diagnostics of the fixed text. Throws only for invalid options (`Error`)
+/// or a source that is not a string (`TypeError`).
 #[wasm_bindgen(js_name = fixAll)]
-pub fn fix_all(source: &str, options: Option<CheckOptions>) -> Result<FixAllResult, JsError> {
+pub fn fix_all(source: Source, options: Option<CheckOptions>) -> Result<FixAllResult, JsValue> {
+    let source = source_of(source, "fixAll")?;
     let options = options_of(options)?;
-    let result = crate::fix_all(source, &options);
+    let result = crate::fix_all(&source, &options);
     let json = serde_json::to_string(&result).unwrap_or_else(|_| {
         serde_json::json!({"text": source, "applied": [], "skipped": [], "diagnostics": [], "passes": 0})
             .to_string()
