@@ -361,10 +361,12 @@ impl<'d> Converter<'d> {
         // Each merged source costs budget too: a chain of lists that merge
         // the same anchors again and again has no values of its own and
         // would otherwise expand exponentially for free.
-        if self.budget == 0 {
-            return;
+        if !explicit {
+            if self.budget == 0 {
+                return;
+            }
+            self.budget -= 1;
         }
-        self.budget -= 1;
         if depth > crate::yaml::parse::MAX_DEPTH {
             let span = self.doc.node(id).span;
             self.limit(
