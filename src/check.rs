@@ -255,6 +255,7 @@ pub fn check(source: &str, options: &Options) -> Report {
             check(&ctx, &mut findings);
         }
     }
+    crate::rules::merge_replaced(&mut findings);
     for f in findings {
         let Some(rule) = find(f.rule) else { continue };
         if !options.enabled(f.rule) {
