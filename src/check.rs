@@ -9,7 +9,7 @@ use crate::model::locate::locate;
 use crate::model::path::{Path, Seg};
 use crate::model::resource::{Object, Resource, ResourceId, str_at};
 use crate::model::schema::SchemaProblem;
-use crate::model::suggest::suggest;
+use crate::model::unknown::UnknownFields;
 use crate::model::workload::Workload;
 use crate::options::Options;
 use crate::rules::{Context, Finding, RuleMeta, find, input, registry};
@@ -352,14 +352,21 @@ fn load(
     if let Some(w) = Workload::of(index, &mut resource, known, &mut problems) {
         workloads.push(w);
     }
+    let mut unknown = UnknownFields::new(doc, resource.node);
     for p in problems {
-        report_schema(out, doc, &resource, p);
+        report_schema(out, doc, &resource, &mut unknown, p);
     }
     resource.json = std::mem::take(&mut resource.json);
     resources.push(resource);
 }
 
-fn report_schema(out: &mut Out, doc: &Document, r: &Resource, problem: SchemaProblem) {
+fn report_schema(
+    out: &mut Out,
+    doc: &Document,
+    r: &Resource,
+    unknown: &mut UnknownFields,
+    problem: SchemaProblem,
+) {
     match problem {
         SchemaProblem::UnknownField { path } => {
             // A security field at the wrong securityContext level: that rule says where it belongs.
@@ -367,20 +374,13 @@ fn report_schema(out: &mut Out, doc: &Document, r: &Resource, problem: SchemaPro
             if misplaced::owns(&path) && out.options.enabled(misplaced::RULE.meta.id) {
                 return;
             }
-            let loc = locate(doc, r.node, &path);
-            let span = loc.key.map_or(loc.span, |k| doc.node(k).span);
-            let Some(Seg::Key(key)) = path.0.last() else {
+            let (Some(Seg::Key(key)), Some(found)) = (path.0.last(), unknown.at(&path)) else {
                 return;
             };
+            let span = found.span;
             let parent = Path(path.0[..path.0.len() - 1].to_vec());
-            let parent_loc = locate(doc, r.node, &parent);
-            let siblings: Vec<&str> = doc
-                .entries(parent_loc.node)
-                .iter()
-                .filter_map(|&(k, _)| doc.scalar(k))
-                .filter(|k| k != key)
-                .collect();
-            let hint = suggest(key, &siblings)
+            let hint = found
+                .hint
                 .map(|s| format!("; did you mean \"{s}\"?"))
                 .unwrap_or_default();
             let message = format!(

@@ -252,3 +252,43 @@ fn cli_reports_self_merges_instead_of_aborting() {
         );
     }
 }
+
+#[test]
+fn many_unknown_keys_are_each_reported_at_their_key() {
+    // Linear since the parent mapping is located and indexed once (this took
+    // seconds per few thousand keys); `cargo bench --bench scaling` times it.
+    let n = 4_000;
+    let mut s = String::from(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    imagePullPolicx: Always\n    image: nginx:1.27\n",
+    );
+    for i in 0..n {
+        s.push_str(&format!("    unknownField{i}: {i}\n"));
+    }
+    let report = check(&s, &Options::default());
+    let unknown: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "schema-unknown-field")
+        .collect();
+    assert_eq!(unknown.len(), n + 1);
+    assert!(
+        unknown[0]
+            .message
+            .contains("did you mean \"imagePullPolicy\"?"),
+        "{}",
+        unknown[0].message
+    );
+    for (i, d) in unknown[1..].iter().enumerate() {
+        let key = format!("unknownField{i}");
+        assert_eq!(d.range.start.line as usize, 9 + i, "{}", d.message);
+        assert_eq!(
+            (d.range.start.character, d.range.end.character),
+            (4, 4 + key.len() as u32)
+        );
+        assert!(d.message.contains(&format!("\"{key}\"")), "{}", d.message);
+        assert_eq!(
+            d.path.as_deref(),
+            Some(&*format!("spec.containers[0].{key}"))
+        );
+    }
+}

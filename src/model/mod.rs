@@ -5,4 +5,5 @@ pub mod resource;
 pub mod schema;
 pub mod suggest;
 pub mod tracked;
+pub mod unknown;
 pub mod workload;
