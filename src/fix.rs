@@ -11,7 +11,7 @@ use crate::model::resource::ResourceId;
 use crate::options::Options;
 use crate::rules::Context;
 use crate::source::{Range, SourceMap, Span};
-use crate::yaml::tree::NodeKind;
+use crate::yaml::tree::{NodeKind, ScalarStyle};
 
 /// An edit that makes `path` (inside resource `resource`) hold `value`
 /// (YAML text): replaces an existing scalar, or inserts the missing keys
@@ -28,6 +28,7 @@ pub fn set_field(
     let r = &ctx.resources[resource];
     let doc = &ctx.documents[r.doc];
     let loc = locate(doc, r.node, path);
+    let mut extra = Vec::new();
     let edit = if loc.exact {
         let node = doc.node(loc.node);
         if !matches!(node.kind, NodeKind::Scalar { .. }) {
@@ -77,6 +78,18 @@ pub fn set_field(
         let mut end = doc.node(last_value).span.end;
         let text = ctx.map.text();
         let mut end_byte = ctx.map.byte_offset(end);
+        // A block scalar's span runs over the indentation of the line after
+        // it (its end is found there): insert at that line's start instead
+        // of between its indentation and its content.
+        let line_start = text[..end_byte].rfind('\n').map_or(0, |n| n + 1);
+        if line_start < end_byte
+            && text[line_start..end_byte]
+                .trim_matches([' ', '\t'])
+                .is_empty()
+        {
+            end -= (end_byte - line_start) as u32;
+            end_byte = line_start;
+        }
         // A comment after the value stays on its line: insert after it.
         let rest = &text[end_byte..];
         let rest = rest[..rest.find('\n').unwrap_or(rest.len())].trim_end_matches('\r');
@@ -90,6 +103,11 @@ pub fn set_field(
         let new_text = if after_newline {
             format!("{lines}\n")
         } else {
+            // The line break ends the last line of the value before it: a
+            // block scalar there would gain it as a final newline.
+            if let Some(header) = keep_block_scalar_value(ctx, doc, last_value, end) {
+                extra.push(header);
+            }
             format!("\n{lines}")
         };
         TextEdit {
@@ -97,10 +115,71 @@ pub fn set_field(
             new_text,
         }
     };
+    let mut edits = vec![edit];
+    edits.append(&mut extra);
     Some(Fix {
         title,
         applicability,
-        edits: vec![edit],
+        edits,
+    })
+}
+
+/// When the text ends in a block scalar (`|`, `>`) without a final line
+/// break and a fix must add lines after it, the break it adds would become
+/// part of the value (clip and keep chomping keep a final newline). The value
+/// has no final newline, so strip chomping (`|-`) reads the very same value
+/// with the break: the edit that sets it. `None` when nothing needs to change.
+fn keep_block_scalar_value(
+    ctx: &Context,
+    doc: &crate::yaml::tree::Document,
+    value: crate::yaml::tree::NodeId,
+    end: u32,
+) -> Option<TextEdit> {
+    // The innermost last node ending at `end` (iterative: nesting is bounded
+    // by the parser, but no walk here recurses).
+    let mut id = value;
+    loop {
+        let next = match &doc.node(id).kind {
+            NodeKind::Map(entries) => entries.last().map(|&(_, v)| v),
+            NodeKind::Seq(items) => items.last().copied(),
+            _ => None,
+        };
+        match next {
+            Some(n) if doc.node(n).span.end == end => id = n,
+            _ => break,
+        }
+    }
+    let node = doc.node(id);
+    let NodeKind::Scalar { text: value, style } = &node.kind else {
+        return None;
+    };
+    if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) || value.ends_with('\n') {
+        return None;
+    }
+    // The header: `|` or `>`, then an indentation digit and a chomping
+    // indicator in either order (after any anchor or tag).
+    let text = ctx.map.text();
+    let from = ctx.map.byte_offset(node.span.start);
+    let bar = from + text[from..].find(['|', '>'])?;
+    let mut at = bar + 1;
+    for _ in 0..2 {
+        match text.as_bytes().get(at) {
+            Some(b'-') => return None,
+            Some(b'+') => {
+                let start = ctx.map.char_index_of_byte(at);
+                return Some(TextEdit {
+                    range: ctx.map.range(Span::new(start as usize, start as usize + 1)),
+                    new_text: "-".into(),
+                });
+            }
+            Some(b'1'..=b'9') => at += 1,
+            _ => break,
+        }
+    }
+    let start = ctx.map.char_index_of_byte(bar + 1) as usize;
+    Some(TextEdit {
+        range: ctx.map.range(Span::new(start, start)),
+        new_text: "-".into(),
     })
 }
 

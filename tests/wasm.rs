@@ -278,9 +278,13 @@ fn non_string_sources_throw_type_errors() {
     use wasm_bindgen::{JsCast, JsValue};
     let object: JsValue = js_sys::Object::new().into();
     for value in [JsValue::from(42), object, JsValue::NULL, JsValue::UNDEFINED] {
-        let e = kubeharden::wasm::check(value.clone().unchecked_into(), None).unwrap_err();
+        let e = kubeharden::wasm::check(value.clone().unchecked_into(), None)
+            .err()
+            .expect("a TypeError");
         assert!(e.is_instance_of::<js_sys::TypeError>(), "{e:?}");
-        let e = kubeharden::wasm::fix_all(value.unchecked_into(), None).unwrap_err();
+        let e = kubeharden::wasm::fix_all(value.unchecked_into(), None)
+            .err()
+            .expect("a TypeError");
         assert!(e.is_instance_of::<js_sys::TypeError>(), "{e:?}");
         let message: String = e.unchecked_into::<js_sys::Error>().message().into();
         assert!(message.contains("must be a string"), "{message}");
