@@ -65,6 +65,7 @@ impl Out<'_> {
             help: meta.help.to_string(),
             docs: meta.docs(),
             fix: None,
+            no_fix: None,
         });
     }
 }
@@ -246,6 +247,7 @@ pub fn check(source: &str, options: &Options) -> Report {
         resources: &resources,
         workloads: &workloads,
         options,
+        unfixable: Default::default(),
     };
     let mut findings: Vec<Finding> = Vec::new();
     for rule in registry() {
@@ -256,6 +258,7 @@ pub fn check(source: &str, options: &Options) -> Report {
         }
     }
     crate::rules::merge_replaced(&mut findings);
+    crate::rules::attach_no_fix(&ctx, &mut findings);
     for f in findings {
         let Some(rule) = find(f.rule) else { continue };
         if !options.enabled(f.rule) {
@@ -273,6 +276,7 @@ pub fn check(source: &str, options: &Options) -> Report {
             help: f.help.unwrap_or_else(|| rule.meta.help.to_string()),
             docs: rule.meta.docs(),
             fix: f.fix,
+            no_fix: f.no_fix,
         });
     }
 
@@ -298,6 +302,7 @@ pub fn check(source: &str, options: &Options) -> Report {
             help: meta.help.into(),
             docs: meta.docs(),
             fix: None,
+            no_fix: None,
         });
     }
     let resources = resources

@@ -72,4 +72,15 @@ pub struct Diagnostic {
     pub help: String,
     pub docs: String,
     pub fix: Option<Fix>,
+    /// The fix this finding would have, and why no edit could be built for
+    /// it (a flow-style `{...}` parent, an alias): editors and `fix` say so
+    /// instead of offering nothing silently.
+    #[serde(skip_serializing_if = "Option::is_none", rename = "noFix")]
+    pub no_fix: Option<NoFix>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NoFix {
+    pub title: String,
+    pub reason: crate::fix::SkipReason,
 }

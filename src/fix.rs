@@ -25,14 +25,40 @@ pub fn set_field(
     title: String,
     applicability: Applicability,
 ) -> Option<Fix> {
+    match build_set_field(ctx, resource, path, value, title.clone(), applicability) {
+        Ok(fix) => Some(fix),
+        Err(reason) => {
+            // Said on the finding (`Diagnostic::no_fix`) and in `fix_all`'s
+            // skipped list, never dropped silently.
+            ctx.unfixable.borrow_mut().push(crate::rules::Unfixable {
+                resource,
+                path: path.clone(),
+                title,
+                reason,
+            });
+            None
+        }
+    }
+}
+
+fn build_set_field(
+    ctx: &Context,
+    resource: usize,
+    path: &Path,
+    value: &str,
+    title: String,
+    applicability: Applicability,
+) -> Result<Fix, SkipReason> {
     let r = &ctx.resources[resource];
     let doc = &ctx.documents[r.doc];
     let loc = locate(doc, r.node, path);
     let mut extra = Vec::new();
     let edit = if loc.exact {
         let node = doc.node(loc.node);
-        if !matches!(node.kind, NodeKind::Scalar { .. }) {
-            return None;
+        match node.kind {
+            NodeKind::Scalar { .. } => {}
+            NodeKind::Alias(_) => return Err(SkipReason::Alias),
+            _ => return Err(SkipReason::Unsupported),
         }
         TextEdit {
             range: ctx.map.range(node.span),
@@ -56,15 +82,21 @@ pub fn set_field(
                 Seg::Key(k) => Some(k.as_str()),
                 Seg::Index(_) => None,
             })
-            .collect::<Option<_>>()?;
+            .collect::<Option<_>>()
+            .ok_or(SkipReason::Unsupported)?;
         let parent = locate(doc, r.node, &Path(path.0[..depth].to_vec())).node;
         let pnode = doc.node(doc.resolve(parent));
-        if pnode.flow || parent != doc.resolve(parent) {
-            return None;
+        if parent != doc.resolve(parent) {
+            return Err(SkipReason::Alias);
+        }
+        if pnode.flow {
+            return Err(SkipReason::FlowStyle);
         }
         let entries = doc.entries(parent);
-        let &(first_key, _) = entries.first()?;
-        let &(_, last_value) = entries.last()?;
+        let (Some(&(first_key, _)), Some(&(_, last_value))) = (entries.first(), entries.last())
+        else {
+            return Err(SkipReason::Unsupported);
+        };
         let indent = ctx.map.position(doc.node(first_key).span.start).character as usize;
         let mut lines = String::new();
         for (i, k) in keys.iter().enumerate() {
@@ -117,7 +149,7 @@ pub fn set_field(
     };
     let mut edits = vec![edit];
     edits.append(&mut extra);
-    Some(Fix {
+    Ok(Fix {
         title,
         applicability,
         edits,
@@ -221,6 +253,16 @@ pub enum SkipReason {
     InvalidEdit,
     /// The pass limit was reached before its turn.
     PassLimit,
+    /// No edit could be built: the field would go into a flow collection
+    /// (`{...}`, `[...]`), which would have to be rewritten.
+    FlowStyle,
+    /// No edit could be built: the field would go into a value an alias
+    /// (`*name`) brings in, which other places share.
+    Alias,
+    /// No edit could be built: the value there is not a scalar or mapping
+    /// the fix can edit (a list item that does not exist, a list where a
+    /// value is expected).
+    Unsupported,
 }
 
 /// A fix of a finding that is still in the fixed text, and why it stayed.
@@ -474,6 +516,15 @@ pub fn fix_all_within(source: &str, options: &Options, max_passes: usize) -> Fix
         .diagnostics
         .iter()
         .filter_map(|d| {
+            if let (None, Some(no)) = (&d.fix, &d.no_fix) {
+                return Some(SkippedFix {
+                    rule: d.rule.clone(),
+                    resource: d.resource.clone(),
+                    path: d.path.clone(),
+                    title: no.title.clone(),
+                    reason: no.reason,
+                });
+            }
             let fix = d.fix.as_ref()?;
             let id = as_fix(d, fix);
             let reason = if fix.applicability == Applicability::Unsafe {

@@ -20,6 +20,8 @@ export interface Fix { title: string; applicability: "safe" | "unsafe"; edits: T
 export interface Diagnostic {
   rule: string; severity: Severity; message: string; range: Range;
   resource: ResourceId | null; path: string | null; help: string; docs: string; fix: Fix | null;
+  /** The fix this finding would have, when no edit could be built (and why). */
+  noFix?: { title: string; reason: "flow-style" | "alias" | "unsupported" };
 }
 export interface Resource extends ResourceId { range: Range }
 export interface CheckResult { diagnostics: Diagnostic[]; resources: Resource[] }
@@ -33,9 +35,11 @@ export interface AppliedFix { rule: string; resource: ResourceId | null; path: s
 /**
  * Why a remaining finding's fix was not applied: unsafe (never applied
  * automatically), no-effect / breaks-syntax / breaks-json (applied, then
- * undone), invalid-edit, pass-limit.
+ * undone), invalid-edit, pass-limit; or why no edit could be built at all:
+ * flow-style (inside `{...}`/`[...]`), alias (a shared `*name` value),
+ * unsupported (another shape of value).
  */
-export type SkipReason = "unsafe" | "no-effect" | "breaks-syntax" | "breaks-json" | "invalid-edit" | "pass-limit";
+export type SkipReason = "unsafe" | "no-effect" | "breaks-syntax" | "breaks-json" | "invalid-edit" | "pass-limit" | "flow-style" | "alias" | "unsupported";
 export interface SkippedFix extends AppliedFix { reason: SkipReason }
 export interface FixAllResult {
   /** The fixed text (the input when nothing applied). */

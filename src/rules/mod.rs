@@ -102,6 +102,37 @@ pub struct Context<'a> {
     pub resources: &'a [Resource],
     pub workloads: &'a [Workload],
     pub options: &'a Options,
+    /// Fixes `fix::set_field` could not build, and why (see `attach_no_fix`).
+    pub unfixable: std::cell::RefCell<Vec<Unfixable>>,
+}
+
+/// A fix of the field at `path` in `resource` that no edit can make.
+#[derive(Clone, Debug)]
+pub struct Unfixable {
+    pub resource: usize,
+    pub path: Path,
+    pub title: String,
+    pub reason: crate::fix::SkipReason,
+}
+
+/// Gives each finding without a fix the reason its fix could not be built,
+/// when a rule tried one at the finding's path.
+pub fn attach_no_fix(ctx: &Context, findings: &mut [Finding]) {
+    let unfixable = ctx.unfixable.borrow();
+    if unfixable.is_empty() {
+        return;
+    }
+    for f in findings.iter_mut().filter(|f| f.fix.is_none()) {
+        if let Some(u) = unfixable
+            .iter()
+            .find(|u| u.resource == f.resource && u.path == f.path)
+        {
+            f.no_fix = Some(crate::diagnostic::NoFix {
+                title: u.title.clone(),
+                reason: u.reason,
+            });
+        }
+    }
 }
 
 impl Context<'_> {
@@ -132,6 +163,8 @@ pub struct Finding {
     /// Overrides the rule's severity for this finding.
     pub severity: Option<Severity>,
     pub fix: Option<Fix>,
+    /// Set by `attach_no_fix`.
+    pub no_fix: Option<crate::diagnostic::NoFix>,
 }
 
 impl Finding {
@@ -145,6 +178,7 @@ impl Finding {
             help: None,
             severity: None,
             fix: None,
+            no_fix: None,
         }
     }
 
