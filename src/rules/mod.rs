@@ -122,11 +122,14 @@ pub fn attach_no_fix(ctx: &Context, findings: &mut [Finding]) {
     if unfixable.is_empty() {
         return;
     }
+    // Indexed: a flow-style list of many pods has as many of these as findings.
+    let mut by_path: std::collections::HashMap<(usize, &Path), &Unfixable> =
+        std::collections::HashMap::new();
+    for u in unfixable.iter() {
+        by_path.entry((u.resource, &u.path)).or_insert(u);
+    }
     for f in findings.iter_mut().filter(|f| f.fix.is_none()) {
-        if let Some(u) = unfixable
-            .iter()
-            .find(|u| u.resource == f.resource && u.path == f.path)
-        {
+        if let Some(u) = by_path.get(&(f.resource, &f.path)) {
             f.no_fix = Some(crate::diagnostic::NoFix {
                 title: u.title.clone(),
                 reason: u.reason,
