@@ -12,7 +12,7 @@ use crate::model::schema::SchemaProblem;
 use crate::model::unknown::UnknownFields;
 use crate::model::workload::Workload;
 use crate::options::Options;
-use crate::rules::{Context, Finding, RuleMeta, find, input, registry};
+use crate::rules::{Context, Finding, RuleMeta, SourceFile, find, input, registry};
 use crate::source::{Range, SourceMap, Span};
 use crate::yaml::json::{Converter, duplicate_keys};
 use crate::yaml::parse::{ProblemKind, parse};
@@ -55,18 +55,28 @@ impl Out<'_> {
         if !self.options.enabled(meta.id) {
             return;
         }
-        self.diagnostics.push(Diagnostic {
-            rule: meta.id.to_string(),
-            severity: meta.severity,
-            message,
-            range: self.map.range(span),
-            resource,
-            path,
-            help: meta.help.to_string(),
-            docs: meta.docs(),
-            fix: None,
-            no_fix: None,
-        });
+        let mut d = input_diagnostic(meta, self.map.range(span), message);
+        d.resource = resource;
+        d.path = path;
+        self.diagnostics.push(d);
+    }
+}
+
+/// A diagnostic of the input itself rather than of a resource: the reader's
+/// problems, and what a caller refuses before checking (the CLI's size limit
+/// while reading, bytes that are not UTF-8).
+pub fn input_diagnostic(meta: &RuleMeta, range: Range, message: String) -> Diagnostic {
+    Diagnostic {
+        rule: meta.id.to_string(),
+        severity: meta.severity,
+        message,
+        range,
+        resource: None,
+        path: None,
+        help: meta.help.to_string(),
+        docs: meta.docs(),
+        fix: None,
+        no_fix: None,
     }
 }
 
@@ -113,17 +123,123 @@ fn helm_template_at(text: &str) -> Option<usize> {
     None
 }
 
+/// One named input of a bundle: a file, standard input, an editor buffer.
+#[derive(Clone, Copy, Debug)]
+pub struct Source<'a> {
+    /// How diagnostics and messages name it (a path, `-`, a URI).
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+/// Checks one text on its own (the playground, a single buffer).
 pub fn check(source: &str, options: &Options) -> Report {
+    let mut reports = check_bundle(
+        &[Source {
+            name: "",
+            text: source,
+        }],
+        options,
+    );
+    reports.pop().expect("one report per source")
+}
+
+/// Checks many sources as one bundle: each source is read on its own (in
+/// parallel natively), then the rules run once over every resource of every
+/// source, so a Deployment in one file sees the NetworkPolicy, ServiceAccount
+/// and RBAC of the others. One report per source, in the order given; every
+/// finding stays in the file of its resource.
+pub fn check_bundle(sources: &[Source], options: &Options) -> Vec<Report> {
+    let loaded = read_sources(sources, options);
+    let mut files = Vec::with_capacity(loaded.len());
+    let mut diagnostics = Vec::with_capacity(loaded.len());
+    let mut resources = Vec::new();
+    let mut workloads = Vec::new();
+    for l in loaded {
+        let offset = resources.len();
+        workloads.extend(l.workloads.into_iter().map(|mut w| {
+            w.resource += offset;
+            w
+        }));
+        resources.extend(l.resources);
+        files.push(l.file);
+        diagnostics.push(l.diagnostics);
+    }
+    let ctx = Context {
+        files: &files,
+        resources: &resources,
+        workloads: &workloads,
+        options,
+        unfixable: Default::default(),
+    };
+    let findings = run_rules(&ctx);
+    place_findings(&ctx, findings, &mut diagnostics);
+
+    let mut summaries: Vec<Vec<ResourceSummary>> = files.iter().map(|_| Vec::new()).collect();
+    for r in resources {
+        summaries[r.source].push(ResourceSummary {
+            id: r.id,
+            range: r.range,
+        });
+    }
+    diagnostics
+        .into_iter()
+        .zip(summaries)
+        .map(|(diagnostics, resources)| Report {
+            diagnostics: finish(diagnostics),
+            resources,
+        })
+        .collect()
+}
+
+/// A source read as far as it goes alone: positions, documents, typed
+/// resources, and the problems of the input itself.
+struct Loaded<'a> {
+    file: SourceFile<'a>,
+    resources: Vec<Resource>,
+    workloads: Vec<Workload>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn read_sources<'a>(sources: &[Source<'a>], options: &Options) -> Vec<Loaded<'a>> {
+    use rayon::prelude::*;
+    if sources.len() < 2 {
+        return read_sequentially(sources, options);
+    }
+    sources
+        .par_iter()
+        .enumerate()
+        .map(|(i, s)| read_source(i, s, options))
+        .collect()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn read_sources<'a>(sources: &[Source<'a>], options: &Options) -> Vec<Loaded<'a>> {
+    read_sequentially(sources, options)
+}
+
+fn read_sequentially<'a>(sources: &[Source<'a>], options: &Options) -> Vec<Loaded<'a>> {
+    sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| read_source(i, s, options))
+        .collect()
+}
+
+/// Stage 1, per source: size limit, Helm templates, YAML, conversion to what
+/// Kubernetes reads, typed resources.
+fn read_source<'a>(index: usize, source: &Source<'a>, options: &Options) -> Loaded<'a> {
     // A BOM is not part of the text editors show; positions count without it.
-    let text = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let text = source.text.strip_prefix('\u{feff}').unwrap_or(source.text);
     let map = SourceMap::new(text);
     let mut out = Out {
         map: &map,
         options,
         diagnostics: Vec::new(),
     };
-
-    if text.len() > MAX_INPUT_BYTES {
+    let mut resources = Vec::new();
+    let mut workloads = Vec::new();
+    let documents = if text.len() > MAX_INPUT_BYTES {
         out.push(
             &input::INPUT_LIMIT.meta,
             Span::new(0, 0),
@@ -134,143 +250,172 @@ pub fn check(source: &str, options: &Options) -> Report {
             None,
             None,
         );
-        return Report {
-            diagnostics: out.diagnostics,
-            resources: Vec::new(),
-        };
-    }
-
-    let helm = helm_template_at(text);
-    if let Some(at) = helm {
-        let start = map.char_index_of_byte(at) as usize;
-        let end = text[at..]
-            .find("}}")
-            .map_or(start + 2, |e| map.char_index_of_byte(at + e + 2) as usize);
-        out.push(
-            &input::HELM_UNRENDERED.meta,
-            Span::new(start, end),
-            "this is an unrendered Helm template; render it first (`helm template <release> <chart>`) and check the output".into(),
-            None,
-            None,
-        );
-    }
-
-    let parsed = parse(&map);
-    if helm.is_none() {
-        for p in &parsed.problems {
-            let meta = match p.kind {
-                ProblemKind::Syntax => &input::YAML_SYNTAX.meta,
-                ProblemKind::Limit => &input::INPUT_LIMIT.meta,
-            };
-            let message = if p.kind == ProblemKind::Syntax {
-                format!("YAML syntax error: {}", p.message)
-            } else {
-                p.message.clone()
-            };
-            out.push(meta, p.span, message, None, None);
-        }
-    }
-
-    let mut resources = Vec::new();
-    let mut workloads = Vec::new();
-    for (doc_index, doc) in parsed.documents.iter().enumerate() {
-        let Some(root) = doc.root else { continue };
-        if helm.is_some()
-            && text[map.byte_offset(doc.span.start)..map.byte_offset(doc.span.end)].contains("{{")
-        {
-            continue;
-        }
-        for (first, again, key) in duplicate_keys(doc) {
-            let line = map.position(first.start).line + 1;
+        Vec::new()
+    } else {
+        let helm = helm_template_at(text);
+        if let Some(at) = helm {
+            let start = map.char_index_of_byte(at) as usize;
+            let end = text[at..]
+                .find("}}")
+                .map_or(start + 2, |e| map.char_index_of_byte(at + e + 2) as usize);
             out.push(
-                &input::YAML_DUPLICATE_KEY.meta,
-                again,
-                format!("duplicate key \"{key}\" (first defined on line {line}); Kubernetes refuses duplicate fields"),
+                &input::HELM_UNRENDERED.meta,
+                Span::new(start, end),
+                "this is an unrendered Helm template; render it first (`helm template <release> <chart>`) and check the output".into(),
                 None,
                 None,
             );
         }
-        if !doc.is_map(root) {
-            continue;
+        let parsed = parse(&map);
+        if helm.is_none() {
+            report_problems(&mut out, &parsed.problems);
         }
-        let mut conv = Converter::new(doc);
-        let json = conv.convert(root);
-        for p in conv.problems {
-            let meta = if p.limit {
-                &input::INPUT_LIMIT.meta
-            } else {
-                &input::SCHEMA_INVALID.meta
-            };
-            out.push(meta, p.span, p.message, None, None);
-        }
-        let is_list = json
-            .get("kind")
-            .and_then(Value::as_str)
-            .is_some_and(|k| k == "List" || k.ends_with("List"))
-            && json.get("items").is_some_and(Value::is_array);
-        if is_list {
-            let items = doc
-                .items(doc.get(root, "items").map_or(root, |(_, v)| v))
-                .to_vec();
-            let Some(Value::Array(values)) = json.get("items") else {
+        for (doc_index, doc) in parsed.documents.iter().enumerate() {
+            // A document with template text is not YAML yet: skip it.
+            if helm.is_some()
+                && text[map.byte_offset(doc.span.start)..map.byte_offset(doc.span.end)]
+                    .contains("{{")
+            {
                 continue;
-            };
-            for (i, (item_json, item_node)) in values.iter().zip(items).enumerate() {
-                load(
-                    &mut out,
-                    &mut resources,
-                    &mut workloads,
-                    doc,
-                    doc_index,
-                    item_node,
-                    Path::root().key("items").index(i),
-                    item_json.clone(),
-                );
             }
-        } else {
-            load(
+            load_document(
                 &mut out,
                 &mut resources,
                 &mut workloads,
                 doc,
-                doc_index,
-                root,
-                Path::root(),
-                json,
+                DocAt {
+                    source: index,
+                    doc: doc_index,
+                },
             );
         }
-    }
-
-    let ctx = Context {
-        map: &map,
-        documents: &parsed.documents,
-        resources: &resources,
-        workloads: &workloads,
-        options,
-        unfixable: Default::default(),
+        parsed.documents
     };
+    let diagnostics = out.diagnostics;
+    Loaded {
+        file: SourceFile {
+            name: source.name,
+            map,
+            documents,
+        },
+        resources,
+        workloads,
+        diagnostics,
+    }
+}
+
+fn report_problems(out: &mut Out, problems: &[crate::yaml::parse::Problem]) {
+    for p in problems {
+        let meta = match p.kind {
+            ProblemKind::Syntax => &input::YAML_SYNTAX.meta,
+            ProblemKind::Limit => &input::INPUT_LIMIT.meta,
+        };
+        let message = if p.kind == ProblemKind::Syntax {
+            format!("YAML syntax error: {}", p.message)
+        } else {
+            p.message.clone()
+        };
+        out.push(meta, p.span, message, None, None);
+    }
+}
+
+/// Where a document sits in the bundle.
+#[derive(Clone, Copy)]
+struct DocAt {
+    source: usize,
+    doc: usize,
+}
+
+/// Duplicate keys, conversion, then each object (each item of a `List`).
+fn load_document(
+    out: &mut Out,
+    resources: &mut Vec<Resource>,
+    workloads: &mut Vec<Workload>,
+    doc: &Document,
+    at: DocAt,
+) {
+    let Some(root) = doc.root else { return };
+    for (first, again, key) in duplicate_keys(doc) {
+        let line = out.map.position(first.start).line + 1;
+        out.push(
+            &input::YAML_DUPLICATE_KEY.meta,
+            again,
+            format!("duplicate key \"{key}\" (first defined on line {line}); Kubernetes refuses duplicate fields"),
+            None,
+            None,
+        );
+    }
+    if !doc.is_map(root) {
+        return;
+    }
+    let mut conv = Converter::new(doc);
+    let mut json = conv.convert(root);
+    for p in conv.problems {
+        let meta = if p.limit {
+            &input::INPUT_LIMIT.meta
+        } else {
+            &input::SCHEMA_INVALID.meta
+        };
+        out.push(meta, p.span, p.message, None, None);
+    }
+    let is_list = json
+        .get("kind")
+        .and_then(Value::as_str)
+        .is_some_and(|k| k == "List" || k.ends_with("List"))
+        && json.get("items").is_some_and(Value::is_array);
+    if is_list {
+        let items = doc.items(doc.get(root, "items").map_or(root, |(_, v)| v));
+        let Some(Value::Array(values)) = json.get_mut("items").map(std::mem::take) else {
+            return;
+        };
+        for (i, (item_json, &item_node)) in values.into_iter().zip(items).enumerate() {
+            load(
+                out,
+                resources,
+                workloads,
+                doc,
+                at,
+                item_node,
+                Path::root().key("items").index(i),
+                item_json,
+            );
+        }
+    } else {
+        load(out, resources, workloads, doc, at, root, Path::root(), json);
+    }
+}
+
+/// Stage 2, across the bundle: every enabled rule over every resource.
+fn run_rules(ctx: &Context) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for rule in registry() {
         if let Some(check) = rule.check
-            && options.enabled(rule.meta.id)
+            && ctx.options.enabled(rule.meta.id)
         {
-            check(&ctx, &mut findings);
+            check(ctx, &mut findings);
         }
     }
     crate::rules::merge_replaced(&mut findings);
-    crate::rules::attach_no_fix(&ctx, &mut findings);
+    crate::rules::attach_no_fix(ctx, &mut findings);
+    findings
+}
+
+/// Stage 3: each finding becomes a diagnostic at its range, in the file of
+/// its resource.
+fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut [Vec<Diagnostic>]) {
     for f in findings {
         let Some(rule) = find(f.rule) else { continue };
-        if !options.enabled(f.rule) {
+        if !ctx.options.enabled(f.rule) {
             continue;
         }
-        let r = &resources[f.resource];
-        let loc = locate(&parsed.documents[r.doc], r.node, &f.path);
-        out.diagnostics.push(Diagnostic {
+        let r = &ctx.resources[f.resource];
+        let file = &ctx.files[r.source];
+        let loc = locate(&file.documents[r.doc], r.node, &f.path);
+        out[r.source].push(Diagnostic {
             rule: f.rule.to_string(),
             severity: f.severity.unwrap_or(rule.meta.severity),
             message: f.message,
-            range: map.range(f.span.unwrap_or(loc.span)),
+            range: file.map.range(f.span.unwrap_or(loc.span)),
             resource: Some(r.id.clone()),
             path: Some(r.base.join(&f.path).to_string()),
             help: f.help.unwrap_or_else(|| rule.meta.help.to_string()),
@@ -279,8 +424,10 @@ pub fn check(source: &str, options: &Options) -> Report {
             no_fix: f.no_fix,
         });
     }
+}
 
-    let mut diagnostics = out.diagnostics;
+/// Stage 4, per source: position order, then the diagnostics cap.
+fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics.sort_by(|a, b| {
         a.range
             .start
@@ -305,17 +452,7 @@ pub fn check(source: &str, options: &Options) -> Report {
             no_fix: None,
         });
     }
-    let resources = resources
-        .into_iter()
-        .map(|r| ResourceSummary {
-            id: r.id,
-            range: r.range,
-        })
-        .collect();
-    Report {
-        diagnostics,
-        resources,
-    }
+    diagnostics
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -324,7 +461,7 @@ fn load(
     resources: &mut Vec<Resource>,
     workloads: &mut Vec<Workload>,
     doc: &Document,
-    doc_index: usize,
+    at: DocAt,
     node: u32,
     base: Path,
     json: Value,
@@ -346,7 +483,8 @@ fn load(
     let span = doc.node(node).span;
     let mut resource = Resource {
         id,
-        doc: doc_index,
+        source: at.source,
+        doc: at.doc,
         node,
         base,
         json,

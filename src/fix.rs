@@ -50,7 +50,8 @@ fn build_set_field(
     applicability: Applicability,
 ) -> Result<Fix, SkipReason> {
     let r = &ctx.resources[resource];
-    let doc = &ctx.documents[r.doc];
+    let doc = ctx.document(resource);
+    let map = &ctx.file(resource).map;
     let loc = locate(doc, r.node, path);
     let mut extra = Vec::new();
     let edit = if loc.exact {
@@ -61,7 +62,7 @@ fn build_set_field(
             _ => return Err(SkipReason::Unsupported),
         }
         TextEdit {
-            range: ctx.map.range(node.span),
+            range: map.range(node.span),
             new_text: value.to_string(),
         }
     } else {
@@ -97,7 +98,7 @@ fn build_set_field(
         else {
             return Err(SkipReason::Unsupported);
         };
-        let indent = ctx.map.position(doc.node(first_key).span.start).character as usize;
+        let indent = map.position(doc.node(first_key).span.start).character as usize;
         let mut lines = String::new();
         for (i, k) in keys.iter().enumerate() {
             let pad = " ".repeat(indent + 2 * i);
@@ -108,8 +109,8 @@ fn build_set_field(
             }
         }
         let mut end = doc.node(last_value).span.end;
-        let text = ctx.map.text();
-        let mut end_byte = ctx.map.byte_offset(end);
+        let text = map.text();
+        let mut end_byte = map.byte_offset(end);
         // A block scalar's span runs over the indentation of the line after
         // it (its end is found there): insert at that line's start instead
         // of between its indentation and its content.
@@ -137,13 +138,13 @@ fn build_set_field(
         } else {
             // The line break ends the last line of the value before it: a
             // block scalar there would gain it as a final newline.
-            if let Some(header) = keep_block_scalar_value(ctx, doc, last_value, end) {
+            if let Some(header) = keep_block_scalar_value(map, doc, last_value, end) {
                 extra.push(header);
             }
             format!("\n{lines}")
         };
         TextEdit {
-            range: ctx.map.range(Span { start: end, end }),
+            range: map.range(Span { start: end, end }),
             new_text,
         }
     };
@@ -162,7 +163,7 @@ fn build_set_field(
 /// has no final newline, so strip chomping (`|-`) reads the very same value
 /// with the break: the edit that sets it. `None` when nothing needs to change.
 fn keep_block_scalar_value(
-    ctx: &Context,
+    map: &SourceMap,
     doc: &crate::yaml::tree::Document,
     value: crate::yaml::tree::NodeId,
     end: u32,
@@ -190,17 +191,17 @@ fn keep_block_scalar_value(
     }
     // The header: `|` or `>`, then an indentation digit and a chomping
     // indicator in either order (after any anchor or tag).
-    let text = ctx.map.text();
-    let from = ctx.map.byte_offset(node.span.start);
+    let text = map.text();
+    let from = map.byte_offset(node.span.start);
     let bar = from + text[from..].find(['|', '>'])?;
     let mut at = bar + 1;
     for _ in 0..2 {
         match text.as_bytes().get(at) {
             Some(b'-') => return None,
             Some(b'+') => {
-                let start = ctx.map.char_index_of_byte(at);
+                let start = map.char_index_of_byte(at);
                 return Some(TextEdit {
-                    range: ctx.map.range(Span::new(start as usize, start as usize + 1)),
+                    range: map.range(Span::new(start as usize, start as usize + 1)),
                     new_text: "-".into(),
                 });
             }
@@ -208,9 +209,9 @@ fn keep_block_scalar_value(
             _ => break,
         }
     }
-    let start = ctx.map.char_index_of_byte(bar + 1) as usize;
+    let start = map.char_index_of_byte(bar + 1) as usize;
     Some(TextEdit {
-        range: ctx.map.range(Span::new(start, start)),
+        range: map.range(Span::new(start, start)),
         new_text: "-".into(),
     })
 }

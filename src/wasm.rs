@@ -1,4 +1,5 @@
-//! The WebAssembly API: `check(source, options?)`, `fixAll(source, options?)`,
+//! The WebAssembly API: `check(source, options?)`, `checkBundle(sources,
+//! options?)`, `fixAll(source, options?)`,
 //! `rules()`, `version()`.
 //!
 //! Results cross to JavaScript as JSON parsed by the engine's own
@@ -25,6 +26,10 @@ export interface Diagnostic {
 }
 export interface Resource extends ResourceId { range: Range }
 export interface CheckResult { diagnostics: Diagnostic[]; resources: Resource[] }
+/** One named source of a bundle: a file path, a URI, any name. */
+export interface SourceInput { name: string; text: string }
+/** One result per source, in the order given. */
+export interface BundleResult { files: (CheckResult & { name: string })[] }
 export interface CheckOptions {
   profile?: "baseline" | "restricted" | "hardened";
   enable?: string[]; disable?: string[];
@@ -63,6 +68,10 @@ export interface RuleMeta {
 extern "C" {
     #[wasm_bindgen(typescript_type = "CheckResult")]
     pub type CheckResult;
+    #[wasm_bindgen(typescript_type = "BundleResult")]
+    pub type BundleResult;
+    #[wasm_bindgen(typescript_type = "SourceInput[]")]
+    pub type SourceList;
     #[wasm_bindgen(typescript_type = "FixAllResult")]
     pub type FixAllResult;
     #[wasm_bindgen(typescript_type = "CheckOptions | undefined")]
@@ -120,6 +129,65 @@ pub fn check(source: Source, options: Option<CheckOptions>) -> Result<CheckResul
     let report = crate::check(&source, &options);
     let json = serde_json::to_string(&report)
         .unwrap_or_else(|_| "{\"diagnostics\":[],\"resources\":[]}".into());
+    Ok(parse_json(&json).unchecked_into())
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceInput {
+    name: String,
+    text: String,
+}
+
+#[derive(serde::Serialize)]
+struct NamedReport<'a> {
+    name: &'a str,
+    #[serde(flatten)]
+    report: crate::Report,
+}
+
+/// Checks many named sources as one bundle: rules that join resources
+/// (NetworkPolicies, ServiceAccounts, RBAC, namespaces) see every source.
+/// Throws a `TypeError` when `sources` is not an array of `{name, text}`
+/// strings, an `Error` for invalid options.
+#[wasm_bindgen(js_name = checkBundle)]
+pub fn check_bundle(
+    sources: SourceList,
+    options: Option<CheckOptions>,
+) -> Result<BundleResult, JsValue> {
+    let value = JsValue::from(sources);
+    let type_error = || -> JsValue {
+        js_sys::TypeError::new(
+            "kubeharden: checkBundle expects an array of {name: string, text: string}",
+        )
+        .into()
+    };
+    if !js_sys::Array::is_array(&value) {
+        return Err(type_error());
+    }
+    let text = js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(type_error)?;
+    let inputs: Vec<SourceInput> = serde_json::from_str(&text).map_err(|_| type_error())?;
+    let options = options_of(options).map_err(JsValue::from)?;
+    let sources: Vec<crate::Source> = inputs
+        .iter()
+        .map(|s| crate::Source {
+            name: &s.name,
+            text: &s.text,
+        })
+        .collect();
+    let files: Vec<NamedReport> = crate::check_bundle(&sources, &options)
+        .into_iter()
+        .zip(&inputs)
+        .map(|(report, s)| NamedReport {
+            name: &s.name,
+            report,
+        })
+        .collect();
+    let json = serde_json::to_string(&serde_json::json!({ "files": files }))
+        .unwrap_or_else(|_| "{\"files\":[]}".into());
     Ok(parse_json(&json).unchecked_into())
 }
 

@@ -85,7 +85,9 @@ pub struct ResourceId {
 #[derive(Debug)]
 pub struct Resource {
     pub id: ResourceId,
-    /// Index of the document in the file.
+    /// Index of the source (file) in the bundle.
+    pub source: usize,
+    /// Index of the document in its source.
     pub doc: usize,
     /// The object's node (an item's node for `kind: List`).
     pub node: NodeId,

@@ -95,10 +95,17 @@ impl RuleMeta {
     }
 }
 
-/// Everything a rule can read about one input (one file or one editor buffer).
+/// One source of a bundle as rules see it: its name, positions and documents.
+pub struct SourceFile<'a> {
+    pub name: &'a str,
+    pub map: SourceMap<'a>,
+    pub documents: Vec<Document>,
+}
+
+/// Everything a rule can read about one bundle: every resource of every
+/// source (one file, a repository, an editor's workspace).
 pub struct Context<'a> {
-    pub map: &'a SourceMap<'a>,
-    pub documents: &'a [Document],
+    pub files: &'a [SourceFile<'a>],
     pub resources: &'a [Resource],
     pub workloads: &'a [Workload],
     pub options: &'a Options,
@@ -143,11 +150,37 @@ impl Context<'_> {
         &self.resources[w.resource]
     }
 
-    /// 1-based line of a path's node, for messages that point elsewhere.
-    pub fn line_of(&self, resource: usize, path: &Path) -> usize {
+    /// The source a resource was read from.
+    pub fn file(&self, resource: usize) -> &SourceFile<'_> {
+        &self.files[self.resources[resource].source]
+    }
+
+    /// The document holding a resource.
+    pub fn document(&self, resource: usize) -> &Document {
         let r = &self.resources[resource];
-        let loc = crate::model::locate::locate(&self.documents[r.doc], r.node, path);
-        self.map.position(loc.span.start).line as usize + 1
+        &self.files[r.source].documents[r.doc]
+    }
+
+    /// 1-based line number of a path's node, for messages.
+    pub fn line_number(&self, resource: usize, path: &Path) -> usize {
+        let loc = crate::model::locate::locate(
+            self.document(resource),
+            self.resources[resource].node,
+            path,
+        );
+        self.file(resource).map.position(loc.span.start).line as usize + 1
+    }
+
+    /// Where a path of resource `target` is, said from a finding on resource
+    /// `from`: `line 12` in the same source, `line 12 of rbac.yaml` in another.
+    pub fn place(&self, from: usize, target: usize, path: &Path) -> String {
+        let line = self.line_number(target, path);
+        let (a, b) = (self.resources[from].source, self.resources[target].source);
+        if a == b {
+            format!("line {line}")
+        } else {
+            format!("line {line} of {}", self.files[b].name)
+        }
     }
 }
 

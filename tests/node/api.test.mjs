@@ -8,7 +8,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { check, fixAll, rules, version } = await import(join(root, 'pkg/node/index.mjs'));
+const { check, checkBundle, fixAll, rules, version } = await import(join(root, 'pkg/node/index.mjs'));
 
 function fixtures(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -22,6 +22,14 @@ test('node entry needs no init and returns plain objects', () => {
   assert.ok(r.diagnostics.some((d) => d.rule === 'privileged'));
   assert.equal(typeof version(), 'string');
   assert.ok(rules().length >= 10);
+});
+
+test('the ESM entry re-exports every function of the engine', async () => {
+  const { createRequire } = await import('node:module');
+  const engine = createRequire(import.meta.url)(join(root, 'pkg/node/kubeharden.js'));
+  const esm = await import(join(root, 'pkg/node/index.mjs'));
+  const api = Object.keys(engine).filter((k) => typeof engine[k] === 'function' && !k.startsWith('__') && k !== 'start');
+  assert.deepEqual(Object.keys(esm).sort(), api.sort());
 });
 
 test('invalid options throw an Error, source text never does', () => {
@@ -64,21 +72,47 @@ test('web entry works with an explicit init', async () => {
   assert.ok(web.check('a: 1').diagnostics.length === 0);
 });
 
-test('CLI and wasm give identical diagnostics', () => {
+function cli(args) {
   const bin = process.env.KUBEHARDEN_BIN;
   assert.ok(bin, 'KUBEHARDEN_BIN must point at the native CLI');
+  try {
+    return JSON.parse(execFileSync(bin, ['check', '--format', 'json', ...args], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+  } catch (e) {
+    return JSON.parse(e.stdout); // exit status 1: findings
+  }
+}
+
+test('CLI and wasm give identical diagnostics, file by file', () => {
   const files = fixtures(join(root, 'tests/fixtures'));
   assert.ok(files.length > 5);
-  let out;
-  try {
-    out = execFileSync(bin, ['check', '--format', 'json', ...files], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  } catch (e) {
-    out = e.stdout; // exit status 1: findings
+  for (const path of files) {
+    const report = cli([path]);
+    assert.equal(report.files.length, 1);
+    assert.deepEqual(check(readFileSync(path, 'utf8')).diagnostics, report.files[0].diagnostics, path);
   }
-  const report = JSON.parse(out);
+});
+
+test('CLI and wasm checkBundle give identical diagnostics for one bundle of many files', () => {
+  const files = fixtures(join(root, 'tests/fixtures'));
+  const report = cli(files);
   assert.equal(report.files.length, files.length);
-  for (const f of report.files) {
-    const wasm = check(readFileSync(f.path, 'utf8')).diagnostics;
-    assert.deepEqual(wasm, f.diagnostics, f.path);
+  const bundle = checkBundle(files.map((name) => ({ name, text: readFileSync(name, 'utf8') })));
+  assert.deepEqual(
+    bundle.files.map((f) => f.name),
+    report.files.map((f) => f.path),
+  );
+  for (const [i, f] of report.files.entries()) assert.deepEqual(bundle.files[i].diagnostics, f.diagnostics, f.path);
+  // The bundle is not the files one by one: resources of one file change another's findings.
+  const alone = files.map((f) => check(readFileSync(f, 'utf8')).diagnostics.length).reduce((a, b) => a + b, 0);
+  const joined = bundle.files.map((f) => f.diagnostics.length).reduce((a, b) => a + b, 0);
+  assert.notEqual(alone, joined);
+});
+
+test('checkBundle refuses what is not an array of named sources with a TypeError', () => {
+  for (const bad of [42, 'a: 1', {}, [{ name: 'a' }], [{ name: 1, text: 'a' }], null]) {
+    assert.throws(() => checkBundle(bad), TypeError);
   }
+  assert.throws(() => checkBundle([], { profile: 'nope' }), /unknown profile/);
+  assert.deepEqual(checkBundle([]).files, []);
+  assert.equal(checkBundle([{ name: 'a.yaml', text: 'a: 1' }]).files[0].name, 'a.yaml');
 });

@@ -27,7 +27,7 @@ use crate::model::path::Path;
 use crate::model::resource::{Resource, str_at};
 use crate::rules::cluster::{describe, items, k8s, list, name, nsa, strings};
 use crate::rules::{Context, Finding, HARDENED, Reference, Rule, RuleMeta};
-use crate::source::Span;
+use crate::source::{SourceMap, Span};
 use crate::yaml::tree::{Document, NodeId, NodeKind, ScalarStyle};
 
 const RBAC_GOOD_PRACTICES: &str =
@@ -1023,7 +1023,7 @@ fn is_masters(s: &Subject) -> bool {
 /// with the block's indentation removed. `None` when the text cannot be
 /// mapped back exactly (another style, an indentation indicator, a span
 /// over several lines); the finding then sits on the data key.
-fn block_span(ctx: &Context, doc: &Document, value: NodeId, inner: Span) -> Option<Span> {
+fn block_span(map: &SourceMap, doc: &Document, value: NodeId, inner: Span) -> Option<Span> {
     let node = doc.node(value);
     let NodeKind::Scalar {
         text,
@@ -1035,7 +1035,7 @@ fn block_span(ctx: &Context, doc: &Document, value: NodeId, inner: Span) -> Opti
     // The value's span starts on its first content line (or, in other
     // readers, on its `|` header): find the header line either way.
     let is_header = |line: usize| {
-        let t = ctx.map.line_text(line).trim_end();
+        let t = map.line_text(line).trim_end();
         let indicator = t.rsplit(' ').next().unwrap_or("");
         indicator.starts_with('|')
             && indicator[1..]
@@ -1043,10 +1043,10 @@ fn block_span(ctx: &Context, doc: &Document, value: NodeId, inner: Span) -> Opti
                 .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
     };
     // Leading blank lines are part of a literal's text.
-    let mut header = ctx.map.line_of(node.span.start);
+    let mut header = map.line_of(node.span.start);
     if !is_header(header) {
         header = header.checked_sub(1)?;
-        while header > 0 && ctx.map.line_text(header).trim().is_empty() {
+        while header > 0 && map.line_text(header).trim().is_empty() {
             header -= 1;
         }
         if !is_header(header) {
@@ -1061,12 +1061,12 @@ fn block_span(ctx: &Context, doc: &Document, value: NodeId, inner: Span) -> Opti
     if col + width > inner_line.chars().count() {
         return None;
     }
-    let source = ctx.map.line_text(header + 1 + line);
+    let source = map.line_text(header + 1 + line);
     let indent = source.strip_suffix(inner_line)?;
     if !indent.chars().all(|c| c == ' ') {
         return None;
     }
-    let start = ctx.map.line_start(header + 1 + line) as usize + indent.chars().count() + col;
+    let start = map.line_start(header + 1 + line) as usize + indent.chars().count() + col;
     Some(Span::new(start, start + width))
 }
 
@@ -1081,7 +1081,8 @@ fn check_aws_auth(ctx: &Context, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let doc = &ctx.documents[r.doc];
+        let doc = ctx.document(ri);
+        let map = &ctx.file(ri).map;
         for (key, arn, noun, who) in [
             ("mapRoles", "rolearn", "IAM role", "can assume it"),
             ("mapUsers", "userarn", "IAM user", "holds its keys"),
@@ -1128,7 +1129,7 @@ fn check_aws_auth(ctx: &Context, out: &mut Vec<Finding>) {
                     ),
                 );
                 if located.exact {
-                    f.span = block_span(ctx, doc, located.node, inner.node(masters).span);
+                    f.span = block_span(map, doc, located.node, inner.node(masters).span);
                 }
                 out.push(f);
             }
@@ -1436,9 +1437,9 @@ fn check_takeover(ctx: &Context, out: &mut Vec<Finding>) {
                 w.resource,
                 path.clone(),
                 format!(
-                    "runs as ServiceAccount \"{sa}\", which {} (line {}) binds to {text}: whoever compromises this pod holds that role",
+                    "runs as ServiceAccount \"{sa}\", which {} ({}) binds to {text}: whoever compromises this pod holds that role",
                     describe(b),
-                    ctx.line_of(*bi, &Path::parse("roleRef"))
+                    ctx.place(w.resource, *bi, &Path::parse("roleRef"))
                 ),
             );
             if *admin {

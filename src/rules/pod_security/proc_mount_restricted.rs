@@ -46,7 +46,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let note = if user_namespaced(w) {
             format!(
                 ", and the restricted level refuses it even with hostUsers: false (line {})",
-                ctx.line_of(w.resource, &w.spec_field("hostUsers"))
+                ctx.line_number(w.resource, &w.spec_field("hostUsers"))
             )
         } else {
             String::new()

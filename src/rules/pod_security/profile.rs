@@ -138,7 +138,7 @@ impl Profile {
         match f.pod(w) {
             Some(t) if (f.allowed)(t) => format!(
                 ", overriding the pod's {t} (line {})",
-                ctx.line_of(w.resource, &f.pod_path(w))
+                ctx.line_number(w.resource, &f.pod_path(w))
             ),
             _ => String::new(),
         }

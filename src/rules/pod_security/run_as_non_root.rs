@@ -88,7 +88,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .with_fix(fix),
             );
         }
-        let pod_line = (pod_value == Some(true)).then(|| ctx.line_of(w.resource, &pod_path));
+        let pod_line = (pod_value == Some(true)).then(|| ctx.line_number(w.resource, &pod_path));
         for c in w.containers() {
             let path = sc_path(&c, "runAsNonRoot");
             let message = match (own(&c), pod_value) {

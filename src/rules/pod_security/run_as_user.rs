@@ -76,7 +76,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             let over = match pod {
                 Some(uid) if uid != 0 => format!(
                     ", overriding the pod's runAsUser: {uid} (line {})",
-                    ctx.line_of(w.resource, &pod_path)
+                    ctx.line_number(w.resource, &pod_path)
                 ),
                 _ => String::new(),
             };

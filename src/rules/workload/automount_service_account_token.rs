@@ -91,8 +91,8 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 }
                 match sa {
                     Some((i, _)) => format!(
-                        "pod mounts an API token of ServiceAccount \"{name}\": neither the pod nor the ServiceAccount (line {}) sets automountServiceAccountToken to false",
-                        ctx.line_of(i, &Path::parse("automountServiceAccountToken"))
+                        "pod mounts an API token of ServiceAccount \"{name}\": neither the pod nor the ServiceAccount ({}) sets automountServiceAccountToken to false",
+                        ctx.place(w.resource, i, &Path::parse("automountServiceAccountToken"))
                     ),
                     None => format!(
                         "pod mounts an API token of ServiceAccount \"{name}\": the pod does not set automountServiceAccountToken to false (and the ServiceAccount is not in this input)"

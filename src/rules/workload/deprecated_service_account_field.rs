@@ -40,13 +40,13 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             None => {
                 // Rename the key.
                 let r = ctx.resource(w);
-                let doc = &ctx.documents[r.doc];
+                let doc = ctx.document(w.resource);
                 let loc = locate(doc, r.node, &path);
                 let fix = loc.key.map(|k| Fix {
                     title: "Rename to serviceAccountName".into(),
                     applicability: Applicability::Safe,
                     edits: vec![TextEdit {
-                        range: ctx.map.range(doc.node(k).span),
+                        range: ctx.file(w.resource).map.range(doc.node(k).span),
                         new_text: "serviceAccountName".into(),
                     }],
                 });
@@ -65,7 +65,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             Some(new) => (
                 format!(
                     "serviceAccount \"{old}\" is deprecated and ignored: the pod runs as serviceAccountName \"{new}\" (line {}); remove it",
-                    ctx.line_of(w.resource, &w.spec_field("serviceAccountName"))
+                    ctx.line_number(w.resource, &w.spec_field("serviceAccountName"))
                 ),
                 None,
             ),

@@ -68,7 +68,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             if pod_level {
                 message.push_str(&format!(
                     " (the pod-level readOnlyRootFilesystem on line {} is ignored: the field exists only on containers)",
-                    ctx.line_of(w.resource, &pod_path)
+                    ctx.line_number(w.resource, &pod_path)
                 ));
             }
             let fix = set_field(

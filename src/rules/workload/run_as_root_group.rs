@@ -112,7 +112,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 Some(0) | None => String::new(),
                 Some(g) => format!(
                     ", overriding the pod's runAsGroup: {g} (line {})",
-                    ctx.line_of(w.resource, &pod_group_path)
+                    ctx.line_number(w.resource, &pod_group_path)
                 ),
             };
             out.push(

@@ -1,7 +1,7 @@
 //! The `kubeharden` command line (native only).
 
-use std::io::{IsTerminal, Read};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -11,7 +11,10 @@ use codespan_reporting::term::{
     self,
     termcolor::{ColorChoice, StandardStream},
 };
-use kubeharden::{Diagnostic, Options, RawOptions, Severity, check};
+use kubeharden::{Diagnostic, Options, RawOptions, Severity, Source, check_bundle};
+
+mod inputs;
+use inputs::{Content, Input};
 use serde::Serialize;
 
 #[derive(Parser)]
@@ -112,32 +115,45 @@ impl RuleArgs {
     }
 }
 
-/// Reads every input (`-` is standard input) before anything is checked or
-/// written, so an unreadable path changes nothing.
-fn read_inputs(paths: Vec<PathBuf>) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let paths = if paths.is_empty() {
-        vec![PathBuf::from("-")]
-    } else {
-        paths
-    };
-    let mut inputs = Vec::new();
-    for p in &paths {
-        if p.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
-            inputs.push(("-".to_string(), bytes));
-            continue;
+/// Reads the inputs, printing the walk's notes; exit status 2 on an I/O error.
+fn read_inputs(paths: Vec<PathBuf>) -> Result<Vec<Input>, ExitCode> {
+    match inputs::read(paths) {
+        Ok(read) => {
+            for note in read.notes {
+                eprintln!("kubeharden: {note}");
+            }
+            Ok(read.inputs)
         }
-        let mut files = Vec::new();
-        collect(p, &mut files).map_err(|e| format!("{}: {e}", p.display()))?;
-        for f in files {
-            let bytes = std::fs::read(&f).map_err(|e| format!("{}: {e}", f.display()))?;
-            inputs.push((f.display().to_string(), bytes));
+        Err(e) => {
+            eprintln!("kubeharden: {e}");
+            Err(ExitCode::from(2))
         }
     }
-    Ok(inputs)
+}
+
+/// Every readable input as one bundle; refused inputs keep their one
+/// diagnostic, in the order given.
+fn check_inputs(inputs: &[Input], options: &Options) -> Vec<FileReport> {
+    let sources: Vec<Source> = inputs
+        .iter()
+        .filter_map(|i| {
+            i.text().map(|text| Source {
+                name: &i.name,
+                text,
+            })
+        })
+        .collect();
+    let mut checked = check_bundle(&sources, options).into_iter();
+    inputs
+        .iter()
+        .map(|i| FileReport {
+            path: i.name.clone(),
+            diagnostics: match &i.content {
+                Content::Text(_) => checked.next().map(|r| r.diagnostics).unwrap_or_default(),
+                Content::Refused(d) => vec![(**d).clone()],
+            },
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -150,30 +166,6 @@ struct FileReport {
 struct JsonReport {
     version: &'static str,
     files: Vec<FileReport>,
-}
-
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        entries.sort();
-        for e in entries {
-            if e.is_dir() {
-                collect(&e, out)?;
-            } else if matches!(
-                e.extension().and_then(|x| x.to_str()),
-                Some("yaml" | "yml" | "json")
-            ) {
-                out.push(e);
-            }
-        }
-        Ok(())
-    } else {
-        std::fs::metadata(path)?;
-        out.push(path.to_path_buf());
-        Ok(())
-    }
 }
 
 pub fn run() -> ExitCode {
@@ -203,23 +195,11 @@ pub fn run() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let inputs: Vec<(String, String)> = match read_inputs(paths) {
-                Ok(inputs) => inputs
-                    .into_iter()
-                    .map(|(path, bytes)| (path, String::from_utf8_lossy(&bytes).into_owned()))
-                    .collect(),
-                Err(e) => {
-                    eprintln!("kubeharden: {e}");
-                    return ExitCode::from(2);
-                }
+            let inputs = match read_inputs(paths) {
+                Ok(inputs) => inputs,
+                Err(code) => return code,
             };
-            let reports: Vec<FileReport> = inputs
-                .iter()
-                .map(|(path, text)| FileReport {
-                    path: path.clone(),
-                    diagnostics: check(text, &options).diagnostics,
-                })
-                .collect();
+            let reports = check_inputs(&inputs, &options);
             let failed = reports
                 .iter()
                 .flat_map(|r| &r.diagnostics)
@@ -271,19 +251,22 @@ fn run_fix(paths: Vec<PathBuf>, dry_run: bool, rules: RuleArgs) -> ExitCode {
     };
     let inputs = match read_inputs(paths) {
         Ok(inputs) => inputs,
-        Err(e) => {
-            eprintln!("kubeharden: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    // Rewriting a file that is not UTF-8 would replace its bytes: refuse
-    // before anything is written.
+    // Rewriting a file that is not UTF-8 (or not read whole) would replace
+    // its bytes: refuse before anything is written.
     let mut texts = Vec::with_capacity(inputs.len());
-    for (path, bytes) in inputs {
-        match String::from_utf8(bytes) {
-            Ok(text) => texts.push((path, text)),
-            Err(_) => {
-                eprintln!("kubeharden: {path}: not UTF-8 text; nothing was fixed");
+    for input in inputs {
+        match input.content {
+            Content::Text(text) => texts.push((input.name, text)),
+            Content::Refused(d) => {
+                eprintln!(
+                    "kubeharden: {}:{}:{}: {}; nothing was fixed",
+                    input.name,
+                    d.range.start.line + 1,
+                    d.range.start.character + 1,
+                    d.message
+                );
                 return ExitCode::from(2);
             }
         }
@@ -416,7 +399,7 @@ fn skip_reason(reason: kubeharden::SkipReason) -> &'static str {
     }
 }
 
-fn print_text(inputs: &[(String, String)], reports: &[FileReport]) {
+fn print_text(inputs: &[Input], reports: &[FileReport]) {
     let mut files = SimpleFiles::new();
     let color = if std::io::stdout().is_terminal() {
         ColorChoice::Auto
@@ -426,9 +409,10 @@ fn print_text(inputs: &[(String, String)], reports: &[FileReport]) {
     let mut writer = StandardStream::stdout(color);
     let config = term::Config::default();
     let mut total = 0;
-    for ((path, text), report) in inputs.iter().zip(reports) {
+    for (input, report) in inputs.iter().zip(reports) {
+        let text = input.text().unwrap_or_default();
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let id = files.add(path.clone(), text.to_string());
+        let id = files.add(input.name.clone(), text.to_string());
         let map = kubeharden::source::SourceMap::new(text);
         for d in &report.diagnostics {
             total += 1;

@@ -1,0 +1,202 @@
+//! What the CLI reads: files, directories and standard input, each read only
+//! up to the engine's size limit, so no input (a 5 GB file, `/dev/zero`)
+//! costs more memory than the limit or keeps the run from ending.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use kubeharden::Diagnostic;
+use kubeharden::check::{MAX_INPUT_BYTES, input_diagnostic};
+use kubeharden::rules::input;
+use kubeharden::source::{SourceMap, Span};
+
+/// One input as the run names it (a path, or `-` for standard input).
+pub struct Input {
+    pub name: String,
+    pub content: Content,
+}
+
+pub enum Content {
+    /// UTF-8 text within the limit: checked as part of the bundle.
+    Text(String),
+    /// Not checked; this diagnostic says why, at its position.
+    Refused(Box<Diagnostic>),
+}
+
+impl Input {
+    pub fn text(&self) -> Option<&str> {
+        match &self.content {
+            Content::Text(t) => Some(t),
+            Content::Refused(_) => None,
+        }
+    }
+}
+
+pub struct Inputs {
+    pub inputs: Vec<Input>,
+    /// What the walk left out and why (printed on standard error).
+    pub notes: Vec<String>,
+}
+
+fn is_manifest_name(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|x| x.to_str()),
+        Some("yaml" | "yml" | "json")
+    )
+}
+
+/// Reads every input before anything is checked or written, so an
+/// unreadable path changes nothing. Directories are walked in name order,
+/// honouring `.gitignore` (and `.ignore`) files; each file is read once
+/// however many paths or symbolic links lead to it, a symbolic-link loop is
+/// noted once and not followed, and special files (FIFOs, sockets, devices)
+/// met in a walk are skipped with a note.
+pub fn read(paths: Vec<PathBuf>) -> Result<Inputs, String> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        paths
+    };
+    let mut out = Inputs {
+        inputs: Vec::new(),
+        notes: Vec::new(),
+    };
+    let mut seen = HashSet::new();
+    for p in &paths {
+        if p.as_os_str() == "-" {
+            let content = read_bounded(std::io::stdin().lock())
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            out.inputs.push(Input {
+                name: "-".into(),
+                content,
+            });
+            continue;
+        }
+        let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        if !meta.is_dir() {
+            // Named on the command line: read whatever it is (a FIFO from
+            // `<(helm template ...)` is a common one), bounded.
+            if first_visit(&mut seen, p) {
+                out.inputs.push(read_file(p)?);
+            }
+            continue;
+        }
+        walk(p, &mut seen, &mut out)?;
+    }
+    Ok(out)
+}
+
+fn walk(root: &Path, seen: &mut HashSet<PathBuf>, out: &mut Inputs) -> Result<(), String> {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .follow_links(true)
+        .filter_entry(|e| e.file_name() != ".git")
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                if let Some(note) = loop_note(&e) {
+                    out.notes.push(note);
+                    continue;
+                }
+                return Err(e.to_string());
+            }
+        };
+        let path = entry.path();
+        let Some(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() || !is_manifest_name(path) {
+            continue;
+        }
+        if !kind.is_file() {
+            out.notes.push(format!(
+                "{}: skipped: not a regular file (a FIFO, socket or device)",
+                path.display()
+            ));
+            continue;
+        }
+        if first_visit(seen, path) {
+            out.inputs.push(read_file(path)?);
+        }
+    }
+    Ok(())
+}
+
+/// The note for a symbolic-link loop, if that is what the walk met.
+fn loop_note(e: &ignore::Error) -> Option<String> {
+    match e {
+        ignore::Error::Loop { ancestor, child } => Some(format!(
+            "{}: skipped: a symbolic link back to {} (a loop)",
+            child.display(),
+            ancestor.display()
+        )),
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+            loop_note(err)
+        }
+        _ => None,
+    }
+}
+
+/// Whether this file has not been read yet (by its canonical path).
+fn first_visit(seen: &mut HashSet<PathBuf>, path: &Path) -> bool {
+    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    seen.insert(key)
+}
+
+fn read_file(path: &Path) -> Result<Input, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let content = read_bounded(file).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(Input {
+        name: path.display().to_string(),
+        content,
+    })
+}
+
+/// Reads at most one byte past the limit: enough to know the input is too
+/// large without holding it.
+fn read_bounded(reader: impl Read) -> std::io::Result<Content> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_INPUT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Ok(Content::Refused(Box::new(input_diagnostic(
+            &input::INPUT_LIMIT.meta,
+            Default::default(),
+            format!("input is larger than the limit of {MAX_INPUT_BYTES} bytes; it is not checked"),
+        ))));
+    }
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => Content::Text(text),
+        Err(e) => Content::Refused(Box::new(not_utf8(
+            e.as_bytes(),
+            e.utf8_error().valid_up_to(),
+        ))),
+    })
+}
+
+/// `yaml-syntax` at the first byte that is not UTF-8: Kubernetes reads
+/// manifests as UTF-8 and refuses the rest, so the file is not checked.
+fn not_utf8(bytes: &[u8], valid: usize) -> Diagnostic {
+    let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+    let text = prefix.strip_prefix('\u{feff}').unwrap_or(prefix);
+    let map = SourceMap::new(text);
+    let at = map.char_len() as usize;
+    let mut range = map.range(Span::new(at, at));
+    range.end.character += 1;
+    input_diagnostic(
+        &input::YAML_SYNTAX.meta,
+        range,
+        format!(
+            "not UTF-8 text: byte 0x{:02X} at line {}, column {} is not valid UTF-8; Kubernetes reads manifests as UTF-8, so this file is not checked",
+            bytes[valid],
+            range.start.line + 1,
+            range.start.character + 1
+        ),
+    )
+}
