@@ -77,6 +77,10 @@ pub struct Diagnostic {
     /// instead of offering nothing silently.
     #[serde(skip_serializing_if = "Option::is_none", rename = "noFix")]
     pub no_fix: Option<NoFix>,
+    /// Set when an exception or the baseline accepts this finding: it stays
+    /// in the output, but does not count for `--fail-on`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<crate::exceptions::Suppression>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

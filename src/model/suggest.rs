@@ -102,6 +102,27 @@ pub fn suggest(key: &str, siblings: &[&str]) -> Option<&'static str> {
     Suggester::new(siblings.iter().copied().filter(|s| *s != key)).suggest(key)
 }
 
+/// The candidate closest to `key` (case-insensitive edit distance within a
+/// third of its length), for any "did you mean": config keys, rule ids.
+pub fn closest<'a>(key: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lower = key.to_ascii_lowercase();
+    candidates
+        .iter()
+        .copied()
+        // The distance is at least the difference in length: skip those
+        // too far apart before paying for it.
+        .filter(|c| c.len().abs_diff(key.len()) <= (c.len() / 3).max(1))
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()),
+                c,
+            )
+        })
+        .filter(|&(d, c)| d <= (c.len() / 3).max(1) && c != key)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
 /// Did-you-mean for the keys of one mapping. How well each known struct
 /// matches the mapping's keys is counted once, so a mapping of n unknown
 /// keys costs O(n), not O(n²) (every key used to rescan all its siblings).
