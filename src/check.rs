@@ -10,7 +10,7 @@ use crate::model::locate::locate;
 use crate::model::path::{Path, Seg};
 use crate::model::resource::{Object, Resource, ResourceId, str_at};
 use crate::model::schema::SchemaProblem;
-use crate::model::suggest::suggest;
+use crate::model::unknown::UnknownFields;
 use crate::model::workload::Workload;
 use crate::options::Options;
 use crate::rules::{Context, Finding, Index, RuleMeta, SourceFile, find, input, registry};
@@ -77,6 +77,7 @@ pub fn input_diagnostic(meta: &RuleMeta, range: Range, message: String) -> Diagn
         help: meta.help.to_string(),
         docs: meta.docs(),
         fix: None,
+        no_fix: None,
         suppression: None,
     }
 }
@@ -110,6 +111,7 @@ pub fn ignore_fix(source: &str, rule: &str, at: crate::source::Position) -> Opti
         workloads: &loaded.workloads,
         options: &options,
         index: Index::new(&loaded.resources),
+        unfixable: Default::default(),
     };
     // The innermost resource holding the position (a List's item).
     let index = loaded
@@ -174,6 +176,7 @@ pub fn check_bundle_each(
         workloads: &workloads,
         options,
         index: Index::new(&resources),
+        unfixable: Default::default(),
     };
     let mut findings: Vec<Vec<Finding>> = files.iter().map(|_| Vec::new()).collect();
     for f in run_rules(&ctx) {
@@ -407,6 +410,8 @@ fn run_rules(ctx: &Context) -> Vec<Finding> {
             check(ctx, &mut findings);
         }
     }
+    crate::rules::merge_replaced(&mut findings);
+    crate::rules::attach_no_fix(ctx, &mut findings);
     findings
 }
 
@@ -431,6 +436,7 @@ fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnosti
             help: f.help.unwrap_or_else(|| rule.meta.help.to_string()),
             docs: rule.meta.docs(),
             fix: f.fix,
+            no_fix: f.no_fix,
             suppression: None,
         });
     }
@@ -459,6 +465,7 @@ fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
             help: meta.help.into(),
             docs: meta.docs(),
             fix: None,
+            no_fix: None,
             suppression: None,
         });
     }
@@ -515,14 +522,21 @@ fn load(
     if let Some(w) = Workload::of(index, &mut resource, known, &mut problems) {
         workloads.push(w);
     }
+    let mut unknown = UnknownFields::new(doc, resource.node);
     for p in problems {
-        report_schema(out, doc, &resource, p);
+        report_schema(out, doc, &resource, &mut unknown, p);
     }
     resource.json = std::mem::take(&mut resource.json);
     resources.push(resource);
 }
 
-fn report_schema(out: &mut Out, doc: &Document, r: &Resource, problem: SchemaProblem) {
+fn report_schema(
+    out: &mut Out,
+    doc: &Document,
+    r: &Resource,
+    unknown: &mut UnknownFields,
+    problem: SchemaProblem,
+) {
     match problem {
         SchemaProblem::UnknownField { path } => {
             // A security field at the wrong securityContext level: that rule says where it belongs.
@@ -530,20 +544,13 @@ fn report_schema(out: &mut Out, doc: &Document, r: &Resource, problem: SchemaPro
             if misplaced::owns(&path) && out.options.enabled(misplaced::RULE.meta.id) {
                 return;
             }
-            let loc = locate(doc, r.node, &path);
-            let span = loc.key.map_or(loc.span, |k| doc.node(k).span);
-            let Some(Seg::Key(key)) = path.0.last() else {
+            let (Some(Seg::Key(key)), Some(found)) = (path.0.last(), unknown.at(&path)) else {
                 return;
             };
+            let span = found.span;
             let parent = Path(path.0[..path.0.len() - 1].to_vec());
-            let parent_loc = locate(doc, r.node, &parent);
-            let siblings: Vec<&str> = doc
-                .entries(parent_loc.node)
-                .iter()
-                .filter_map(|&(k, _)| doc.scalar(k))
-                .filter(|k| k != key)
-                .collect();
-            let hint = suggest(key, &siblings)
+            let hint = found
+                .hint
                 .map(|s| format!("; did you mean \"{s}\"?"))
                 .unwrap_or_default();
             let message = format!(

@@ -72,8 +72,19 @@ pub struct Diagnostic {
     pub help: String,
     pub docs: String,
     pub fix: Option<Fix>,
+    /// The fix this finding would have, and why no edit could be built for
+    /// it (a flow-style `{...}` parent, an alias): editors and `fix` say so
+    /// instead of offering nothing silently.
+    #[serde(skip_serializing_if = "Option::is_none", rename = "noFix")]
+    pub no_fix: Option<NoFix>,
     /// Set when an exception or the baseline accepts this finding: it stays
     /// in the output, but does not count for `--fail-on`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppression: Option<crate::exceptions::Suppression>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NoFix {
+    pub title: String,
+    pub reason: crate::fix::SkipReason,
 }

@@ -11,7 +11,7 @@ use crate::model::resource::ResourceId;
 use crate::options::Options;
 use crate::rules::Context;
 use crate::source::{Range, SourceMap, Span};
-use crate::yaml::tree::NodeKind;
+use crate::yaml::tree::{NodeKind, ScalarStyle};
 
 /// An edit that makes `path` (inside resource `resource`) hold `value`
 /// (YAML text): replaces an existing scalar, or inserts the missing keys
@@ -25,14 +25,41 @@ pub fn set_field(
     title: String,
     applicability: Applicability,
 ) -> Option<Fix> {
+    match build_set_field(ctx, resource, path, value, title.clone(), applicability) {
+        Ok(fix) => Some(fix),
+        Err(reason) => {
+            // Said on the finding (`Diagnostic::no_fix`) and in `fix_all`'s
+            // skipped list, never dropped silently.
+            ctx.unfixable.borrow_mut().push(crate::rules::Unfixable {
+                resource,
+                path: path.clone(),
+                title,
+                reason,
+            });
+            None
+        }
+    }
+}
+
+fn build_set_field(
+    ctx: &Context,
+    resource: usize,
+    path: &Path,
+    value: &str,
+    title: String,
+    applicability: Applicability,
+) -> Result<Fix, SkipReason> {
     let r = &ctx.resources[resource];
     let doc = ctx.document(resource);
     let map = &ctx.file(resource).map;
     let loc = locate(doc, r.node, path);
+    let mut extra = Vec::new();
     let edit = if loc.exact {
         let node = doc.node(loc.node);
-        if !matches!(node.kind, NodeKind::Scalar { .. }) {
-            return None;
+        match node.kind {
+            NodeKind::Scalar { .. } => {}
+            NodeKind::Alias(_) => return Err(SkipReason::Alias),
+            _ => return Err(SkipReason::Unsupported),
         }
         TextEdit {
             range: map.range(node.span),
@@ -56,15 +83,21 @@ pub fn set_field(
                 Seg::Key(k) => Some(k.as_str()),
                 Seg::Index(_) => None,
             })
-            .collect::<Option<_>>()?;
+            .collect::<Option<_>>()
+            .ok_or(SkipReason::Unsupported)?;
         let parent = locate(doc, r.node, &Path(path.0[..depth].to_vec())).node;
         let pnode = doc.node(doc.resolve(parent));
-        if pnode.flow || parent != doc.resolve(parent) {
-            return None;
+        if parent != doc.resolve(parent) {
+            return Err(SkipReason::Alias);
+        }
+        if pnode.flow {
+            return Err(SkipReason::FlowStyle);
         }
         let entries = doc.entries(parent);
-        let &(first_key, _) = entries.first()?;
-        let &(_, last_value) = entries.last()?;
+        let (Some(&(first_key, _)), Some(&(_, last_value))) = (entries.first(), entries.last())
+        else {
+            return Err(SkipReason::Unsupported);
+        };
         let indent = map.position(doc.node(first_key).span.start).character as usize;
         let mut lines = String::new();
         for (i, k) in keys.iter().enumerate() {
@@ -78,6 +111,18 @@ pub fn set_field(
         let mut end = doc.node(last_value).span.end;
         let text = map.text();
         let mut end_byte = map.byte_offset(end);
+        // A block scalar's span runs over the indentation of the line after
+        // it (its end is found there): insert at that line's start instead
+        // of between its indentation and its content.
+        let line_start = text[..end_byte].rfind('\n').map_or(0, |n| n + 1);
+        if line_start < end_byte
+            && text[line_start..end_byte]
+                .trim_matches([' ', '\t'])
+                .is_empty()
+        {
+            end -= (end_byte - line_start) as u32;
+            end_byte = line_start;
+        }
         // A comment after the value stays on its line: insert after it.
         let rest = &text[end_byte..];
         let rest = rest[..rest.find('\n').unwrap_or(rest.len())].trim_end_matches('\r');
@@ -91,6 +136,11 @@ pub fn set_field(
         let new_text = if after_newline {
             format!("{lines}\n")
         } else {
+            // The line break ends the last line of the value before it: a
+            // block scalar there would gain it as a final newline.
+            if let Some(header) = keep_block_scalar_value(map, doc, last_value, end) {
+                extra.push(header);
+            }
             format!("\n{lines}")
         };
         TextEdit {
@@ -98,10 +148,71 @@ pub fn set_field(
             new_text,
         }
     };
-    Some(Fix {
+    let mut edits = vec![edit];
+    edits.append(&mut extra);
+    Ok(Fix {
         title,
         applicability,
-        edits: vec![edit],
+        edits,
+    })
+}
+
+/// When the text ends in a block scalar (`|`, `>`) without a final line
+/// break and a fix must add lines after it, the break it adds would become
+/// part of the value (clip and keep chomping keep a final newline). The value
+/// has no final newline, so strip chomping (`|-`) reads the very same value
+/// with the break: the edit that sets it. `None` when nothing needs to change.
+fn keep_block_scalar_value(
+    map: &SourceMap,
+    doc: &crate::yaml::tree::Document,
+    value: crate::yaml::tree::NodeId,
+    end: u32,
+) -> Option<TextEdit> {
+    // The innermost last node ending at `end` (iterative: nesting is bounded
+    // by the parser, but no walk here recurses).
+    let mut id = value;
+    loop {
+        let next = match &doc.node(id).kind {
+            NodeKind::Map(entries) => entries.last().map(|&(_, v)| v),
+            NodeKind::Seq(items) => items.last().copied(),
+            _ => None,
+        };
+        match next {
+            Some(n) if doc.node(n).span.end == end => id = n,
+            _ => break,
+        }
+    }
+    let node = doc.node(id);
+    let NodeKind::Scalar { text: value, style } = &node.kind else {
+        return None;
+    };
+    if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) || value.ends_with('\n') {
+        return None;
+    }
+    // The header: `|` or `>`, then an indentation digit and a chomping
+    // indicator in either order (after any anchor or tag).
+    let text = map.text();
+    let from = map.byte_offset(node.span.start);
+    let bar = from + text[from..].find(['|', '>'])?;
+    let mut at = bar + 1;
+    for _ in 0..2 {
+        match text.as_bytes().get(at) {
+            Some(b'-') => return None,
+            Some(b'+') => {
+                let start = map.char_index_of_byte(at);
+                return Some(TextEdit {
+                    range: map.range(Span::new(start as usize, start as usize + 1)),
+                    new_text: "-".into(),
+                });
+            }
+            Some(b'1'..=b'9') => at += 1,
+            _ => break,
+        }
+    }
+    let start = map.char_index_of_byte(bar + 1) as usize;
+    Some(TextEdit {
+        range: map.range(Span::new(start, start)),
+        new_text: "-".into(),
     })
 }
 
@@ -143,6 +254,16 @@ pub enum SkipReason {
     InvalidEdit,
     /// The pass limit was reached before its turn.
     PassLimit,
+    /// No edit could be built: the field would go into a flow collection
+    /// (`{...}`, `[...]`), which would have to be rewritten.
+    FlowStyle,
+    /// No edit could be built: the field would go into a value an alias
+    /// (`*name`) brings in, which other places share.
+    Alias,
+    /// No edit could be built: the value there is not a scalar or mapping
+    /// the fix can edit (a list item that does not exist, a list where a
+    /// value is expected).
+    Unsupported,
 }
 
 /// A fix of a finding that is still in the fixed text, and why it stayed.
@@ -396,6 +517,15 @@ pub fn fix_all_within(source: &str, options: &Options, max_passes: usize) -> Fix
         .diagnostics
         .iter()
         .filter_map(|d| {
+            if let (None, Some(no)) = (&d.fix, &d.no_fix) {
+                return Some(SkippedFix {
+                    rule: d.rule.clone(),
+                    resource: d.resource.clone(),
+                    path: d.path.clone(),
+                    title: no.title.clone(),
+                    reason: no.reason,
+                });
+            }
             let fix = d.fix.as_ref()?;
             let id = as_fix(d, fix);
             let reason = if fix.applicability == Applicability::Unsafe {

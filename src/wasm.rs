@@ -30,6 +30,8 @@ export interface Suppression {
 export interface Diagnostic {
   rule: string; severity: Severity; message: string; range: Range;
   resource: ResourceId | null; path: string | null; help: string; docs: string; fix: Fix | null;
+  /** The fix this finding would have, when no edit could be built (and why). */
+  noFix?: { title: string; reason: "flow-style" | "alias" | "unsupported" };
   /** Present when the finding is accepted: it does not count as a failure. */
   suppression?: Suppression;
 }
@@ -64,9 +66,11 @@ export interface AppliedFix { rule: string; resource: ResourceId | null; path: s
 /**
  * Why a remaining finding's fix was not applied: unsafe (never applied
  * automatically), no-effect / breaks-syntax / breaks-json (applied, then
- * undone), invalid-edit, pass-limit.
+ * undone), invalid-edit, pass-limit; or why no edit could be built at all:
+ * flow-style (inside `{...}`/`[...]`), alias (a shared `*name` value),
+ * unsupported (another shape of value).
  */
-export type SkipReason = "unsafe" | "no-effect" | "breaks-syntax" | "breaks-json" | "invalid-edit" | "pass-limit";
+export type SkipReason = "unsafe" | "no-effect" | "breaks-syntax" | "breaks-json" | "invalid-edit" | "pass-limit" | "flow-style" | "alias" | "unsupported";
 export interface SkippedFix extends AppliedFix { reason: SkipReason }
 export interface FixAllResult {
   /** The fixed text (the input when nothing applied). */
@@ -100,6 +104,10 @@ extern "C" {
     pub type CheckOptions;
     #[wasm_bindgen(typescript_type = "RuleMeta[]")]
     pub type RuleList;
+    /// Source text: any JS value crosses, so a non-string is refused here
+    /// with a `TypeError` instead of being coerced by the glue code.
+    #[wasm_bindgen(typescript_type = "string")]
+    pub type Source;
     #[wasm_bindgen(typescript_type = "Fix | null")]
     pub type IgnoreFix;
 }
@@ -198,10 +206,22 @@ fn config_diagnostics(
     all
 }
 
+fn source_of(source: Source, function: &str) -> Result<String, JsValue> {
+    JsValue::from(source).as_string().ok_or_else(|| {
+        js_sys::TypeError::new(&format!(
+            "kubeharden: {function}(source): source must be a string"
+        ))
+        .into()
+    })
+}
+
 /// Checks `source` (any text) and returns its diagnostics and resources.
-/// Throws only for invalid options.
+/// Throws only for invalid options (`Error`) or a source that is not a
+/// string (`TypeError`).
 #[wasm_bindgen]
-pub fn check(source: &str, options: Option<CheckOptions>) -> Result<CheckResult, JsError> {
+pub fn check(source: Source, options: Option<CheckOptions>) -> Result<CheckResult, JsValue> {
+    let source = source_of(source, "check")?;
+    let source = source.as_str();
     let Resolved { options, config } = options_of(options)?;
     let json = match &config {
         None => serde_json::to_string(&crate::check(source, &options)),
@@ -302,9 +322,12 @@ pub fn check_bundle(
 }
 
 /// Applies every safe fix to `source` in passes, re-checking after each; returns the fixed text, what was applied and skipped, and the
-/// diagnostics of the fixed text. Throws only for invalid options.
+/// diagnostics of the fixed text. Throws only for invalid options (`Error`)
+/// or a source that is not a string (`TypeError`).
 #[wasm_bindgen(js_name = fixAll)]
-pub fn fix_all(source: &str, options: Option<CheckOptions>) -> Result<FixAllResult, JsError> {
+pub fn fix_all(source: Source, options: Option<CheckOptions>) -> Result<FixAllResult, JsValue> {
+    let source = source_of(source, "fixAll")?;
+    let source = source.as_str();
     let options = options_of(options)?.options;
     let result = crate::fix_all(source, &options);
     let json = serde_json::to_string(&result).unwrap_or_else(|_| {

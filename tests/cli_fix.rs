@@ -101,3 +101,15 @@ fn refuses_bad_input_and_options_writing_nothing() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(&good).unwrap(), POD);
 }
+
+#[test]
+fn flow_style_findings_say_why_they_have_no_fix() {
+    let pod = b"{apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: a, image: nginx}]}}\n";
+    let o = bin(&["fix", "-"], Some(pod));
+    assert_eq!(text(&o.stdout).as_bytes(), pod);
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("not applied: Set allowPrivilegeEscalation to false (allow-privilege-escalation at spec.containers[0].securityContext.allowPrivilegeEscalation): no edit can be built inside a flow-style collection"),
+        "{err}"
+    );
+}

@@ -71,7 +71,8 @@ const PINNED: &[(&str, usize)] = &[
     ("rbac-workload-creation", 10),
     ("network-policy-default-deny", 19),
     ("network-policy-allow-all", 6),
-    ("network-policy-coverage", 0),
+    // Argo CD's seven policies are policyTypes [Ingress] only: egress stays open.
+    ("network-policy-coverage", 7),
     ("namespace-pod-security-label", 6),
     ("namespace-resource-policies", 19),
     ("service-node-port", 3),

@@ -148,20 +148,61 @@ fn flow_collections_get_no_fix_and_stay_unchanged() {
     assert_eq!(result.text, FLOW);
     assert!(result.applied.is_empty());
     // set_field offers no edit into `securityContext: {}`: the findings stay
-    // without a fix, so there is no fix to skip either.
+    // without a fix, and say why (on the diagnostic and in `skipped`).
     let ape = result
         .diagnostics
         .iter()
         .find(|d| d.rule == "allow-privilege-escalation")
         .unwrap();
     assert!(ape.fix.is_none());
+    let no_fix = ape.no_fix.as_ref().unwrap();
+    assert_eq!(no_fix.reason, SkipReason::FlowStyle);
+    assert_eq!(no_fix.title, "Set allowPrivilegeEscalation to false");
+    let skipped = result
+        .skipped
+        .iter()
+        .find(|s| s.rule == "allow-privilege-escalation")
+        .unwrap();
+    assert_eq!(skipped.reason, SkipReason::FlowStyle);
+    assert_eq!(
+        skipped.path.as_deref(),
+        Some("spec.containers[0].securityContext.allowPrivilegeEscalation")
+    );
     assert!(
         result
             .skipped
             .iter()
-            .all(|s| s.reason == SkipReason::Unsafe)
+            .all(|s| matches!(s.reason, SkipReason::Unsafe | SkipReason::FlowStyle))
     );
     assert_eq!(result.passes, 0);
+}
+
+#[test]
+fn flow_style_pods_list_their_fixes_as_skipped() {
+    let pod = "{apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: a, image: nginx}]}}\n";
+    let result = fix_all(pod, &Options::default());
+    assert_eq!(result.text, pod);
+    assert!(result.applied.is_empty());
+    let flow: Vec<&str> = result
+        .skipped
+        .iter()
+        .filter(|s| s.reason == SkipReason::FlowStyle)
+        .map(|s| s.rule.as_str())
+        .collect();
+    assert!(flow.contains(&"allow-privilege-escalation"), "{flow:?}");
+    assert!(flow.contains(&"seccomp-profile-restricted"), "{flow:?}");
+    // Every finding that would have a fix is either fixable or says why not.
+    for d in &result.diagnostics {
+        if let Some(no) = &d.no_fix {
+            assert!(d.fix.is_none());
+            assert!(
+                result
+                    .skipped
+                    .iter()
+                    .any(|s| s.rule == d.rule && s.path == d.path && s.reason == no.reason)
+            );
+        }
+    }
 }
 
 #[test]

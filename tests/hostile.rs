@@ -116,3 +116,179 @@ fn garbage_never_panics() {
         let _ = check(s, &Options::default());
     }
 }
+
+/// `(rule, line, start character, end character)` of every diagnostic (0-based).
+fn at(source: &str) -> Vec<(String, u32, u32, u32)> {
+    check(source, &Options::default())
+        .diagnostics
+        .into_iter()
+        .map(|d| {
+            assert_eq!(d.range.start.line, d.range.end.line, "{d:?}");
+            (
+                d.rule,
+                d.range.start.line,
+                d.range.start.character,
+                d.range.end.character,
+            )
+        })
+        .collect()
+}
+
+/// Values that contain themselves, through a merge key or a plain alias, and
+/// where the diagnostic goes: the `<<` key of the merge that closes the
+/// cycle, or the alias itself.
+pub const SELF_CONTAINING: &[(&str, (u32, u32, u32))] = &[
+    ("a: &a\n  b: 1\n  <<: *a\n", (2, 2, 4)),
+    ("a: &a\n  b: 1\n  <<: [*a]\n", (2, 2, 4)),
+    ("a: &a\n  <<: [{c: 1}, *a]\n  b: 1\n", (1, 2, 4)),
+    ("x:\n- &a\n  b: 1\n  <<: *a\n", (3, 2, 4)),
+    ("x:\n- &a\n  - b: 1\n    <<: *a\n", (3, 4, 6)),
+    // Mutual: the inner merge brings back the outer mapping, which merges
+    // the inner one again.
+    ("a: &a\n  b: 1\n  c: &b\n    <<: *a\n  <<: *b\n", (3, 4, 6)),
+    ("{a: &a {b: 1, <<: *a}}", (0, 14, 16)),
+    ("a: &a [1, *a]\n", (0, 10, 12)),
+    ("a: &a\n  b: *a\n", (1, 5, 7)),
+];
+
+#[test]
+fn values_that_contain_themselves_get_a_syntax_error_at_the_merge() {
+    for (source, (line, start, end)) in SELF_CONTAINING {
+        assert_eq!(
+            at(source),
+            vec![("yaml-syntax".to_string(), *line, *start, *end)],
+            "{source}"
+        );
+        let d = &check(source, &Options::default()).diagnostics[0];
+        assert!(d.message.contains("contain"), "{}", d.message);
+    }
+}
+
+#[test]
+fn the_rest_of_a_self_merging_document_is_still_checked() {
+    let source = "apiVersion: v1\nkind: Pod\nmetadata: &m\n  name: p\n  <<: *m\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext: &s\n      privileged: true\n      <<: [*s]\n";
+    let found = at(source);
+    assert!(
+        found.contains(&("yaml-syntax".to_string(), 4, 2, 4)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("yaml-syntax".to_string(), 11, 6, 8)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("privileged".to_string(), 10, 6, 22)),
+        "{found:?}"
+    );
+    // Merged keys of a sound merge are still seen next to the bad one.
+    let source = "base: &b {privileged: true}\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext: &s\n      <<: [*b, *s]\n";
+    let rules = rules_of(source);
+    assert!(rules.contains(&"privileged".to_string()), "{rules:?}");
+    assert!(rules.contains(&"yaml-syntax".to_string()), "{rules:?}");
+}
+
+/// Merges that share their sources many times over (each level merges the
+/// previous one four times), and a merge chain deeper than the nesting limit.
+pub fn merge_bombs() -> Vec<String> {
+    let mut dag = String::from("a0: &a0 {x: 1}\n");
+    let mut chain = String::from("a0: &a0 {x: 1}\n");
+    for i in 1..40 {
+        let p = i - 1;
+        dag.push_str(&format!(
+            "a{i}: &a{i} {{<<: [*a{p}, *a{p}, *a{p}, *a{p}]}}\n"
+        ));
+    }
+    for i in 1..600 {
+        let p = i - 1;
+        chain.push_str(&format!("a{i}: &a{i} {{<<: *a{p}, k{i}: {i}}}\n"));
+    }
+    let mut wide = String::from("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nl0: &l0 {a: 1}\n");
+    for i in 1..30 {
+        let p = i - 1;
+        wide.push_str(&format!("l{i}: &l{i} {{<<: [*l{p}, *l{p}, *l{p}]}}\n"));
+    }
+    wide.push_str("spec: {<<: *l29, containers: [{name: c, image: nginx}]}\n");
+    vec![dag, chain, wide]
+}
+
+#[test]
+fn merge_bombs_are_bounded() {
+    let bombs = merge_bombs();
+    // Shared sources expand within the alias budget: nothing to report.
+    assert!(rules_of(&bombs[0]).is_empty(), "{:?}", rules_of(&bombs[0]));
+    assert!(rules_of(&bombs[1]).contains(&"input-limit".to_string()));
+    // Key lookups through merges (locating findings) visit each source once.
+    assert!(!rules_of(&bombs[2]).is_empty());
+}
+
+#[test]
+fn cli_reports_self_merges_instead_of_aborting() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    for (source, (line, start, _)) in SELF_CONTAINING {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kubeharden"))
+            .args(["check", "--format", "json", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(source.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        // A high-severity diagnostic: exit status 1, not an abort.
+        assert_eq!(out.status.code(), Some(1), "{source}: {out:?}");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let d = &json["files"][0]["diagnostics"][0];
+        assert_eq!(d["rule"], "yaml-syntax", "{json}");
+        assert_eq!(
+            d["range"]["start"],
+            serde_json::json!({"line": line, "character": start}),
+            "{json}"
+        );
+    }
+}
+
+#[test]
+fn many_unknown_keys_are_each_reported_at_their_key() {
+    // Linear since the parent mapping is located and indexed once (this took
+    // seconds per few thousand keys); `cargo bench --bench scaling` times it.
+    let n = 4_000;
+    let mut s = String::from(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    imagePullPolicx: Always\n    image: nginx:1.27\n",
+    );
+    for i in 0..n {
+        s.push_str(&format!("    unknownField{i}: {i}\n"));
+    }
+    let report = check(&s, &Options::default());
+    let unknown: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "schema-unknown-field")
+        .collect();
+    assert_eq!(unknown.len(), n + 1);
+    assert!(
+        unknown[0]
+            .message
+            .contains("did you mean \"imagePullPolicy\"?"),
+        "{}",
+        unknown[0].message
+    );
+    for (i, d) in unknown[1..].iter().enumerate() {
+        let key = format!("unknownField{i}");
+        assert_eq!(d.range.start.line as usize, 9 + i, "{}", d.message);
+        assert_eq!(
+            (d.range.start.character, d.range.end.character),
+            (4, 4 + key.len() as u32)
+        );
+        assert!(d.message.contains(&format!("\"{key}\"")), "{}", d.message);
+        assert_eq!(
+            d.path.as_deref(),
+            Some(&*format!("spec.containers[0].{key}"))
+        );
+    }
+}

@@ -9,7 +9,10 @@ use wasm_bindgen_test::wasm_bindgen_test;
 /// object, result read back as JSON, errors as their message).
 #[cfg(target_arch = "wasm32")]
 fn call<R: Into<wasm_bindgen::JsValue>>(
-    f: fn(&str, Option<kubeharden::wasm::CheckOptions>) -> Result<R, wasm_bindgen::JsError>,
+    f: fn(
+        kubeharden::wasm::Source,
+        Option<kubeharden::wasm::CheckOptions>,
+    ) -> Result<R, wasm_bindgen::JsValue>,
     source: &str,
     options: Value,
 ) -> Result<Value, String> {
@@ -20,14 +23,15 @@ fn call<R: Into<wasm_bindgen::JsValue>>(
     } else {
         Some(opts.unchecked_into())
     };
-    match f(source, opts) {
+    match f(
+        wasm_bindgen::JsValue::from_str(source).unchecked_into(),
+        opts,
+    ) {
         Ok(result) => {
             let text: String = js_sys::JSON::stringify(&result.into()).unwrap().into();
             Ok(serde_json::from_str(&text).unwrap())
         }
-        Err(e) => Err(js_sys::Error::from(wasm_bindgen::JsValue::from(e))
-            .message()
-            .into()),
+        Err(e) => Err(e.unchecked_into::<js_sys::Error>().message().into()),
     }
 }
 
@@ -198,5 +202,92 @@ fn fix_all_through_the_api() {
     for s in ["", "\u{feff}", "{{ .Values.x }}", "a: [", &deep, "\r\n"] {
         let r = run_fix(s, Value::Null).unwrap();
         assert_eq!(r["text"], s);
+    }
+}
+
+/// Inputs that once overflowed the stack (values that contain themselves
+/// through merges and aliases) or cost exponential time (merges of merges).
+fn hostile_inputs() -> Vec<String> {
+    let mut inputs: Vec<String> = [
+        "a: &a\n  b: 1\n  <<: *a\n",
+        "a: &a\n  b: 1\n  <<: [*a]\n",
+        "x:\n- &a\n  b: 1\n  <<: *a\n",
+        "a: &a\n  b: 1\n  c: &b\n    <<: *a\n  <<: *b\n",
+        "{a: &a {b: 1, <<: *a}}",
+        "a: &a [1, *a]\n",
+        "apiVersion: v1\nkind: Pod\nmetadata: &m\n  name: p\n  <<: *m\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext: &s\n      <<: [*s]\n",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut dag = String::from("a0: &a0 {x: 1}\n");
+    let mut chain = String::from("a0: &a0 {x: 1}\n");
+    for i in 1..40 {
+        let p = i - 1;
+        dag.push_str(&format!(
+            "a{i}: &a{i} {{<<: [*a{p}, *a{p}, *a{p}, *a{p}]}}\n"
+        ));
+    }
+    for i in 1..600 {
+        let p = i - 1;
+        chain.push_str(&format!("a{i}: &a{i} {{<<: *a{p}, k{i}: {i}}}\n"));
+    }
+    inputs.extend([dag, chain, "[".repeat(20_000), "{a: ".repeat(5_000)]);
+    inputs
+}
+
+/// The module stays usable after hostile input: a trap would leave it
+/// broken for every later call.
+fn still_usable() {
+    let result = run(MULTI, Value::Null).unwrap();
+    let privileged = result["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "privileged")
+        .count();
+    assert_eq!(privileged, 2);
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: nginx:1.27\n";
+    let fixed = run_fix(pod, Value::Null).unwrap();
+    assert!(!fixed["applied"].as_array().unwrap().is_empty(), "{fixed}");
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn hostile_inputs_leave_the_module_usable() {
+    for source in hostile_inputs() {
+        let report = run(&source, Value::Null).unwrap();
+        let rules: Vec<&str> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["rule"].as_str().unwrap())
+            .collect();
+        assert!(
+            rules.contains(&"yaml-syntax") || rules.contains(&"input-limit") || rules.is_empty(),
+            "{source}: {rules:?}"
+        );
+        run_fix(&source, Value::Null).unwrap();
+        still_usable();
+    }
+}
+
+/// Non-string sources throw a `TypeError` (not a trap) and the module keeps
+/// working.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen_test]
+fn non_string_sources_throw_type_errors() {
+    use wasm_bindgen::{JsCast, JsValue};
+    let object: JsValue = js_sys::Object::new().into();
+    for value in [JsValue::from(42), object, JsValue::NULL, JsValue::UNDEFINED] {
+        let e = kubeharden::wasm::check(value.clone().unchecked_into(), None)
+            .err()
+            .expect("a TypeError");
+        assert!(e.is_instance_of::<js_sys::TypeError>(), "{e:?}");
+        let e = kubeharden::wasm::fix_all(value.unchecked_into(), None)
+            .err()
+            .expect("a TypeError");
+        assert!(e.is_instance_of::<js_sys::TypeError>(), "{e:?}");
+        let message: String = e.unchecked_into::<js_sys::Error>().message().into();
+        assert!(message.contains("must be a string"), "{message}");
+        still_usable();
     }
 }

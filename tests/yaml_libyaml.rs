@@ -278,12 +278,13 @@ fn differ(piece: &str) -> Result<(), String> {
 }
 
 /// Reads every piece with all three; fails on any difference, except that
-/// `known_general` differences of the general reader are tolerated (see
-/// `readers_match_libyaml_on_mutations`).
+/// the general reader may differ on at most `known_per_10k` pieces in
+/// 10,000 (see `readers_match_libyaml_on_mutations`): a rate, so adding
+/// fixtures (more mutants) does not move the bar.
 fn check_all<'a>(
     what: &str,
     pieces: impl IntoIterator<Item = (String, &'a str)>,
-    known_general: usize,
+    known_per_10k: usize,
 ) {
     let mut failures = Vec::new();
     let mut total = 0;
@@ -317,8 +318,8 @@ fn check_all<'a>(
             .join("\n")
     );
     assert!(
-        failures.len() <= known_general,
-        "{what}: {} of {total} pieces read differently from libyaml (known: {known_general}); first ones:\n{}",
+        failures.len().saturating_mul(10_000) <= known_per_10k.saturating_mul(total),
+        "{what}: {} of {total} pieces read differently from libyaml (known: at most {known_per_10k} in 10,000); first ones:\n{}",
         failures.len(),
         failures
             .iter()
@@ -411,7 +412,9 @@ fn readers_match_libyaml_on_mutations() {
     );
 }
 
-const KNOWN: usize = 203;
+/// Measured when the test was written: 203 of 6,640 fixture mutants (306 in
+/// 10,000); it may only go down.
+const KNOWN: usize = 306;
 
 #[test]
 fn readers_match_libyaml_on_corpus_mutations() {

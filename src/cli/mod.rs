@@ -620,6 +620,11 @@ fn skip_reason(reason: kubeharden::SkipReason) -> &'static str {
         R::BreaksJson => "the edit would turn this JSON into YAML, so it was undone",
         R::InvalidEdit => "its edits point outside the text or overlap",
         R::PassLimit => "the pass limit was reached first",
+        R::FlowStyle => {
+            "no edit can be built inside a flow-style collection ({...} or [...]); set it by hand, or write the collection in block style"
+        }
+        R::Alias => "the value comes from an alias (*name) that other places share; set it by hand",
+        R::Unsupported => "no edit can be built for this shape of value; set it by hand",
     }
 }
 

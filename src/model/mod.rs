@@ -6,4 +6,5 @@ pub mod resource;
 pub mod schema;
 pub mod suggest;
 pub mod tracked;
+pub mod unknown;
 pub mod workload;

@@ -5,6 +5,7 @@
 //! those lists once; for an unknown key we pick the struct whose fields best
 //! match the key's known siblings, then the closest field name in it.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use k8s_openapi::api::{
@@ -98,17 +99,7 @@ fn field_sets() -> &'static [&'static [&'static str]] {
 
 /// The closest known field to `key`, given the other keys of its object.
 pub fn suggest(key: &str, siblings: &[&str]) -> Option<&'static str> {
-    let sets = field_sets();
-    // Structs that hold the most siblings; ties (Container and Volume both
-    // have `name` and `image`) all offer their fields.
-    let score = |set: &&[&str]| siblings.iter().filter(|s| set.contains(s)).count();
-    let best = sets.iter().map(score).max().unwrap_or(0);
-    let candidates: Vec<&'static str> = sets
-        .iter()
-        .filter(|set| best == 0 || score(set) == best)
-        .flat_map(|set| set.iter().copied())
-        .collect();
-    closest(key, &candidates)
+    Suggester::new(siblings.iter().copied().filter(|s| *s != key)).suggest(key)
 }
 
 /// The candidate closest to `key` (case-insensitive edit distance within a
@@ -118,6 +109,9 @@ pub fn closest<'a>(key: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates
         .iter()
         .copied()
+        // The distance is at least the difference in length: skip those
+        // too far apart before paying for it.
+        .filter(|c| c.len().abs_diff(key.len()) <= (c.len() / 3).max(1))
         .map(|c| {
             (
                 strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()),
@@ -128,6 +122,60 @@ pub fn closest<'a>(key: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)
 }
+
+/// Did-you-mean for the keys of one mapping. How well each known struct
+/// matches the mapping's keys is counted once, so a mapping of n unknown
+/// keys costs O(n), not O(n²) (every key used to rescan all its siblings).
+pub struct Suggester<'a> {
+    present: HashSet<&'a str>,
+    /// Per field set: how many of the mapping's keys it has.
+    scores: Vec<usize>,
+}
+
+impl<'a> Suggester<'a> {
+    pub fn new(keys: impl IntoIterator<Item = &'a str>) -> Self {
+        let present: HashSet<&'a str> = keys.into_iter().collect();
+        let scores = field_sets()
+            .iter()
+            .map(|set| set.iter().filter(|f| present.contains(*f)).count())
+            .collect();
+        Suggester { present, scores }
+    }
+
+    /// The closest known field to `key`, one of the mapping's keys (which
+    /// does not count as its own sibling).
+    pub fn suggest(&self, key: &str) -> Option<&'static str> {
+        let sets = field_sets();
+        let own = self.present.contains(key);
+        // Structs that hold the most siblings; ties (Container and Volume both
+        // have `name` and `image`) all offer their fields.
+        let score = |i: usize| self.scores[i] - usize::from(own && sets[i].contains(&key));
+        let best = (0..sets.len()).map(score).max().unwrap_or(0);
+        // Field names are short: a key much longer than all of them is no
+        // typo of one, and its edit distance would cost time and memory.
+        if key.len() > MAX_FIELD_LEN * 2 {
+            return None;
+        }
+        let lower = key.to_ascii_lowercase();
+        (0..sets.len())
+            .filter(|&i| best == 0 || score(i) == best)
+            .flat_map(|i| sets[i].iter().copied())
+            .filter(|c| c.len().abs_diff(key.len()) <= (c.len() / 3).max(1) && *c != key)
+            .map(|c| {
+                (
+                    strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()),
+                    c,
+                )
+            })
+            .filter(|&(d, c)| d <= (c.len() / 3).max(1))
+            .min_by_key(|&(d, _)| d)
+            .map(|(_, c)| c)
+    }
+}
+
+/// Longer than every recorded field name (`terminationMessagePolicy` and the
+/// like are about 30 characters).
+const MAX_FIELD_LEN: usize = 64;
 
 #[cfg(test)]
 mod tests {

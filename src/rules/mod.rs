@@ -85,8 +85,10 @@ pub struct RuleMeta {
     pub bad_example: &'static str,
     pub good_example: &'static str,
     /// The rule that takes this one's place when both are on (a restricted
-    /// Pod Security check that overrides its baseline counterpart): this rule
-    /// then reports nothing the other one covers.
+    /// Pod Security check that overrides its baseline counterpart): where
+    /// both report the same field, only the other one's finding stays, at
+    /// this rule's severity or higher (`merge_replaced`). The one place the
+    /// override is declared.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replaced_by: Option<&'static str>,
 }
@@ -114,6 +116,40 @@ pub struct Context<'a> {
     /// Resources by kind and by name, so rules that join one resource to
     /// others (a workload to its ServiceAccount, its Namespace) stay linear.
     pub index: Index<'a>,
+    /// Fixes `fix::set_field` could not build, and why (see `attach_no_fix`).
+    pub unfixable: std::cell::RefCell<Vec<Unfixable>>,
+}
+
+/// A fix of the field at `path` in `resource` that no edit can make.
+#[derive(Clone, Debug)]
+pub struct Unfixable {
+    pub resource: usize,
+    pub path: Path,
+    pub title: String,
+    pub reason: crate::fix::SkipReason,
+}
+
+/// Gives each finding without a fix the reason its fix could not be built,
+/// when a rule tried one at the finding's path.
+pub fn attach_no_fix(ctx: &Context, findings: &mut [Finding]) {
+    let unfixable = ctx.unfixable.borrow();
+    if unfixable.is_empty() {
+        return;
+    }
+    // Indexed: a flow-style list of many pods has as many of these as findings.
+    let mut by_path: std::collections::HashMap<(usize, &Path), &Unfixable> =
+        std::collections::HashMap::new();
+    for u in unfixable.iter() {
+        by_path.entry((u.resource, &u.path)).or_insert(u);
+    }
+    for f in findings.iter_mut().filter(|f| f.fix.is_none()) {
+        if let Some(u) = by_path.get(&(f.resource, &f.path)) {
+            f.no_fix = Some(crate::diagnostic::NoFix {
+                title: u.title.clone(),
+                reason: u.reason,
+            });
+        }
+    }
 }
 
 /// Lookups over the input's resources, built once per check.
@@ -225,6 +261,8 @@ pub struct Finding {
     /// Overrides the rule's severity for this finding.
     pub severity: Option<Severity>,
     pub fix: Option<Fix>,
+    /// Set by `attach_no_fix`.
+    pub no_fix: Option<crate::diagnostic::NoFix>,
 }
 
 impl Finding {
@@ -238,6 +276,7 @@ impl Finding {
             help: None,
             severity: None,
             fix: None,
+            no_fix: None,
         }
     }
 
@@ -394,6 +433,51 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::deprecated_api::DEPRECATED_API_VERSION,
     ];
     RULES
+}
+
+/// One finding per problem, never at a lower severity than the baseline
+/// level gives it. A restricted rule takes over the baseline rule that names
+/// it in `replaced_by` (Pod Security admission lists one violation per
+/// problem): where both report the same field, the baseline finding goes and
+/// the restricted one keeps at least the baseline severity, so a stricter
+/// profile never lets a baseline violation pass `--fail-on`. Where only the
+/// baseline rule reports (the restricted check exempts Windows pods, or does
+/// not exist at the policy version), its finding stays.
+pub fn merge_replaced(findings: &mut Vec<Finding>) {
+    use std::collections::HashMap;
+    let severity = |f: &Finding| {
+        f.severity
+            .or_else(|| find(f.rule).map(|r| r.meta.severity))
+            .unwrap_or(Severity::Info)
+    };
+    let replaced_by = |f: &Finding| find(f.rule).and_then(|r| r.meta.replaced_by);
+    if !findings.iter().any(|f| replaced_by(f).is_some()) {
+        return;
+    }
+    let index: HashMap<(&str, usize, &Path), usize> = findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| ((f.rule, f.resource, &f.path), i))
+        .collect();
+    let mut raise: Vec<(usize, Severity)> = Vec::new();
+    let mut gone = vec![false; findings.len()];
+    for (i, f) in findings.iter().enumerate() {
+        let Some(by) = replaced_by(f) else { continue };
+        if let Some(&j) = index.get(&(by, f.resource, &f.path)) {
+            gone[i] = true;
+            if severity(f) > severity(&findings[j]) {
+                raise.push((j, severity(f)));
+            }
+        }
+    }
+    for (j, s) in raise {
+        findings[j].severity = Some(s);
+    }
+    let mut i = 0;
+    findings.retain(|_| {
+        i += 1;
+        !gone[i - 1]
+    });
 }
 
 pub fn find(id: &str) -> Option<&'static Rule> {

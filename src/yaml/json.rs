@@ -358,6 +358,24 @@ impl<'d> Converter<'d> {
         depth: usize,
         explicit: bool,
     ) {
+        // Each merged source costs budget too: a chain of lists that merge
+        // the same anchors again and again has no values of its own and
+        // would otherwise expand exponentially for free.
+        if !explicit {
+            if self.budget == 0 {
+                return;
+            }
+            self.budget -= 1;
+        }
+        if depth > crate::yaml::parse::MAX_DEPTH {
+            let span = self.doc.node(id).span;
+            self.limit(
+                span,
+                "merges (<<) nest this document too deeply; the rest is not read",
+            );
+            self.budget = 0;
+            return;
+        }
         let id = self.doc.resolve(id);
         let entries = self.doc.entries(id).to_vec();
         let mut merges = Vec::new();

@@ -132,6 +132,35 @@ impl Builder {
         id
     }
 
+    /// Whether `id` is a collection still being read (an ancestor of the
+    /// next node). The stack holds ids in increasing order.
+    fn is_open(&self, id: NodeId) -> bool {
+        self.stack
+            .binary_search_by_key(&id, |f| match f {
+                Frame::Seq(id) | Frame::Map(id, _) => *id,
+            })
+            .is_ok()
+    }
+
+    /// The `<<` key whose value the next node is, directly or as an item of
+    /// the list of mappings it merges.
+    fn merge_key(&self) -> Option<NodeId> {
+        let is_merge = |key: NodeId| {
+            let n = self.doc.node(key);
+            n.tag.is_none()
+                && matches!(&n.kind, NodeKind::Scalar { text, style: ScalarStyle::Plain } if text == "<<")
+        };
+        let mut frames = self.stack.iter().rev();
+        match frames.next()? {
+            Frame::Map(_, Some(key)) => is_merge(*key).then_some(*key),
+            Frame::Seq(_) => match frames.next()? {
+                Frame::Map(_, Some(key)) => is_merge(*key).then_some(*key),
+                _ => None,
+            },
+            Frame::Map(_, None) => None,
+        }
+    }
+
     /// Attaches a finished node to its parent.
     fn attach(&mut self, id: NodeId) {
         match self.stack.last_mut() {
@@ -420,6 +449,49 @@ fn read_piece(
                             });
                             return None;
                         };
+                        // An alias to a collection that is still open is a
+                        // value that contains itself (directly, or through a
+                        // merge that an enclosing anchor brings back):
+                        // Kubernetes' reader refuses it ("anchor value contains
+                        // itself"), and expanding it would never end. Only
+                        // such aliases can close a cycle, since every other
+                        // alias points to a finished node before it.
+                        if b.is_open(target) {
+                            let merge_key = b.merge_key();
+                            let (at, message, kind) = match merge_key {
+                                Some(key) => (
+                                    b.doc.node(key).span,
+                                    "this merge (<<) brings in a mapping that contains it: a value cannot contain itself, and Kubernetes refuses the document (\"anchor value contains itself\"); the merge is ignored here",
+                                    NodeKind::Map(Vec::new()),
+                                ),
+                                None => (
+                                    span,
+                                    "this alias refers to a collection that contains it: a value cannot contain itself, and Kubernetes refuses the document (\"anchor value contains itself\"); it is read as null here",
+                                    NodeKind::Scalar {
+                                        text: String::new(),
+                                        style: ScalarStyle::Plain,
+                                    },
+                                ),
+                            };
+                            parsed.problems.push(Problem {
+                                kind: ProblemKind::Syntax,
+                                span: at,
+                                message: message.into(),
+                            });
+                            // Stands in for the alias so the rest of the
+                            // document is still read and checked.
+                            let id = b.push(
+                                Node {
+                                    span,
+                                    kind,
+                                    tag: None,
+                                    flow: false,
+                                },
+                                0,
+                            );
+                            b.attach(id);
+                            continue;
+                        }
                         let id = b.push(
                             Node {
                                 span,

@@ -91,39 +91,47 @@ impl Document {
     /// The entry for `key` in a mapping, as Kubernetes would see it: explicit
     /// keys first, then keys merged in with `<<` (earlier sources win).
     pub fn get(&self, map: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
-        self.get_depth(map, key, 0)
-    }
-
-    fn get_depth(&self, map: NodeId, key: &str, depth: u32) -> Option<(NodeId, NodeId)> {
-        if depth > 16 {
-            return None;
-        }
-        let entries = self.entries(map);
-        let mut merges = Vec::new();
-        for &(k, v) in entries {
-            let kn = self.node(self.resolve(k));
-            if let NodeKind::Scalar { text, style } = &kn.kind {
-                if *style == ScalarStyle::Plain && text == "<<" && kn.tag.is_none() {
-                    merges.push(v);
-                } else if crate::yaml::json::key_string(text, *style, kn.tag.as_deref()).as_deref()
-                    == Some(key)
-                {
-                    return Some((k, v));
+        // Merge sources form a DAG (the parser cuts cycles) that can share
+        // sources many times over: each mapping is searched once, so an
+        // anchor merged again and again costs nothing more. The walk keeps
+        // its own stack, as deep as the merges go.
+        let mut seen: Vec<NodeId> = Vec::new();
+        let mut pending = vec![map];
+        while let Some(map) = pending.pop() {
+            let map = self.resolve(map);
+            if seen.contains(&map) {
+                continue;
+            }
+            if seen.len() >= MAX_MERGED {
+                return None;
+            }
+            seen.push(map);
+            let mut merges = Vec::new();
+            for &(k, v) in self.entries(map) {
+                let kn = self.node(self.resolve(k));
+                if let NodeKind::Scalar { text, style } = &kn.kind {
+                    if *style == ScalarStyle::Plain && text == "<<" && kn.tag.is_none() {
+                        merges.push(v);
+                    } else if crate::yaml::json::key_string(text, *style, kn.tag.as_deref())
+                        .as_deref()
+                        == Some(key)
+                    {
+                        return Some((k, v));
+                    }
                 }
             }
-        }
-        for m in merges {
-            let m = self.resolve(m);
-            let sources: Vec<NodeId> = match &self.node(m).kind {
-                NodeKind::Seq(items) => items.clone(),
-                _ => vec![m],
-            };
-            for s in sources {
-                if let Some(found) = self.get_depth(s, key, depth + 1) {
-                    return Some(found);
+            // Depth first, earlier sources first: pushed in reverse.
+            for m in merges.into_iter().rev() {
+                let m = self.resolve(m);
+                match &self.node(m).kind {
+                    NodeKind::Seq(items) => pending.extend(items.iter().rev()),
+                    _ => pending.push(m),
                 }
             }
         }
         None
     }
 }
+
+/// Mappings one `get` searches through merges; real manifests merge a few.
+const MAX_MERGED: usize = 256;

@@ -4,8 +4,12 @@ use std::path::PathBuf;
 pub mod mutate;
 
 /// `../shared` next to the checkout (CI has it; a user's clone does not).
+/// `KUBEHARDEN_SHARED` names it for a checkout elsewhere (a worktree).
 pub fn shared_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    let dir = std::env::var_os("KUBEHARDEN_SHARED").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+        PathBuf::from,
+    );
     dir.is_dir().then_some(dir)
 }
 

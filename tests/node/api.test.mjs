@@ -37,6 +37,21 @@ test('invalid options throw an Error, source text never does', () => {
   for (const s of ['', '[[[[', '\u0000', '{{ .Values }}', 'a: *x']) check(s);
 });
 
+test('a non-string source throws a TypeError and the module keeps working', () => {
+  for (const bad of [42, {}, null, undefined, ['a: 1']]) {
+    assert.throws(() => check(bad), TypeError);
+    assert.throws(() => fixAll(bad), TypeError);
+  }
+  // Values that contain themselves once overflowed the stack and trapped the
+  // module for every later call.
+  for (const s of ['a: &a\n  b: 1\n  <<: *a\n', 'a: &a\n  <<: [*a]\n', 'x:\n- &a\n  <<: *a\n']) {
+    assert.ok(check(s).diagnostics.some((d) => d.rule === 'yaml-syntax'));
+    fixAll(s);
+  }
+  const r = check('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: b, securityContext: {privileged: true}}]\n');
+  assert.ok(r.diagnostics.some((d) => d.rule === 'privileged'));
+});
+
 test('fixAll applies safe fixes into one securityContext block', () => {
   const src = 'apiVersion: v1\r\nkind: Pod\r\nmetadata: {name: p}\r\nspec:\r\n  containers:\r\n  - name: a\r\n    image: nginx\r\n';
   const r = fixAll(src);

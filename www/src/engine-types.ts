@@ -111,9 +111,20 @@ export interface AppliedFix {
   title: string;
 }
 
-/** Why `fixAll` left a finding's fix alone (the ones it tried are undone). */
+/**
+ * Why `fixAll` left a finding's fix alone (the ones it tried are undone), or
+ * why no edit could be built for it (flow-style, alias, unsupported).
+ */
 export type SkipReason =
-  'unsafe' | 'no-effect' | 'breaks-syntax' | 'breaks-json' | 'invalid-edit' | 'pass-limit';
+  | 'unsafe'
+  | 'no-effect'
+  | 'breaks-syntax'
+  | 'breaks-json'
+  | 'invalid-edit'
+  | 'pass-limit'
+  | 'flow-style'
+  | 'alias'
+  | 'unsupported';
 
 export interface SkippedFix extends AppliedFix {
   reason: SkipReason;

@@ -9,13 +9,19 @@ export function safeFixCount(findings: readonly Finding[]): number {
   return n;
 }
 
-/** Why a safe fix was tried and undone (unsafe fixes are never tried, so not reported). */
+/**
+ * Why a safe fix was tried and undone, or could not be built (unsafe fixes
+ * are never tried, so not reported).
+ */
 const SKIPPED: Record<Exclude<SkipReason, 'unsafe'>, string> = {
   'breaks-syntax': 'would break the YAML',
   'breaks-json': 'would turn the JSON into YAML',
   'no-effect': 'did not clear the finding',
   'invalid-edit': 'had invalid edits',
   'pass-limit': 'hit the pass limit',
+  'flow-style': 'sit in a flow-style {…} value (fix by hand)',
+  'alias': 'sit in a value an alias shares (fix by hand)',
+  'unsupported': 'had no edit for that value (fix by hand)',
 };
 
 /** "Applied 2 fixes." or "Applied 1 fix; skipped 2 (1 would break the YAML, 1 …)." */

@@ -1,5 +1,5 @@
 //! NetworkPolicy: default deny per namespace, policies that allow everything,
-//! and workloads no policy selects.
+//! and workloads no policy selects, per direction.
 //!
 //! Kubernetes semantics (networking.k8s.io/v1): a pod is isolated for a
 //! direction only once some policy selecting it lists that direction in
@@ -82,7 +82,7 @@ pub static ALLOW_ALL: Rule = Rule {
 pub static COVERAGE: Rule = Rule {
     meta: RuleMeta {
         id: "network-policy-coverage",
-        title: "Workload no NetworkPolicy selects",
+        title: "Workload no NetworkPolicy selects (for ingress or for egress)",
         severity: Severity::Medium,
         category: "network",
         profiles: HARDENED,
@@ -90,8 +90,8 @@ pub static COVERAGE: Rule = Rule {
             k8s("Isolation", "The two sorts of pod isolation", NETPOL_DOC),
             NSA_NET,
         ],
-        rationale: "The namespace uses NetworkPolicies, but none selects this workload's pods: they stay non-isolated, accepting every connection and reaching every destination, which is rarely what the author of the other policies intended.",
-        remediation: "Add a NetworkPolicy whose podSelector matches the workload's pod labels (or a default deny with `podSelector: {}`).",
+        rationale: "The namespace uses NetworkPolicies, but none selects this workload's pods, or none selects them for one direction: isolation is per direction (a policy with `policyTypes: [Ingress]` leaves egress open, and the reverse), so the pods accept every connection or reach every destination, which is rarely what the author of the other policies intended.",
+        remediation: "Add a NetworkPolicy whose podSelector matches the workload's pod labels for the direction it misses (list it in `policyTypes`), or a default deny with `podSelector: {}` and `policyTypes: [Ingress, Egress]`.",
         help: "add a NetworkPolicy that selects these pods",
         bad_example: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: db\n  namespace: apps\nspec:\n  podSelector:\n    matchLabels: {app: db}\n  policyTypes: [Ingress, Egress]\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: apps\n  labels: {app: web}\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/web:1.0\n",
         good_example: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: apps\nspec:\n  podSelector:\n    matchExpressions:\n    - {key: app, operator: In, values: [web, db]}\n  policyTypes: [Ingress, Egress]\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: apps\n  labels: {app: web}\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/web:1.0\n",
@@ -237,12 +237,33 @@ fn check_allow_all(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
+/// A policy as coverage sees it: its pod selector, name and directions.
+struct Selecting<'a> {
+    selector: &'a Value,
+    name: &'a str,
+    ingress: bool,
+    egress: bool,
+}
+
+fn names(policies: &[&Selecting]) -> String {
+    let quoted: Vec<String> = policies.iter().map(|p| format!("\"{}\"", p.name)).collect();
+    format!(
+        "NetworkPolic{} {}",
+        if quoted.len() == 1 { "y" } else { "ies" },
+        crate::rules::pod_security::list(&quoted)
+    )
+}
+
 fn check_coverage(ctx: &Context, out: &mut Vec<Finding>) {
-    let mut pols: HashMap<Option<&str>, Vec<&Value>> = HashMap::new();
+    let mut pols: HashMap<Option<&str>, Vec<Selecting>> = HashMap::new();
     for (_, p) in policies(ctx) {
-        pols.entry(p.namespace())
-            .or_default()
-            .push(value_at(&p.json, "spec.podSelector").unwrap_or(&Value::Null));
+        let (ingress, egress) = policy_types(&p.json);
+        pols.entry(p.namespace()).or_default().push(Selecting {
+            selector: value_at(&p.json, "spec.podSelector").unwrap_or(&Value::Null),
+            name: p.id.name.as_deref().unwrap_or("(unnamed)"),
+            ingress,
+            egress,
+        });
     }
     if pols.is_empty() {
         return;
@@ -252,23 +273,53 @@ fn check_coverage(ctx: &Context, out: &mut Vec<Finding>) {
         let ns = r.namespace();
         let Some(in_ns) = pols.get(&ns) else { continue };
         let labels: BTreeMap<String, String> = w.meta.labels.clone().unwrap_or_default();
-        if in_ns.iter().any(|s| selector_matches(s, &labels)) {
-            continue;
-        }
-        out.push(Finding::new(
-            &COVERAGE.meta,
-            w.resource,
-            w.meta_path.key("labels"),
-            format!(
-                "no NetworkPolicy in namespace \"{}\" selects the pods of {} (labels {}): they accept and open any connection",
-                ns.unwrap_or("(unset)"),
+        let selecting: Vec<&Selecting> = in_ns
+            .iter()
+            .filter(|p| selector_matches(p.selector, &labels))
+            .collect();
+        let ingress: Vec<&Selecting> = selecting.iter().copied().filter(|p| p.ingress).collect();
+        let egress: Vec<&Selecting> = selecting.iter().copied().filter(|p| p.egress).collect();
+        let namespace = ns.unwrap_or("(unset)");
+        let message = match (ingress.is_empty(), egress.is_empty()) {
+            (false, false) => continue,
+            // Selected, but by policies that isolate no direction
+            // (`policyTypes: []`), or by none at all.
+            (true, true) if selecting.is_empty() => format!(
+                "no NetworkPolicy in namespace \"{namespace}\" selects the pods of {} (labels {}): they accept and open any connection",
                 describe(r),
                 if labels.is_empty() {
                     "none".to_string()
                 } else {
-                    labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
+                    labels
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 }
             ),
+            (true, true) => format!(
+                "{} select{} the pods of {} but isolate{} neither ingress nor egress (policyTypes): they accept and open any connection",
+                names(&selecting),
+                if selecting.len() == 1 { "s" } else { "" },
+                describe(r),
+                if selecting.len() == 1 { "s" } else { "" },
+            ),
+            (true, false) => format!(
+                "no NetworkPolicy in namespace \"{namespace}\" selects the pods of {} for ingress (only {} for egress): they accept any connection",
+                describe(r),
+                names(&egress)
+            ),
+            (false, true) => format!(
+                "no NetworkPolicy in namespace \"{namespace}\" selects the pods of {} for egress (only {} for ingress): they can open any connection",
+                describe(r),
+                names(&ingress)
+            ),
+        };
+        out.push(Finding::new(
+            &COVERAGE.meta,
+            w.resource,
+            w.meta_path.key("labels"),
+            message,
         ));
     }
 }

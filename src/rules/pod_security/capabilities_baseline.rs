@@ -15,7 +15,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
-use crate::rules::pod_security::{Versions, capabilities_restricted, nsa, pss, replaced, sc_path};
+use crate::rules::pod_security::{nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
 pub const ALLOWED: &[&str] = &[
@@ -70,11 +70,7 @@ pub fn canonical(cap: &str) -> Option<String> {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let versions = Versions::new(ctx);
     for w in ctx.workloads {
-        if replaced(ctx, versions.of(w), &capabilities_restricted::RULE.meta, 22) {
-            continue;
-        }
         for c in w.containers() {
             let adds = c
                 .container

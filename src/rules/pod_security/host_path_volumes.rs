@@ -7,7 +7,7 @@
 //! not among the restricted volume types).
 
 use crate::diagnostic::Severity;
-use crate::rules::pod_security::{Versions, list, nsa, pss, replaced, restricted_volumes};
+use crate::rules::pod_security::{list, nsa, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -53,11 +53,7 @@ pub fn mounted_by(w: &crate::model::workload::Workload, volume: &str) -> String 
 }
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let versions = Versions::new(ctx);
     for w in ctx.workloads {
-        if replaced(ctx, versions.of(w), &restricted_volumes::RULE.meta, 0) {
-            continue;
-        }
         for (i, v) in w.spec.volumes.iter().flatten().enumerate() {
             let Some(host) = &v.host_path else { continue };
             let path = w.spec_field("volumes").index(i).key("hostPath");

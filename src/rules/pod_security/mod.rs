@@ -7,9 +7,13 @@
 //! check in the library (`restrictedVolumes` → `hostPathVolumes`,
 //! `capabilities_restricted` → `capabilities_baseline` from v1.22,
 //! `seccompProfile_restricted` → `seccompProfile_baseline` from v1.19,
-//! `procMount_restricted` → `procMount` from v1.35), the baseline rule stays
-//! silent whenever the restricted rule is on and applies at the workload's
-//! policy version (see [`replaced`]): one finding per problem.
+//! `procMount_restricted` → `procMount` from v1.35), the baseline rule names
+//! the restricted one in `replaced_by`; where both report the same field,
+//! only the restricted finding stays, at the baseline severity or higher
+//! (see [`crate::rules::merge_replaced`]): one finding per problem, and a
+//! stricter profile never lowers a baseline violation's severity. Where the
+//! restricted check does not apply (Windows pods from v1.25, versions before
+//! it existed), the baseline finding stays.
 pub mod allow_privilege_escalation;
 pub mod apparmor_profile;
 pub mod capabilities_baseline;
@@ -37,7 +41,7 @@ use crate::model::path::Path;
 use crate::model::resource::str_at;
 use crate::model::workload::{ContainerRef, Workload};
 use crate::options::PssVersion;
-use crate::rules::{Context, Reference, RuleMeta};
+use crate::rules::{Context, Reference};
 
 pub const fn pss(id: &'static str, title: &'static str) -> Reference {
     Reference {
@@ -112,12 +116,6 @@ impl<'a> Versions<'a> {
         })
         .unwrap_or(&self.ctx.options.pss_version)
     }
-}
-
-/// Whether the restricted rule `by` (which exists from `v1.since`) takes over
-/// a baseline rule for a workload checked at `version`.
-pub fn replaced(ctx: &Context, version: &PssVersion, by: &RuleMeta, since: u32) -> bool {
-    version.at_least(since) && ctx.options.enabled(by.id)
 }
 
 /// `spec.hostUsers: false`: the pod runs in its own user namespace, which

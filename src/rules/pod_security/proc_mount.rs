@@ -13,9 +13,7 @@
 use crate::diagnostic::{Applicability, Severity};
 use crate::model::workload::Workload;
 use crate::rules::pod_security::profile::Field;
-use crate::rules::pod_security::{
-    Versions, nsa, proc_mount_restricted, pss, replaced, user_namespaced,
-};
+use crate::rules::pod_security::{Versions, nsa, pss, user_namespaced};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -58,9 +56,6 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
     for w in ctx.workloads {
         let version = versions.of(w);
-        if replaced(ctx, version, &proc_mount_restricted::RULE.meta, 35) {
-            continue;
-        }
         let relaxed = version.at_least(35);
         if relaxed && user_namespaced(w) {
             continue;

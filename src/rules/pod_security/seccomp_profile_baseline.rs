@@ -15,7 +15,7 @@
 
 use crate::diagnostic::Severity;
 use crate::rules::pod_security::profile::{Field, Profile, runtime_default_or_localhost};
-use crate::rules::pod_security::{Versions, nsa, pss, replaced, seccomp_profile_restricted};
+use crate::rules::pod_security::{Versions, nsa, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
 pub const POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
@@ -76,9 +76,6 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
     for w in ctx.workloads {
         let version = versions.of(w);
-        if replaced(ctx, version, &seccomp_profile_restricted::RULE.meta, 19) {
-            continue;
-        }
         if !version.at_least(19) {
             annotations(ctx, w, out);
             continue;

@@ -97,10 +97,19 @@ fn check_objects(ctx: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
             let path = Path::parse("automountServiceAccountToken");
-            let (at, state) = match field {
-                Some(v) => (path.clone(), format!("automountServiceAccountToken: {v}")),
+            // The finding is about the field the fix sets; when it is
+            // missing, it is shown on the object's name.
+            let (span, state) = match field {
+                Some(v) => (None, format!("automountServiceAccountToken: {v}")),
                 None => (
-                    Path::parse("metadata.name"),
+                    Some(
+                        crate::model::locate::locate(
+                            ctx.document(ri),
+                            r.node,
+                            &Path::parse("metadata.name"),
+                        )
+                        .span,
+                    ),
                     "automountServiceAccountToken is not set".to_string(),
                 ),
             };
@@ -115,13 +124,14 @@ fn check_objects(ctx: &Context, out: &mut Vec<Finding>) {
             let mut f = Finding::new(
                 &RULE.meta,
                 ri,
-                at,
+                path,
                 format!("the \"default\" ServiceAccount mounts its token into every pod that names no ServiceAccount ({state}); set automountServiceAccountToken: false"),
             )
             .with_fix(fix);
             f.help = Some(
                 "set automountServiceAccountToken: false on the default ServiceAccount".into(),
             );
+            f.span = span;
             out.push(f);
         }
         let rbac = r.id.api_version.starts_with("rbac.authorization.k8s.io/");
