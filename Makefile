@@ -7,9 +7,12 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/kubeharden-target
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3); print $$3; exit}' Cargo.lock)
 WASM := $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/wasm/kubeharden.wasm
+# The protocol suite's Python client (pytest-lsp), pinned in
+# tests/lsp/requirements.txt, in a venv kept outside the clone.
+LSP_VENV ?= $(HOME)/.cache/kubeharden-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: readme all deps deps-browser wasm pkg site serve test test-rust test-wasm test-node test-e2e bench lint fmt clean
+.PHONY: readme all deps deps-browser deps-lsp wasm pkg site serve test test-rust test-wasm test-node test-lsp test-e2e bench lint fmt clean
 
 all: pkg site
 
@@ -24,6 +27,12 @@ deps:
 deps-browser:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+# Installs the pinned requirements only when the venv does not have them.
+deps-lsp:
+	@if ! [ -x $(LSP_VENV)/bin/pytest ] || ! diff -q <(sort tests/lsp/requirements.txt | grep -v '^#') <($(LSP_VENV)/bin/pip freeze 2>/dev/null | grep -iE '^(pytest-lsp|pygls|lsprotocol|pytest|pytest-asyncio)==' | sort) >/dev/null; then \
+	  python3 -m venv $(LSP_VENV) && $(LSP_VENV)/bin/pip install -q -r tests/lsp/requirements.txt; \
 	fi
 
 wasm: deps
@@ -50,6 +59,7 @@ test: deps deps-browser
 	$(MAKE) test-wasm
 	$(MAKE) pkg
 	$(MAKE) test-node
+	$(MAKE) test-lsp
 	$(MAKE) site
 	$(MAKE) test-e2e
 
@@ -66,6 +76,11 @@ test-wasm:
 test-node:
 	cargo build --locked --bin kubeharden
 	KUBEHARDEN_BIN=$(CARGO_TARGET_DIR)/debug/kubeharden node --test tests/node/
+
+# The language server through a real LSP client, native host.
+test-lsp: deps-lsp
+	cargo build --locked --bin kubeharden
+	cd tests/lsp && KUBEHARDEN_LSP="$(CARGO_TARGET_DIR)/debug/kubeharden lsp" $(LSP_VENV)/bin/pytest -q -p no:cacheprovider
 
 test-e2e:
 	npm --prefix www run format:check

@@ -7,6 +7,7 @@
 pub mod check;
 pub mod diagnostic;
 pub mod fix;
+pub mod lsp;
 pub mod model;
 pub mod options;
 pub mod render;

@@ -14,6 +14,7 @@ use codespan_reporting::term::{
 use kubeharden::{Diagnostic, Options, RawOptions, Severity, Source, check_bundle};
 
 mod inputs;
+mod lsp;
 use inputs::{Content, Input};
 use serde::Serialize;
 
@@ -64,6 +65,8 @@ enum Command {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// Run the language server on standard input and output (LSP).
+    Lsp,
     /// Print the rule catalog.
     Rules {
         #[arg(long, value_enum, default_value = "markdown")]
@@ -171,6 +174,7 @@ struct JsonReport {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Lsp => lsp::run(),
         Command::Rules { format } => {
             match format {
                 CatalogFormat::Json => out(&format!("{}\n", kubeharden::rules::catalog_json())),
