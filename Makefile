@@ -77,10 +77,12 @@ test-node:
 	cargo build --locked --bin kubeharden
 	KUBEHARDEN_BIN=$(CARGO_TARGET_DIR)/debug/kubeharden node --test tests/node/
 
-# The language server through a real LSP client, native host.
+# The language server through a real LSP client: the same suite against the
+# native host and the WebAssembly one under Node (needs `make pkg`).
 test-lsp: deps-lsp
 	cargo build --locked --bin kubeharden
 	cd tests/lsp && KUBEHARDEN_LSP="$(CARGO_TARGET_DIR)/debug/kubeharden lsp" $(LSP_VENV)/bin/pytest -q -p no:cacheprovider
+	cd tests/lsp && KUBEHARDEN_LSP="node $(CURDIR)/pkg/node/kubeharden-lsp.mjs" $(LSP_VENV)/bin/pytest -q -p no:cacheprovider
 
 test-e2e:
 	npm --prefix www run format:check

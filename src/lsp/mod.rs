@@ -275,9 +275,13 @@ impl Server {
 
     fn request(&mut self, id: Value, method: &str, p: Value) -> Vec<String> {
         if method == "initialize" {
-            return match params::<lsp::InitializeParams>(p) {
-                Ok(p) => self.initialize(id, p),
-                Err(e) => vec![error(id, INVALID_PARAMS, e)],
+            return match p {
+                Value::Object(_) => self.initialize(id, p),
+                _ => vec![error(
+                    id,
+                    INVALID_PARAMS,
+                    "invalid params: expected an object",
+                )],
             };
         }
         if !self.initialized {
@@ -319,32 +323,37 @@ impl Server {
         out
     }
 
-    #[allow(deprecated)] // root_uri / root_path: older clients send only these.
-    fn initialize(&mut self, id: Value, p: lsp::InitializeParams) -> Vec<String> {
+    /// Reads only the fields the server uses: deserializing the whole of
+    /// `InitializeParams` (every client capability) costs ~300 KB of wasm.
+    fn initialize(&mut self, id: Value, p: Value) -> Vec<String> {
         let mut out = Vec::new();
-        self.roots = match (&p.workspace_folders, &p.root_uri, &p.root_path) {
-            (Some(folders), _, _) if !folders.is_empty() => folders
-                .iter()
-                .map(|f| uri::normalize(f.uri.as_str()))
-                .collect(),
-            (_, Some(root), _) => vec![uri::normalize(root.as_str())],
-            (_, _, Some(path)) => vec![uri::from_path(path)],
-            _ => Vec::new(),
+        let folders: Vec<String> = p
+            .get("workspaceFolders")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.get("uri").and_then(Value::as_str))
+            .map(uri::normalize)
+            .collect();
+        self.roots = if !folders.is_empty() {
+            folders
+        } else if let Some(root) = p.get("rootUri").and_then(Value::as_str) {
+            vec![uri::normalize(root)]
+        } else if let Some(path) = p.get("rootPath").and_then(Value::as_str) {
+            vec![uri::from_path(path)]
+        } else {
+            Vec::new()
         };
-        if let Some(o) = &p.initialization_options {
+        if let Some(o) = p.get("initializationOptions") {
             out.extend(self.configure(o));
         }
-        self.pull = p
-            .capabilities
-            .text_document
-            .as_ref()
-            .is_some_and(|t| t.diagnostic.is_some());
-        self.refresh = p
-            .capabilities
-            .workspace
-            .as_ref()
-            .and_then(|w| w.diagnostic.as_ref())
-            .and_then(|d| d.refresh_support)
+        let caps = p.get("capabilities");
+        self.pull = caps
+            .and_then(|c| c.pointer("/textDocument/diagnostic"))
+            .is_some_and(|d| !d.is_null());
+        self.refresh = caps
+            .and_then(|c| c.pointer("/workspace/diagnostic/refreshSupport"))
+            .and_then(Value::as_bool)
             .unwrap_or(false);
         self.initialized = true;
         self.dirty = true;
