@@ -148,6 +148,19 @@ pub fn check(source: &str, options: &Options) -> Report {
 /// and RBAC of the others. One report per source, in the order given; every
 /// finding stays in the file of its resource.
 pub fn check_bundle(sources: &[Source], options: &Options) -> Vec<Report> {
+    let mut reports = Vec::with_capacity(sources.len());
+    check_bundle_each(sources, options, |_, report| reports.push(report));
+    reports
+}
+
+/// `check_bundle`, handing each source's report to `each` (in source order)
+/// as soon as it is built, so a caller that writes reports out holds one
+/// source's diagnostics at a time, however many the bundle has.
+pub fn check_bundle_each(
+    sources: &[Source],
+    options: &Options,
+    mut each: impl FnMut(usize, Report),
+) {
     let loaded = read_sources(sources, options);
     let mut files = Vec::with_capacity(loaded.len());
     let mut diagnostics = Vec::with_capacity(loaded.len());
@@ -169,24 +182,32 @@ pub fn check_bundle(sources: &[Source], options: &Options) -> Vec<Report> {
         workloads: &workloads,
         options,
     };
-    let findings = run_rules(&ctx);
-    place_findings(&ctx, findings, &mut diagnostics);
-
+    let mut findings: Vec<Vec<Finding>> = files.iter().map(|_| Vec::new()).collect();
+    for f in run_rules(&ctx) {
+        findings[resources[f.resource].source].push(f);
+    }
     let mut summaries: Vec<Vec<ResourceSummary>> = files.iter().map(|_| Vec::new()).collect();
-    for r in resources {
+    for r in &resources {
         summaries[r.source].push(ResourceSummary {
-            id: r.id,
+            id: r.id.clone(),
             range: r.range,
         });
     }
-    diagnostics
+    for (i, ((mut diagnostics, findings), resources)) in diagnostics
         .into_iter()
+        .zip(findings)
         .zip(summaries)
-        .map(|(diagnostics, resources)| Report {
-            diagnostics: finish(diagnostics),
-            resources,
-        })
-        .collect()
+        .enumerate()
+    {
+        place_findings(&ctx, findings, &mut diagnostics);
+        each(
+            i,
+            Report {
+                diagnostics: finish(diagnostics),
+                resources,
+            },
+        );
+    }
 }
 
 /// A source read as far as it goes alone: positions, documents, typed
@@ -396,9 +417,9 @@ fn run_rules(ctx: &Context) -> Vec<Finding> {
     findings
 }
 
-/// Stage 3: each finding becomes a diagnostic at its range, in the file of
-/// its resource.
-fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut [Vec<Diagnostic>]) {
+/// Stage 3, per source: each finding of the source's resources becomes a
+/// diagnostic at its range.
+fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnostic>) {
     for f in findings {
         let Some(rule) = find(f.rule) else { continue };
         if !ctx.options.enabled(f.rule) {
@@ -407,7 +428,7 @@ fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut [Vec<Diagnost
         let r = &ctx.resources[f.resource];
         let file = &ctx.files[r.source];
         let loc = locate(&file.documents[r.doc], r.node, &f.path);
-        out[r.source].push(Diagnostic {
+        out.push(Diagnostic {
             rule: f.rule.to_string(),
             severity: f.severity.unwrap_or(rule.meta.severity),
             message: f.message,

@@ -18,7 +18,7 @@ pub mod yaml;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use check::{Report, Source, check, check_bundle};
+pub use check::{Report, Source, check, check_bundle, check_bundle_each};
 pub use diagnostic::{Diagnostic, Severity};
 pub use fix::{AppliedFix, FixAll, SkipReason, SkippedFix, fix_all};
 pub use options::{Options, RawOptions};

@@ -1,22 +1,15 @@
 //! The `kubeharden` command line (native only).
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
-use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term::{
-    self,
-    termcolor::{ColorChoice, StandardStream},
-};
-use kubeharden::{Diagnostic, Options, RawOptions, Severity, Source, check_bundle};
+use kubeharden::{Diagnostic, Options, RawOptions, Severity, Source, check_bundle_each};
 
 mod inputs;
 mod lsp;
+mod report;
 use inputs::{Content, Input};
-use serde::Serialize;
 
 #[derive(Parser)]
 #[command(
@@ -134,41 +127,78 @@ fn read_inputs(paths: Vec<PathBuf>) -> Result<Vec<Input>, ExitCode> {
     }
 }
 
-/// Every readable input as one bundle; refused inputs keep their one
-/// diagnostic, in the order given.
-fn check_inputs(inputs: &[Input], options: &Options) -> Vec<FileReport> {
-    let sources: Vec<Source> = inputs
+/// Checks every readable input as one bundle and writes each file's report
+/// as soon as it is ready, in the order given (a refused input with its one
+/// diagnostic). Returns whether a finding reached `fail_on`.
+fn write_report(
+    inputs: &[Input],
+    options: &Options,
+    fail_on: Severity,
+    format: Format,
+) -> std::io::Result<bool> {
+    let checked: Vec<usize> = (0..inputs.len())
+        .filter(|&i| inputs[i].text().is_some())
+        .collect();
+    let sources: Vec<Source> = checked
         .iter()
-        .filter_map(|i| {
-            i.text().map(|text| Source {
-                name: &i.name,
-                text,
-            })
+        .map(|&i| Source {
+            name: &inputs[i].name,
+            text: inputs[i].text().unwrap_or_default(),
         })
         .collect();
-    let mut checked = check_bundle(&sources, options).into_iter();
-    inputs
-        .iter()
-        .map(|i| FileReport {
-            path: i.name.clone(),
-            diagnostics: match &i.content {
-                Content::Text(_) => checked.next().map(|r| r.diagnostics).unwrap_or_default(),
-                Content::Refused(d) => vec![(**d).clone()],
-            },
-        })
-        .collect()
+    let mut out = Ordered {
+        inputs,
+        writer: report::Writer::new(format),
+        fail_on,
+        failed: false,
+        next: 0,
+    };
+    let mut result = Ok(());
+    check_bundle_each(&sources, options, |i, report| {
+        if result.is_ok() {
+            result = out.checked(checked[i], &report.diagnostics);
+        }
+    });
+    result?;
+    out.refused_until(inputs.len())?;
+    out.writer.finish()?;
+    Ok(out.failed)
 }
 
-#[derive(Serialize)]
-struct FileReport {
-    path: String,
-    diagnostics: Vec<Diagnostic>,
+/// Writes reports in input order, refused inputs between checked ones.
+struct Ordered<'a> {
+    inputs: &'a [Input],
+    writer: report::Writer,
+    fail_on: Severity,
+    failed: bool,
+    /// The first input not written yet.
+    next: usize,
 }
 
-#[derive(Serialize)]
-struct JsonReport {
-    version: &'static str,
-    files: Vec<FileReport>,
+impl Ordered<'_> {
+    fn checked(&mut self, at: usize, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
+        self.refused_until(at)?;
+        self.write(at, diagnostics)?;
+        self.next = at + 1;
+        Ok(())
+    }
+
+    fn refused_until(&mut self, until: usize) -> std::io::Result<()> {
+        while self.next < until {
+            if let Content::Refused(d) = &self.inputs[self.next].content {
+                self.write(self.next, std::slice::from_ref(&**d))?;
+            }
+            self.next += 1;
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, at: usize, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
+        self.failed |= diagnostics.iter().any(|d| d.severity >= self.fail_on);
+        let input = &self.inputs[at];
+        self.writer
+            .file(&input.name, input.text().unwrap_or_default(), diagnostics)
+    }
 }
 
 pub fn run() -> ExitCode {
@@ -203,35 +233,14 @@ pub fn run() -> ExitCode {
                 Ok(inputs) => inputs,
                 Err(code) => return code,
             };
-            let reports = check_inputs(&inputs, &options);
-            let failed = reports
-                .iter()
-                .flat_map(|r| &r.diagnostics)
-                .any(|d| d.severity >= fail_on);
-            match format {
-                Format::Sarif => {
-                    let files: Vec<(String, &[Diagnostic])> = reports
-                        .iter()
-                        .map(|r| (r.path.clone(), r.diagnostics.as_slice()))
-                        .collect();
-                    let log = kubeharden::render::sarif::sarif(&files);
-                    out(&format!(
-                        "{}\n",
-                        serde_json::to_string_pretty(&log).expect("SARIF serializes")
-                    ));
+            let failed = match write_report(&inputs, &options, fail_on, format) {
+                Ok(failed) => failed,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("kubeharden: cannot write the report: {e}");
+                    return ExitCode::from(2);
                 }
-                Format::Json => {
-                    let report = JsonReport {
-                        version: kubeharden::VERSION,
-                        files: reports,
-                    };
-                    out(&format!(
-                        "{}\n",
-                        serde_json::to_string_pretty(&report).expect("report serializes")
-                    ));
-                }
-                Format::Text => print_text(&inputs, &reports),
-            }
+            };
             if failed {
                 ExitCode::from(1)
             } else {
@@ -396,57 +405,6 @@ fn skip_reason(reason: kubeharden::SkipReason) -> &'static str {
         R::InvalidEdit => "its edits point outside the text or overlap",
         R::PassLimit => "the pass limit was reached first",
     }
-}
-
-fn print_text(inputs: &[Input], reports: &[FileReport]) {
-    let mut files = SimpleFiles::new();
-    let color = if std::io::stdout().is_terminal() {
-        ColorChoice::Auto
-    } else {
-        ColorChoice::Never
-    };
-    let mut writer = StandardStream::stdout(color);
-    let config = term::Config::default();
-    let mut total = 0;
-    for (input, report) in inputs.iter().zip(reports) {
-        let text = input.text().unwrap_or_default();
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let id = files.add(input.name.clone(), text.to_string());
-        let map = kubeharden::source::SourceMap::new(text);
-        for d in &report.diagnostics {
-            total += 1;
-            let start = byte_of(&map, d.range.start.line, d.range.start.character);
-            let end = byte_of(&map, d.range.end.line, d.range.end.character).max(start);
-            let severity = match d.severity {
-                Severity::Critical | Severity::High => CsSeverity::Error,
-                Severity::Medium => CsSeverity::Warning,
-                Severity::Low => CsSeverity::Note,
-                Severity::Info => CsSeverity::Help,
-            };
-            let head = format!("{}: {}", d.severity.as_str(), d.message);
-            let diag = CsDiagnostic::new(severity)
-                .with_message(head)
-                .with_code(d.rule.clone())
-                .with_labels(vec![Label::primary(id, start..end)])
-                .with_notes(vec![format!("help: {}", d.help)]);
-            let _ = term::emit_to_write_style(&mut writer, &config, &files, &diag);
-        }
-    }
-    out(&format!("{total} finding(s) in {} file(s)\n", inputs.len()));
-}
-
-/// Byte offset of an LSP position (line, UTF-16 column) in the text.
-fn byte_of(map: &kubeharden::source::SourceMap, line: u32, character: u32) -> usize {
-    let line_text = map.line_text(line as usize);
-    let line_start = map.byte_offset(map.line_start(line as usize));
-    let mut units = 0u32;
-    for (i, ch) in line_text.char_indices() {
-        if units >= character {
-            return line_start + i;
-        }
-        units += ch.len_utf16() as u32;
-    }
-    line_start + line_text.len()
 }
 
 /// Writes to standard output; a closed pipe (`kubeharden check ... | head`)
