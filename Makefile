@@ -12,7 +12,7 @@ WASM := $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/wasm/kubeharden.wasm
 LSP_VENV ?= $(HOME)/.cache/kubeharden-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: readme all deps deps-browser deps-lsp wasm pkg site serve test test-rust test-wasm test-node test-lsp test-e2e bench lint fmt clean
+.PHONY: readme all deps deps-browser deps-lsp deps-nvim wasm pkg site serve test test-rust test-wasm test-node test-lsp test-nvim test-e2e bench lint fmt clean
 
 all: pkg site
 
@@ -35,6 +35,11 @@ deps-lsp:
 	  python3 -m venv $(LSP_VENV) && $(LSP_VENV)/bin/pip install -q -r tests/lsp/requirements.txt; \
 	fi
 
+deps-nvim:
+	@if ! command -v nvim >/dev/null; then \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq neovim; \
+	fi
+
 wasm: deps
 	cargo build --locked --profile wasm --lib --target wasm32-unknown-unknown
 
@@ -53,13 +58,14 @@ serve: site
 	@echo "kubeharden playground: http://127.0.0.1:8080"
 	npm --prefix www run serve
 
-test: deps deps-browser
+test: deps deps-browser deps-lsp deps-nvim
 	$(MAKE) lint
 	$(MAKE) test-rust
 	$(MAKE) test-wasm
 	$(MAKE) pkg
 	$(MAKE) test-node
 	$(MAKE) test-lsp
+	$(MAKE) test-nvim
 	$(MAKE) site
 	$(MAKE) test-e2e
 
@@ -83,6 +89,18 @@ test-lsp: deps-lsp
 	cargo build --locked --bin kubeharden
 	cd tests/lsp && KUBEHARDEN_LSP="$(CARGO_TARGET_DIR)/debug/kubeharden lsp" $(LSP_VENV)/bin/pytest -q -p no:cacheprovider
 	cd tests/lsp && KUBEHARDEN_LSP="node $(CURDIR)/pkg/node/kubeharden-lsp.mjs" $(LSP_VENV)/bin/pytest -q -p no:cacheprovider
+
+# Neovim's built-in client (headless): diagnostics, a quick fix applied to the
+# buffer, against both hosts. The manifest is copied: the buffer is edited.
+test-nvim: deps-nvim
+	cargo build --locked --bin kubeharden
+	@for server in "$(CARGO_TARGET_DIR)/debug/kubeharden lsp" "node $(CURDIR)/pkg/node/kubeharden-lsp.mjs"; do \
+	  dir=$$(mktemp -d) && cp tests/nvim/pod.yaml $$dir/ && \
+	  echo "nvim: $$server" && \
+	  KUBEHARDEN_MANIFEST=$$dir/pod.yaml KUBEHARDEN_LSP="$$server" \
+	    timeout 120 nvim --headless -u NONE -c 'luafile tests/nvim/code_action.lua' && \
+	  rm -rf $$dir || exit 1; \
+	done
 
 test-e2e:
 	npm --prefix www run format:check
