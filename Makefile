@@ -12,7 +12,7 @@ WASM := $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/wasm/kubeharden.wasm
 LSP_VENV ?= $(HOME)/.cache/kubeharden-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: readme all deps deps-browser deps-lsp deps-nvim wasm pkg site serve test test-rust test-wasm test-node test-lsp test-nvim test-e2e bench lint fmt clean
+.PHONY: readme all deps deps-browser deps-lsp deps-nvim wasm pkg site serve test test-rust test-wasm test-node test-lsp test-nvim test-vsix vsix test-e2e bench lint fmt clean
 
 all: pkg site
 
@@ -66,6 +66,7 @@ test: deps deps-browser deps-lsp deps-nvim
 	$(MAKE) test-node
 	$(MAKE) test-lsp
 	$(MAKE) test-nvim
+	$(MAKE) test-vsix
 	$(MAKE) site
 	$(MAKE) test-e2e
 
@@ -102,6 +103,22 @@ test-nvim: deps-nvim
 	  rm -rf $$dir || exit 1; \
 	done
 
+# The VS Code extension: esbuild bundles, packaged with @vscode/vsce. Uses the
+# pkg/ that `make pkg` built (one wasm build for everything).
+vsix:
+	@[ -f pkg/node/kubeharden-lsp.mjs ] || $(MAKE) pkg
+	npm --prefix editors/vscode ci --no-audit --no-fund
+	cd editors/vscode && npm run package
+
+# The packaged .vsix: manifest, both entry points, the wasm inside, no native
+# code; its desktop server through the protocol suite, its web worker server
+# under Node. (VS Code itself cannot be downloaded here.)
+test-vsix: deps-lsp vsix
+	rm -rf $(CARGO_TARGET_DIR)/vsix
+	$(LSP_VENV)/bin/python editors/vscode/test/check_vsix.py editors/vscode/kubeharden.vsix $(CARGO_TARGET_DIR)/vsix
+	cd tests/lsp && KUBEHARDEN_LSP="node $(CARGO_TARGET_DIR)/vsix/extension/dist/server.js" $(LSP_VENV)/bin/pytest -q -p no:cacheprovider
+	VSIX_DIR=$(CARGO_TARGET_DIR)/vsix/extension node --test editors/vscode/test/
+
 test-e2e:
 	npm --prefix www run format:check
 	npm --prefix www run typecheck
@@ -125,4 +142,4 @@ fmt:
 	cargo fmt
 
 clean:
-	rm -rf pkg www/dist
+	rm -rf pkg www/dist editors/vscode/dist editors/vscode/kubeharden.vsix
