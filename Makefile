@@ -126,6 +126,7 @@ test-e2e:
 
 bench: pkg
 	cargo bench --locked --bench check
+	cargo bench --locked --bench lsp
 	node benches/wasm.mjs
 	@echo "wasm size (raw / gzip / brotli):"
 	@node -e 'const fs=require("fs"),z=require("zlib");const b=fs.readFileSync("pkg/web/kubeharden_bg.wasm");console.log(b.length, z.gzipSync(b,{level:9}).length, z.brotliCompressSync(b).length)'

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Related, Severity};
 use crate::model::locate::locate;
 use crate::model::path::{Path, Seg};
 use crate::model::resource::{Object, Resource, ResourceId, str_at};
@@ -76,6 +76,7 @@ pub fn input_diagnostic(meta: &RuleMeta, range: Range, message: String) -> Diagn
         help: meta.help.to_string(),
         docs: meta.docs(),
         fix: None,
+        related: Vec::new(),
     }
 }
 
@@ -428,6 +429,20 @@ fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnosti
         let r = &ctx.resources[f.resource];
         let file = &ctx.files[r.source];
         let loc = locate(&file.documents[r.doc], r.node, &f.path);
+        let related = f
+            .related
+            .iter()
+            .map(|site| {
+                let o = &ctx.resources[site.resource];
+                let of = &ctx.files[o.source];
+                let at = locate(&of.documents[o.doc], o.node, &site.path);
+                Related {
+                    source: of.name.to_string(),
+                    range: of.map.range(at.span),
+                    message: site.message.clone(),
+                }
+            })
+            .collect();
         out.push(Diagnostic {
             rule: f.rule.to_string(),
             severity: f.severity.unwrap_or(rule.meta.severity),
@@ -438,6 +453,7 @@ fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnosti
             help: f.help.unwrap_or_else(|| rule.meta.help.to_string()),
             docs: rule.meta.docs(),
             fix: f.fix,
+            related,
         });
     }
 }
@@ -465,6 +481,7 @@ fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
             help: meta.help.into(),
             docs: meta.docs(),
             fix: None,
+            related: Vec::new(),
         });
     }
     diagnostics

@@ -72,4 +72,16 @@ pub struct Diagnostic {
     pub help: String,
     pub docs: String,
     pub fix: Option<Fix>,
+    /// Other places a cross-resource finding names (left out of JSON when
+    /// empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+}
+
+/// A place in a source of the bundle (by its name) that a finding names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Related {
+    pub source: String,
+    pub range: Range,
+    pub message: String,
 }

@@ -22,6 +22,8 @@ export interface Fix { title: string; applicability: "safe" | "unsafe"; edits: T
 export interface Diagnostic {
   rule: string; severity: Severity; message: string; range: Range;
   resource: ResourceId | null; path: string | null; help: string; docs: string; fix: Fix | null;
+  /** Other places a cross-resource finding names (absent when none). */
+  related?: { source: string; range: Range; message: string }[];
 }
 export interface Resource extends ResourceId { range: Range }
 export interface CheckResult { diagnostics: Diagnostic[]; resources: Resource[] }

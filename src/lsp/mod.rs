@@ -487,7 +487,9 @@ impl Server {
         uri::to_path(key).unwrap_or_else(|| key.to_string())
     }
 
-    fn to_lsp(&self, d: &Diagnostic) -> lsp::Diagnostic {
+    /// `keys` maps the bundle's source names back to their URIs, for
+    /// related information.
+    fn to_lsp(&self, d: &Diagnostic, keys: &HashMap<&str, &str>) -> lsp::Diagnostic {
         let base = self
             .settings
             .docs_base_url
@@ -502,7 +504,21 @@ impl Server {
             code_description: href.map(|href| lsp::CodeDescription { href }),
             source: Some("kubeharden".into()),
             message: d.message.clone(),
-            related_information: None,
+            related_information: Some(
+                d.related
+                    .iter()
+                    .filter_map(|r| {
+                        Some(lsp::DiagnosticRelatedInformation {
+                            location: lsp::Location::new(
+                                lsp::Uri::from_str(keys.get(r.source.as_str())?).ok()?,
+                                range(r.range),
+                            ),
+                            message: r.message.clone(),
+                        })
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .filter(|r| !r.is_empty()),
             tags: None,
             data: None,
         }
@@ -527,11 +543,20 @@ impl Server {
             })
             .collect();
         let reports = check_bundle(&sources, &self.options);
+        let by_name: HashMap<&str, &str> = names
+            .iter()
+            .zip(&keys)
+            .map(|(n, k)| (n.as_str(), k.as_str()))
+            .collect();
         let mut checked = HashMap::with_capacity(keys.len());
-        for (key, report) in keys.into_iter().zip(reports) {
-            let diagnostics = report.diagnostics.iter().map(|d| self.to_lsp(d)).collect();
+        for (key, report) in keys.iter().zip(reports) {
+            let diagnostics = report
+                .diagnostics
+                .iter()
+                .map(|d| self.to_lsp(d, &by_name))
+                .collect();
             checked.insert(
-                key.clone(),
+                (*key).clone(),
                 Checked {
                     findings: report.diagnostics,
                     diagnostics,

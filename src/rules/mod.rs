@@ -163,6 +163,16 @@ pub struct Finding {
     /// Overrides the rule's severity for this finding.
     pub severity: Option<Severity>,
     pub fix: Option<Fix>,
+    /// The other resource a cross-resource finding names (the ServiceAccount,
+    /// the binding): editors show it as related information.
+    pub related: Vec<RelatedSite>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RelatedSite {
+    pub resource: usize,
+    pub path: Path,
+    pub message: String,
 }
 
 impl Finding {
@@ -176,7 +186,17 @@ impl Finding {
             help: None,
             severity: None,
             fix: None,
+            related: Vec::new(),
         }
+    }
+
+    pub fn with_related(mut self, resource: usize, path: Path, message: String) -> Finding {
+        self.related.push(RelatedSite {
+            resource,
+            path,
+            message,
+        });
+        self
     }
 
     pub fn with_fix(mut self, fix: Option<Fix>) -> Finding {

@@ -257,9 +257,15 @@ async def test_second_file_changes_first_files_findings(client):
         client, "deploy.yaml", lambda ds: not by_rule(ds, "automount-service-account-token")
     )
     change(client, "sa.yaml", 2, rng(4, 30, 4, 35), "true")
-    await diagnostics(
+    ds = await diagnostics(
         client, "deploy.yaml", lambda ds: by_rule(ds, "automount-service-account-token")
     )
+    # The finding points at the ServiceAccount in the other file.
+    [finding] = by_rule(ds, "automount-service-account-token")
+    [related] = finding.related_information
+    assert related.location.uri == uri(client, "sa.yaml")
+    assert related.location.range == rng(3, 2, 3, 11), related
+    assert "ServiceAccount \"app\"" in related.message
 
 
 async def test_file_saved_by_another_program_is_reread(client):
