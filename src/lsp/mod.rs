@@ -489,14 +489,26 @@ impl Server {
 
     /// `keys` maps the bundle's source names back to their URIs, for
     /// related information.
-    fn to_lsp(&self, d: &Diagnostic, keys: &HashMap<&str, &str>) -> lsp::Diagnostic {
-        let base = self
-            .settings
-            .docs_base_url
-            .as_deref()
-            .unwrap_or(DEFAULT_DOCS_BASE);
-        let sep = if base.ends_with('/') { "" } else { "/" };
-        let href = lsp::Uri::from_str(&format!("{base}{sep}{}", d.docs)).ok();
+    /// `hrefs` keeps each rule's parsed docs link: a workspace has thousands
+    /// of findings and a few dozen rules.
+    fn to_lsp(
+        &self,
+        d: &Diagnostic,
+        keys: &HashMap<&str, &str>,
+        hrefs: &mut HashMap<String, Option<lsp::Uri>>,
+    ) -> lsp::Diagnostic {
+        let href = hrefs
+            .entry(d.docs.clone())
+            .or_insert_with(|| {
+                let base = self
+                    .settings
+                    .docs_base_url
+                    .as_deref()
+                    .unwrap_or(DEFAULT_DOCS_BASE);
+                let sep = if base.ends_with('/') { "" } else { "/" };
+                lsp::Uri::from_str(&format!("{base}{sep}{}", d.docs)).ok()
+            })
+            .clone();
         lsp::Diagnostic {
             range: range(d.range),
             severity: Some(severity(d.severity)),
@@ -549,11 +561,12 @@ impl Server {
             .map(|(n, k)| (n.as_str(), k.as_str()))
             .collect();
         let mut checked = HashMap::with_capacity(keys.len());
+        let mut hrefs = HashMap::new();
         for (key, report) in keys.iter().zip(reports) {
             let diagnostics = report
                 .diagnostics
                 .iter()
-                .map(|d| self.to_lsp(d, &by_name))
+                .map(|d| self.to_lsp(d, &by_name, &mut hrefs))
                 .collect();
             checked.insert(
                 (*key).clone(),
