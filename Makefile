@@ -11,8 +11,16 @@ WASM := $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/wasm/kubeharden.wasm
 # tests/lsp/requirements.txt, in a venv kept outside the clone.
 LSP_VENV ?= $(HOME)/.cache/kubeharden-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# MkDocs for the docs-embedding test (www/e2e/mkdocs.test.mjs), pinned, in its own venv.
+MKDOCS_VERSION := 1.6.1
+MKDOCS_VENV ?= $(HOME)/.cache/kubeharden-mkdocs-$(MKDOCS_VERSION)
+# Where the engine's `docs` links (rules.html#<rule-id>) point in the built site: empty means
+# next to the page (the playground) or the site the embedded element came from. Set it to
+# an http(s) URL ending in "/" when the docs are deployed elsewhere:
+#   make site KUBEHARDEN_DOCS_BASE=https://docs.example.org/kubeharden/
+export KUBEHARDEN_DOCS_BASE ?=
 
-.PHONY: readme all deps deps-browser deps-lsp deps-nvim wasm pkg site serve test test-rust test-wasm test-node test-lsp test-nvim test-vsix vsix test-e2e bench lint fmt clean
+.PHONY: bench-peers readme all deps deps-browser deps-mkdocs deps-lsp deps-nvim wasm pkg site serve test test-rust test-wasm test-node test-lsp test-nvim test-vsix vsix test-e2e bench lint fmt clean
 
 all: pkg site
 
@@ -29,10 +37,21 @@ deps-browser:
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	fi
 
+deps-mkdocs:
+	@if [ "$$($(MKDOCS_VENV)/bin/mkdocs --version 2>/dev/null | awk '{print $$3}')" != "$(MKDOCS_VERSION)" ]; then \
+	  echo "installing mkdocs $(MKDOCS_VERSION) into $(MKDOCS_VENV)"; \
+	  python3 -m venv $(MKDOCS_VENV) 2>/dev/null || { \
+	    $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv \
+	    && rm -rf $(MKDOCS_VENV) && python3 -m venv $(MKDOCS_VENV); }; \
+	  $(MKDOCS_VENV)/bin/pip install -q mkdocs==$(MKDOCS_VERSION); \
+	fi
+
 # Installs the pinned requirements only when the venv does not have them.
 deps-lsp:
 	@if ! [ -x $(LSP_VENV)/bin/pytest ] || ! diff -q <(sort tests/lsp/requirements.txt | grep -v '^#') <($(LSP_VENV)/bin/pip freeze 2>/dev/null | grep -iE '^(pytest-lsp|pygls|lsprotocol|pytest|pytest-asyncio)==' | sort) >/dev/null; then \
-	  python3 -m venv $(LSP_VENV) && $(LSP_VENV)/bin/pip install -q -r tests/lsp/requirements.txt; \
+	  { python3 -m venv $(LSP_VENV) 2>/dev/null || { $(SUDO) apt-get update -qq \
+	    && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv \
+	    && rm -rf $(LSP_VENV) && python3 -m venv $(LSP_VENV); }; } && $(LSP_VENV)/bin/pip install -q -r tests/lsp/requirements.txt; \
 	fi
 
 deps-nvim:
@@ -50,6 +69,9 @@ pkg: wasm
 	wasm-bindgen --target nodejs --remove-name-section --remove-producers-section --out-dir pkg/node $(WASM)
 	cp -r pkg-config/. pkg/
 
+# One folder, www/dist, for any static host: the playground (index.html), the docs generated
+# from the rule registry (rules.html, rules/<id>.html, maps/*.html) and the embeddable
+# <kubeharden-example> (embed/kubeharden-example.js, its engine chunk and the wasm).
 site: pkg
 	npm --prefix www ci --no-audit --no-fund
 	npm --prefix www run build
@@ -58,7 +80,7 @@ serve: site
 	@echo "kubeharden playground: http://127.0.0.1:8080"
 	npm --prefix www run serve
 
-test: deps deps-browser deps-lsp deps-nvim
+test: deps deps-browser deps-mkdocs deps-lsp deps-nvim
 	$(MAKE) lint
 	$(MAKE) test-rust
 	$(MAKE) test-wasm
@@ -122,7 +144,7 @@ test-vsix: deps-lsp vsix
 test-e2e:
 	npm --prefix www run format:check
 	npm --prefix www run typecheck
-	npm --prefix www test
+	MKDOCS=$(MKDOCS_VENV)/bin/mkdocs npm --prefix www test
 
 bench: pkg
 	cargo bench --locked --bench check
@@ -130,6 +152,11 @@ bench: pkg
 	node benches/wasm.mjs
 	@echo "wasm size (raw / gzip / brotli):"
 	@node -e 'const fs=require("fs"),z=require("zlib");const b=fs.readFileSync("pkg/web/kubeharden_bg.wasm");console.log(b.length, z.gzipSync(b,{level:9}).length, z.brotliCompressSync(b).length)'
+
+# Side by side with Checkov on the real corpus and a generated 5,000-file
+# repository (minutes; not part of `make test`).
+bench-peers:
+	bash benches/peers.sh
 
 # Regenerate the README's rules table from the registry.
 readme:
@@ -143,4 +170,4 @@ fmt:
 	cargo fmt
 
 clean:
-	rm -rf pkg www/dist editors/vscode/dist editors/vscode/kubeharden.vsix
+	rm -rf pkg www/dist www/rules.html www/rules www/maps editors/vscode/dist editors/vscode/kubeharden.vsix

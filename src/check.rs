@@ -77,6 +77,7 @@ pub fn input_diagnostic(meta: &RuleMeta, range: Range, message: String) -> Diagn
         docs: meta.docs(),
         fix: None,
         related: Vec::new(),
+        suppression: None,
     }
 }
 
@@ -129,6 +130,38 @@ pub struct Source<'a> {
     /// How diagnostics and messages name it (a path, `-`, a URI).
     pub name: &'a str,
     pub text: &'a str,
+}
+
+/// The quick fix "Ignore with a reason" for the finding of `rule` at `at`
+/// in `source` (see [`crate::exceptions::ignore_fix`]): editors ask for it
+/// when they offer a finding's actions, so every finding of a resource has
+/// it without every report carrying it.
+pub fn ignore_fix(source: &str, rule: &str, at: crate::source::Position) -> Option<crate::Fix> {
+    let options = Options::default();
+    let loaded = read_source(
+        0,
+        &Source {
+            name: "",
+            text: source,
+        },
+        &options,
+    );
+    let files = [loaded.file];
+    let ctx = Context {
+        files: &files,
+        resources: &loaded.resources,
+        workloads: &loaded.workloads,
+        options: &options,
+    };
+    // The innermost resource holding the position (a List's item).
+    let index = loaded
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.range.start <= at && at <= r.range.end)
+        .min_by_key(|(_, r)| (r.range.end.line - r.range.start.line, r.range.end.character))
+        .map(|(i, _)| i)?;
+    crate::exceptions::ignore_fix(&ctx, index, rule)
 }
 
 /// Checks one text on its own (the playground, a single buffer).
@@ -187,6 +220,12 @@ pub fn check_bundle_each(
     for f in run_rules(&ctx) {
         findings[resources[f.resource].source].push(f);
     }
+    for (out, findings) in diagnostics.iter_mut().zip(findings) {
+        place_findings(&ctx, findings, out);
+    }
+    // Exceptions need every source's findings first: a config exemption
+    // that suppresses nothing in any source is itself a finding.
+    crate::exceptions::apply(&ctx, options, &mut diagnostics);
     let mut summaries: Vec<Vec<ResourceSummary>> = files.iter().map(|_| Vec::new()).collect();
     for r in &resources {
         summaries[r.source].push(ResourceSummary {
@@ -194,13 +233,7 @@ pub fn check_bundle_each(
             range: r.range,
         });
     }
-    for (i, ((mut diagnostics, findings), resources)) in diagnostics
-        .into_iter()
-        .zip(findings)
-        .zip(summaries)
-        .enumerate()
-    {
-        place_findings(&ctx, findings, &mut diagnostics);
+    for (i, (diagnostics, resources)) in diagnostics.into_iter().zip(summaries).enumerate() {
         each(
             i,
             Report {
@@ -454,11 +487,12 @@ fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnosti
             docs: rule.meta.docs(),
             fix: f.fix,
             related,
+            suppression: None,
         });
     }
 }
 
-/// Stage 4, per source: position order, then the diagnostics cap.
+/// Stage 5, per source: position order, then the diagnostics cap.
 fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics.sort_by(|a, b| {
         a.range
@@ -482,6 +516,7 @@ fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
             docs: meta.docs(),
             fix: None,
             related: Vec::new(),
+            suppression: None,
         });
     }
     diagnostics

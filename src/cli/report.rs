@@ -37,6 +37,9 @@ pub enum Writer {
         out: StandardStream,
         findings: usize,
         files: usize,
+        /// Suppressed findings are counted, and drawn only when asked.
+        suppressed: usize,
+        show_suppressed: bool,
     },
     Json(PrettyArrayStream<BufWriter<StdoutLock<'static>>>),
     Sarif(PrettyArrayStream<BufWriter<StdoutLock<'static>>>),
@@ -47,7 +50,7 @@ fn stdout() -> BufWriter<StdoutLock<'static>> {
 }
 
 impl Writer {
-    pub fn new(format: Format) -> Writer {
+    pub fn new(format: Format, show_suppressed: bool) -> Writer {
         match format {
             Format::Text => Writer::Text {
                 out: StandardStream::stdout(if io::stdout().is_terminal() {
@@ -57,6 +60,8 @@ impl Writer {
                 }),
                 findings: 0,
                 files: 0,
+                suppressed: 0,
+                show_suppressed,
             },
             Format::Json => Writer::Json(PrettyArrayStream::new(
                 &JsonReport {
@@ -80,9 +85,24 @@ impl Writer {
                 out,
                 findings,
                 files,
+                suppressed,
+                show_suppressed,
             } => {
                 *files += 1;
-                *findings += diagnostics.len();
+                let hidden = diagnostics
+                    .iter()
+                    .filter(|d| d.suppression.is_some())
+                    .count();
+                *suppressed += hidden;
+                *findings += diagnostics.len() - hidden;
+                if hidden > 0 && !*show_suppressed {
+                    let shown: Vec<Diagnostic> = diagnostics
+                        .iter()
+                        .filter(|d| d.suppression.is_none())
+                        .cloned()
+                        .collect();
+                    return write_text(out, path, text, &shown);
+                }
                 write_text(out, path, text, diagnostics)
             }
             Writer::Json(stream) => stream.item(&FileReport { path, diagnostics }),
@@ -101,7 +121,18 @@ impl Writer {
                 mut out,
                 findings,
                 files,
-            } => writeln!(out, "{findings} finding(s) in {files} file(s)")?,
+                suppressed,
+                show_suppressed,
+            } => {
+                write!(out, "{findings} finding(s) in {files} file(s)")?;
+                if suppressed > 0 {
+                    write!(out, "; {suppressed} suppressed")?;
+                    if !show_suppressed {
+                        write!(out, " (--show-suppressed shows them)")?;
+                    }
+                }
+                writeln!(out)?;
+            }
             Writer::Json(stream) | Writer::Sarif(stream) => {
                 let mut out = stream.finish()?;
                 out.write_all(b"\n")?;
@@ -134,11 +165,15 @@ fn write_text(
             Severity::Low => CsSeverity::Note,
             Severity::Info => CsSeverity::Help,
         };
+        let mut notes = vec![format!("help: {}", d.help)];
+        if let Some(s) = &d.suppression {
+            notes.push(suppressed_note(s));
+        }
         let diag = CsDiagnostic::new(severity)
             .with_message(format!("{}: {}", d.severity.as_str(), d.message))
             .with_code(d.rule.clone())
             .with_labels(vec![Label::primary((), start..end)])
-            .with_notes(vec![format!("help: {}", d.help)]);
+            .with_notes(notes);
         // Only a failed write stops the report; a range codespan cannot
         // draw still leaves the other diagnostics.
         if let Err(codespan_reporting::files::Error::Io(e)) =
@@ -148,6 +183,28 @@ fn write_text(
         }
     }
     Ok(())
+}
+
+/// `suppressed (annotation) at falco.yaml:7: Falco reads kernel events (until 2027-01-31)`
+fn suppressed_note(s: &kubeharden::exceptions::Suppression) -> String {
+    use kubeharden::exceptions::SuppressionKind as K;
+    let kind = match s.kind {
+        K::Annotation => "annotation",
+        K::Comment => "comment",
+        K::Config => "config",
+        K::Baseline => "baseline",
+    };
+    let at = if s.kind == K::Baseline {
+        s.location.file.clone()
+    } else {
+        format!("{}:{}", s.location.file, s.location.range.start.line + 1)
+    };
+    let until = s
+        .until
+        .as_deref()
+        .map(|u| format!(" (until {u})"))
+        .unwrap_or_default();
+    format!("suppressed ({kind}) at {at}: {}{until}", s.reason)
 }
 
 /// Byte offset of an LSP position (line, UTF-16 column) in the text.

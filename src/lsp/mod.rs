@@ -75,6 +75,8 @@ impl Settings {
             disable: self.disable.clone(),
             pss_version: self.pss_version.clone(),
             image_registries: self.image_registries.clone(),
+            // Exceptions expire against the engine's own clock.
+            today: None,
         }
         .validate()
     }

@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::exceptions::{Suppression, SuppressionKind};
 use crate::rules::registry;
 
 fn level(s: Severity) -> &'static str {
@@ -25,6 +26,34 @@ fn security_severity(s: Severity) -> &'static str {
         Severity::Low => "3.0",
         Severity::Info => "1.0",
     }
+}
+
+/// An accepted finding: written next to it (annotation, comment) is
+/// `inSource`; the config file and the baseline are `external`.
+fn suppression(s: &Suppression) -> Value {
+    let kind = match s.kind {
+        SuppressionKind::Annotation | SuppressionKind::Comment => "inSource",
+        SuppressionKind::Config | SuppressionKind::Baseline => "external",
+    };
+    let r = s.location.range;
+    let mut v = json!({
+        "kind": kind,
+        "status": "accepted",
+        "justification": s.reason,
+        "location": {"physicalLocation": {
+            "artifactLocation": {"uri": s.location.file},
+            "region": {
+                "startLine": r.start.line + 1,
+                "startColumn": r.start.character + 1,
+                "endLine": r.end.line + 1,
+                "endColumn": r.end.character + 1,
+            },
+        }},
+    });
+    if let Some(until) = &s.until {
+        v["properties"] = json!({"until": until});
+    }
+    v
 }
 
 /// One SARIF log for the diagnostics of several files (`(uri, diagnostics)`).
@@ -104,6 +133,9 @@ pub fn result(uri: &str, d: &Diagnostic) -> Value {
         .position(|r| r.meta.id == d.rule)
     {
         result["ruleIndex"] = json!(i);
+    }
+    if let Some(s) = &d.suppression {
+        result["suppressions"] = json!([suppression(s)]);
     }
     result
 }
