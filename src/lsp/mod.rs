@@ -689,6 +689,40 @@ impl Server {
                 });
             }
         }
+        // "Ignore with a reason": an annotation on the resource, never
+        // preferred (accepting a risk is a decision).
+        if wanted(only, "quickfix")
+            && let Some(text) = self.files.get(&key).and_then(File::text)
+        {
+            for (f, d) in c.findings.iter().zip(&c.diagnostics) {
+                if f.resource.is_none() || f.suppression.is_some() || !overlaps(&d.range, &p.range)
+                {
+                    continue;
+                }
+                let at = crate::source::Position {
+                    line: f.range.start.line,
+                    character: f.range.start.character,
+                };
+                let Some(fix) = crate::check::ignore_fix(text, &f.rule, at) else {
+                    continue;
+                };
+                let edits = fix
+                    .edits
+                    .iter()
+                    .map(|e| lsp::TextEdit::new(range(e.range), e.new_text.clone()))
+                    .collect();
+                actions.push(lsp::CodeAction {
+                    title: format!("Ignore {} with a reason", f.rule),
+                    kind: Some(lsp::CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![d.clone()]),
+                    edit: Some(lsp::WorkspaceEdit::new(
+                        [(uri.clone(), edits)].into_iter().collect(),
+                    )),
+                    is_preferred: Some(false),
+                    ..Default::default()
+                });
+            }
+        }
         // Fix-all re-checks the text once per fix: only when asked for it,
         // or when a safe fix exists to offer.
         let any_safe = c.findings.iter().any(|f| {

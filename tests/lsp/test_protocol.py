@@ -174,6 +174,10 @@ async def test_quick_fix_applies(client):
     assert fix.diagnostics[0].code == "privileged"
     safe = [a for a in actions if a.is_preferred]
     assert all("seccomp" in a.title.lower() for a in safe), [a.title for a in safe]
+    ignore = next(a for a in actions if a.title == "Ignore privileged with a reason")
+    assert ignore.is_preferred is False
+    ignored = apply(DEPLOY, ignore.edit.changes[uri(client, "deploy.yaml")])
+    assert "kubeharden.dev/ignore" in ignored and "privileged" in ignored.split("spec:")[0], ignored
     edits = fix.edit.changes[uri(client, "deploy.yaml")]
     fixed = apply(DEPLOY, edits)
     assert "privileged: false" in fixed
