@@ -470,7 +470,7 @@ fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnosti
                 let of = &ctx.files[o.source];
                 let at = locate(&of.documents[o.doc], o.node, &site.path);
                 Related {
-                    source: of.name.to_string(),
+                    source: (o.source != r.source).then(|| of.name.to_string()),
                     range: of.map.range(at.span),
                     message: site.message.clone(),
                 }

@@ -82,10 +82,12 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
 }
 
-/// A place in a source of the bundle (by its name) that a finding names.
+/// A place in the bundle that a finding names.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Related {
-    pub source: String,
+    /// The source's name; absent when it is the finding's own source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     pub range: Range,
     pub message: String,
 }

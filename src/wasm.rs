@@ -35,7 +35,7 @@ export interface Diagnostic {
   /** Present when the finding is accepted: it does not count as a failure. */
   suppression?: Suppression;
   /** Other places a cross-resource finding names (absent when none). */
-  related?: { source: string; range: Range; message: string }[];
+  related?: { source?: string; range: Range; message: string }[];
 }
 export interface Resource extends ResourceId { range: Range }
 export interface CheckResult {

@@ -496,6 +496,7 @@ impl Server {
     fn to_lsp(
         &self,
         d: &Diagnostic,
+        key: &str,
         keys: &HashMap<&str, &str>,
         hrefs: &mut HashMap<String, Option<lsp::Uri>>,
     ) -> lsp::Diagnostic {
@@ -524,7 +525,11 @@ impl Server {
                     .filter_map(|r| {
                         Some(lsp::DiagnosticRelatedInformation {
                             location: lsp::Location::new(
-                                lsp::Uri::from_str(keys.get(r.source.as_str())?).ok()?,
+                                lsp::Uri::from_str(match &r.source {
+                                    Some(name) => keys.get(name.as_str())?,
+                                    None => key,
+                                })
+                                .ok()?,
                                 range(r.range),
                             ),
                             message: r.message.clone(),
@@ -568,7 +573,7 @@ impl Server {
             let diagnostics = report
                 .diagnostics
                 .iter()
-                .map(|d| self.to_lsp(d, &by_name, &mut hrefs))
+                .map(|d| self.to_lsp(d, key, &by_name, &mut hrefs))
                 .collect();
             checked.insert(
                 (*key).clone(),
