@@ -7,6 +7,9 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/kubeharden-target
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3); print $$3; exit}' Cargo.lock)
 WASM := $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/wasm/kubeharden.wasm
+# The protocol suite's Python client (pytest-lsp), pinned in
+# tests/lsp/requirements.txt, in a venv kept outside the clone.
+LSP_VENV ?= $(HOME)/.cache/kubeharden-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # MkDocs for the docs-embedding test (www/e2e/mkdocs.test.mjs), pinned, in its own venv.
 MKDOCS_VERSION := 1.6.1
@@ -17,7 +20,7 @@ MKDOCS_VENV ?= $(HOME)/.cache/kubeharden-mkdocs-$(MKDOCS_VERSION)
 #   make site KUBEHARDEN_DOCS_BASE=https://docs.example.org/kubeharden/
 export KUBEHARDEN_DOCS_BASE ?=
 
-.PHONY: bench-peers readme all deps deps-browser deps-mkdocs wasm pkg site serve test test-rust test-wasm test-node test-e2e bench lint fmt clean
+.PHONY: bench-peers readme all deps deps-browser deps-mkdocs deps-lsp deps-nvim wasm pkg site serve test test-rust test-wasm test-node test-lsp test-nvim test-vsix vsix test-e2e bench lint fmt clean
 
 all: pkg site
 
@@ -43,6 +46,19 @@ deps-mkdocs:
 	  $(MKDOCS_VENV)/bin/pip install -q mkdocs==$(MKDOCS_VERSION); \
 	fi
 
+# Installs the pinned requirements only when the venv does not have them.
+deps-lsp:
+	@if ! [ -x $(LSP_VENV)/bin/pytest ] || ! diff -q <(sort tests/lsp/requirements.txt | grep -v '^#') <($(LSP_VENV)/bin/pip freeze 2>/dev/null | grep -iE '^(pytest-lsp|pygls|lsprotocol|pytest|pytest-asyncio)==' | sort) >/dev/null; then \
+	  { python3 -m venv $(LSP_VENV) 2>/dev/null || { $(SUDO) apt-get update -qq \
+	    && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv \
+	    && rm -rf $(LSP_VENV) && python3 -m venv $(LSP_VENV); }; } && $(LSP_VENV)/bin/pip install -q -r tests/lsp/requirements.txt; \
+	fi
+
+deps-nvim:
+	@if ! command -v nvim >/dev/null; then \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq neovim; \
+	fi
+
 wasm: deps
 	cargo build --locked --profile wasm --lib --target wasm32-unknown-unknown
 
@@ -64,12 +80,15 @@ serve: site
 	@echo "kubeharden playground: http://127.0.0.1:8080"
 	npm --prefix www run serve
 
-test: deps deps-browser deps-mkdocs
+test: deps deps-browser deps-mkdocs deps-lsp deps-nvim
 	$(MAKE) lint
 	$(MAKE) test-rust
 	$(MAKE) test-wasm
 	$(MAKE) pkg
 	$(MAKE) test-node
+	$(MAKE) test-lsp
+	$(MAKE) test-nvim
+	$(MAKE) test-vsix
 	$(MAKE) site
 	$(MAKE) test-e2e
 
@@ -87,6 +106,41 @@ test-node:
 	cargo build --locked --bin kubeharden
 	KUBEHARDEN_BIN=$(CARGO_TARGET_DIR)/debug/kubeharden node --test tests/node/
 
+# The language server through a real LSP client: the same suite against the
+# native host and the WebAssembly one under Node (needs `make pkg`).
+test-lsp: deps-lsp
+	cargo build --locked --bin kubeharden
+	cd tests/lsp && KUBEHARDEN_LSP="$(CARGO_TARGET_DIR)/debug/kubeharden lsp" $(LSP_VENV)/bin/pytest -q -p no:cacheprovider
+	cd tests/lsp && KUBEHARDEN_LSP="node $(CURDIR)/pkg/node/kubeharden-lsp.mjs" $(LSP_VENV)/bin/pytest -q -p no:cacheprovider
+
+# Neovim's built-in client (headless): diagnostics, a quick fix applied to the
+# buffer, against both hosts. The manifest is copied: the buffer is edited.
+test-nvim: deps-nvim
+	cargo build --locked --bin kubeharden
+	@for server in "$(CARGO_TARGET_DIR)/debug/kubeharden lsp" "node $(CURDIR)/pkg/node/kubeharden-lsp.mjs"; do \
+	  dir=$$(mktemp -d) && cp tests/nvim/pod.yaml $$dir/ && \
+	  echo "nvim: $$server" && \
+	  KUBEHARDEN_MANIFEST=$$dir/pod.yaml KUBEHARDEN_LSP="$$server" \
+	    timeout 120 nvim --headless -u NONE -c 'luafile tests/nvim/code_action.lua' && \
+	  rm -rf $$dir || exit 1; \
+	done
+
+# The VS Code extension: esbuild bundles, packaged with @vscode/vsce. Uses the
+# pkg/ that `make pkg` built (one wasm build for everything).
+vsix:
+	@[ -f pkg/node/kubeharden-lsp.mjs ] || $(MAKE) pkg
+	npm --prefix editors/vscode ci --no-audit --no-fund
+	cd editors/vscode && npm run package
+
+# The packaged .vsix: manifest, both entry points, the wasm inside, no native
+# code; its desktop server through the protocol suite, its web worker server
+# under Node. (VS Code itself cannot be downloaded here.)
+test-vsix: deps-lsp vsix
+	rm -rf $(CARGO_TARGET_DIR)/vsix
+	$(LSP_VENV)/bin/python editors/vscode/test/check_vsix.py editors/vscode/kubeharden.vsix $(CARGO_TARGET_DIR)/vsix
+	cd tests/lsp && KUBEHARDEN_LSP="node $(CARGO_TARGET_DIR)/vsix/extension/dist/server.js" $(LSP_VENV)/bin/pytest -q -p no:cacheprovider
+	VSIX_DIR=$(CARGO_TARGET_DIR)/vsix/extension node --test editors/vscode/test/
+
 test-e2e:
 	npm --prefix www run format:check
 	npm --prefix www run typecheck
@@ -95,6 +149,7 @@ test-e2e:
 bench: pkg
 	cargo bench --locked --bench check
 	cargo bench --locked --bench scaling
+	cargo bench --locked --bench lsp
 	node benches/wasm.mjs
 	@echo "wasm size (raw / gzip / brotli):"
 	@node -e 'const fs=require("fs"),z=require("zlib");const b=fs.readFileSync("pkg/web/kubeharden_bg.wasm");console.log(b.length, z.gzipSync(b,{level:9}).length, z.brotliCompressSync(b).length)'
@@ -116,4 +171,4 @@ fmt:
 	cargo fmt
 
 clean:
-	rm -rf pkg www/dist www/rules.html www/rules www/maps
+	rm -rf pkg www/dist www/rules.html www/rules www/maps editors/vscode/dist editors/vscode/kubeharden.vsix

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Related, Severity};
 use crate::model::identity::identify;
 use crate::model::locate::locate;
 use crate::model::path::{Path, Seg};
@@ -78,6 +78,7 @@ pub fn input_diagnostic(meta: &RuleMeta, range: Range, message: String) -> Diagn
         docs: meta.docs(),
         fix: None,
         no_fix: None,
+        related: Vec::new(),
         suppression: None,
     }
 }
@@ -426,6 +427,20 @@ fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnosti
         let r = &ctx.resources[f.resource];
         let file = &ctx.files[r.source];
         let loc = locate(&file.documents[r.doc], r.node, &f.path);
+        let related = f
+            .related
+            .iter()
+            .map(|site| {
+                let o = &ctx.resources[site.resource];
+                let of = &ctx.files[o.source];
+                let at = locate(&of.documents[o.doc], o.node, &site.path);
+                Related {
+                    source: (o.source != r.source).then(|| of.name.to_string()),
+                    range: of.map.range(at.span),
+                    message: site.message.clone(),
+                }
+            })
+            .collect();
         out.push(Diagnostic {
             rule: f.rule.to_string(),
             severity: f.severity.unwrap_or(rule.meta.severity),
@@ -437,6 +452,7 @@ fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnosti
             docs: rule.meta.docs(),
             fix: f.fix,
             no_fix: f.no_fix,
+            related,
             suppression: None,
         });
     }
@@ -466,6 +482,7 @@ fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
             docs: meta.docs(),
             fix: None,
             no_fix: None,
+            related: Vec::new(),
             suppression: None,
         });
     }

@@ -81,6 +81,20 @@ pub struct Diagnostic {
     /// in the output, but does not count for `--fail-on`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppression: Option<crate::exceptions::Suppression>,
+    /// Other places a cross-resource finding names (left out of JSON when
+    /// empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+}
+
+/// A place in the bundle that a finding names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// The source's name; absent when it is the finding's own source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    pub range: Range,
+    pub message: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

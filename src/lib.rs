@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod exceptions;
 pub mod fix;
+pub mod lsp;
 pub mod model;
 pub mod options;
 pub mod render;

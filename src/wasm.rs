@@ -1,6 +1,8 @@
 //! The WebAssembly API: `check(source, options?)`, `checkBundle(sources,
 //! options?)`, `fixAll(source, options?)`,
-//! `ignoreFix(source, rule, line, character)`, `rules()`, `version()`.
+//! `ignoreFix(source, rule, line, character)`, `rules()`, `version()`, and the
+//! language server for JavaScript hosts (`new LanguageServer()`, the same
+//! state machine as `kubeharden lsp`).
 //!
 //! Results cross to JavaScript as JSON parsed by the engine's own
 //! `JSON.parse`: one string copy, no per-field bindings, and exactly the shape
@@ -34,6 +36,8 @@ export interface Diagnostic {
   noFix?: { title: string; reason: "flow-style" | "alias" | "unsupported" };
   /** Present when the finding is accepted: it does not count as a failure. */
   suppression?: Suppression;
+  /** Other places a cross-resource finding names (absent when none). */
+  related?: { source?: string; range: Range; message: string }[];
 }
 export interface Resource extends ResourceId { range: Range }
 export interface CheckResult {
@@ -358,4 +362,86 @@ pub fn rules() -> RuleList {
 #[wasm_bindgen]
 pub fn version() -> String {
     crate::VERSION.to_string()
+}
+
+/// The language server (`kubeharden::lsp::Server`) for JavaScript hosts: a
+/// message in, messages out. The host frames messages, gives the workspace's
+/// files, and calls `flush()` once the client has been quiet for
+/// `debounceMs()` while `hasPending()` (see `kubeharden-lsp` for Node).
+#[wasm_bindgen]
+pub struct LanguageServer {
+    inner: crate::lsp::Server,
+}
+
+fn messages(out: Vec<String>) -> js_sys::Array {
+    out.iter().map(|m| parse_json(m)).collect()
+}
+
+impl Default for LanguageServer {
+    fn default() -> Self {
+        LanguageServer::new()
+    }
+}
+
+#[wasm_bindgen]
+impl LanguageServer {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> LanguageServer {
+        LanguageServer {
+            inner: crate::lsp::Server::new(),
+        }
+    }
+
+    /// One JSON-RPC message (its text, or the parsed object); returns the
+    /// messages to send back, as objects. Never throws: a malformed message
+    /// is answered with a JSON-RPC error.
+    pub fn handle(&mut self, message: JsValue) -> js_sys::Array {
+        let text = match message.as_string() {
+            Some(s) => s,
+            None => js_sys::JSON::stringify(&message)
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default(),
+        };
+        messages(self.inner.handle(&text))
+    }
+
+    /// Runs the pending check and returns the diagnostics to publish.
+    pub fn flush(&mut self) -> js_sys::Array {
+        messages(self.inner.flush())
+    }
+
+    #[wasm_bindgen(js_name = hasPending)]
+    pub fn has_pending(&self) -> bool {
+        self.inner.has_pending()
+    }
+
+    /// The workspace folders (`file:` URIs) to read after `initialize`.
+    pub fn roots(&self) -> Vec<String> {
+        self.inner.roots().to_vec()
+    }
+
+    /// A workspace file's text on disk; `null` when it was deleted.
+    #[wasm_bindgen(js_name = setFile)]
+    pub fn set_file(&mut self, uri: &str, text: Option<String>) {
+        self.inner.set_disk_file(uri, text);
+    }
+
+    /// Files to (re)read from disk and give back with `setFile`.
+    #[wasm_bindgen(js_name = takeReads)]
+    pub fn take_reads(&mut self) -> Vec<String> {
+        self.inner.take_reads()
+    }
+
+    /// The exit code once the client sent `exit` (0 after `shutdown`).
+    #[wasm_bindgen(js_name = exitCode)]
+    pub fn exit_code(&self) -> Option<i32> {
+        self.inner.exit_code()
+    }
+}
+
+/// How long a host waits after the last message before `flush()`.
+#[wasm_bindgen(js_name = debounceMs)]
+pub fn debounce_ms() -> u32 {
+    crate::lsp::DEBOUNCE_MS
 }

@@ -10,6 +10,7 @@ use kubeharden::rules::Profile;
 use kubeharden::{Diagnostic, Options, Severity, Source, check_bundle_each};
 
 mod inputs;
+mod lsp;
 mod project;
 mod report;
 use inputs::{Content, Input};
@@ -72,6 +73,8 @@ enum Command {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// Run the language server on standard input and output (LSP).
+    Lsp,
     /// Print the rule catalog.
     Rules {
         #[arg(long, value_enum, default_value = "markdown")]
@@ -298,6 +301,7 @@ impl Ordered<'_> {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Lsp => lsp::run(),
         Command::Rules { format } => {
             match format {
                 CatalogFormat::Json => out(&format!("{}\n", kubeharden::rules::catalog_json())),

@@ -263,6 +263,16 @@ pub struct Finding {
     pub fix: Option<Fix>,
     /// Set by `attach_no_fix`.
     pub no_fix: Option<crate::diagnostic::NoFix>,
+    /// The other resource a cross-resource finding names (the ServiceAccount,
+    /// the binding): editors show it as related information.
+    pub related: Vec<RelatedSite>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RelatedSite {
+    pub resource: usize,
+    pub path: Path,
+    pub message: String,
 }
 
 impl Finding {
@@ -277,7 +287,17 @@ impl Finding {
             severity: None,
             fix: None,
             no_fix: None,
+            related: Vec::new(),
         }
+    }
+
+    pub fn with_related(mut self, resource: usize, path: Path, message: String) -> Finding {
+        self.related.push(RelatedSite {
+            resource,
+            path,
+            message,
+        });
+        self
     }
 
     pub fn with_fix(mut self, fix: Option<Fix>) -> Finding {

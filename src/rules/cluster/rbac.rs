@@ -1457,6 +1457,11 @@ fn check_takeover(ctx: &Context, out: &mut Vec<Finding>) {
             if *admin {
                 f.severity = Some(Severity::Critical);
             }
+            let f = f.with_related(
+                *bi,
+                Path::parse("roleRef"),
+                format!("{} binds ServiceAccount \"{sa}\" to {text}", describe(b)),
+            );
             out.push(f);
         }
     }

@@ -68,6 +68,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let path = w.spec_field("automountServiceAccountToken");
         let name = service_account(w);
         let ns = ctx.resource(w).namespace();
+        let mut related = None;
         let message = match w.spec.automount_service_account_token {
             Some(false) => continue,
             // An explicit true for a ServiceAccount the input binds to a role: the pod uses the API.
@@ -89,10 +90,13 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     continue;
                 }
                 match sa {
-                    Some((i, _)) => format!(
-                        "pod mounts an API token of ServiceAccount \"{name}\": neither the pod nor the ServiceAccount ({}) sets automountServiceAccountToken to false",
-                        ctx.place(w.resource, i, &Path::parse("automountServiceAccountToken"))
-                    ),
+                    Some((i, _)) => {
+                        related = Some(i);
+                        format!(
+                            "pod mounts an API token of ServiceAccount \"{name}\": neither the pod nor the ServiceAccount ({}) sets automountServiceAccountToken to false",
+                            ctx.place(w.resource, i, &Path::parse("automountServiceAccountToken"))
+                        )
+                    }
                     None => format!(
                         "pod mounts an API token of ServiceAccount \"{name}\": the pod does not set automountServiceAccountToken to false (and the ServiceAccount is not in this input)"
                     ),
@@ -107,6 +111,14 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             "Set automountServiceAccountToken to false".into(),
             Applicability::Unsafe,
         );
-        out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
+        let mut finding = Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix);
+        if let Some(i) = related {
+            finding = finding.with_related(
+                i,
+                Path::parse("metadata.name"),
+                format!("ServiceAccount \"{name}\" (automountServiceAccountToken not false)"),
+            );
+        }
+        out.push(finding);
     }
 }
