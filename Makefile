@@ -9,7 +9,7 @@ WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"
 WASM := $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/wasm/kubeharden.wasm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: readme all deps deps-browser wasm pkg site serve test test-rust test-wasm test-node test-e2e bench lint fmt clean
+.PHONY: readme all deps deps-browser wasm pkg site serve test test-rust test-wasm test-node test-e2e bench lint fmt clean fuzz fuzz-smoke fuzz-deps fuzz-seed
 
 all: pkg site
 
@@ -47,6 +47,7 @@ serve: site
 test: deps deps-browser
 	$(MAKE) lint
 	$(MAKE) test-rust
+	$(MAKE) fuzz-smoke
 	$(MAKE) test-wasm
 	$(MAKE) pkg
 	$(MAKE) test-node
@@ -78,16 +79,54 @@ bench: pkg
 	@echo "wasm size (raw / gzip / brotli):"
 	@node -e 'const fs=require("fs"),z=require("zlib");const b=fs.readFileSync("pkg/web/kubeharden_bg.wasm");console.log(b.length, z.gzipSync(b,{level:9}).length, z.brotliCompressSync(b).length)'
 
+# Coverage-guided fuzzing (cargo-fuzz on nightly; fuzz/README.md). `make fuzz`
+# runs each target for FUZZ_SECONDS; `make fuzz-smoke` (part of `make test`)
+# runs each one briefly from the seeds. Both fail on the first crash, hang or
+# broken property; the input is kept in fuzz/artifacts/TARGET/.
+FUZZ_TARGETS := check fix_all bundle
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_SMOKE_RUNS ?= 20000
+CARGO_FUZZ_VERSION := 0.13.2
+# -s none: the crate has no unsafe code, so AddressSanitizer would only double
+# build and run time; -a: overflow checks and debug assertions on.
+FUZZ_BUILD := -O -a -s none
+FUZZ_ARGS := -dict=yaml.dict -max_len=8192 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1
+
+fuzz-deps:
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@if [ "$$(cargo fuzz --version 2>/dev/null | awk '{print $$2}')" != "$(CARGO_FUZZ_VERSION)" ]; then \
+	  cargo install cargo-fuzz --version $(CARGO_FUZZ_VERSION) --locked \
+	    || cargo install cargo-fuzz --version $(CARGO_FUZZ_VERSION); \
+	fi
+
+# Seeds: the fixtures, the rule catalog's examples, ../shared's PSS corpus.
+fuzz-seed:
+	cargo run --quiet --locked --bin kubeharden -- rules --format json > $(CARGO_TARGET_DIR)/rules.json
+	node fuzz/seed.mjs $(CARGO_TARGET_DIR)/rules.json
+
+fuzz: fuzz-deps fuzz-seed
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  cargo +nightly fuzz run $(FUZZ_BUILD) $$t -- -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARGS); \
+	done
+
+fuzz-smoke: fuzz-deps fuzz-seed
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  cargo +nightly fuzz run $(FUZZ_BUILD) $$t -- -max_total_time=$(FUZZ_SMOKE_SECONDS) -runs=$(FUZZ_SMOKE_RUNS) $(FUZZ_ARGS); \
+	done
+
 # Regenerate the README's rules table from the registry.
 readme:
 	UPDATE_README=1 cargo test --locked --test readme
 
 lint:
 	cargo fmt --check
+	cargo fmt --check --manifest-path fuzz/Cargo.toml
 	cargo clippy --all-targets -- -D warnings
 
 fmt:
 	cargo fmt
+	cargo fmt --manifest-path fuzz/Cargo.toml
 
 clean:
 	rm -rf pkg www/dist
