@@ -8,8 +8,16 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/kubeharden-target
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3); print $$3; exit}' Cargo.lock)
 WASM := $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/wasm/kubeharden.wasm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# MkDocs for the docs-embedding test (www/e2e/mkdocs.test.mjs), pinned, in its own venv.
+MKDOCS_VERSION := 1.6.1
+MKDOCS_VENV ?= $(HOME)/.cache/kubeharden-mkdocs-$(MKDOCS_VERSION)
+# Where the engine's `docs` links (rules.html#<rule-id>) point in the built site: empty means
+# next to the page (the playground) or the site the embedded element came from. Set it to
+# an http(s) URL ending in "/" when the docs are deployed elsewhere:
+#   make site KUBEHARDEN_DOCS_BASE=https://docs.example.org/kubeharden/
+export KUBEHARDEN_DOCS_BASE ?=
 
-.PHONY: readme all deps deps-browser wasm pkg site serve test test-rust test-wasm test-node test-e2e bench lint fmt clean fuzz fuzz-smoke fuzz-deps fuzz-seed
+.PHONY: bench-peers readme all deps deps-browser deps-mkdocs wasm pkg site serve test test-rust test-wasm test-node test-e2e bench lint fmt clean fuzz fuzz-smoke fuzz-deps fuzz-seed
 
 all: pkg site
 
@@ -24,6 +32,15 @@ deps:
 deps-browser:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+deps-mkdocs:
+	@if [ "$$($(MKDOCS_VENV)/bin/mkdocs --version 2>/dev/null | awk '{print $$3}')" != "$(MKDOCS_VERSION)" ]; then \
+	  echo "installing mkdocs $(MKDOCS_VERSION) into $(MKDOCS_VENV)"; \
+	  python3 -m venv $(MKDOCS_VENV) 2>/dev/null || { \
+	    $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv \
+	    && rm -rf $(MKDOCS_VENV) && python3 -m venv $(MKDOCS_VENV); }; \
+	  $(MKDOCS_VENV)/bin/pip install -q mkdocs==$(MKDOCS_VERSION); \
 	fi
 
 wasm: deps
@@ -51,6 +68,9 @@ pkg: wasm $(WASM_OPT)
 	$(WASM_OPT) $(WASM_OPT_FLAGS) pkg/node/kubeharden_bg.wasm -o pkg/node/kubeharden_bg.wasm
 	cp -r pkg-config/. pkg/
 
+# One folder, www/dist, for any static host: the playground (index.html), the docs generated
+# from the rule registry (rules.html, rules/<id>.html, maps/*.html) and the embeddable
+# <kubeharden-example> (embed/kubeharden-example.js, its engine chunk and the wasm).
 site: pkg
 	npm --prefix www ci --no-audit --no-fund
 	npm --prefix www run build
@@ -59,7 +79,7 @@ serve: site
 	@echo "kubeharden playground: http://127.0.0.1:8080"
 	npm --prefix www run serve
 
-test: deps deps-browser
+test: deps deps-browser deps-mkdocs
 	$(MAKE) lint
 	$(MAKE) test-rust
 	$(MAKE) fuzz-smoke
@@ -86,13 +106,18 @@ test-node:
 test-e2e:
 	npm --prefix www run format:check
 	npm --prefix www run typecheck
-	npm --prefix www test
+	MKDOCS=$(MKDOCS_VENV)/bin/mkdocs npm --prefix www test
 
 bench: pkg
 	cargo bench --locked --bench check
 	node benches/wasm.mjs
 	@echo "wasm size (raw / gzip / brotli):"
 	@node -e 'const fs=require("fs"),z=require("zlib");const b=fs.readFileSync("pkg/web/kubeharden_bg.wasm");console.log(b.length, z.gzipSync(b,{level:9}).length, z.brotliCompressSync(b).length)'
+
+# Side by side with Checkov on the real corpus and a generated 5,000-file
+# repository (minutes; not part of `make test`).
+bench-peers:
+	bash benches/peers.sh
 
 # Coverage-guided fuzzing (cargo-fuzz on nightly; fuzz/README.md). `make fuzz`
 # runs each target for FUZZ_SECONDS; `make fuzz-smoke` (part of `make test`)
@@ -144,4 +169,4 @@ fmt:
 	cargo fmt --manifest-path fuzz/Cargo.toml
 
 clean:
-	rm -rf pkg www/dist
+	rm -rf pkg www/dist www/rules.html www/rules www/maps

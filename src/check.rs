@@ -76,6 +76,7 @@ pub fn input_diagnostic(meta: &RuleMeta, range: Range, message: String) -> Diagn
         help: meta.help.to_string(),
         docs: meta.docs(),
         fix: None,
+        suppression: None,
     }
 }
 
@@ -130,6 +131,38 @@ pub struct Source<'a> {
     pub text: &'a str,
 }
 
+/// The quick fix "Ignore with a reason" for the finding of `rule` at `at`
+/// in `source` (see [`crate::exceptions::ignore_fix`]): editors ask for it
+/// when they offer a finding's actions, so every finding of a resource has
+/// it without every report carrying it.
+pub fn ignore_fix(source: &str, rule: &str, at: crate::source::Position) -> Option<crate::Fix> {
+    let options = Options::default();
+    let loaded = read_source(
+        0,
+        &Source {
+            name: "",
+            text: source,
+        },
+        &options,
+    );
+    let files = [loaded.file];
+    let ctx = Context {
+        files: &files,
+        resources: &loaded.resources,
+        workloads: &loaded.workloads,
+        options: &options,
+    };
+    // The innermost resource holding the position (a List's item).
+    let index = loaded
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.range.start <= at && at <= r.range.end)
+        .min_by_key(|(_, r)| (r.range.end.line - r.range.start.line, r.range.end.character))
+        .map(|(i, _)| i)?;
+    crate::exceptions::ignore_fix(&ctx, index, rule)
+}
+
 /// Checks one text on its own (the playground, a single buffer).
 pub fn check(source: &str, options: &Options) -> Report {
     let mut reports = check_bundle(
@@ -148,6 +181,19 @@ pub fn check(source: &str, options: &Options) -> Report {
 /// and RBAC of the others. One report per source, in the order given; every
 /// finding stays in the file of its resource.
 pub fn check_bundle(sources: &[Source], options: &Options) -> Vec<Report> {
+    let mut reports = Vec::with_capacity(sources.len());
+    check_bundle_each(sources, options, |_, report| reports.push(report));
+    reports
+}
+
+/// `check_bundle`, handing each source's report to `each` (in source order)
+/// as soon as it is built, so a caller that writes reports out holds one
+/// source's diagnostics at a time, however many the bundle has.
+pub fn check_bundle_each(
+    sources: &[Source],
+    options: &Options,
+    mut each: impl FnMut(usize, Report),
+) {
     let loaded = read_sources(sources, options);
     let mut files = Vec::with_capacity(loaded.len());
     let mut diagnostics = Vec::with_capacity(loaded.len());
@@ -169,24 +215,32 @@ pub fn check_bundle(sources: &[Source], options: &Options) -> Vec<Report> {
         workloads: &workloads,
         options,
     };
-    let findings = run_rules(&ctx);
-    place_findings(&ctx, findings, &mut diagnostics);
-
+    let mut findings: Vec<Vec<Finding>> = files.iter().map(|_| Vec::new()).collect();
+    for f in run_rules(&ctx) {
+        findings[resources[f.resource].source].push(f);
+    }
+    for (out, findings) in diagnostics.iter_mut().zip(findings) {
+        place_findings(&ctx, findings, out);
+    }
+    // Exceptions need every source's findings first: a config exemption
+    // that suppresses nothing in any source is itself a finding.
+    crate::exceptions::apply(&ctx, options, &mut diagnostics);
     let mut summaries: Vec<Vec<ResourceSummary>> = files.iter().map(|_| Vec::new()).collect();
-    for r in resources {
+    for r in &resources {
         summaries[r.source].push(ResourceSummary {
-            id: r.id,
+            id: r.id.clone(),
             range: r.range,
         });
     }
-    diagnostics
-        .into_iter()
-        .zip(summaries)
-        .map(|(diagnostics, resources)| Report {
-            diagnostics: finish(diagnostics),
-            resources,
-        })
-        .collect()
+    for (i, (diagnostics, resources)) in diagnostics.into_iter().zip(summaries).enumerate() {
+        each(
+            i,
+            Report {
+                diagnostics: finish(diagnostics),
+                resources,
+            },
+        );
+    }
 }
 
 /// A source read as far as it goes alone: positions, documents, typed
@@ -396,9 +450,9 @@ fn run_rules(ctx: &Context) -> Vec<Finding> {
     findings
 }
 
-/// Stage 3: each finding becomes a diagnostic at its range, in the file of
-/// its resource.
-fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut [Vec<Diagnostic>]) {
+/// Stage 3, per source: each finding of the source's resources becomes a
+/// diagnostic at its range.
+fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnostic>) {
     for f in findings {
         let Some(rule) = find(f.rule) else { continue };
         if !ctx.options.enabled(f.rule) {
@@ -407,7 +461,7 @@ fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut [Vec<Diagnost
         let r = &ctx.resources[f.resource];
         let file = &ctx.files[r.source];
         let loc = locate(&file.documents[r.doc], r.node, &f.path);
-        out[r.source].push(Diagnostic {
+        out.push(Diagnostic {
             rule: f.rule.to_string(),
             severity: f.severity.unwrap_or(rule.meta.severity),
             message: f.message,
@@ -417,11 +471,12 @@ fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut [Vec<Diagnost
             help: f.help.unwrap_or_else(|| rule.meta.help.to_string()),
             docs: rule.meta.docs(),
             fix: f.fix,
+            suppression: None,
         });
     }
 }
 
-/// Stage 4, per source: position order, then the diagnostics cap.
+/// Stage 5, per source: position order, then the diagnostics cap.
 fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics.sort_by(|a, b| {
         a.range
@@ -444,6 +499,7 @@ fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
             help: meta.help.into(),
             docs: meta.docs(),
             fix: None,
+            suppression: None,
         });
     }
     diagnostics

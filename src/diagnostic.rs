@@ -72,4 +72,8 @@ pub struct Diagnostic {
     pub help: String,
     pub docs: String,
     pub fix: Option<Fix>,
+    /// Set when an exception or the baseline accepts this finding: it stays
+    /// in the output, but does not count for `--fail-on`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<crate::exceptions::Suppression>,
 }

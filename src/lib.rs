@@ -5,7 +5,9 @@
 //! function backs the CLI, the WebAssembly API and the web playground.
 
 pub mod check;
+pub mod config;
 pub mod diagnostic;
+pub mod exceptions;
 pub mod fix;
 pub mod model;
 pub mod options;
@@ -17,8 +19,8 @@ pub mod yaml;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use check::{Report, Source, check, check_bundle};
-pub use diagnostic::{Diagnostic, Severity};
+pub use check::{Report, Source, check, check_bundle, check_bundle_each, ignore_fix};
+pub use diagnostic::{Diagnostic, Fix, Severity};
 pub use fix::{AppliedFix, FixAll, SkipReason, SkippedFix, fix_all};
 pub use options::{Options, RawOptions};
 

@@ -2,6 +2,8 @@
 
 use serde::Deserialize;
 
+use crate::diagnostic::Severity;
+use crate::exceptions::{Date, Exemption};
 use crate::rules::Profile;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -38,6 +40,14 @@ pub struct Options {
     pub pss_version: PssVersion,
     /// Allowed image registries (`image-registry`); empty: the rule is off.
     pub image_registries: Vec<String>,
+    /// Per-rule severity overrides (the config's `severity`), last one wins.
+    pub severity: Vec<(String, Severity)>,
+    /// The config's `exemptions` (see `crate::config`).
+    pub exemptions: Vec<Exemption>,
+    /// The date exceptions' `until` is compared with. `None`: no exception
+    /// expires (the engine never reads the clock itself: the CLI passes the
+    /// system date, the wasm API the browser's, tests a fixed one).
+    pub today: Option<Date>,
 }
 
 impl Default for Options {
@@ -48,6 +58,9 @@ impl Default for Options {
             disable: Vec::new(),
             pss_version: PssVersion::Latest,
             image_registries: Vec::new(),
+            severity: Vec::new(),
+            exemptions: Vec::new(),
+            today: None,
         }
     }
 }
@@ -64,6 +77,8 @@ pub struct RawOptions {
     pub pss_version: Option<String>,
     #[serde(default)]
     pub image_registries: Vec<String>,
+    /// `YYYY-MM-DD`: the date exceptions expire against.
+    pub today: Option<String>,
 }
 
 impl RawOptions {
@@ -85,17 +100,34 @@ impl RawOptions {
                 format!("invalid Pod Security Standards version {v:?}: expected latest or v1.N")
             })?,
         };
+        let today = match self.today.as_deref() {
+            None => None,
+            Some(t) => Some(
+                Date::parse(t).ok_or_else(|| format!("invalid date {t:?}: expected YYYY-MM-DD"))?,
+            ),
+        };
         Ok(Options {
             profile,
             enable: self.enable,
             disable: self.disable,
             pss_version,
             image_registries: self.image_registries,
+            today,
+            ..Options::default()
         })
     }
 }
 
 impl Options {
+    /// The severity a finding of `rule` is reported with.
+    pub fn severity_of(&self, rule: &str, default: Severity) -> Severity {
+        self.severity
+            .iter()
+            .rev()
+            .find(|(id, _)| id == rule)
+            .map_or(default, |&(_, s)| s)
+    }
+
     pub fn enabled(&self, id: &str) -> bool {
         if self.disable.iter().any(|d| d == id) {
             return false;

@@ -1,6 +1,6 @@
 //! The WebAssembly API: `check(source, options?)`, `checkBundle(sources,
 //! options?)`, `fixAll(source, options?)`,
-//! `rules()`, `version()`.
+//! `ignoreFix(source, rule, line, character)`, `rules()`, `version()`.
 //!
 //! Results cross to JavaScript as JSON parsed by the engine's own
 //! `JSON.parse`: one string copy, no per-field bindings, and exactly the shape
@@ -8,6 +8,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::config::Overrides;
 use crate::options::RawOptions;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -18,20 +19,45 @@ export interface Range { start: Position; end: Position }
 export interface ResourceId { apiVersion: string; kind: string; name: string | null; namespace: string | null }
 export interface TextEdit { range: Range; newText: string }
 export interface Fix { title: string; applicability: "safe" | "unsafe"; edits: TextEdit[] }
+/** Where an exception or the baseline was written, and why it accepts the finding. */
+export interface Suppression {
+  kind: "annotation" | "comment" | "config" | "baseline";
+  reason: string;
+  /** YYYY-MM-DD: the last day the exception applies. */
+  until?: string;
+  location: { file: string; range: Range };
+}
 export interface Diagnostic {
   rule: string; severity: Severity; message: string; range: Range;
   resource: ResourceId | null; path: string | null; help: string; docs: string; fix: Fix | null;
+  /** Present when the finding is accepted: it does not count as a failure. */
+  suppression?: Suppression;
 }
 export interface Resource extends ResourceId { range: Range }
-export interface CheckResult { diagnostics: Diagnostic[]; resources: Resource[] }
+export interface CheckResult {
+  diagnostics: Diagnostic[]; resources: Resource[];
+  /** With `options.config`: the config's problems and its exemptions' findings. */
+  config?: Diagnostic[];
+}
 /** One named source of a bundle: a file path, a URI, any name. */
 export interface SourceInput { name: string; text: string }
 /** One result per source, in the order given. */
-export interface BundleResult { files: (CheckResult & { name: string })[] }
+export interface BundleResult {
+  files: (CheckResult & { name: string })[];
+  /** With `options.config`: the config's problems and its exemptions' findings. */
+  config?: Diagnostic[];
+}
 export interface CheckOptions {
   profile?: "baseline" | "restricted" | "hardened";
   enable?: string[]; disable?: string[];
   pssVersion?: string; imageRegistries?: string[];
+  /** YYYY-MM-DD the exceptions' `until` is compared with (default: today, from Date). */
+  today?: string;
+  /**
+   * The text of a `.kubeharden.yaml`, applied under the other options (which
+   * override it, as CLI flags do); its problems come back in `config`.
+   */
+  config?: string;
 }
 /** A fix `fixAll` applied. */
 export interface AppliedFix { rule: string; resource: ResourceId | null; path: string | null; title: string }
@@ -74,6 +100,8 @@ extern "C" {
     pub type CheckOptions;
     #[wasm_bindgen(typescript_type = "RuleMeta[]")]
     pub type RuleList;
+    #[wasm_bindgen(typescript_type = "Fix | null")]
+    pub type IgnoreFix;
 }
 
 #[wasm_bindgen(start)]
@@ -85,31 +113,122 @@ fn parse_json(text: &str) -> JsValue {
     js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
 }
 
-fn options_of(options: Option<CheckOptions>) -> Result<crate::Options, JsError> {
-    let raw: RawOptions = match options.map(JsValue::from) {
-        None => RawOptions::default(),
-        Some(v) if v.is_undefined() || v.is_null() => RawOptions::default(),
+/// The file name a playground or caller's config is reported under.
+const CONFIG_NAME: &str = ".kubeharden.yaml";
+
+/// Options, and the config file passed as `options.config` (the text of a
+/// `.kubeharden.yaml`): the other keys override the file's, as CLI flags do.
+struct Resolved {
+    options: crate::Options,
+    config: Option<(String, crate::config::ParsedConfig)>,
+}
+
+fn options_of(options: Option<CheckOptions>) -> Result<Resolved, JsError> {
+    let invalid =
+        |e: &dyn std::fmt::Display| JsError::new(&format!("kubeharden: invalid options: {e}"));
+    let mut value: serde_json::Value = match options.map(JsValue::from) {
+        None => serde_json::Value::Null,
+        Some(v) if v.is_undefined() || v.is_null() => serde_json::Value::Null,
         Some(v) => {
             let text = js_sys::JSON::stringify(&v)
                 .map_err(|_| JsError::new("kubeharden: options must be a plain object"))?
                 .as_string()
                 .unwrap_or_default();
-            serde_json::from_str(&text)
-                .map_err(|e| JsError::new(&format!("kubeharden: invalid options: {e}")))?
+            serde_json::from_str(&text).map_err(|e| invalid(&e))?
         }
     };
-    raw.validate()
-        .map_err(|e| JsError::new(&format!("kubeharden: invalid options: {e}")))
+    let config_text = match value.as_object_mut().and_then(|o| o.remove("config")) {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(text)) => Some(text),
+        Some(_) => return Err(invalid(&"config must be the text of a .kubeharden.yaml")),
+    };
+    let raw: RawOptions = if value.is_null() {
+        RawOptions::default()
+    } else {
+        serde_json::from_value(value).map_err(|e| invalid(&e))?
+    };
+    let given = Overrides {
+        profile: raw
+            .profile
+            .as_deref()
+            .and_then(crate::rules::Profile::parse),
+        pss_version: raw
+            .pss_version
+            .as_deref()
+            .and_then(crate::options::PssVersion::parse),
+        enable: raw.enable.clone(),
+        disable: raw.disable.clone(),
+        image_registries: raw.image_registries.clone(),
+        fail_on: None,
+        today: None,
+    };
+    let mut options = raw.validate().map_err(|e| invalid(&e))?;
+    let config = config_text.map(|text| {
+        let parsed = crate::config::parse_config(CONFIG_NAME, &text);
+        options = parsed.config.options(&Overrides {
+            today: options.today,
+            ..given
+        });
+        (text, parsed)
+    });
+    // Exceptions expire against the browser's (or Node's) date unless the
+    // caller fixed one; the engine itself never reads a clock.
+    if options.today.is_none() {
+        let now = js_sys::Date::now();
+        options.today = Some(crate::exceptions::Date::from_days_since_epoch(
+            (now / 86_400_000.0).floor() as i64,
+        ));
+    }
+    Ok(Resolved { options, config })
+}
+
+/// The config's diagnostics: its own problems, then its exemptions'
+/// findings (from its report in the bundle), in position order.
+fn config_diagnostics(
+    parsed: &crate::config::ParsedConfig,
+    report: Option<crate::Report>,
+) -> Vec<crate::Diagnostic> {
+    let mut all = parsed.diagnostics.clone();
+    for d in report.map(|r| r.diagnostics).unwrap_or_default() {
+        if !all.contains(&d) {
+            all.push(d);
+        }
+    }
+    all.sort_by_key(|d| d.range.start);
+    all
 }
 
 /// Checks `source` (any text) and returns its diagnostics and resources.
 /// Throws only for invalid options.
 #[wasm_bindgen]
 pub fn check(source: &str, options: Option<CheckOptions>) -> Result<CheckResult, JsError> {
-    let options = options_of(options)?;
-    let report = crate::check(source, &options);
-    let json = serde_json::to_string(&report)
-        .unwrap_or_else(|_| "{\"diagnostics\":[],\"resources\":[]}".into());
+    let Resolved { options, config } = options_of(options)?;
+    let json = match &config {
+        None => serde_json::to_string(&crate::check(source, &options)),
+        Some((text, parsed)) => {
+            let mut reports = crate::check_bundle(
+                &[
+                    crate::Source {
+                        name: "",
+                        text: source,
+                    },
+                    crate::Source {
+                        name: CONFIG_NAME,
+                        text,
+                    },
+                ],
+                &options,
+            )
+            .into_iter();
+            let report = reports.next().expect("one report per source");
+            serde_json::to_string(&serde_json::json!({
+                "diagnostics": report.diagnostics,
+                "resources": report.resources,
+                "config": config_diagnostics(parsed, reports.next()),
+            }))
+        }
+    }
+    .unwrap_or_else(|_| "{\"diagnostics\":[],\"resources\":[]}".into());
     Ok(parse_json(&json).unchecked_into())
 }
 
@@ -151,24 +270,34 @@ pub fn check_bundle(
         .and_then(|s| s.as_string())
         .ok_or_else(type_error)?;
     let inputs: Vec<SourceInput> = serde_json::from_str(&text).map_err(|_| type_error())?;
-    let options = options_of(options).map_err(JsValue::from)?;
-    let sources: Vec<crate::Source> = inputs
+    let Resolved { options, config } = options_of(options).map_err(JsValue::from)?;
+    let mut sources: Vec<crate::Source> = inputs
         .iter()
         .map(|s| crate::Source {
             name: &s.name,
             text: &s.text,
         })
         .collect();
-    let files: Vec<NamedReport> = crate::check_bundle(&sources, &options)
-        .into_iter()
+    if let Some((text, _)) = &config {
+        sources.push(crate::Source {
+            name: CONFIG_NAME,
+            text,
+        });
+    }
+    let mut reports = crate::check_bundle(&sources, &options).into_iter();
+    let files: Vec<NamedReport> = reports
+        .by_ref()
         .zip(&inputs)
         .map(|(report, s)| NamedReport {
             name: &s.name,
             report,
         })
         .collect();
-    let json = serde_json::to_string(&serde_json::json!({ "files": files }))
-        .unwrap_or_else(|_| "{\"files\":[]}".into());
+    let mut result = serde_json::json!({ "files": files });
+    if let Some((_, parsed)) = &config {
+        result["config"] = serde_json::json!(config_diagnostics(parsed, reports.next()));
+    }
+    let json = serde_json::to_string(&result).unwrap_or_else(|_| "{\"files\":[]}".into());
     Ok(parse_json(&json).unchecked_into())
 }
 
@@ -176,13 +305,25 @@ pub fn check_bundle(
 /// diagnostics of the fixed text. Throws only for invalid options.
 #[wasm_bindgen(js_name = fixAll)]
 pub fn fix_all(source: &str, options: Option<CheckOptions>) -> Result<FixAllResult, JsError> {
-    let options = options_of(options)?;
+    let options = options_of(options)?.options;
     let result = crate::fix_all(source, &options);
     let json = serde_json::to_string(&result).unwrap_or_else(|_| {
         serde_json::json!({"text": source, "applied": [], "skipped": [], "diagnostics": [], "passes": 0})
             .to_string()
     });
     Ok(parse_json(&json).unchecked_into())
+}
+
+/// The quick fix "Ignore with a reason" for the finding of `rule` at
+/// `position` (a diagnostic's `range.start`): inserts or extends the
+/// resource's `kubeharden.dev/ignore` annotation with a `TODO: reason`
+/// placeholder, reported until replaced. `null` outside a resource, when the
+/// rule is already ignored, or when the annotations cannot be edited in place.
+#[wasm_bindgen(js_name = ignoreFix)]
+pub fn ignore_fix(source: &str, rule: &str, line: u32, character: u32) -> IgnoreFix {
+    let fix = crate::ignore_fix(source, rule, crate::source::Position { line, character });
+    let json = serde_json::to_string(&fix).unwrap_or_else(|_| "null".into());
+    parse_json(&json).unchecked_into()
 }
 
 /// The rule catalog.

@@ -29,8 +29,22 @@ fn every_rule_has_metadata_and_examples_that_behave() {
             // A baseline rule steps aside for its restricted replacement.
             disable: m.replaced_by.iter().map(|r| r.to_string()).collect(),
             image_registries: vec!["registry.example.com".into()],
+            // Exceptions expire against a fixed day.
+            today: kubeharden::exceptions::Date::parse("2026-01-01"),
             ..Options::default()
         };
+        // The config's examples are config files, read by the config parser.
+        if m.id == "config-invalid" {
+            let bad = kubeharden::config::parse_config(".kubeharden.yaml", m.bad_example);
+            if !bad.diagnostics.iter().any(|d| d.rule == m.id) {
+                problems.push(format!("{}: failing example does not fire", m.id));
+            }
+            let good = kubeharden::config::parse_config(".kubeharden.yaml", m.good_example);
+            if let Some(d) = good.diagnostics.first() {
+                problems.push(format!("{}: passing example fires: {}", m.id, d.message));
+            }
+            continue;
+        }
         let bad = check(m.bad_example, &options);
         if !bad.diagnostics.iter().any(|d| d.rule == m.id) {
             problems.push(format!(

@@ -27,3 +27,86 @@ fn sarif_results_match_diagnostics() {
         assert!(matches!(level, "error" | "warning" | "note"));
     }
 }
+
+/// The CLI writes its reports file by file (`render::PrettyArrayStream`);
+/// the bytes must be those of the whole report printed at once.
+#[test]
+fn streamed_cli_reports_equal_the_whole_report() {
+    use kubeharden::{Source, check_bundle};
+    use std::process::Command;
+
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dirs = ["tests/fixtures/core", "tests/fixtures/workload"];
+    let mut paths = Vec::new();
+    for d in dirs {
+        let mut files: Vec<_> = std::fs::read_dir(root.join(d))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .collect();
+        files.sort();
+        paths.extend(files);
+    }
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let texts: Vec<String> = paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let sources: Vec<Source> = names
+        .iter()
+        .zip(&texts)
+        .map(|(name, text)| Source { name, text })
+        .collect();
+    let reports = check_bundle(&sources, &Options::default());
+
+    let run = |format: &str, args: &[String]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_kubeharden"))
+            .args(["check", "--format", format])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8(o.stdout).unwrap()
+    };
+
+    let files: Vec<(String, &[kubeharden::Diagnostic])> = names
+        .iter()
+        .zip(&reports)
+        .map(|(n, r)| (n.clone(), r.diagnostics.as_slice()))
+        .collect();
+    let whole = serde_json::to_string_pretty(&sarif(&files)).unwrap() + "\n";
+    assert_eq!(run("sarif", &names), whole);
+
+    #[derive(serde::Serialize)]
+    struct FileReport<'a> {
+        path: &'a str,
+        diagnostics: &'a [kubeharden::Diagnostic],
+    }
+    #[derive(serde::Serialize)]
+    struct JsonReport<'a> {
+        version: &'a str,
+        files: Vec<FileReport<'a>>,
+    }
+    let json = JsonReport {
+        version: kubeharden::VERSION,
+        files: files
+            .iter()
+            .map(|(path, diagnostics)| FileReport { path, diagnostics })
+            .collect(),
+    };
+    assert_eq!(
+        run("json", &names),
+        serde_json::to_string_pretty(&json).unwrap() + "\n"
+    );
+
+    // No input file with diagnostics: the empty arrays print as `[]`.
+    let empty = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sarif_empty.yaml");
+    std::fs::write(&empty, "# nothing\n").unwrap();
+    let arg = [empty.display().to_string()];
+    let (sarif_out, json_out) = (run("sarif", &arg), run("json", &arg));
+    std::fs::remove_file(&empty).unwrap();
+    assert_eq!(
+        sarif_out,
+        serde_json::to_string_pretty(&sarif(&[])).unwrap() + "\n"
+    );
+    assert!(json_out.contains("\"diagnostics\": []"), "{json_out}");
+}

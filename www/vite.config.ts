@@ -1,19 +1,29 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { defineConfig, transformWithOxc, type Plugin } from 'vite';
+import { docsBaseDefine, enginePkgDir as findEnginePkgDir } from './vite.shared.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const enginePkgDir = findEnginePkgDir();
 
-// The engine is the wasm-bindgen `--target web` package that `make pkg` writes to
-// ../pkg/web. KUBEHARDEN_PKG_DIR can point the build at another build of the same package.
-const enginePkgDir = path.resolve(here, process.env.KUBEHARDEN_PKG_DIR ?? '../pkg/web');
-if (!existsSync(path.join(enginePkgDir, 'kubeharden.js'))) {
-  throw new Error(
-    `The wasm engine is missing: ${enginePkgDir}/kubeharden.js. Build it with \`make pkg\` first.`,
-  );
+// The documentation pages scripts/build-docs.mjs generates from the rule registry (`npm run
+// build` runs it first): rules.html, rules/<id>.html, maps/*.html.
+function docsPages(): Record<string, string> {
+  if (!existsSync(path.join(here, 'rules.html'))) {
+    throw new Error(
+      'rules.html is missing: run `node scripts/build-docs.mjs` (npm run build does)',
+    );
+  }
+  const pages: Record<string, string> = { rules: path.join(here, 'rules.html') };
+  for (const dir of ['rules', 'maps']) {
+    for (const file of readdirSync(path.join(here, dir))) {
+      if (file.endsWith('.html')) pages[`${dir}/${file.slice(0, -5)}`] = path.join(here, dir, file);
+    }
+  }
+  return pages;
 }
 
 // CodeMirror injects its styles through a <style> element; the page's CSP only lets
@@ -80,6 +90,7 @@ function serviceWorker(): Plugin {
 export default defineConfig({
   base: './',
   plugins: [cspNonce(), serviceWorker()],
+  define: docsBaseDefine(),
   html: { cspNonce: CSP_NONCE },
   resolve: {
     alias: { '@kubeharden/engine': enginePkgDir },
@@ -92,12 +103,10 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 2048,
-    // Two pages: the playground and the rule catalog (the target of the rules' docs links).
+    // The playground, the rule index (the target of the rules' docs links), a page per rule
+    // and the maps.
     rollupOptions: {
-      input: {
-        main: path.resolve(here, 'index.html'),
-        rules: path.resolve(here, 'rules.html'),
-      },
+      input: { main: path.resolve(here, 'index.html'), ...docsPages() },
     },
   },
   server: {

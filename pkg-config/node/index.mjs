@@ -2,4 +2,4 @@
 // nodejs target, so `import { check } from 'kubeharden'` needs no init call.
 import engine from './kubeharden.js';
 
-export const { check, checkBundle, fixAll, rules, version } = engine;
+export const { check, checkBundle, fixAll, ignoreFix, rules, version } = engine;

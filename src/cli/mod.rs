@@ -1,21 +1,18 @@
 //! The `kubeharden` command line (native only).
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
-use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term::{
-    self,
-    termcolor::{ColorChoice, StandardStream},
-};
-use kubeharden::{Diagnostic, Options, RawOptions, Severity, Source, check_bundle};
+use kubeharden::config::{Config, Overrides};
+use kubeharden::options::PssVersion;
+use kubeharden::rules::Profile;
+use kubeharden::{Diagnostic, Options, Severity, Source, check_bundle_each};
 
 mod inputs;
+mod project;
+mod report;
 use inputs::{Content, Input};
-use serde::Serialize;
 
 #[derive(Parser)]
 #[command(
@@ -52,6 +49,17 @@ enum Command {
         format: Format,
         #[command(flatten)]
         rules: RuleArgs,
+        /// Print suppressed findings too (text output; JSON and SARIF always
+        /// carry them, marked).
+        #[arg(long = "show-suppressed")]
+        show_suppressed: bool,
+        /// Report and fail only on findings this baseline file does not record.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Record today's unsuppressed findings in FILE (adopt a repository now,
+        /// fix its findings later).
+        #[arg(long = "write-baseline", value_name = "FILE")]
+        write_baseline: Option<PathBuf>,
     },
     /// Apply every safe fix, rewriting files in place (- reads standard input
     /// and writes the fixed text to standard output).
@@ -71,47 +79,70 @@ enum Command {
     },
 }
 
-/// Rule selection and the exit threshold, shared by `check` and `fix`.
+/// Rule selection and the exit threshold, shared by `check` and `fix`. Each
+/// flag overrides the same key of the config file.
 #[derive(Args)]
 struct RuleArgs {
-    /// baseline, restricted or hardened.
-    #[arg(long, default_value = "hardened")]
-    profile: String,
+    /// baseline, restricted or hardened [default: hardened].
+    #[arg(long)]
+    profile: Option<String>,
     /// Switch a rule off (repeatable).
     #[arg(long = "disable", value_name = "ID")]
     disable: Vec<String>,
     /// Switch a rule on (repeatable).
     #[arg(long = "enable", value_name = "ID")]
     enable: Vec<String>,
-    /// Pod Security Standards version: latest or v1.N.
-    #[arg(long = "pss-version", default_value = "latest")]
-    pss_version: String,
+    /// Pod Security Standards version: latest or v1.N [default: latest].
+    #[arg(long = "pss-version")]
+    pss_version: Option<String>,
     /// Allowed image registry for image-registry (repeatable).
     #[arg(long = "allow-registry", value_name = "REGISTRY")]
     registries: Vec<String>,
-    /// Exit 1 when a finding at or above this severity exists (after fixing, for fix).
-    #[arg(long = "fail-on", default_value = "high")]
-    fail_on: String,
+    /// Exit 1 when an unsuppressed finding at or above this severity exists
+    /// (after fixing, for fix) [default: high].
+    #[arg(long = "fail-on")]
+    fail_on: Option<String>,
+    /// Use this config file for every input instead of the nearest
+    /// .kubeharden.yaml above each.
+    #[arg(long = "config", value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 impl RuleArgs {
-    /// The options and the --fail-on threshold, or the message for exit 2.
-    fn validate(self) -> Result<(Options, Severity), String> {
-        let raw = RawOptions {
-            profile: Some(self.profile),
-            enable: self.enable,
-            disable: self.disable,
-            pss_version: Some(self.pss_version),
-            image_registries: self.registries,
+    /// The flags as overrides of the config file, or the message for exit 2.
+    fn overrides(&self) -> Result<Overrides, String> {
+        let profile = match self.profile.as_deref() {
+            None => None,
+            Some(p) => Some(Profile::parse(p).ok_or_else(|| {
+                format!("unknown profile {p:?}: expected baseline, restricted or hardened")
+            })?),
         };
-        let options = raw.validate()?;
-        let fail_on = Severity::parse(&self.fail_on).ok_or_else(|| {
-            format!(
-                "invalid --fail-on {:?}: expected critical, high, medium, low or info",
-                self.fail_on
-            )
-        })?;
-        Ok((options, fail_on))
+        for id in self.enable.iter().chain(&self.disable) {
+            if kubeharden::rules::find(id).is_none() {
+                return Err(format!("unknown rule id {id:?} (see `kubeharden rules`)"));
+            }
+        }
+        let pss_version = match self.pss_version.as_deref() {
+            None => None,
+            Some(v) => Some(PssVersion::parse(v).ok_or_else(|| {
+                format!("invalid Pod Security Standards version {v:?}: expected latest or v1.N")
+            })?),
+        };
+        let fail_on = match self.fail_on.as_deref() {
+            None => None,
+            Some(f) => Some(Severity::parse(f).ok_or_else(|| {
+                format!("invalid --fail-on {f:?}: expected critical, high, medium, low or info")
+            })?),
+        };
+        Ok(Overrides {
+            profile,
+            pss_version,
+            enable: self.enable.clone(),
+            disable: self.disable.clone(),
+            image_registries: self.registries.clone(),
+            fail_on,
+            today: Some(project::today()),
+        })
     }
 }
 
@@ -131,41 +162,137 @@ fn read_inputs(paths: Vec<PathBuf>) -> Result<Vec<Input>, ExitCode> {
     }
 }
 
-/// Every readable input as one bundle; refused inputs keep their one
-/// diagnostic, in the order given.
-fn check_inputs(inputs: &[Input], options: &Options) -> Vec<FileReport> {
-    let sources: Vec<Source> = inputs
+/// What a run does with each file's findings besides writing them: the
+/// baseline that accepts recorded findings, the one being written.
+#[derive(Default)]
+struct Adopt {
+    baseline: Option<project::Baseline>,
+    record: Option<Vec<project::Fingerprint>>,
+}
+
+/// Checks the readable inputs of one group as one bundle, with the group's
+/// config file as the last source (it holds no resources; the findings about
+/// its exemptions land in it), and writes each file's report as soon as it is
+/// ready, in the order given (a refused input with its one diagnostic). The
+/// config's report (its own problems and its exemptions') comes last.
+/// Returns whether an unsuppressed finding reached `fail_on`.
+fn write_group(
+    group: &project::Group,
+    options: &Options,
+    fail_on: Severity,
+    writer: &mut report::Writer,
+    adopt: &mut Adopt,
+) -> std::io::Result<bool> {
+    let inputs = &group.inputs;
+    let checked: Vec<usize> = (0..inputs.len())
+        .filter(|&i| inputs[i].text().is_some())
+        .collect();
+    let mut sources: Vec<Source> = checked
         .iter()
-        .filter_map(|i| {
-            i.text().map(|text| Source {
-                name: &i.name,
-                text,
-            })
+        .map(|&i| Source {
+            name: &inputs[i].name,
+            text: inputs[i].text().unwrap_or_default(),
         })
         .collect();
-    let mut checked = check_bundle(&sources, options).into_iter();
-    inputs
-        .iter()
-        .map(|i| FileReport {
-            path: i.name.clone(),
-            diagnostics: match &i.content {
-                Content::Text(_) => checked.next().map(|r| r.diagnostics).unwrap_or_default(),
-                Content::Refused(d) => vec![(**d).clone()],
-            },
-        })
-        .collect()
+    if let Some(c) = &group.config {
+        sources.push(Source {
+            name: &c.name,
+            text: &c.text,
+        });
+    }
+    let mut out = Ordered {
+        inputs,
+        writer,
+        adopt,
+        fail_on,
+        failed: false,
+        next: 0,
+    };
+    let mut result = Ok(());
+    check_bundle_each(&sources, options, |i, report| {
+        if result.is_err() {
+            return;
+        }
+        result = match checked.get(i) {
+            Some(&at) => out.checked(at, report.diagnostics),
+            None => out.refused_until(inputs.len()).and_then(|()| {
+                let c = group
+                    .config
+                    .as_ref()
+                    .expect("the last source is the config");
+                let mut diagnostics = c.parsed.diagnostics.clone();
+                for d in report.diagnostics {
+                    // The reader's own YAML problems are among the config's already.
+                    if !diagnostics.contains(&d) {
+                        diagnostics.push(d);
+                    }
+                }
+                diagnostics.sort_by_key(|d| d.range.start);
+                if diagnostics.is_empty() {
+                    return Ok(());
+                }
+                out.write(&c.name, &c.text, diagnostics)
+            }),
+        };
+    });
+    result?;
+    out.refused_until(inputs.len())?;
+    Ok(out.failed)
 }
 
-#[derive(Serialize)]
-struct FileReport {
-    path: String,
-    diagnostics: Vec<Diagnostic>,
+/// Writes reports in input order, refused inputs between checked ones.
+struct Ordered<'a> {
+    inputs: &'a [Input],
+    writer: &'a mut report::Writer,
+    adopt: &'a mut Adopt,
+    fail_on: Severity,
+    failed: bool,
+    /// The first input not written yet.
+    next: usize,
 }
 
-#[derive(Serialize)]
-struct JsonReport {
-    version: &'static str,
-    files: Vec<FileReport>,
+impl Ordered<'_> {
+    fn checked(&mut self, at: usize, diagnostics: Vec<Diagnostic>) -> std::io::Result<()> {
+        self.refused_until(at)?;
+        let input = &self.inputs[at];
+        self.write(&input.name, input.text().unwrap_or_default(), diagnostics)?;
+        self.next = at + 1;
+        Ok(())
+    }
+
+    fn refused_until(&mut self, until: usize) -> std::io::Result<()> {
+        while self.next < until {
+            let input = &self.inputs[self.next];
+            if let Content::Refused(d) = &input.content {
+                self.write(&input.name, "", vec![(**d).clone()])?;
+            }
+            self.next += 1;
+        }
+        Ok(())
+    }
+
+    fn write(
+        &mut self,
+        name: &str,
+        text: &str,
+        mut diagnostics: Vec<Diagnostic>,
+    ) -> std::io::Result<()> {
+        if let Some(b) = &mut self.adopt.baseline {
+            b.apply(name, &mut diagnostics);
+        }
+        if let Some(record) = &mut self.adopt.record {
+            record.extend(
+                diagnostics
+                    .iter()
+                    .filter(|d| d.suppression.is_none())
+                    .map(|d| project::Fingerprint::of(name, d)),
+            );
+        }
+        self.failed |= diagnostics
+            .iter()
+            .any(|d| d.suppression.is_none() && d.severity >= self.fail_on);
+        self.writer.file(name, text, &diagnostics)
+    }
 }
 
 pub fn run() -> ExitCode {
@@ -187,62 +314,33 @@ pub fn run() -> ExitCode {
             paths,
             format,
             rules,
-        } => {
-            let (options, fail_on) = match rules.validate() {
-                Ok(v) => v,
-                Err(e) => {
-                    eprintln!("kubeharden: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let inputs = match read_inputs(paths) {
-                Ok(inputs) => inputs,
-                Err(code) => return code,
-            };
-            let reports = check_inputs(&inputs, &options);
-            let failed = reports
-                .iter()
-                .flat_map(|r| &r.diagnostics)
-                .any(|d| d.severity >= fail_on);
-            match format {
-                Format::Sarif => {
-                    let files: Vec<(String, &[Diagnostic])> = reports
-                        .iter()
-                        .map(|r| (r.path.clone(), r.diagnostics.as_slice()))
-                        .collect();
-                    let log = kubeharden::render::sarif::sarif(&files);
-                    out(&format!(
-                        "{}\n",
-                        serde_json::to_string_pretty(&log).expect("SARIF serializes")
-                    ));
-                }
-                Format::Json => {
-                    let report = JsonReport {
-                        version: kubeharden::VERSION,
-                        files: reports,
-                    };
-                    out(&format!(
-                        "{}\n",
-                        serde_json::to_string_pretty(&report).expect("report serializes")
-                    ));
-                }
-                Format::Text => print_text(&inputs, &reports),
-            }
-            if failed {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
+            show_suppressed,
+            baseline,
+            write_baseline,
+        } => run_check(
+            paths,
+            format,
+            rules,
+            show_suppressed,
+            baseline.as_deref(),
+            write_baseline.as_deref(),
+        ),
     }
 }
 
-/// `kubeharden fix`: every safe fix, in re-checked passes (`kubeharden::fix_all`).
-/// Files are rewritten in place; `-` goes to standard output; `--dry-run`
-/// prints a unified diff instead. The summary goes to standard error whenever
-/// standard output carries fixed text or a diff, else to standard output.
-fn run_fix(paths: Vec<PathBuf>, dry_run: bool, rules: RuleArgs) -> ExitCode {
-    let (options, fail_on) = match rules.validate() {
+/// `kubeharden check`: groups the inputs by config, checks each group as one
+/// bundle, applies the baseline, writes the reports, and sets the exit
+/// status (2 for an invalid config, a bad baseline or an I/O problem, 1 for an
+/// unsuppressed finding at or above the group's fail-on).
+fn run_check(
+    paths: Vec<PathBuf>,
+    format: Format,
+    rules: RuleArgs,
+    show_suppressed: bool,
+    baseline: Option<&std::path::Path>,
+    write_baseline: Option<&std::path::Path>,
+) -> ExitCode {
+    let overrides = match rules.overrides() {
         Ok(v) => v,
         Err(e) => {
             eprintln!("kubeharden: {e}");
@@ -253,12 +351,140 @@ fn run_fix(paths: Vec<PathBuf>, dry_run: bool, rules: RuleArgs) -> ExitCode {
         Ok(inputs) => inputs,
         Err(code) => return code,
     };
+    let mut notes = Vec::new();
+    let groups = match project::group(inputs, rules.config.as_deref(), &mut notes) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("kubeharden: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for note in notes {
+        eprintln!("kubeharden: {note}");
+    }
+    let mut adopt = Adopt {
+        baseline: match baseline.map(project::Baseline::read).transpose() {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("kubeharden: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        record: write_baseline.map(|_| Vec::new()),
+    };
+    let mut writer = report::Writer::new(format, show_suppressed);
+    let mut failed = false;
+    let mut config_invalid = false;
+    let written: std::io::Result<()> = (|| {
+        for group in &groups {
+            let config = group
+                .config
+                .as_ref()
+                .map(|c| c.parsed.config.clone())
+                .unwrap_or_default();
+            config_invalid |= group.config.as_ref().is_some_and(|c| c.is_invalid());
+            let options = config.options(&overrides);
+            let fail_on = config.fail_on(&overrides);
+            failed |= write_group(group, &options, fail_on, &mut writer, &mut adopt)?;
+        }
+        writer.finish()
+    })();
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kubeharden: cannot write the report: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if let Some(b) = adopt.baseline {
+        for s in b.stale() {
+            eprintln!(
+                "kubeharden: baseline entry no longer matches a finding (remove it or write the baseline again): {s}"
+            );
+        }
+    }
+    if let (Some(path), Some(record)) = (write_baseline, adopt.record) {
+        match project::write_baseline(path, record) {
+            Ok(n) => eprintln!("kubeharden: wrote {n} finding(s) to {}", path.display()),
+            Err(e) => {
+                eprintln!("kubeharden: cannot write the baseline: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if config_invalid {
+        eprintln!(
+            "kubeharden: the config file has problems (config-invalid in the report); fix them first"
+        );
+        ExitCode::from(2)
+    } else if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `kubeharden fix`: every safe fix, in re-checked passes (`kubeharden::fix_all`).
+/// Files are rewritten in place; `-` goes to standard output; `--dry-run`
+/// prints a unified diff instead. The summary goes to standard error whenever
+/// standard output carries fixed text or a diff, else to standard output.
+fn run_fix(paths: Vec<PathBuf>, dry_run: bool, rules: RuleArgs) -> ExitCode {
+    let overrides = match rules.overrides() {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("kubeharden: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let inputs = match read_inputs(paths) {
+        Ok(inputs) => inputs,
+        Err(code) => return code,
+    };
+    // Each file is fixed under its own config; an invalid config stops the
+    // run before anything is written.
+    let mut notes = Vec::new();
+    let groups = match project::group(inputs, rules.config.as_deref(), &mut notes) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("kubeharden: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for note in notes {
+        eprintln!("kubeharden: {note}");
+    }
+    let mut inputs = Vec::new();
+    for group in groups {
+        let config = match &group.config {
+            Some(c) if c.is_invalid() => {
+                for d in &c.parsed.diagnostics {
+                    eprintln!(
+                        "kubeharden: {}:{}:{}: {}",
+                        c.name,
+                        d.range.start.line + 1,
+                        d.range.start.character + 1,
+                        d.message
+                    );
+                }
+                eprintln!("kubeharden: the config file has problems; nothing was fixed");
+                return ExitCode::from(2);
+            }
+            Some(c) => c.parsed.config.clone(),
+            None => Config::default(),
+        };
+        let options = config.options(&overrides);
+        let fail_on = config.fail_on(&overrides);
+        for input in group.inputs {
+            inputs.push((input, options.clone(), fail_on));
+        }
+    }
     // Rewriting a file that is not UTF-8 (or not read whole) would replace
     // its bytes: refuse before anything is written.
     let mut texts = Vec::with_capacity(inputs.len());
-    for input in inputs {
+    for (input, options, fail_on) in inputs {
         match input.content {
-            Content::Text(text) => texts.push((input.name, text)),
+            Content::Text(text) => texts.push((input.name, text, options, fail_on)),
             Content::Refused(d) => {
                 eprintln!(
                     "kubeharden: {}:{}:{}: {}; nothing was fixed",
@@ -271,7 +497,7 @@ fn run_fix(paths: Vec<PathBuf>, dry_run: bool, rules: RuleArgs) -> ExitCode {
             }
         }
     }
-    let summary_to_stderr = dry_run || texts.iter().any(|(p, _)| p == "-");
+    let summary_to_stderr = dry_run || texts.iter().any(|(p, ..)| p == "-");
     let say = |line: String| {
         if summary_to_stderr {
             eprintln!("{line}");
@@ -282,9 +508,12 @@ fn run_fix(paths: Vec<PathBuf>, dry_run: bool, rules: RuleArgs) -> ExitCode {
     let mut failed = false;
     let mut io_error = false;
     let (mut total_applied, mut files_changed) = (0, 0);
-    for (path, text) in &texts {
-        let result = kubeharden::fix_all(text, &options);
-        failed |= result.diagnostics.iter().any(|d| d.severity >= fail_on);
+    for (path, text, options, fail_on) in &texts {
+        let result = kubeharden::fix_all(text, options);
+        failed |= result
+            .diagnostics
+            .iter()
+            .any(|d| d.suppression.is_none() && d.severity >= *fail_on);
         say(fix_summary(path, &result, dry_run));
         for s in result
             .skipped
@@ -392,57 +621,6 @@ fn skip_reason(reason: kubeharden::SkipReason) -> &'static str {
         R::InvalidEdit => "its edits point outside the text or overlap",
         R::PassLimit => "the pass limit was reached first",
     }
-}
-
-fn print_text(inputs: &[Input], reports: &[FileReport]) {
-    let mut files = SimpleFiles::new();
-    let color = if std::io::stdout().is_terminal() {
-        ColorChoice::Auto
-    } else {
-        ColorChoice::Never
-    };
-    let mut writer = StandardStream::stdout(color);
-    let config = term::Config::default();
-    let mut total = 0;
-    for (input, report) in inputs.iter().zip(reports) {
-        let text = input.text().unwrap_or_default();
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let id = files.add(input.name.clone(), text.to_string());
-        let map = kubeharden::source::SourceMap::new(text);
-        for d in &report.diagnostics {
-            total += 1;
-            let start = byte_of(&map, d.range.start.line, d.range.start.character);
-            let end = byte_of(&map, d.range.end.line, d.range.end.character).max(start);
-            let severity = match d.severity {
-                Severity::Critical | Severity::High => CsSeverity::Error,
-                Severity::Medium => CsSeverity::Warning,
-                Severity::Low => CsSeverity::Note,
-                Severity::Info => CsSeverity::Help,
-            };
-            let head = format!("{}: {}", d.severity.as_str(), d.message);
-            let diag = CsDiagnostic::new(severity)
-                .with_message(head)
-                .with_code(d.rule.clone())
-                .with_labels(vec![Label::primary(id, start..end)])
-                .with_notes(vec![format!("help: {}", d.help)]);
-            let _ = term::emit_to_write_style(&mut writer, &config, &files, &diag);
-        }
-    }
-    out(&format!("{total} finding(s) in {} file(s)\n", inputs.len()));
-}
-
-/// Byte offset of an LSP position (line, UTF-16 column) in the text.
-fn byte_of(map: &kubeharden::source::SourceMap, line: u32, character: u32) -> usize {
-    let line_text = map.line_text(line as usize);
-    let line_start = map.byte_offset(map.line_start(line as usize));
-    let mut units = 0u32;
-    for (i, ch) in line_text.char_indices() {
-        if units >= character {
-            return line_start + i;
-        }
-        units += ch.len_utf16() as u32;
-    }
-    line_start + line_text.len()
 }
 
 /// Writes to standard output; a closed pipe (`kubeharden check ... | head`)

@@ -108,9 +108,16 @@ pub fn suggest(key: &str, siblings: &[&str]) -> Option<&'static str> {
         .filter(|set| best == 0 || score(set) == best)
         .flat_map(|set| set.iter().copied())
         .collect();
+    closest(key, &candidates)
+}
+
+/// The candidate closest to `key` (case-insensitive edit distance within a
+/// third of its length), for any "did you mean": config keys, rule ids.
+pub fn closest<'a>(key: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lower = key.to_ascii_lowercase();
     candidates
-        .into_iter()
+        .iter()
+        .copied()
         .map(|c| {
             (
                 strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()),

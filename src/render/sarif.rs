@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::exceptions::{Suppression, SuppressionKind};
 use crate::rules::registry;
 
 fn level(s: Severity) -> &'static str {
@@ -27,8 +28,47 @@ fn security_severity(s: Severity) -> &'static str {
     }
 }
 
+/// An accepted finding: written next to it (annotation, comment) is
+/// `inSource`; the config file and the baseline are `external`.
+fn suppression(s: &Suppression) -> Value {
+    let kind = match s.kind {
+        SuppressionKind::Annotation | SuppressionKind::Comment => "inSource",
+        SuppressionKind::Config | SuppressionKind::Baseline => "external",
+    };
+    let r = s.location.range;
+    let mut v = json!({
+        "kind": kind,
+        "status": "accepted",
+        "justification": s.reason,
+        "location": {"physicalLocation": {
+            "artifactLocation": {"uri": s.location.file},
+            "region": {
+                "startLine": r.start.line + 1,
+                "startColumn": r.start.character + 1,
+                "endLine": r.end.line + 1,
+                "endColumn": r.end.character + 1,
+            },
+        }},
+    });
+    if let Some(until) = &s.until {
+        v["properties"] = json!({"until": until});
+    }
+    v
+}
+
 /// One SARIF log for the diagnostics of several files (`(uri, diagnostics)`).
 pub fn sarif(files: &[(String, &[Diagnostic])]) -> Value {
+    let results: Vec<Value> = files
+        .iter()
+        .flat_map(|(uri, diags)| diags.iter().map(move |d| result(uri, d)))
+        .collect();
+    log(Value::Array(results))
+}
+
+/// The log around its results: streamed writers pass
+/// `json!([render::ITEMS])` and write each [`result`] in its place
+/// (`render::PrettyArrayStream`).
+pub fn log(results: Value) -> Value {
     let rules: Vec<Value> = registry()
         .iter()
         .map(|r| {
@@ -49,40 +89,6 @@ pub fn sarif(files: &[(String, &[Diagnostic])]) -> Value {
             })
         })
         .collect();
-    let index = |id: &str| registry().iter().position(|r| r.meta.id == id);
-    let results: Vec<Value> = files
-        .iter()
-        .flat_map(|(uri, diags)| {
-            diags.iter().map(move |d| {
-                let r = d.range;
-                let mut result = json!({
-                    "ruleId": d.rule,
-                    "level": level(d.severity),
-                    "message": {"text": format!("{} ({})", d.message, d.help)},
-                    "locations": [{
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": uri},
-                            "region": {
-                                "startLine": r.start.line + 1,
-                                "startColumn": r.start.character + 1,
-                                "endLine": r.end.line + 1,
-                                "endColumn": r.end.character + 1,
-                            },
-                        },
-                        "logicalLocations": d.resource.as_ref().map(|res| vec![json!({
-                            "kind": "resource",
-                            "fullyQualifiedName": format!("{}/{}/{}", res.kind, res.namespace.as_deref().unwrap_or("-"), res.name.as_deref().unwrap_or("-")),
-                        })]).unwrap_or_default(),
-                    }],
-                    "properties": {"severity": d.severity.as_str(), "path": d.path},
-                });
-                if let Some(i) = index(&d.rule) {
-                    result["ruleIndex"] = json!(i);
-                }
-                result
-            })
-        })
-        .collect();
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -96,4 +102,40 @@ pub fn sarif(files: &[(String, &[Diagnostic])]) -> Value {
             "results": results,
         }],
     })
+}
+
+/// One SARIF result: a diagnostic of the file at `uri`.
+pub fn result(uri: &str, d: &Diagnostic) -> Value {
+    let r = d.range;
+    let mut result = json!({
+        "ruleId": d.rule,
+        "level": level(d.severity),
+        "message": {"text": format!("{} ({})", d.message, d.help)},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": uri},
+                "region": {
+                    "startLine": r.start.line + 1,
+                    "startColumn": r.start.character + 1,
+                    "endLine": r.end.line + 1,
+                    "endColumn": r.end.character + 1,
+                },
+            },
+            "logicalLocations": d.resource.as_ref().map(|res| vec![json!({
+                "kind": "resource",
+                "fullyQualifiedName": format!("{}/{}/{}", res.kind, res.namespace.as_deref().unwrap_or("-"), res.name.as_deref().unwrap_or("-")),
+            })]).unwrap_or_default(),
+        }],
+        "properties": {"severity": d.severity.as_str(), "path": d.path},
+    });
+    if let Some(i) = crate::rules::registry()
+        .iter()
+        .position(|r| r.meta.id == d.rule)
+    {
+        result["ruleIndex"] = json!(i);
+    }
+    if let Some(s) = &d.suppression {
+        result["suppressions"] = json!([suppression(s)]);
+    }
+    result
 }

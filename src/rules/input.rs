@@ -134,3 +134,87 @@ pub static SCHEMA_INVALID: Rule = Rule {
     },
     check: None,
 };
+
+const KH_CONFIG: Reference = Reference {
+    source: "kubeharden",
+    id: "configuration",
+    title: "Configuration file and exceptions",
+    url: "README.md#configuration",
+};
+
+/// One id for every problem of `.kubeharden.yaml` (unknown key, wrong type,
+/// unknown rule id, bad profile, version, severity, glob or date): they all
+/// mean "the file does not say what you think", exit status 2 in the CLI, and
+/// the message says which. Exceptions get their own ids below because their
+/// problems are findings about the repository's risk decisions, not typos.
+pub static CONFIG_INVALID: Rule = Rule {
+    meta: RuleMeta {
+        id: "config-invalid",
+        title: "Invalid configuration file",
+        severity: Severity::High,
+        category: "input",
+        profiles: ALWAYS,
+        references: &[KH_CONFIG],
+        rationale: "A configuration key that is misspelt or has the wrong type would otherwise be ignored, and the run would check something else than the repository decided (a rule thought disabled still fails, a profile thought strict is not).",
+        remediation: "Correct the key or value at the reported position; the message names the expected keys and values.",
+        help: "correct this entry of .kubeharden.yaml",
+        bad_example: "profile: strict\ndisabel: [image-tag]\n",
+        good_example: "profile: restricted\ndisable: [image-tag]\n",
+        replaced_by: None,
+    },
+    check: None,
+};
+
+pub static EXCEPTION_INVALID: Rule = Rule {
+    meta: RuleMeta {
+        id: "exception-invalid",
+        title: "Exception without a reason, or naming an unknown rule",
+        severity: Severity::Medium,
+        category: "exceptions",
+        profiles: ALWAYS,
+        references: &[KH_CONFIG],
+        rationale: "An accepted risk needs a written reason, or nobody can later tell whether it still holds. An exception without a reason (or with the `TODO` placeholder) does not apply, and one naming a rule that does not exist suppresses nothing.",
+        remediation: "Write the exception as `<rule>[, <rule>...]: <reason>` with a real reason and existing rule ids (`kubeharden rules`).",
+        help: "give the exception a reason and existing rule ids",
+        bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: falco\n  annotations:\n    kubeharden.dev/ignore: privileged\nspec:\n  containers:\n  - name: falco\n    image: falcosecurity/falco:0.39.0\n    securityContext:\n      privileged: true\n",
+        good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: falco\n  annotations:\n    kubeharden.dev/ignore: \"privileged: Falco reads kernel events\"\nspec:\n  containers:\n  - name: falco\n    image: falcosecurity/falco:0.39.0\n    securityContext:\n      privileged: true\n",
+        replaced_by: None,
+    },
+    check: None,
+};
+
+pub static EXCEPTION_EXPIRED: Rule = Rule {
+    meta: RuleMeta {
+        id: "exception-expired",
+        title: "Expired exception",
+        severity: Severity::Medium,
+        category: "exceptions",
+        profiles: ALWAYS,
+        references: &[KH_CONFIG],
+        rationale: "An exception with `until` was accepted for a time; past that date it no longer applies, its findings are reported again, and the exception itself is reported so it is renewed with a new reason or removed.",
+        remediation: "Fix the findings and remove the exception, or renew it with a new date and an up-to-date reason.",
+        help: "renew the exception with a new reason and date, or remove it",
+        bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    # kubeharden-ignore image-tag: the release job pins it until 2020-01-01\n    image: nginx:latest\n",
+        good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    # kubeharden-ignore image-tag: the release job pins it until 2099-01-01\n    image: nginx:latest\n",
+        replaced_by: None,
+    },
+    check: None,
+};
+
+pub static EXCEPTION_UNUSED: Rule = Rule {
+    meta: RuleMeta {
+        id: "exception-unused",
+        title: "Exception that suppresses nothing",
+        severity: Severity::Low,
+        category: "exceptions",
+        profiles: ALWAYS,
+        references: &[KH_CONFIG],
+        rationale: "An exception whose finding was fixed (or that never matched) hides nothing today but would silently hide the same problem if it came back; dead exceptions should be removed.",
+        remediation: "Remove the rule from the exception, or the whole exception.",
+        help: "remove this exception: it suppresses nothing",
+        bad_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  annotations:\n    kubeharden.dev/ignore: \"privileged: not a pod\"\n",
+        good_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
+        replaced_by: None,
+    },
+    check: None,
+};

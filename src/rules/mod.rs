@@ -202,6 +202,10 @@ pub fn registry() -> &'static [&'static Rule] {
         &input::INPUT_LIMIT,
         &input::SCHEMA_UNKNOWN_FIELD,
         &input::SCHEMA_INVALID,
+        &input::CONFIG_INVALID,
+        &input::EXCEPTION_INVALID,
+        &input::EXCEPTION_EXPIRED,
+        &input::EXCEPTION_UNUSED,
         // Pod Security Standards, baseline, in the standard's order.
         &pod_security::host_namespaces::RULE,
         &pod_security::privileged::RULE,

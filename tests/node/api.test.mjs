@@ -101,3 +101,36 @@ test('checkBundle refuses what is not an array of named sources with a TypeError
   assert.deepEqual(checkBundle([]).files, []);
   assert.equal(checkBundle([{ name: 'a.yaml', text: 'a: 1' }]).files[0].name, 'a.yaml');
 });
+
+test('exceptions, a config in the options and the ignore quick fix', async () => {
+  const { ignoreFix } = await import(join(root, 'pkg/node/index.mjs'));
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: b:1\n    securityContext:\n      privileged: true # kubeharden-ignore privileged: a test pod\n';
+  const r = check(pod);
+  const d = r.diagnostics.find((x) => x.rule === 'privileged');
+  assert.deepEqual(d.suppression.kind, 'comment');
+  assert.equal(d.suppression.reason, 'a test pod');
+  // A config: its profile applies, its problems come back at their range.
+  const config = 'profile: baseline\ndisabel: [privileged]\n';
+  const withConfig = check(pod, { config });
+  assert.ok(!withConfig.diagnostics.some((x) => x.rule === 'run-as-non-root'));
+  assert.equal(withConfig.config.length, 1);
+  assert.equal(withConfig.config[0].rule, 'config-invalid');
+  assert.deepEqual(withConfig.config[0].range.start, { line: 1, character: 0 });
+  // Explicit options override the file.
+  assert.ok(check(pod, { config, profile: 'restricted' }).diagnostics.some((x) => x.rule === 'run-as-non-root'));
+  assert.throws(() => check(pod, { config: 3 }), /config must be the text/);
+  // An expired exception, against a fixed today.
+  const expired = pod.replace('a test pod', 'a test pod until 2020-01-01');
+  assert.ok(check(expired, { today: '2026-01-01' }).diagnostics.some((x) => x.rule === 'exception-expired'));
+  // The quick fix inserts the annotation with a placeholder.
+  const plain = pod.replace(' # kubeharden-ignore privileged: a test pod', '');
+  const target = check(plain).diagnostics.find((x) => x.rule === 'privileged');
+  const fix = ignoreFix(plain, 'privileged', target.range.start.line, target.range.start.character);
+  assert.equal(fix.applicability, 'unsafe');
+  assert.match(fix.edits[0].newText, /kubeharden.dev\/ignore: "privileged: TODO: reason"/);
+  assert.equal(ignoreFix('a: 1', 'privileged', 0, 0), null);
+  // checkBundle takes the config too.
+  const b = checkBundle([{ name: 'a.yaml', text: pod }], { config });
+  assert.equal(b.files.length, 1);
+  assert.equal(b.config[0].rule, 'config-invalid');
+});

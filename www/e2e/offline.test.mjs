@@ -105,7 +105,7 @@ test('after one visit, the playground reloads offline and the engine checks the 
   await context.close();
 });
 
-test('the rule catalog opens offline at a #rule, though only the playground was visited', async () => {
+test('the rule catalog and a rule page open offline, though only the playground was visited', async () => {
   const { server, url } = await serve();
   const context = await newContext(env.browser, log);
   const page = await visitOnce(context, url);
@@ -114,9 +114,20 @@ test('the rule catalog opens offline at a #rule, though only the playground was 
   await waitForCatalog(page);
   const count = Number(await page.getAttribute('[data-testid="catalog"]', 'data-rule-count'));
   assert.ok(count >= 10, `the engine lists ${count} rules offline`);
-  assert.equal(await page.locator('section#privileged').count(), 1);
+  assert.equal(await page.locator('article#privileged').count(), 1);
+  // A rule page, with its live example, from the cache too.
+  await page.goto(new URL('rules/privileged.html', url).href);
+  await page.waitForFunction(
+    () =>
+      !!document
+        .querySelector('kubeharden-example[data-example="bad"]')
+        ?.shadowRoot?.querySelector('li[data-rule="privileged"]'),
+    null,
+    { timeout: 20_000 },
+  );
+  await page.goto(new URL('rules.html', url).href);
   // Back to the playground through the page's own link.
-  await page.click('#playground-link');
+  await page.click('nav a[href="index.html"]');
   await waitForCheck(page);
   assert.ok((await findings(page)).length >= 3);
   await context.close();

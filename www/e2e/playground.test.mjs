@@ -385,6 +385,55 @@ test('"Fix all safe" applies the safe fixes as one undo step', async () => {
   await context.close();
 });
 
+test('exceptions apply in pasted text, a pasted config applies, settings export as a config', async () => {
+  const context = await newContext(env.browser, log);
+  const page = await openPlayground(context, env.url);
+  await replaceDocument(
+    page,
+    PRIVILEGED_POD.replace(
+      'privileged: true',
+      'privileged: true # kubeharden-ignore privileged: a test pod',
+    ),
+  );
+  await waitForCheck(page);
+  const rules = () => findings(page).then((all) => new Set(all.map((f) => f.rule)));
+  assert.ok(!(await rules()).has('privileged'), 'the comment exception suppresses the finding');
+  assert.equal(await page.getAttribute('[data-testid="suppressed"]', 'data-count'), '1');
+  assert.ok((await rules()).has('run-as-non-root'));
+  const sarif = JSON.parse(await downloadText(page, '#download-sarif'));
+  const accepted = sarif.runs[0].results.find((r) => r.ruleId === 'privileged');
+  assert.deepEqual(accepted.suppressions, [
+    { kind: 'inSource', status: 'accepted', justification: 'a test pod' },
+  ]);
+
+  // A config with a wrong key: its profile applies, the key is reported with its line.
+  await page.click('#open-settings');
+  await page.click('#config-section summary');
+  await page.fill('#config-text', 'profile: baseline\ndisabel: [image-tag]\n');
+  await page.waitForSelector('[data-testid="config-problems"] li[data-rule="config-invalid"]');
+  const problem = await page.textContent('[data-testid="config-problems"] li');
+  assert.match(problem, /^line 2, column 1: unknown key "disabel".*did you mean "disable"/);
+  await page.click('#close-settings');
+  await waitForCheck(page);
+  assert.ok(!(await rules()).has('run-as-non-root'), 'the baseline profile of the config applies');
+
+  // Export: the settings as a .kubeharden.yaml the engine reads without a problem.
+  await page.click('#open-settings');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('#export-config'),
+  ]);
+  assert.match(download.suggestedFilename(), /kubeharden\.yaml$/);
+  const exported = await readFile(await download.path(), 'utf8');
+  assert.match(exported, /^profile: hardened$/m);
+  assert.match(exported, /^pssVersion: latest$/m);
+  await page.fill('#config-text', exported);
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid="config-problems"] li').length === 0,
+  );
+  await context.close();
+});
+
 test('narrow screens stack the findings panel below the editor', async () => {
   const context = await newContext(env.browser, log, { viewport: { width: 390, height: 844 } });
   const page = await openPlayground(context, env.url);

@@ -29,6 +29,20 @@ export function externalLink(href: string | undefined, text: string): HTMLElemen
   return h('span', {}, text);
 }
 
+declare const __KUBEHARDEN_DOCS_BASE__: string;
+
+/**
+ * Where the engine's docs links point: empty (the default) keeps them relative to the page,
+ * which the site's own pages sit next to; `make site KUBEHARDEN_DOCS_BASE=https://…/` points
+ * them at docs deployed elsewhere (checked to be an http(s) URL ending in "/" at build time).
+ */
+export const DOCS_BASE: string = __KUBEHARDEN_DOCS_BASE__;
+
+/** A docs link (`rules.html#<rule-id>`) resolved against DOCS_BASE when one is set. */
+export function docsHref(href: string): string {
+  return DOCS_BASE ? new URL(href, DOCS_BASE).href : href;
+}
+
 /** The engine's own docs links: `rules.html#<rule-id>`, relative to the site root. */
 const RULE_DOCS = /^rules\.html#[a-z0-9][a-z0-9-]*$/;
 
@@ -42,7 +56,9 @@ export function isRuleDocsLink(href: string | undefined): href is string {
  * keeps its state) or an http(s) URL; anything else renders as plain text.
  */
 export function docsLink(href: string | undefined, text: string): HTMLElement {
-  if (isRuleDocsLink(href)) return h('a', { href, target: '_blank', rel: 'noopener' }, text);
+  if (isRuleDocsLink(href)) {
+    return h('a', { href: docsHref(href), target: '_blank', rel: 'noopener' }, text);
+  }
   return externalLink(href, text);
 }
 

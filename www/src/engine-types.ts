@@ -49,6 +49,15 @@ export interface EngineDiagnostic {
   help?: string;
   docs?: string;
   fix: Fix | null;
+  /** Present when an exception (annotation, comment, config) accepts the finding. */
+  suppression?: Suppression;
+}
+
+export interface Suppression {
+  kind: 'annotation' | 'comment' | 'config' | 'baseline';
+  reason: string;
+  until?: string;
+  location: { file: string; range: Range };
 }
 
 export interface Reference {
@@ -76,15 +85,22 @@ export interface RuleMeta {
 }
 
 export interface CheckOptions {
-  profile: Profile;
+  /** Absent with a config file that should decide it. */
+  profile?: Profile;
   disable: string[];
   enable: string[];
-  pssVersion: string;
+  pssVersion?: string;
+  /** Allowed image registries (the image-registry rule); absent: the engine's default. */
+  imageRegistries?: string[];
+  /** The text of a `.kubeharden.yaml`, which the other options override. */
+  config?: string;
 }
 
 export interface CheckResult {
   diagnostics: EngineDiagnostic[];
   resources: Resource[];
+  /** With `options.config`: the config's problems and its exemptions' findings. */
+  config?: EngineDiagnostic[];
 }
 
 /** A fix `fixAll` applied. */

@@ -1,7 +1,7 @@
 // Wires the playground together: editor -> engine worker (on every change; the client keeps
 // at most one check in flight plus the newest pending) -> squiggles first, then the panel.
 import './style.css';
-import { byId, h } from './dom';
+import { byId, DOCS_BASE, h } from './dom';
 import { PlaygroundEditor } from './editor';
 import { EngineClient, type CheckOutcome, type EngineInfo } from './engine-client';
 import type { EngineDiagnostic, RuleMeta } from './engine-types';
@@ -96,7 +96,11 @@ function onOutcome(outcome: CheckOutcome): void {
     return;
   }
   lastDiagnostics = outcome.result.diagnostics;
-  const findings = toFindings(editor.view.state.doc, lastDiagnostics, rulesById);
+  settingsView.showConfigProblems(outcome.result.config ?? []);
+  // Findings an exception accepts (with its reason) stay in the reports, not in the list.
+  const shown = lastDiagnostics.filter((d) => !d.suppression);
+  showSuppressed(lastDiagnostics.length - shown.length);
+  const findings = toFindings(editor.view.state.doc, shown, rulesById);
   // Squiggles first: the dispatch puts the lint decorations in the DOM synchronously.
   editor.showFindings(findings);
   editorHost.dataset.lintVersion = String(docVersion);
@@ -109,6 +113,13 @@ function onOutcome(outcome: CheckOutcome): void {
   }
 }
 panel.setDocVersion(docVersion);
+
+function showSuppressed(count: number): void {
+  const note = byId('suppressed-note');
+  note.hidden = count === 0;
+  note.dataset.count = String(count);
+  note.textContent = `${count} finding${count === 1 ? '' : 's'} accepted by an exception with a reason (in the reports).`;
+}
 
 /**
  * Apply every safe quick fix in the worker, then put the fixed text in the editor as one
@@ -215,7 +226,8 @@ byId('download-sarif').addEventListener('click', () => {
     engineInfo?.version ?? 'unknown',
     engineInfo?.rules ?? [],
     lastDiagnostics,
-    location.href,
+    // Docs links resolve against the configured docs site, else against this page.
+    DOCS_BASE || location.href,
   );
   download('kubeharden.sarif', 'application/sarif+json', JSON.stringify(sarif, null, 2) + '\n');
 });

@@ -7,12 +7,13 @@
 
 const SERVICE_WORKER = 'sw.js';
 
-export function registerServiceWorkerWhenIdle(): void {
+/** `root`: the site root relative to the page (`../` from rules/ and maps/). */
+export function registerServiceWorkerWhenIdle(root = './'): void {
   if (import.meta.env.DEV || !serviceWorkersAvailable()) return;
   const register = () => {
     navigator.serviceWorker
-      // Relative to the page: the worker sits next to the pages, its scope is their folder.
-      .register(SERVICE_WORKER, { scope: './' })
+      // Relative to the page: the worker sits at the site root, its scope is the whole site.
+      .register(root + SERVICE_WORKER, { scope: root })
       .catch((err: unknown) => {
         console.warn(
           `kubeharden: offline use unavailable (${err instanceof Error ? err.message : String(err)})`,

@@ -129,6 +129,21 @@ export function buildSarif(
           ],
         }
       : {}),
+    // Accepted findings, as the CLI's SARIF gives them: the reason is the justification.
+    ...(d.suppression
+      ? {
+          suppressions: [
+            {
+              kind:
+                d.suppression.kind === 'annotation' || d.suppression.kind === 'comment'
+                  ? 'inSource'
+                  : 'external',
+              status: 'accepted',
+              justification: d.suppression.reason,
+            },
+          ],
+        }
+      : {}),
   }));
 
   return {

@@ -2,7 +2,9 @@
 // with one switch per rule.
 import { byId, h, docsLink, externalLink } from './dom';
 import { PROFILES, severityRank, type Profile, type RuleMeta } from './engine-types';
-import { isRuleEnabled, ruleInProfile, PSS_VERSIONS, type Settings } from './settings';
+import type { EngineDiagnostic } from './engine-types';
+import { download } from './file-io';
+import { configYaml, isRuleEnabled, ruleInProfile, PSS_VERSIONS, type Settings } from './settings';
 import { severityBadge } from './diagnostic-view';
 
 export class SettingsView {
@@ -12,6 +14,8 @@ export class SettingsView {
   private readonly rulesList = byId('rules-list');
   private readonly note = byId('rules-note');
   private readonly filter = byId<HTMLInputElement>('rules-filter');
+  private readonly config = byId<HTMLTextAreaElement>('config-text');
+  private readonly configProblems = byId('config-problems');
   private rules: readonly RuleMeta[] = [];
 
   constructor(
@@ -34,6 +38,13 @@ export class SettingsView {
       if (event.target === this.dialog) this.dialog.close(); // click on the backdrop
     });
     this.filter.addEventListener('input', () => this.render());
+    this.config.value = this.settings.config;
+    this.config.addEventListener('input', () =>
+      this.update({ ...this.settings, config: this.config.value }),
+    );
+    byId('export-config').addEventListener('click', () =>
+      download('.kubeharden.yaml', 'application/yaml', configYaml(this.settings, this.rules)),
+    );
     byId('reset-rules').addEventListener('click', () =>
       this.update({ ...this.settings, overrides: {} }),
     );
@@ -53,7 +64,21 @@ export class SettingsView {
   /** Replace the settings from outside (a share link). */
   set(settings: Settings): void {
     this.settings = settings;
+    this.config.value = settings.config;
     this.render();
+  }
+
+  /** The pasted config's problems and its exemptions' findings, with their lines. */
+  showConfigProblems(problems: readonly EngineDiagnostic[]): void {
+    this.configProblems.replaceChildren(
+      ...problems.map((d) =>
+        h(
+          'li',
+          { 'data-rule': d.rule },
+          `line ${d.range.start.line + 1}, column ${d.range.start.character + 1}: ${d.message} (${d.rule})`,
+        ),
+      ),
+    );
   }
 
   private update(settings: Settings): void {

@@ -6,13 +6,18 @@ export interface Settings {
   pssVersion: string;
   /** Rule id -> explicitly on/off, overriding the profile's default for that rule. */
   overrides: Record<string, boolean>;
+  /** A pasted `.kubeharden.yaml`, applied under the settings above ('' for none). */
+  config: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   profile: 'hardened',
   pssVersion: 'latest',
   overrides: {},
+  config: '',
 };
+
+const MAX_CONFIG = 100_000;
 
 export const PSS_VERSIONS: readonly string[] = [
   'latest',
@@ -36,7 +41,9 @@ export function sanitizeSettings(value: unknown): Settings {
       if (typeof on === 'boolean' && /^[a-z0-9][a-z0-9-]{0,80}$/.test(id)) overrides[id] = on;
     }
   }
-  return { profile, pssVersion, overrides };
+  const config =
+    typeof raw.config === 'string' && raw.config.length <= MAX_CONFIG ? raw.config : '';
+  return { profile, pssVersion, overrides, config };
 }
 
 export function loadSettings(): Settings {
@@ -75,7 +82,28 @@ export function checkOptions(settings: Settings, rules: readonly RuleMeta[]): Ch
     if (override && !byProfile) enable.push(rule.id);
     if (!override && byProfile) disable.push(rule.id);
   }
-  return { profile: settings.profile, pssVersion: settings.pssVersion, enable, disable };
+  if (!settings.config.trim()) {
+    return { profile: settings.profile, pssVersion: settings.pssVersion, enable, disable };
+  }
+  // With a config file, a setting left at its default lets the file decide (as an absent
+  // CLI flag does); a changed one overrides it.
+  const options: CheckOptions = { enable, disable, config: settings.config };
+  if (settings.profile !== DEFAULT_SETTINGS.profile) options.profile = settings.profile;
+  if (settings.pssVersion !== DEFAULT_SETTINGS.pssVersion) options.pssVersion = settings.pssVersion;
+  return options;
+}
+
+/** The settings as a `.kubeharden.yaml` (rule ids are plain YAML scalars). */
+export function configYaml(settings: Settings, rules: readonly RuleMeta[]): string {
+  const { enable, disable } = checkOptions({ ...settings, config: '' }, rules);
+  const lines = [
+    '# kubeharden settings, exported from the playground',
+    `profile: ${settings.profile}`,
+    `pssVersion: ${settings.pssVersion}`,
+  ];
+  if (enable.length) lines.push(`enable: [${enable.join(', ')}]`);
+  if (disable.length) lines.push(`disable: [${disable.join(', ')}]`);
+  return lines.join('\n') + '\n';
 }
 
 const DOC_KEY = 'kubeharden.document.v1';
