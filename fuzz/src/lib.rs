@@ -43,6 +43,7 @@ pub fn options(header: [u8; HEADER]) -> Options {
         disable: rule(header[2]).into_iter().collect(),
         enable: rule(header[3]).into_iter().collect(),
         image_registries: registries.iter().map(|r| r.to_string()).collect(),
+        ..Options::default()
     }
 }
 
