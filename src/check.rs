@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::identity::identify;
 use crate::model::locate::locate;
 use crate::model::path::{Path, Seg};
 use crate::model::resource::{Object, Resource, ResourceId, str_at};
@@ -12,7 +13,7 @@ use crate::model::schema::SchemaProblem;
 use crate::model::suggest::suggest;
 use crate::model::workload::Workload;
 use crate::options::Options;
-use crate::rules::{Context, Finding, RuleMeta, SourceFile, find, input, registry};
+use crate::rules::{Context, Finding, Index, RuleMeta, SourceFile, find, input, registry};
 use crate::source::{Range, SourceMap, Span};
 use crate::yaml::json::{Converter, duplicate_keys};
 use crate::yaml::parse::{ProblemKind, parse};
@@ -80,49 +81,6 @@ pub fn input_diagnostic(meta: &RuleMeta, range: Range, message: String) -> Diagn
     }
 }
 
-/// Where the first Helm/Go template action sits, if the text is a template.
-/// Go templates in *values* (Prometheus alert annotations, Argo CD
-/// notifications) are content, not templates: only actions Helm charts use
-/// (`.Values`, `.Release`, `.Chart`, `include`, control flow, trim markers)
-/// or an action that starts a line count.
-fn helm_template_at(text: &str) -> Option<usize> {
-    const MARKERS: &[&str] = &[
-        ".Values",
-        ".Release",
-        ".Chart",
-        ".Capabilities",
-        "include ",
-        "template ",
-        "toYaml",
-        "- if ",
-        " if ",
-        " end ",
-        "- end",
-        " range ",
-        "- range",
-        " with ",
-        "- with",
-        " define ",
-        "{{-",
-        "-}}",
-        "tpl ",
-    ];
-    let mut from = 0;
-    while let Some(pos) = text[from..].find("{{") {
-        let at = from + pos;
-        let close = text[at..].find("}}").map_or(text.len(), |c| at + c + 2);
-        let action = &text[at..close.min(text.len())];
-        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
-        let starts_line =
-            text[line_start..at].trim().is_empty() || text[line_start..at].trim() == "-";
-        if starts_line || MARKERS.iter().any(|m| action.contains(m)) {
-            return Some(at);
-        }
-        from = at + 2;
-    }
-    None
-}
-
 /// One named input of a bundle: a file, standard input, an editor buffer.
 #[derive(Clone, Copy, Debug)]
 pub struct Source<'a> {
@@ -151,6 +109,7 @@ pub fn ignore_fix(source: &str, rule: &str, at: crate::source::Position) -> Opti
         resources: &loaded.resources,
         workloads: &loaded.workloads,
         options: &options,
+        index: Index::new(&loaded.resources),
     };
     // The innermost resource holding the position (a List's item).
     let index = loaded
@@ -214,6 +173,7 @@ pub fn check_bundle_each(
         resources: &resources,
         workloads: &workloads,
         options,
+        index: Index::new(&resources),
     };
     let mut findings: Vec<Vec<Finding>> = files.iter().map(|_| Vec::new()).collect();
     for f in run_rules(&ctx) {
@@ -304,7 +264,7 @@ fn read_source<'a>(index: usize, source: &Source<'a>, options: &Options) -> Load
         );
         Vec::new()
     } else {
-        let helm = helm_template_at(text);
+        let helm = crate::yaml::helm::unrendered_at(text);
         if let Some(at) = helm {
             let start = map.char_index_of_byte(at) as usize;
             let end = text[at..]
@@ -516,8 +476,18 @@ fn load(
     base: Path,
     json: Value,
 ) {
-    // Not a Kubernetes object (no apiVersion/kind): not an error, nothing to check.
-    let (Some(api_version), Some(kind)) = (str_at(&json, "apiVersion"), str_at(&json, "kind"))
+    // Not a Kubernetes object: not an error, nothing to check. One meant as
+    // an object but lacking apiVersion or kind: an error, then read as far
+    // as it can be.
+    let mut json = json;
+    let Some(identity) = identify(doc, node, &mut json) else {
+        return;
+    };
+    for (span, message) in identity.problems {
+        out.push(&input::SCHEMA_INVALID.meta, span, message, None, None);
+    }
+    let (Some(api_version), Some(kind)) =
+        (identity.api_version.as_deref(), identity.kind.as_deref())
     else {
         return;
     };

@@ -204,3 +204,137 @@ fn terminated_pod_gc_positive_threshold_passes() {
         assert_eq!(findings_of(GC_RULE, &src), Vec::new(), "{src}");
     }
 }
+
+/// A static pod whose container has only `args`, so its image's entrypoint
+/// runs; `labels` are the pod's (kubeadm labels its pods `component: <binary>`).
+fn entrypoint_pod(image: &str, labels: &str, args: &[&str]) -> String {
+    let mut s = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: c\n  namespace: kube-system\n  labels: {{{labels}}}\nspec:\n  containers:\n  - name: c\n    image: {image}\n    args:\n",
+    );
+    for a in args {
+        s.push_str(&format!("    - {a}\n"));
+    }
+    s
+}
+
+fn rules_of(source: &str) -> Vec<String> {
+    check(source, &Options::default())
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.clone())
+        .collect()
+}
+
+#[test]
+fn empty_flag_values_count_as_absent() {
+    let insecure = "apiserver-insecure";
+    let set = |key: &str, cert: &str| {
+        apiserver(
+            &["kube-apiserver"],
+            &[key, cert, "--authorization-mode=Node,RBAC"],
+        )
+    };
+    let about = |f: &[(String, String, String)], flag: &str| {
+        f.iter()
+            .filter(|(_, _, m)| m.contains(&format!("without --{flag}:")))
+            .count()
+    };
+    // Both given: neither is missing.
+    let ok = findings_of(
+        insecure,
+        &set("--tls-private-key-file=/k.key", "--tls-cert-file=/k.crt"),
+    );
+    assert_eq!(about(&ok, "tls-private-key-file"), 0);
+    assert_eq!(about(&ok, "tls-cert-file"), 0);
+    // `--tls-private-key-file=` and a bare `--tls-cert-file` followed by a
+    // flag: both missing, reported on the binary.
+    let bad = findings_of(insecure, &set("--tls-private-key-file=", "--tls-cert-file"));
+    assert_eq!(about(&bad, "tls-private-key-file"), 1, "{bad:?}");
+    assert_eq!(about(&bad, "tls-cert-file"), 1, "{bad:?}");
+    assert!(
+        bad.iter()
+            .filter(|(_, _, m)| m.contains("--tls-"))
+            .all(|(p, _, _)| p.ends_with("command[0]")),
+        "{bad:?}"
+    );
+    // A bare boolean flag is true: `--profiling` keeps profiling on.
+    let prof = findings_of(
+        "apiserver-profiling",
+        &apiserver(&["kube-apiserver", "--profiling"], &[]),
+    );
+    assert_eq!(prof.len(), 1, "{prof:?}");
+    assert!(prof[0].2.contains("--profiling=true"), "{prof:?}");
+}
+
+#[test]
+fn components_started_by_their_image_entrypoint_are_recognised() {
+    // etcd through its image's entrypoint (args only).
+    let etcd = entrypoint_pod(
+        "registry.k8s.io/etcd:3.5.15-0",
+        "",
+        &["--peer-client-cert-auth=false", "--client-cert-auth=true"],
+    );
+    let f = findings_of("etcd-peer-tls", &etcd);
+    assert!(
+        f.iter()
+            .any(|(p, _, m)| p.ends_with("args[0]") && m.contains("--peer-client-cert-auth=false")),
+        "{f:?}"
+    );
+    // Missing flags of an entrypoint-started component sit on its image.
+    assert!(
+        f.iter()
+            .any(|(p, _, m)| p.ends_with("image") && m.contains("without --peer-cert-file")),
+        "{f:?}"
+    );
+    for (image, rule, flag) in [
+        (
+            "registry.k8s.io/kube-apiserver:v1.30.0",
+            "apiserver-profiling",
+            "--profiling=true",
+        ),
+        (
+            "registry.k8s.io/kube-controller-manager:v1.30.0",
+            "controller-manager-profiling",
+            "--profiling=true",
+        ),
+        (
+            "k8s.gcr.io/kube-scheduler-amd64:v1.11.0",
+            "scheduler-profiling",
+            "--profiling=true",
+        ),
+    ] {
+        let rules = rules_of(&entrypoint_pod(image, "", &[flag]));
+        assert!(rules.iter().any(|r| r == rule), "{image}: {rules:?}");
+    }
+    // kubeadm's label names the component whatever the image.
+    let labelled = entrypoint_pod(
+        "mirror.example.com/cp/apiserver:v1.30.0",
+        "component: kube-apiserver, tier: control-plane",
+        &["--profiling=true"],
+    );
+    assert!(
+        rules_of(&labelled)
+            .iter()
+            .any(|r| r == "apiserver-profiling")
+    );
+}
+
+#[test]
+fn other_containers_of_component_images_are_not_components() {
+    for source in [
+        // An image named alike but a different repository name.
+        entrypoint_pod("quay.io/coreos/etcd-operator:v0.9.4", "", &["--profiling=true"]),
+        // A command decides what runs: etcdctl in an etcd image.
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: backup\nspec:\n  containers:\n  - name: c\n    image: registry.k8s.io/etcd:3.5.15-0\n    command: [etcdctl, snapshot, save, /backup/db]\n".to_string(),
+        // Args that do not begin with a flag: not a component command line.
+        entrypoint_pod("registry.k8s.io/etcd:3.5.15-0", "", &["sh", "-c", "etcd --auto-tls=true"]),
+        // No args at all: nothing to judge.
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: e\nspec:\n  containers:\n  - name: c\n    image: registry.k8s.io/etcd:3.5.15-0\n".to_string(),
+    ] {
+        let rules = rules_of(&source);
+        assert!(
+            !rules.iter().any(|r| r.starts_with("etcd-") || r.starts_with("apiserver-") || r.starts_with("scheduler-")),
+            "{source}: {rules:?}"
+        );
+    }
+}

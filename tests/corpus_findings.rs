@@ -59,6 +59,16 @@ const PINNED: &[(&str, usize)] = &[
     ("rbac-aws-auth-system-masters", 0),
     ("rbac-prefer-namespaced", 2),
     ("rbac-workload-takeover", 30),
+    // rbac-workload-creation (10), each ClusterRole read against its rules:
+    // argo-cd's application controller (`*` on `*` on `*`: 15 ways, one
+    // finding) and argocd-server (patch on `*` in `*`, and create jobs for
+    // its resource actions); tigera-operator (create/update pods,
+    // deployments, daemonsets, statefulsets, create jobs; its named Job
+    // update is not counted, a Job's template being immutable);
+    // cert-manager's challenges controller (creates HTTP01 solver pods);
+    // prometheus-operator (`*` verbs on statefulsets). No corpus Role
+    // creates workloads outside kube-system.
+    ("rbac-workload-creation", 10),
     ("network-policy-default-deny", 19),
     ("network-policy-allow-all", 6),
     ("network-policy-coverage", 0),
@@ -68,6 +78,7 @@ const PINNED: &[(&str, usize)] = &[
     ("service-load-balancer", 1),
     ("service-external-ips", 0),
     ("service-external-name-local", 0),
+    // No corpus Service or container uses port 22 or a port named ssh.
     ("service-ssh-port", 0),
     ("ingress-tls", 0),
     ("ingress-nginx-snippets", 0),
@@ -136,6 +147,32 @@ const PINNED: &[(&str, usize)] = &[
     // --namespace, and its metrics scraper is not a Dashboard image.
     ("helm-tiller", 0),
     ("dashboard-insecure-auth", 0),
+    // image-pull-policy: 14 explicit IfNotPresent on mutable tags (argo-cd's
+    // secret-init on :latest, calico's five and tigera-operator's :master,
+    // cert-manager's three, cockroachdb's two, nfs-busybox, metrics-server)
+    // and, since the defaulted IfNotPresent counts too, 18 tagged images with
+    // no imagePullPolicy and no digest (dashboard's metrics scraper, flannel's
+    // three, kube-state-metrics' three layouts, tensorflow-serving, vllm and
+    // its prometheus-adapter, https-nginx, nfs-server, the two guestbooks'
+    // four, prometheus-operator and its admission webhook). Images pinned by
+    // digest (ingress-nginx's controller and certgen) are not reported.
+    ("image-pull-policy", 32),
+    // env-secret-literal: the archived minio's MINIO_SECRET_KEY "minio123"
+    // (its 5-letter MINIO_ACCESS_KEY "minio" is too short to judge), the
+    // archived sysdig agent's ACCESS_KEY and mysql-cinder-pd's
+    // MYSQL_ROOT_PASSWORD, literal values in the manifest; unchanged when
+    // the credential names and placeholders became the ones
+    // configmap-secret-data uses (rules/credentials.rs).
+    ("env-secret-literal", 3),
+    // host-users: every pod spec with neither hostUsers: false nor a host
+    // network, PID or IPC namespace (40: argo-cd's 7, cert-manager's 3,
+    // ingress-nginx's 3 per deploy, the dashboard's 2, calico-kube-
+    // controllers, kube-state-metrics' 3 layouts, metrics-server,
+    // prometheus-operator and its webhook, and the kubernetes/examples
+    // workloads). calico-node, flannel, tigera-operator and the sysdig and
+    // newrelic agents use host namespaces and are skipped. No corpus pod
+    // sets hostUsers at all.
+    ("host-users", 40),
 ];
 
 #[test]

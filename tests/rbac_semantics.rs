@@ -328,3 +328,45 @@ fn long_merged_lists_name_the_first_five_and_list_all_in_the_help() {
         "remove the permission or scope it to a dedicated ServiceAccount"
     );
 }
+
+/// A Role in `namespace` with `rules`.
+fn role_in(namespace: &str, rules: &str) -> String {
+    format!(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\n  namespace: {namespace}\nrules:\n{rules}"
+    )
+}
+
+#[test]
+fn workload_creation_is_reported_per_namespace_and_once_in_kube_system() {
+    let rules = "- apiGroups: [\"\", apps]\n  resources: [pods, deployments]\n  verbs: [create]\n";
+    let apps = role_in("apps", rules);
+    let f = findings(&apps, "rbac-workload-creation");
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert_eq!(f[0].2, "pods");
+    assert_eq!(f[1].2, "deployments");
+    assert!(
+        f[0].3.contains("every Secret of namespace \"apps\""),
+        "{f:?}"
+    );
+    assert!(findings(&apps, "rbac-privilege-escalation").is_empty());
+    // In kube-system the same grants are escalations, reported there only.
+    let system = role_in("kube-system", rules);
+    assert!(findings(&system, "rbac-workload-creation").is_empty());
+    assert_eq!(findings(&system, "rbac-privilege-escalation").len(), 2);
+    // A ClusterRole reaches every namespace it is bound in.
+    let cluster = role(
+        "ClusterRole",
+        "- apiGroups: [batch]\n  resources: [\"*\"]\n  verbs: [\"*\"]\n",
+    );
+    let f = findings(&cluster, "rbac-workload-creation");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].2, "\"*\"");
+    assert!(f[0].3.contains("create jobs, cronjobs"), "{f:?}");
+    assert!(f[0].3.contains("update or patch cronjobs"), "{f:?}");
+    assert!(!f[0].3.contains("update or patch jobs"), "{f:?}");
+    assert!(
+        f[0].3
+            .contains("through \"*\" in verbs and \"*\" in resources"),
+        "{f:?}"
+    );
+}

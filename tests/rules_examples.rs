@@ -423,6 +423,12 @@ const CIS_V2_0: &[(&str, &str)] = &[
 const CIS_V2_0_SHARED: &[(&str, &[&str])] = &[
     // The Service that the admission plugin would reject, and the plugin.
     ("1.2.3", &["apiserver-external-ips", "service-external-ips"]),
+    // Creating pods: in kube-system (as its controllers), and elsewhere (as
+    // every ServiceAccount of the namespace).
+    (
+        "5.1.4",
+        &["rbac-privilege-escalation", "rbac-workload-creation"],
+    ),
     // Tokens mounted at all, and mounted for a ServiceAccount with a
     // dangerous role.
     (

@@ -6,8 +6,9 @@
 
 mod common;
 
+use common::mutate::{Rng, corpus_texts, fixture_texts, mutate, pieces, seed_pieces};
 use kubeharden::yaml::fast;
-use kubeharden::yaml::parse::{parse_general, split_documents};
+use kubeharden::yaml::parse::parse_general;
 
 /// `Some(true)`: the fast path read the piece (identically); `Some(false)`: it
 /// gave up. Panics with both trees on a difference.
@@ -37,28 +38,6 @@ fn compare(piece: &str, origin: &str) -> bool {
         );
     }
     true
-}
-
-fn pieces(text: &str) -> Vec<&str> {
-    split_documents(text)
-        .into_iter()
-        .map(|(s, e)| &text[s..e])
-        .collect()
-}
-
-/// The project's own YAML: fixtures and benchmark data.
-fn fixture_texts() -> Vec<(String, String)> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    ["tests/fixtures", "benches/data"]
-        .iter()
-        .flat_map(|dir| common::manifest_files(&root.join(dir)))
-        .map(|p| {
-            (
-                p.display().to_string(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect()
 }
 
 #[test]
@@ -97,107 +76,6 @@ fn fast_path_matches_on_corpus() {
     );
 }
 
-/// A small deterministic generator (xorshift), so failures reproduce.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-fn mutate(text: &str, rng: &mut Rng) -> String {
-    const INSERTS: &[&str] = &[
-        " ",
-        "  ",
-        ":",
-        ": ",
-        "-",
-        "- ",
-        "#",
-        " #",
-        "\n",
-        "\n  ",
-        "\"",
-        "'",
-        "|",
-        ">",
-        "|-",
-        "[",
-        "]",
-        "{",
-        "}",
-        "a",
-        "\\",
-        "...",
-        "---",
-        "&a ",
-        "*a",
-        "!t ",
-        "? ",
-        ",",
-        "\n-",
-        "\n\n",
-        "''",
-        "x: y",
-        "é",
-        "ü: ",
-        "😀",
-        "\u{a0}",
-        "\u{85}",
-        "\u{2028}",
-        "\t",
-        "\r",
-        "\\n",
-        "\\x41",
-        "{a: [b]}",
-        "[\"a\", b]",
-    ];
-    let mut s = text.to_string();
-    for _ in 0..1 + rng.below(3) {
-        if s.is_empty() {
-            break;
-        }
-        let mut at = rng.below(s.len() + 1);
-        while !s.is_char_boundary(at) {
-            at -= 1;
-        }
-        match rng.below(5) {
-            0 => {
-                let mut end = (at + 1 + rng.below(4)).min(s.len());
-                while !s.is_char_boundary(end) {
-                    end += 1;
-                }
-                s.replace_range(at..end, "");
-            }
-            1 | 2 => s.insert_str(at, INSERTS[rng.below(INSERTS.len())]),
-            3 => {
-                // Re-indent one line.
-                let line = s[..at].rfind('\n').map_or(0, |n| n + 1);
-                if rng.below(2) == 0 {
-                    s.insert_str(line, if rng.below(2) == 0 { " " } else { "  " });
-                } else if s[line..].starts_with(' ') {
-                    s.remove(line);
-                }
-            }
-            _ => {
-                // Duplicate a line.
-                let line = s[..at].rfind('\n').map_or(0, |n| n + 1);
-                let end = s[line..].find('\n').map_or(s.len(), |n| line + n + 1);
-                let copy = s[line..end].to_string();
-                s.insert_str(end, &copy);
-            }
-        }
-    }
-    s
-}
-
 #[test]
 fn fast_path_matches_on_mutations() {
     mutations(fixture_texts(), 30, 0x9e37_79b9_7f4a_7c15);
@@ -205,28 +83,15 @@ fn fast_path_matches_on_mutations() {
 
 #[test]
 fn fast_path_matches_on_corpus_mutations() {
-    let Some((_, files)) = common::corpus_files("fast-path corpus mutations") else {
+    let Some(texts) = corpus_texts("fast-path corpus mutations") else {
         return;
     };
-    let texts = files
-        .iter()
-        .map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap()))
-        .collect();
     mutations(texts, 3, 0x2545_f491_4f6c_dd1d);
 }
 
 /// Mutates every piece below 20 KB `rounds` times (`FAST_ROUNDS` overrides).
 fn mutations(texts: Vec<(String, String)>, rounds: usize, seed: u64) {
-    let seeds: Vec<(String, String)> = texts
-        .into_iter()
-        .flat_map(|(name, text)| {
-            pieces(&text)
-                .into_iter()
-                .filter(|p| p.len() < 20_000)
-                .map(|p| (name.clone(), p.to_string()))
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let seeds = seed_pieces(texts);
     let mut rng = Rng(seed);
     let (mut accepted, mut total) = (0, 0);
     let rounds = std::env::var("FAST_ROUNDS")

@@ -35,6 +35,16 @@ macro_rules! objects {
                 Object::Other
             }
 
+            /// The API version of a built-in kind, for an object that lacks one.
+            pub fn api_version_of(kind: &str) -> Option<&'static str> {
+                $(
+                    if kind == <$ty as k8s_openapi::Resource>::KIND {
+                        return Some(<$ty as k8s_openapi::Resource>::API_VERSION);
+                    }
+                )*
+                None
+            }
+
             pub fn is_known(api_version: &str, kind: &str) -> bool {
                 false $(|| (kind == <$ty as k8s_openapi::Resource>::KIND
                     && api_version == <$ty as k8s_openapi::Resource>::API_VERSION))*

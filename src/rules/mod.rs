@@ -7,9 +7,13 @@
 // First and `#[macro_use]`: its `cis_k8s!` is used by the modules below.
 #[macro_use]
 pub mod cluster;
+pub mod credentials;
 pub mod input;
+pub mod peers;
 pub mod pod_security;
 pub mod workload;
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -53,7 +57,7 @@ pub const OPT_IN: &[Profile] = &[];
 
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Reference {
-    /// `NSA/CISA`, `PSS`, `CIS`.
+    /// `NSA/CISA`, `PSS`, `CIS`, `Kubernetes`, or a peer linter (`peers`).
     pub source: &'static str,
     pub id: &'static str,
     pub title: &'static str,
@@ -107,9 +111,67 @@ pub struct Context<'a> {
     pub resources: &'a [Resource],
     pub workloads: &'a [Workload],
     pub options: &'a Options,
+    /// Resources by kind and by name, so rules that join one resource to
+    /// others (a workload to its ServiceAccount, its Namespace) stay linear.
+    pub index: Index<'a>,
 }
 
-impl Context<'_> {
+/// Lookups over the input's resources, built once per check.
+#[derive(Default)]
+pub struct Index<'a> {
+    by_kind: HashMap<&'a str, Vec<usize>>,
+    by_name: HashMap<&'a str, HashMap<&'a str, Vec<usize>>>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(resources: &'a [Resource]) -> Index<'a> {
+        let mut index = Index::default();
+        for (i, r) in resources.iter().enumerate() {
+            index.by_kind.entry(&r.id.kind).or_default().push(i);
+            if let Some(name) = &r.id.name {
+                index
+                    .by_name
+                    .entry(&r.id.kind)
+                    .or_default()
+                    .entry(name)
+                    .or_default()
+                    .push(i);
+            }
+        }
+        index
+    }
+}
+
+impl<'a> Context<'a> {
+    /// The resources of one kind (any API version), in input order.
+    pub fn of_kind<'s>(
+        &'s self,
+        kind: &str,
+    ) -> impl Iterator<Item = (usize, &'a Resource)> + use<'a, 's> {
+        let resources = self.resources;
+        self.index
+            .by_kind
+            .get(kind)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(move |&i| (i, &resources[i]))
+    }
+
+    /// The resources of one kind and name (any API version or namespace).
+    pub fn named<'s>(
+        &'s self,
+        kind: &str,
+        name: &str,
+    ) -> impl Iterator<Item = (usize, &'a Resource)> + use<'a, 's> {
+        let resources = self.resources;
+        self.index
+            .by_name
+            .get(kind)
+            .and_then(|names| names.get(name))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(move |&i| (i, &resources[i]))
+    }
     pub fn resource(&self, w: &Workload) -> &Resource {
         &self.resources[w.resource]
     }
@@ -235,6 +297,7 @@ pub fn registry() -> &'static [&'static Rule] {
         &workload::read_only_root_filesystem::RULE,
         &workload::run_as_root_group::RULE,
         &workload::share_process_namespace::RULE,
+        &workload::host_users::RULE,
         &workload::host_aliases::RULE,
         &workload::automount_service_account_token::RULE,
         &workload::default_service_account::RULE,
@@ -270,6 +333,7 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::rbac::AWS_AUTH_MASTERS,
         &cluster::rbac::PREFER_NAMESPACED,
         &cluster::rbac::WORKLOAD_TAKEOVER,
+        &cluster::rbac_workload_creation::WORKLOAD_CREATION,
         // Cluster: network policy and namespaces.
         &cluster::network_policy::DEFAULT_DENY,
         &cluster::network_policy::ALLOW_ALL,

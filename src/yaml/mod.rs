@@ -1,5 +1,6 @@
 //! Reading YAML the way Kubernetes reads it, positions kept.
 pub mod fast;
+pub mod helm;
 pub mod json;
 pub mod parse;
 pub mod tree;

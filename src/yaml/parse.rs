@@ -112,11 +112,15 @@ struct Builder {
     stack: Vec<Frame>,
     anchors: Vec<(usize, NodeId)>,
     base: usize,
+    shifts: Shifts,
 }
 
 impl Builder {
     fn span(&self, s: &PSpan) -> Span {
-        Span::new(self.base + s.start.index(), self.base + s.end.index())
+        Span::new(
+            self.base + self.shifts.original(s.start.index()),
+            self.base + self.shifts.original(s.end.index()),
+        )
     }
 
     fn push(&mut self, node: Node, anchor: usize) -> NodeId {
@@ -182,7 +186,120 @@ fn tag_string(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<S
     })
 }
 
+/// Re-readings of one piece after re-indenting quoted scalars (see below).
+const MAX_REINDENTS: usize = 64;
+
+/// libyaml, and so go-yaml and kubectl, do not look at the indentation of a
+/// quoted scalar's continuation lines; saphyr-parser refuses lines left of
+/// the enclosing block's indentation. Continuation lines are folded with
+/// their leading blanks dropped, so indenting them changes no value: on that
+/// error the piece is read again with the scalar's lines indented, and every
+/// position is mapped back to the text as written.
 fn parse_piece(piece: &str, base: usize, end_char: usize, parsed: &mut Parsed) {
+    let mut text = std::borrow::Cow::Borrowed(piece);
+    let mut shifts = Shifts::default();
+    for attempt in 0..=MAX_REINDENTS {
+        let mut read = Parsed {
+            documents: Vec::new(),
+            problems: Vec::new(),
+        };
+        let retry = read_piece(&text, &shifts, base, end_char, &mut read);
+        if let Some(quote) = retry.filter(|_| attempt < MAX_REINDENTS)
+            && let Some(reindented) = reindent_quoted(&text, quote, &mut shifts)
+        {
+            text = std::borrow::Cow::Owned(reindented);
+            continue;
+        }
+        parsed.documents.extend(read.documents);
+        parsed.problems.extend(read.problems);
+        return;
+    }
+}
+
+/// Blanks inserted into a piece, as `(original char index, count)` sorted by
+/// index, to map positions in the re-indented text back.
+#[derive(Clone, Default)]
+struct Shifts(Vec<(usize, usize)>);
+
+impl Shifts {
+    /// The original char index of a char index in the re-indented text (an
+    /// inserted blank maps to where it was inserted).
+    fn original(&self, index: usize) -> usize {
+        let mut inserted = 0;
+        for &(at, count) in &self.0 {
+            if index < at + inserted {
+                break;
+            }
+            if index < at + inserted + count {
+                return at;
+            }
+            inserted += count;
+        }
+        index - inserted
+    }
+}
+
+/// Indents the continuation lines of the quoted scalar whose opening quote
+/// is at char index `quote` of `text` two columns right of the line it
+/// starts on; `None` when there is nothing to change.
+fn reindent_quoted(text: &str, quote: usize, shifts: &mut Shifts) -> Option<String> {
+    let (qbyte, q) = text.char_indices().nth(quote)?;
+    if q != '\'' && q != '"' {
+        return None;
+    }
+    let line_start = text[..qbyte].rfind('\n').map_or(0, |n| n + 1);
+    let want = text[line_start..].len() - text[line_start..].trim_start_matches(' ').len() + 2;
+    // Where the scalar ends (byte after the closing quote), escapes included.
+    let mut end = text.len();
+    let mut chars = text[qbyte + 1..].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if q == '"' && c == '\\' {
+            chars.next();
+        } else if c == q {
+            if q == '\'' && chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                chars.next();
+            } else {
+                end = qbyte + 1 + i + 1;
+                break;
+            }
+        }
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut changed = false;
+    let mut from = 0;
+    let mut char_index = 0;
+    let mut at = qbyte;
+    while let Some(nl) = text[at..end].find('\n') {
+        let line = at + nl + 1;
+        let indent = text[line..].len() - text[line..].trim_start_matches(' ').len();
+        let blank = text[line + indent..].starts_with(['\n', '\r']) || line + indent >= end;
+        if indent < want && !blank {
+            char_index += text[from..line].chars().count();
+            out.push_str(&text[from..line]);
+            let count = want - indent;
+            out.extend(std::iter::repeat_n(' ', count));
+            let original = shifts.original(char_index);
+            let pos = shifts.0.partition_point(|&(o, _)| o <= original);
+            shifts.0.insert(pos, (original, count));
+            char_index += count;
+            from = line;
+            changed = true;
+        }
+        at = line;
+    }
+    out.push_str(&text[from..]);
+    changed.then_some(out)
+}
+
+/// Reads one (possibly re-indented) piece; `Some(quote)` when it failed on
+/// a quoted scalar's indentation, with the char index of its opening quote.
+fn read_piece(
+    piece: &str,
+    shifts: &Shifts,
+    base: usize,
+    end_char: usize,
+    parsed: &mut Parsed,
+) -> Option<usize> {
     let mut parser = Parser::new_from_str(piece);
     let mut builder: Option<Builder> = None;
     let mut cursor = Cursor {
@@ -199,17 +316,19 @@ fn parse_piece(piece: &str, base: usize, end_char: usize, parsed: &mut Parsed) {
                 // An error found at the very end of the piece (an unclosed
                 // bracket or quote) belongs to its last line, not to the next
                 // document's `---`.
-                let mut at = base + err.marker().index();
+                let retry = (err.info() == "invalid indentation in quoted scalar")
+                    .then(|| err.marker().index());
+                let mut at = base + shifts.original(err.marker().index());
                 if at >= end_char {
                     let trimmed = piece.trim_end();
-                    at = base + trimmed.chars().count().saturating_sub(1);
+                    at = base + shifts.original(trimmed.chars().count().saturating_sub(1));
                 }
                 parsed.problems.push(Problem {
                     kind: ProblemKind::Syntax,
                     span: Span::new(at, at + 1),
                     message: err.info().to_string(),
                 });
-                return;
+                return retry;
             }
         };
         match event {
@@ -221,11 +340,12 @@ fn parse_piece(piece: &str, base: usize, end_char: usize, parsed: &mut Parsed) {
                     stack: Vec::new(),
                     anchors: Vec::new(),
                     base,
+                    shifts: shifts.clone(),
                 });
             }
             Event::DocumentEnd => {
                 if let Some(mut b) = builder.take() {
-                    let end = (base + pspan.end.index()).max(doc_start);
+                    let end = (base + shifts.original(pspan.end.index())).max(doc_start);
                     b.doc.span = Span::new(
                         doc_start,
                         end.max(b.doc.root.map_or(0, |r| b.doc.node(r).span.end as usize)),
@@ -245,7 +365,7 @@ fn parse_piece(piece: &str, base: usize, end_char: usize, parsed: &mut Parsed) {
                             "document has more than {MAX_NODES} nodes; the rest of it is not read"
                         ),
                     });
-                    return;
+                    return None;
                 }
                 let span = b.span(&pspan);
                 match event {
@@ -269,7 +389,8 @@ fn parse_piece(piece: &str, base: usize, end_char: usize, parsed: &mut Parsed) {
                         if let Some(end) =
                             quote.and_then(|q| cursor.quoted_end(pspan.start.index(), q))
                         {
-                            span.end = (base + end).max(span.start as usize) as u32;
+                            span.end =
+                                (base + shifts.original(end)).max(span.start as usize) as u32;
                         }
                         let node = Node {
                             span,
@@ -297,7 +418,7 @@ fn parse_piece(piece: &str, base: usize, end_char: usize, parsed: &mut Parsed) {
                                 span,
                                 message: "alias refers to an unknown anchor".into(),
                             });
-                            return;
+                            return None;
                         };
                         let id = b.push(
                             Node {
@@ -325,7 +446,7 @@ fn parse_piece(piece: &str, base: usize, end_char: usize, parsed: &mut Parsed) {
                                     "nesting deeper than {MAX_DEPTH} levels; this document is not checked"
                                 ),
                             });
-                            return;
+                            return None;
                         }
                         // A flow collection's start event covers its bracket; a
                         // block collection's is empty, and may sit on a flow
@@ -365,6 +486,7 @@ fn parse_piece(piece: &str, base: usize, end_char: usize, parsed: &mut Parsed) {
             }
         }
     }
+    None
 }
 
 /// Walks a piece forward to answer "which character is at char index i" for
@@ -429,5 +551,45 @@ impl Cursor<'_> {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Parsed {
+        parse(&SourceMap::new(text))
+    }
+
+    #[test]
+    fn quoted_continuation_lines_at_the_key_column_are_read() {
+        for text in [
+            "metadata:\n  annotations:\n    value: 'a long text\n    onto the next line'\n    next: x\n",
+            "spec:\n  description: \"a long text\n  onto the next line\"\n  next: x\n",
+            "spec:\n  items:\n  - 'a long text\nonto the next line'\n  - x\n",
+            "a:\n  b: 'one\n  two\n\n  three'\n",
+        ] {
+            let parsed = read(text);
+            assert!(parsed.problems.is_empty(), "{text}: {:?}", parsed.problems);
+            assert_eq!(parsed.documents.len(), 1);
+        }
+        // The value is folded as usual, and positions are the text's.
+        let text = "a:\n  value: 'a long text\n  onto the next line'\n  next: x\n";
+        let parsed = read(text);
+        let doc = &parsed.documents[0];
+        let (_, a) = doc.get(doc.root.unwrap(), "a").unwrap();
+        let (_, v) = doc.get(a, "value").unwrap();
+        assert_eq!(doc.scalar(v), Some("a long text onto the next line"));
+        let span = doc.node(v).span;
+        assert_eq!(
+            &text[span.start as usize..span.end as usize],
+            "'a long text\n  onto the next line'"
+        );
+        let (k, _) = doc.get(a, "next").unwrap();
+        assert_eq!(
+            doc.node(k).span.start as usize,
+            text.find("  next:").unwrap() + 2
+        );
     }
 }

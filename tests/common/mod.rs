@@ -1,6 +1,8 @@
 #![allow(dead_code)]
 use std::path::PathBuf;
 
+pub mod mutate;
+
 /// `../shared` next to the checkout (CI has it; a user's clone does not).
 pub fn shared_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");

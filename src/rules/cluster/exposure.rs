@@ -14,6 +14,7 @@ use crate::diagnostic::Severity;
 use crate::model::path::Path;
 use crate::model::resource::{Resource, str_at, value_at};
 use crate::rules::cluster::{describe, items, k8s, nsa, strings};
+use crate::rules::peers::{kube_linter, kubescape};
 use crate::rules::{Context, Finding, HARDENED, Reference, Rule, RuleMeta};
 
 const SERVICE_DOC: &str = "https://kubernetes.io/docs/concepts/services-networking/service/";
@@ -96,12 +97,17 @@ pub static EXTERNAL_IPS: Rule = Rule {
 pub static SSH_PORT: Rule = Rule {
     meta: RuleMeta {
         id: "service-ssh-port",
-        title: "Service exposes SSH (port 22)",
+        title: "Service or container exposes SSH (port 22)",
         severity: Severity::Medium,
         category: "exposure",
         profiles: HARDENED,
-        references: &[NSA_NET, k8s("Services", "Service", SERVICE_DOC)],
-        rationale: "An SSH server in a container is a second way in that bypasses the API server's authentication, RBAC and audit log, and usually carries long-lived keys.",
+        references: &[
+            NSA_NET,
+            k8s("Services", "Service", SERVICE_DOC),
+            kube_linter("ssh-port", "SSH port exposed"),
+            kubescape("C-0042", "SSH server running inside container"),
+        ],
+        rationale: "An SSH server in a container is a second way in that bypasses the API server's authentication, RBAC and audit log, and usually carries long-lived keys. A Service port 22 (or a target port 22 or named `ssh`) and a container port 22 (or named `ssh`) both say one runs: a container port is reachable from every pod a NetworkPolicy does not stop, Service or not.",
         remediation: "Remove the SSH port; use `kubectl exec` or ephemeral debug containers, which RBAC controls and the audit log records.",
         help: "remove port 22; use kubectl exec or kubectl debug",
         bad_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: box\nspec:\n  selector: {app: box}\n  ports:\n  - name: ssh\n    port: 22\n",
@@ -297,6 +303,34 @@ fn check_external_ips(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn check_ssh(ctx: &Context, out: &mut Vec<Finding>) {
+    for w in ctx.workloads {
+        for c in w.containers() {
+            for (i, p) in c.container.ports.iter().flatten().enumerate() {
+                let named = p
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case("ssh"));
+                let field = if p.container_port == 22 {
+                    "containerPort"
+                } else if named {
+                    "name"
+                } else {
+                    continue;
+                };
+                out.push(Finding::new(
+                    &SSH_PORT.meta,
+                    w.resource,
+                    c.path.key("ports").index(i).key(field),
+                    format!(
+                        "{} listens for SSH (container port {}{}): a way in that bypasses the API server's authentication and audit; remove the SSH server and use kubectl exec or kubectl debug",
+                        c.describe(),
+                        p.container_port,
+                        if named { ", named ssh" } else { "" }
+                    ),
+                ));
+            }
+        }
+    }
     for (ri, s) in services(ctx) {
         for (i, p) in items(&s.json, "spec.ports") {
             let port = p.get("port").and_then(Value::as_i64);

@@ -255,12 +255,9 @@ fn pod_ambient_opt_out(ctx: &Context, w: &Workload) -> Option<Path> {
             .is_some_and(|a| a.keys().any(|k| k.starts_with("traffic.sidecar.istio.io/")));
     // The same when the pod's Namespace, in the input, injects sidecars.
     let ns = ctx.resource(w).namespace();
-    let namespace_injects = ctx.resources.iter().any(|r| {
-        r.is("Namespace")
-            && r.id.api_version == "v1"
-            && ns.is_some()
-            && r.id.name.as_deref() == ns
-            && namespace_injects_sidecars(r)
+    let namespace_injects = ns.is_some_and(|ns| {
+        ctx.named("Namespace", ns)
+            .any(|(_, r)| r.id.api_version == "v1" && namespace_injects_sidecars(r))
     });
     (!sidecar && !namespace_injects).then(|| w.meta_path.key("labels").key(AMBIENT_MODE))
 }

@@ -78,6 +78,7 @@ pub mod mesh;
 pub mod namespaces;
 pub mod network_policy;
 pub mod rbac;
+pub mod rbac_workload_creation;
 pub mod secrets;
 
 use std::collections::BTreeMap;

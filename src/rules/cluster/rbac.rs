@@ -33,11 +33,11 @@ use crate::yaml::tree::{Document, NodeId, NodeKind, ScalarStyle};
 const RBAC_GOOD_PRACTICES: &str =
     "https://kubernetes.io/docs/concepts/security/rbac-good-practices/";
 
-const fn good_practices(id: &'static str) -> Reference {
+pub(super) const fn good_practices(id: &'static str) -> Reference {
     k8s(id, "RBAC good practices", RBAC_GOOD_PRACTICES)
 }
 
-const NSA_RBAC: Reference = nsa(
+pub(super) const NSA_RBAC: Reference = nsa(
     "Authentication and authorization",
     "Role-based access control",
 );
@@ -340,12 +340,12 @@ fn bindings<'a>(ctx: &'a Context) -> impl Iterator<Item = (usize, &'a Resource)>
 }
 
 /// The input's (Cluster)Roles, with their index.
-fn roles<'a>(ctx: &'a Context) -> impl Iterator<Item = (usize, &'a Resource)> {
+pub(super) fn roles<'a>(ctx: &'a Context) -> impl Iterator<Item = (usize, &'a Resource)> {
     ctx.resources.iter().enumerate().filter(|(_, r)| is_role(r))
 }
 
 /// One problem in a role's rules: where it is and what it grants.
-struct Grant {
+pub(super) struct Grant {
     path: Path,
     /// `short name: why`; the short name alone stands for it in lists.
     what: String,
@@ -355,7 +355,7 @@ struct Grant {
 }
 
 /// One PolicyRule read from JSON.
-struct PolicyRule<'v> {
+pub(super) struct PolicyRule<'v> {
     index: usize,
     verbs: Vec<(usize, &'v str)>,
     groups: Vec<(usize, &'v str)>,
@@ -414,7 +414,12 @@ impl<'v> PolicyRule<'v> {
     /// `create` or `deletecollection` of a top-level resource: those
     /// requests carry no object name (a subresource's create, such as
     /// pods/exec or serviceaccounts/token, names its parent and is scoped).
-    fn grants(&self, group: &str, resource: &str, verbs: &[&str]) -> Vec<(usize, Vec<String>)> {
+    pub(super) fn grants(
+        &self,
+        group: &str,
+        resource: &str,
+        verbs: &[&str],
+    ) -> Vec<(usize, Vec<String>)> {
         let verbs: Vec<&str> = verbs
             .iter()
             .copied()
@@ -451,7 +456,7 @@ impl<'v> PolicyRule<'v> {
     }
 }
 
-fn rules(r: &Resource) -> Vec<PolicyRule<'_>> {
+pub(super) fn rules(r: &Resource) -> Vec<PolicyRule<'_>> {
     items(&r.json, "rules")
         .into_iter()
         .map(|(index, rule)| PolicyRule {
@@ -580,8 +585,10 @@ const ADMISSION: &[&str] = &[
     "mutatingadmissionpolicybindings",
 ];
 
-/// What creating a workload in kube-system is, by API group.
-const KUBE_SYSTEM_WORKLOADS: &[(&str, &str)] = &[
+/// The kinds that make pods, by API group: creating one in kube-system runs
+/// code as its controllers (`rbac-privilege-escalation`), elsewhere as any
+/// ServiceAccount of the namespace (`rbac-workload-creation`).
+pub(super) const KUBE_SYSTEM_WORKLOADS: &[(&str, &str)] = &[
     ("", "pods"),
     ("", "replicationcontrollers"),
     ("apps", "deployments"),
@@ -711,13 +718,13 @@ fn short(what: &str) -> &str {
 
 /// Grants on the same list item (a `*` can grant several) as one, so each
 /// item carries one finding per rule.
-struct Merged {
+pub(super) struct Merged {
     path: Path,
     whats: Vec<String>,
     through: Vec<String>,
 }
 
-fn merged(grants: Vec<Grant>) -> Vec<Merged> {
+pub(super) fn merged(grants: Vec<Grant>) -> Vec<Merged> {
     let mut out: Vec<Merged> = Vec::new();
     for g in grants {
         let i = match out.iter().position(|o| o.path == g.path) {
@@ -789,7 +796,7 @@ const SHOWN: usize = 5;
 /// `{role} grants, through ..., 3 {noun}: a; b; c{tail}`. Past SHOWN + 1
 /// grants (a `*` on `*` on `*` reaches 20) the message names the first
 /// SHOWN and `and N more`, and the finding's help lists them all.
-fn merged_finding(
+pub(super) fn merged_finding(
     rule: &'static RuleMeta,
     ri: usize,
     r: &Resource,
@@ -902,7 +909,12 @@ fn streaming(out: &mut Vec<Grant>, rule: &PolicyRule, res: &str, why: &str) {
 }
 
 /// One grant per resources item in `hits`.
-fn add(out: &mut Vec<Grant>, rule: &PolicyRule, hits: Vec<(usize, Vec<String>)>, what: &str) {
+pub(super) fn add(
+    out: &mut Vec<Grant>,
+    rule: &PolicyRule,
+    hits: Vec<(usize, Vec<String>)>,
+    what: &str,
+) {
     for (i, through) in hits {
         out.push(Grant {
             path: rule.path("resources", i),

@@ -1,6 +1,10 @@
 //! Sensitive data: credentials in ConfigMaps, and long-lived ServiceAccount
 //! token Secrets.
 //!
+//! A ConfigMap key is judged as `env-secret-literal` judges an environment
+//! variable (`rules::credentials`): a credential name with a value that is
+//! not a placeholder, or a value shaped like a well-known credential.
+//!
 //! ConfigMaps are not encrypted at rest by the usual EncryptionConfiguration,
 //! are readable by `view` and show up in logs and dashboards. A Secret of type
 //! `kubernetes.io/service-account-token` holds a token that never expires;
@@ -12,6 +16,8 @@ use crate::diagnostic::Severity;
 use crate::model::path::Path;
 use crate::model::resource::{str_at, value_at};
 use crate::rules::cluster::{describe, k8s, nsa};
+use crate::rules::credentials::{credential_name, credential_shape, placeholder};
+use crate::rules::peers::{kubescape, polaris, trivy};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static CONFIGMAP_SECRET_DATA: Rule = Rule {
@@ -28,8 +34,15 @@ pub static CONFIGMAP_SECRET_DATA: Rule = Rule {
                 "https://kubernetes.io/docs/concepts/configuration/configmap/",
             ),
             nsa("Secrets", "Protect sensitive data"),
+            polaris(
+                "sensitiveConfigmapContent",
+                "ConfigMap has sensitive content",
+            ),
+            trivy("KSV-0109", "ConfigMap with secrets"),
+            trivy("KSV-01010", "ConfigMap with sensitive content"),
+            kubescape("C-0012", "Applications credentials in configuration files"),
         ],
-        rationale: "ConfigMaps are stored unencrypted, readable by the `view` role and printed by tooling; a password, token or private key in one is visible to far more people and processes than the same value in a Secret.",
+        rationale: "ConfigMaps are stored unencrypted, readable by the `view` role and printed by tooling; a password, token or private key in one is visible to far more people and processes than the same value in a Secret. Keys are judged by the same credential names and placeholders as environment variables (`env-secret-literal`).",
         remediation: "Move the value to a Secret (or an external secret store) and reference it from the workload.",
         help: "move this value to a Secret",
         bad_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  DB_HOST: db.internal\n  DB_PASSWORD: hunter2hunter2\n",
@@ -61,117 +74,6 @@ pub static SERVICE_ACCOUNT_TOKEN_SECRET: Rule = Rule {
     check: Some(check_token_secret),
 };
 
-/// Key words that name a credential, matched on word boundaries of the key
-/// (`DB_PASSWORD`, `api-key`, `clientSecret`).
-const SECRET_WORDS: &[&str] = &[
-    "password",
-    "passwd",
-    "pwd",
-    "secret",
-    "token",
-    "apikey",
-    "privatekey",
-    "credential",
-    "credentials",
-    "accesskey",
-    "secretkey",
-];
-
-/// Key words that name a reference to a credential, not the credential.
-const NOT_SECRET: &[&str] = &[
-    "file",
-    "path",
-    "ref",
-    "name",
-    "names",
-    "key",
-    "enabled",
-    "enable",
-    "url",
-    "endpoint",
-    "type",
-    "length",
-    "ttl",
-    "expiry",
-    "expiration",
-    "duration",
-    "header",
-    "policy",
-    "mode",
-    "audience",
-    "issuer",
-    "resource",
-    "location",
-    "dir",
-    "format",
-    "field",
-    "env",
-    "source",
-    "provider",
-];
-
-fn words(key: &str) -> Vec<String> {
-    // Split camelCase, snake_case, kebab-case and dotted keys into words.
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for ch in key.chars() {
-        if !ch.is_ascii_alphanumeric() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if ch.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-        prev_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
-        cur.push(ch.to_ascii_lowercase());
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
-/// Whether a key names a credential: a credential word, with no word after it
-/// that makes it a reference (`passwordFile`, `tokenPath`, `secretName`).
-fn secret_key(key: &str) -> bool {
-    let w = words(key);
-    let joined: Vec<String> = w.windows(2).map(|p| format!("{}{}", p[0], p[1])).collect();
-    let hit = w
-        .iter()
-        .chain(&joined)
-        .any(|x| SECRET_WORDS.contains(&x.as_str()));
-    let last_pair = joined
-        .last()
-        .is_some_and(|p| SECRET_WORDS.contains(&p.as_str()));
-    hit && (last_pair
-        || !w.last().is_some_and(|last| {
-            NOT_SECRET.contains(&last.as_str()) && !SECRET_WORDS.contains(&last.as_str())
-        }))
-}
-
-/// Whether a value looks like an actual credential rather than a placeholder,
-/// a reference or a flag.
-fn secret_value(v: &str) -> bool {
-    let v = v.trim();
-    if v.len() < 6 || v.contains(char::is_whitespace) {
-        return false;
-    }
-    let lower = v.to_ascii_lowercase();
-    let placeholder = [
-        "true", "false", "changeme", "<", "${", "{{", "$(", "/", "http://", "https://", "xxx",
-        "redacted", "none", "null",
-    ];
-    !placeholder.iter().any(|p| lower.starts_with(p)) && !v.chars().all(|c| c.is_ascii_digit())
-}
-
-fn private_key(v: &str) -> bool {
-    v.contains("-----BEGIN") && v.contains("PRIVATE KEY-----")
-}
-
 fn check_configmap(ctx: &Context, out: &mut Vec<Finding>) {
     for (ri, cm) in ctx
         .resources
@@ -186,9 +88,9 @@ fn check_configmap(ctx: &Context, out: &mut Vec<Finding>) {
             let Some(value) = value.as_str() else {
                 continue;
             };
-            let what = if private_key(value) {
-                "a PEM private key"
-            } else if secret_key(key) && secret_value(value) {
+            let what = if let Some(shape) = credential_shape(value) {
+                shape
+            } else if credential_name(key) && !placeholder(value) {
                 "what looks like a credential"
             } else {
                 continue;
@@ -227,36 +129,6 @@ fn check_token_secret(ctx: &Context, out: &mut Vec<Finding>) {
                     describe(s)
                 ),
             ));
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys() {
-        for k in [
-            "DB_PASSWORD",
-            "apiKey",
-            "client-secret",
-            "GITHUB_TOKEN",
-            "aws_secret_access_key",
-            "privateKey",
-        ] {
-            assert!(secret_key(k), "{k}");
-        }
-        for k in [
-            "passwordFile",
-            "tokenPath",
-            "secretName",
-            "DB_HOST",
-            "admin.enabled",
-            "token.ttl",
-            "keyboard",
-        ] {
-            assert!(!secret_key(k), "{k}");
         }
     }
 }

@@ -43,10 +43,9 @@ pub static RULE: Rule = Rule {
 /// Whether a RoleBinding or ClusterRoleBinding of the input has the
 /// ServiceAccount as a subject.
 fn bound(ctx: &Context, name: &str, ns: Option<&str>) -> bool {
-    ctx.resources
-        .iter()
-        .filter(|r| r.is("RoleBinding") || r.is("ClusterRoleBinding"))
-        .any(|r| {
+    ctx.of_kind("RoleBinding")
+        .chain(ctx.of_kind("ClusterRoleBinding"))
+        .any(|(_, r)| {
             let binding_ns = r.namespace();
             r.json
                 .get("subjects")

@@ -57,9 +57,8 @@ fn pod_has_storage_limit(w: &Workload) -> bool {
 /// namespace a default (or a maximum, which defaults the limit) ephemeral-storage limit.
 fn limit_range_covers(ctx: &Context, w: &Workload) -> bool {
     let ns = ctx.resource(w).namespace();
-    ctx.resources.iter().any(|r| {
-        r.is("LimitRange")
-            && same_namespace(r.namespace(), ns)
+    ctx.of_kind("LimitRange").any(|(_, r)| {
+        same_namespace(r.namespace(), ns)
             && r.json
                 .pointer("/spec/limits")
                 .and_then(Value::as_array)

@@ -3,12 +3,14 @@
 //! With a cached image, the kubelet neither checks that the tag still names
 //! the content that was approved nor that the pod may pull it: another
 //! tenant's pod on the same node can run a private image without pull
-//! credentials. Only an explicit policy is reported (the defaulted one,
-//! IfNotPresent for tagged images, is the `image-digest` finding's business:
-//! pinning the digest is the better fix). Digest-pinned images pass.
+//! credentials. A missing (or empty) policy is defaulted as the API server
+//! does: `Always` for `:latest` or an untagged image, `IfNotPresent` for any
+//! other tag, and that default is reported like the explicit value (at the
+//! container, with a fix that adds the field). Digest-pinned images pass.
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::fix::set_field;
+use crate::rules::peers::{checkov, kube_linter, kube_score, kubescape, polaris};
 use crate::rules::workload::{nsa, parse_image, plausible_image};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -19,11 +21,21 @@ pub static RULE: Rule = Rule {
         severity: Severity::Low,
         category: "supply-chain",
         profiles: HARDENED,
-        references: &[nsa(
-            "Pod security: image scanning",
-            "Use trusted, scanned images from trusted repositories",
-        )],
-        rationale: "`IfNotPresent` and `Never` run whatever the node has cached under the tag: a stale or tampered image, or a private image pulled earlier by another tenant, without checking the pod's pull credentials (Polaris pullPolicyNotAlways, kube-score container-image-pull-policy, Checkov CKV_K8S_15, Kubescape C-0075).",
+        references: &[
+            nsa(
+                "Pod security: image scanning",
+                "Use trusted, scanned images from trusted repositories",
+            ),
+            kube_linter("image-pull-policy", "Image pull policy (template)"),
+            polaris("pullPolicyNotAlways", "Image pull policy is not Always"),
+            kube_score("container-image-pull-policy", "Container image pull policy"),
+            checkov(
+                "CKV_K8S_15",
+                "Image Pull Policy of the container is set to Always",
+            ),
+            kubescape("C-0075", "Image pull policy on latest tag"),
+        ],
+        rationale: "`IfNotPresent` and `Never` run whatever the node has cached under the tag: a stale or tampered image, or a private image pulled earlier by another tenant, without checking the pod's pull credentials. Without `imagePullPolicy` (or with an empty one) Kubernetes uses `IfNotPresent` for every tag other than `latest`, so a tagged image with no policy is pulled at most once per node too.",
         remediation: "Pin the image by digest, or set `imagePullPolicy: Always` (and enable the AlwaysPullImages admission plugin on multi-tenant clusters).",
         help: "pin the image by digest or set imagePullPolicy: Always",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    imagePullPolicy: IfNotPresent\n",
@@ -39,12 +51,29 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             let Some(image) = c.container.image.as_deref().filter(|i| plausible_image(i)) else {
                 continue;
             };
-            let Some(policy) = c.container.image_pull_policy.as_deref() else {
-                continue;
-            };
-            if policy == "Always" || parse_image(image).digest.is_some() {
+            let parsed = parse_image(image);
+            if parsed.digest.is_some() {
                 continue;
             }
+            // The API server's default for a missing or empty policy.
+            let explicit = c
+                .container
+                .image_pull_policy
+                .as_deref()
+                .filter(|p| !p.is_empty());
+            let policy = match explicit {
+                Some(p) => p,
+                None if parsed.tag.is_none_or(|t| t == "latest") => continue,
+                None => "IfNotPresent",
+            };
+            if policy == "Always" {
+                continue;
+            }
+            let how = match (explicit, c.container.image_pull_policy.as_deref()) {
+                (Some(_), _) => format!("with imagePullPolicy {policy}"),
+                (None, Some(_)) => "with imagePullPolicy IfNotPresent (an empty imagePullPolicy gets the default for a tagged image)".to_string(),
+                (None, None) => "with imagePullPolicy IfNotPresent (the default for a tagged image without imagePullPolicy)".to_string(),
+            };
             let path = c.path.key("imagePullPolicy");
             let fix = set_field(
                 ctx,
@@ -60,7 +89,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     w.resource,
                     path,
                     format!(
-                        "{} pulls the mutable tag \"{image}\" with imagePullPolicy {policy}: a cached copy runs unchecked",
+                        "{} pulls the mutable tag \"{image}\" {how}: a cached copy runs unchecked",
                         c.describe()
                     ),
                 )

@@ -20,6 +20,7 @@ pub mod env_secret_literal;
 pub mod helm_tiller;
 pub mod host_aliases;
 pub mod host_path_writable;
+pub mod host_users;
 pub mod image_digest;
 pub mod image_pull_policy;
 pub mod image_registry;
@@ -95,12 +96,8 @@ pub fn find_service_account<'a>(
     name: &str,
 ) -> Option<(usize, &'a Resource)> {
     let ns = ctx.resource(w).namespace();
-    ctx.resources.iter().enumerate().find(|(_, r)| {
-        r.is("ServiceAccount")
-            && r.id.api_version == "v1"
-            && r.id.name.as_deref() == Some(name)
-            && same_namespace(r.namespace(), ns)
-    })
+    ctx.named("ServiceAccount", name)
+        .find(|(_, r)| r.id.api_version == "v1" && same_namespace(r.namespace(), ns))
 }
 
 /// An image reference split the way container runtimes read it.
