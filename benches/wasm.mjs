@@ -5,7 +5,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { check } = await import(join(root, 'pkg/node/index.mjs'));
+// PKG: another build of the package (to compare wasm-opt settings).
+const { check } = await import(join(process.env.PKG ?? join(root, 'pkg'), 'node/index.mjs'));
 
 function measure(name, source, minRuns) {
   for (let i = 0; i < 3; i++) check(source);
@@ -24,6 +25,7 @@ function measure(name, source, minRuns) {
 }
 
 measure('deployment-150.yaml', readFileSync(join(root, 'benches/data/deployment-150.yaml'), 'utf8'), 1000);
-const argo = join(root, '../shared/corpus/real/argo-cd/install.yaml');
+const shared = process.env.SHARED_DIR ?? join(root, '../shared');
+const argo = join(shared, 'corpus/real/argo-cd/install.yaml');
 if (existsSync(argo)) measure('argo-cd/install.yaml', readFileSync(argo, 'utf8'), 20);
 else console.log('SKIPPED argo-cd/install.yaml: ../shared is absent');
