@@ -87,10 +87,17 @@ fn measure(shape: &str, n: usize, text: &str) {
 }
 
 fn main() {
+    // `cargo test --all-targets` runs this binary without `--bench`: one
+    // small smoke pass, not a measurement of 100,000 pods in a debug build.
+    let default = if std::env::args().any(|a| a == "--bench") {
+        vec![1_000, 10_000, 100_000]
+    } else {
+        vec![200]
+    };
     let sizes: Vec<usize> = std::env::var("SCALE_SIZES")
         .ok()
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
+        .unwrap_or(default);
     println!("| shape | pods | read | input | time | time per pod | peak heap | heap per pod |");
     println!("|---|---|---|---|---|---|---|---|");
     for &n in &sizes {

@@ -20,8 +20,8 @@ const SKIPPED: Record<Exclude<SkipReason, 'unsafe'>, string> = {
   'invalid-edit': 'had invalid edits',
   'pass-limit': 'hit the pass limit',
   'flow-style': 'sit in a flow-style {…} value (fix by hand)',
-  'alias': 'sit in a value an alias shares (fix by hand)',
-  'unsupported': 'had no edit for that value (fix by hand)',
+  alias: 'sit in a value an alias shares (fix by hand)',
+  unsupported: 'had no edit for that value (fix by hand)',
 };
 
 /** "Applied 2 fixes." or "Applied 1 fix; skipped 2 (1 would break the YAML, 1 …)." */
