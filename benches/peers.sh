@@ -37,9 +37,11 @@ CHECKOV="$VENV/bin/checkov"
 measure() {
   local label=$1
   shift
-  local out
-  out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
-  set -- $out
+  local stats
+  stats=$(mktemp)
+  /usr/bin/time -o "$stats" -f '%e %M' "$@" >/dev/null 2>&1 || true
+  set -- $(tail -n 1 "$stats")
+  rm -f "$stats"
   printf '%s %s %s\n' "$label" "$1" "$(($2 / 1024))"
 }
 
