@@ -344,28 +344,10 @@ fn run_check(
     baseline: Option<&std::path::Path>,
     write_baseline: Option<&std::path::Path>,
 ) -> ExitCode {
-    let overrides = match rules.overrides() {
+    let (overrides, groups) = match read_project(paths, &rules) {
         Ok(v) => v,
-        Err(e) => {
-            eprintln!("kubeharden: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let inputs = match read_inputs(paths) {
-        Ok(inputs) => inputs,
         Err(code) => return code,
     };
-    let mut notes = Vec::new();
-    let groups = match project::group(inputs, rules.config.as_deref(), &mut notes) {
-        Ok(g) => g,
-        Err(e) => {
-            eprintln!("kubeharden: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    for note in notes {
-        eprintln!("kubeharden: {note}");
-    }
     let mut adopt = Adopt {
         baseline: match baseline.map(project::Baseline::read).transpose() {
             Ok(b) => b,
@@ -429,35 +411,38 @@ fn run_check(
     }
 }
 
+/// What `check` and `fix` start from: the flags as overrides, and the inputs
+/// grouped by their nearest config (the walk's notes printed); exit status 2
+/// for a bad flag, an unreadable input or a config that cannot be read.
+fn read_project(
+    paths: Vec<PathBuf>,
+    rules: &RuleArgs,
+) -> Result<(Overrides, Vec<project::Group>), ExitCode> {
+    let usage = |e: String| {
+        eprintln!("kubeharden: {e}");
+        ExitCode::from(2)
+    };
+    let overrides = rules.overrides().map_err(usage)?;
+    let inputs = read_inputs(paths)?;
+    let mut notes = Vec::new();
+    let groups = project::group(inputs, rules.config.as_deref(), &mut notes).map_err(usage)?;
+    for note in notes {
+        eprintln!("kubeharden: {note}");
+    }
+    Ok((overrides, groups))
+}
+
 /// `kubeharden fix`: every safe fix, in re-checked passes (`kubeharden::fix_all`).
 /// Files are rewritten in place; `-` goes to standard output; `--dry-run`
 /// prints a unified diff instead. The summary goes to standard error whenever
 /// standard output carries fixed text or a diff, else to standard output.
 fn run_fix(paths: Vec<PathBuf>, dry_run: bool, rules: RuleArgs) -> ExitCode {
-    let overrides = match rules.overrides() {
-        Ok(v) => v,
-        Err(e) => {
-            eprintln!("kubeharden: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let inputs = match read_inputs(paths) {
-        Ok(inputs) => inputs,
-        Err(code) => return code,
-    };
     // Each file is fixed under its own config; an invalid config stops the
     // run before anything is written.
-    let mut notes = Vec::new();
-    let groups = match project::group(inputs, rules.config.as_deref(), &mut notes) {
-        Ok(g) => g,
-        Err(e) => {
-            eprintln!("kubeharden: {e}");
-            return ExitCode::from(2);
-        }
+    let (overrides, groups) = match read_project(paths, &rules) {
+        Ok(v) => v,
+        Err(code) => return code,
     };
-    for note in notes {
-        eprintln!("kubeharden: {note}");
-    }
     let mut inputs = Vec::new();
     for group in groups {
         let config = match &group.config {
