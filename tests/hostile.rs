@@ -1,6 +1,12 @@
 //! Hostile input is bounded: a clear diagnostic at a position, never a hang,
 //! a stack overflow or a panic. (No timings here: `make bench` measures.)
 
+mod common;
+
+#[path = "common/hostile_inputs.rs"]
+mod hostile_inputs;
+
+use hostile_inputs::merge_bombs;
 use kubeharden::{Options, check};
 
 fn rules_of(source: &str) -> Vec<String> {
@@ -187,30 +193,6 @@ fn the_rest_of_a_self_merging_document_is_still_checked() {
     assert!(rules.contains(&"yaml-syntax".to_string()), "{rules:?}");
 }
 
-/// Merges that share their sources many times over (each level merges the
-/// previous one four times), and a merge chain deeper than the nesting limit.
-pub fn merge_bombs() -> Vec<String> {
-    let mut dag = String::from("a0: &a0 {x: 1}\n");
-    let mut chain = String::from("a0: &a0 {x: 1}\n");
-    for i in 1..40 {
-        let p = i - 1;
-        dag.push_str(&format!(
-            "a{i}: &a{i} {{<<: [*a{p}, *a{p}, *a{p}, *a{p}]}}\n"
-        ));
-    }
-    for i in 1..600 {
-        let p = i - 1;
-        chain.push_str(&format!("a{i}: &a{i} {{<<: *a{p}, k{i}: {i}}}\n"));
-    }
-    let mut wide = String::from("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nl0: &l0 {a: 1}\n");
-    for i in 1..30 {
-        let p = i - 1;
-        wide.push_str(&format!("l{i}: &l{i} {{<<: [*l{p}, *l{p}, *l{p}]}}\n"));
-    }
-    wide.push_str("spec: {<<: *l29, containers: [{name: c, image: nginx}]}\n");
-    vec![dag, chain, wide]
-}
-
 #[test]
 fn merge_bombs_are_bounded() {
     let bombs = merge_bombs();
@@ -223,23 +205,8 @@ fn merge_bombs_are_bounded() {
 
 #[test]
 fn cli_reports_self_merges_instead_of_aborting() {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
     for (source, (line, start, _)) in SELF_CONTAINING {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kubeharden"))
-            .args(["check", "--format", "json", "-"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(source.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = common::cli_with_stdin(&["check", "--format", "json", "-"], source);
         // A high-severity diagnostic: exit status 1, not an abort.
         assert_eq!(out.status.code(), Some(1), "{source}: {out:?}");
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -7,17 +7,14 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use kubeharden::rules::registry;
 
 const PROFILES: [&str; 3] = ["baseline", "restricted", "hardened"];
 
 /// The CLI's exit status for `source` under `profile`.
 fn status(source: &str, profile: &str, pss_version: &str) -> i32 {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kubeharden"))
-        .args([
+    let out = common::cli_with_stdin(
+        &[
             "check",
             "--profile",
             profile,
@@ -26,19 +23,9 @@ fn status(source: &str, profile: &str, pss_version: &str) -> i32 {
             "--format",
             "json",
             "-",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(source.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        ],
+        source,
+    );
     out.status.code().unwrap_or(-1)
 }
 

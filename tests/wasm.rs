@@ -2,6 +2,9 @@
 //! (`make test-wasm`). On wasm32 it goes through the exported JS functions;
 //! natively through the same Rust entry points.
 
+#[path = "common/hostile_inputs.rs"]
+mod hostile_inputs;
+
 use serde_json::{Value, json};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -219,19 +222,8 @@ fn hostile_inputs() -> Vec<String> {
     ]
     .map(String::from)
     .to_vec();
-    let mut dag = String::from("a0: &a0 {x: 1}\n");
-    let mut chain = String::from("a0: &a0 {x: 1}\n");
-    for i in 1..40 {
-        let p = i - 1;
-        dag.push_str(&format!(
-            "a{i}: &a{i} {{<<: [*a{p}, *a{p}, *a{p}, *a{p}]}}\n"
-        ));
-    }
-    for i in 1..600 {
-        let p = i - 1;
-        chain.push_str(&format!("a{i}: &a{i} {{<<: *a{p}, k{i}: {i}}}\n"));
-    }
-    inputs.extend([dag, chain, "[".repeat(20_000), "{a: ".repeat(5_000)]);
+    inputs.extend(hostile_inputs::merge_bombs());
+    inputs.extend(["[".repeat(20_000), "{a: ".repeat(5_000)]);
     inputs
 }
 

@@ -52,3 +52,23 @@ pub fn manifest_files(dir: &std::path::Path) -> Vec<PathBuf> {
     walk(dir, &mut files);
     files
 }
+
+/// Runs the CLI with `args`, `source` on its standard input.
+pub fn cli_with_stdin(args: &[&str], source: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubeharden"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(source.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
