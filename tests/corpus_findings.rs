@@ -106,6 +106,14 @@ const PINNED: &[(&str, usize)] = &[
     ("controller-manager-terminated-pod-gc", 0),
     ("scheduler-profiling", 0),
     ("scheduler-bind-address", 0),
+    // kubelet-*: the corpus holds no KubeletConfiguration and no container
+    // that runs the kubelet, so 0 for every kubelet rule, the three CIS 4.2.5,
+    // 4.2.7 and 4.2.8 ones included, now that command lines are read too.
+    // Reading command lines first found 12 on prometheus-operator's
+    // Deployment, whose first argument `--kubelet-service=kube-system/kubelet`
+    // was taken for a `kubelet` binary (a path's last segment): false
+    // positives, and the same mistake could name any component; a flag is
+    // never a binary now (model/command_line.rs).
     ("kubelet-anonymous-auth", 0),
     ("kubelet-authorization-mode", 0),
     ("kubelet-client-ca-file", 0),
@@ -116,6 +124,9 @@ const PINNED: &[(&str, usize)] = &[
     ("kubelet-tls-cipher-suites", 0),
     ("kubelet-pod-pids-limit", 0),
     ("kubelet-seccomp-default", 0),
+    ("kubelet-streaming-idle-timeout", 0),
+    ("kubelet-hostname-override", 0),
+    ("kubelet-event-qps", 0),
     ("encryption-provider", 0),
     ("audit-policy", 0),
     ("admission-pod-security-defaults", 0),

@@ -1,5 +1,7 @@
 //! Typed resources and the views rules read.
+pub mod command_line;
 pub mod identity;
+pub mod kubelet;
 pub mod locate;
 pub mod path;
 pub mod resource;

@@ -73,6 +73,7 @@ pub mod config_files;
 pub mod control_plane;
 pub mod deprecated_api;
 pub mod exposure;
+pub mod kubelet;
 pub mod managed;
 pub mod mesh;
 pub mod namespaces;

@@ -2,8 +2,9 @@
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
-use crate::rules::cluster::config_files::weak_tls_version;
-use crate::rules::cluster::control_plane::{Command, Want, commands, expect, weak_cipher};
+use crate::rules::cluster::control_plane::{
+    Command, Want, commands, expect, weak_cipher, weak_tls_version,
+};
 use crate::rules::cluster::k8s;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 

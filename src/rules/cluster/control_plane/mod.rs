@@ -3,16 +3,10 @@
 //! CIS Kubernetes Benchmark (sections 1.2, 1.3, 1.4 and 2) lists them. CIS ids
 //! are v2.0's (`cis_k8s!`), the same as v1.12's for these sections.
 //!
-//! A component is a container whose command (or, without a command, whose
-//! args) starts with the component's binary, or a container without a command
-//! whose args begin with a flag and whose image names the component
-//! (`registry.k8s.io/etcd:3.5.15-0`: the image's entrypoint runs it) or whose
-//! pod carries kubeadm's `component: <binary>` label. Flags are read from
-//! command and args in both `--flag=value` and `--flag value` forms; a flag
-//! given an empty value (`--tls-cert-file=`), or a non-boolean flag with no
-//! value, counts as absent. A finding sits on the flag's list item, or on the
-//! binary's item (the image, for an entrypoint-started container) when a
-//! required flag is missing.
+//! Components and their flags are read by [`crate::model::command_line`]: a
+//! flag given an empty value counts as absent. A finding sits on the flag's
+//! list item, or on the binary's item (the image, for an entrypoint-started
+//! container) when a required flag is missing.
 //! Flags Kubernetes removed (`--insecure-port`, `--basic-auth-file`,
 //! `--kubelet-https`, the PodSecurityPolicy and SecurityContextDeny plugins)
 //! are not checked.
@@ -35,156 +29,12 @@ macro_rules! flag_rule {
     };
 }
 
-/// One flag of a command line.
-pub struct Flag {
-    pub name: String,
-    pub value: Option<String>,
-    /// The list item holding the flag's name.
-    pub path: Path,
-}
+pub use crate::model::command_line::Command;
 
-/// A control-plane component's command line.
-pub struct Command {
-    pub resource: usize,
-    /// The binary's list item (where a missing flag is reported).
-    pub anchor: Path,
-    pub binary: &'static str,
-    pub flags: Vec<Flag>,
-}
-
-impl Command {
-    /// The flag's last occurrence (the one the binary keeps), or `None` when
-    /// it is absent or given an empty value (`--tls-cert-file=`): an empty
-    /// path, address or list configures nothing.
-    pub fn get(&self, name: &str) -> Option<&Flag> {
-        self.flags
-            .iter()
-            .rev()
-            .find(|f| f.name == name)
-            .filter(|f| f.value.as_deref().is_none_or(|v| !v.trim().is_empty()))
-    }
-
-    /// The flag's value, when it has a non-empty one: a bare `--tls-cert-file`
-    /// followed by another flag has none.
-    pub fn value(&self, name: &str) -> Option<&str> {
-        self.get(name).and_then(|f| f.value.as_deref())
-    }
-
-    /// Whether the flag is set to a value (not bare, not empty).
-    pub fn has(&self, name: &str) -> bool {
-        self.value(name).is_some()
-    }
-
-    /// A comma-separated flag's items.
-    pub fn list(&self, name: &str) -> Vec<String> {
-        self.value(name)
-            .map(|v| {
-                v.split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-}
-
-/// Whether an image names a component: its repository's last segment is the
-/// binary, possibly with an architecture suffix (`registry.k8s.io/etcd:3.5.15-0`,
-/// `k8s.gcr.io/kube-apiserver-amd64:v1.11.0`).
-fn image_runs(image: &str, binary: &str) -> bool {
-    let repo = crate::rules::workload::parse_image(image).repository;
-    let last = repo.rsplit('/').next().unwrap_or(repo);
-    last == binary
-        || last.strip_prefix(binary).is_some_and(|rest| {
-            matches!(rest, "-amd64" | "-arm64" | "-arm" | "-ppc64le" | "-s390x")
-        })
-}
-
-/// Every container of the input that runs `binary`.
+/// Every container of the input that runs `binary` (see
+/// [`crate::model::command_line`] for how components are recognised).
 pub fn commands(ctx: &Context, binary: &'static str) -> Vec<Command> {
-    let mut out = Vec::new();
-    for w in ctx.workloads {
-        // kubeadm's static pods are labelled `component: <binary>`.
-        let labelled = w
-            .meta
-            .labels
-            .as_ref()
-            .and_then(|l| l.get("component"))
-            .is_some_and(|c| c == binary);
-        for c in w.containers() {
-            // Most containers run something else: look at argv[0] before
-            // building paths for every argument.
-            let command = c.container.command.as_deref().unwrap_or_default();
-            let args = c.container.args.as_deref().unwrap_or_default();
-            let first = command.iter().chain(args).next();
-            let named = |s: &String| s.rsplit('/').next() == Some(binary);
-            // The binary's own item; or, for a container started through its
-            // image's entrypoint (no command, args that begin with a flag),
-            // an image that names the component or a kubeadm label.
-            let by_entrypoint = command.is_empty()
-                && args.first().is_some_and(|a| a.starts_with('-'))
-                && (labelled
-                    || c.container
-                        .image
-                        .as_deref()
-                        .is_some_and(|i| image_runs(i, binary)));
-            if !first.is_some_and(named) && !by_entrypoint {
-                continue;
-            }
-            let argv: Vec<(Path, &str)> = command
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (c.path.key("command").index(i), s.as_str()))
-                .chain(
-                    args.iter()
-                        .enumerate()
-                        .map(|(i, s)| (c.path.key("args").index(i), s.as_str())),
-                )
-                .collect();
-            // Flags start after the binary's item; without one, at argv[0],
-            // and a missing flag is reported on the image.
-            let (anchor, start) = if by_entrypoint {
-                (c.path.key("image"), 0)
-            } else {
-                (argv[0].0.clone(), 1)
-            };
-            let mut flags = Vec::new();
-            let mut i = start;
-            while i < argv.len() {
-                let (path, item) = &argv[i];
-                i += 1;
-                let Some(flag) = item.strip_prefix("--").or_else(|| item.strip_prefix('-')) else {
-                    continue;
-                };
-                let (name, value) = match flag.split_once('=') {
-                    Some((n, v)) => (n.to_string(), Some(v.to_string())),
-                    None => match argv.get(i) {
-                        // A negative number is a value (pflag takes it
-                        // as one), not a flag.
-                        Some((_, next))
-                            if !next.starts_with('-') || next.parse::<f64>().is_ok() =>
-                        {
-                            i += 1;
-                            (flag.to_string(), Some(next.to_string()))
-                        }
-                        _ => (flag.to_string(), None),
-                    },
-                };
-                flags.push(Flag {
-                    name,
-                    value,
-                    path: path.clone(),
-                });
-            }
-            out.push(Command {
-                resource: w.resource,
-                anchor,
-                binary,
-                flags,
-            });
-        }
-    }
-    out
+    crate::model::command_line::commands(ctx.workloads, binary)
 }
 
 /// What a flag must be.
@@ -270,6 +120,11 @@ macro_rules! flag_check {
 /// Cipher suites without forward secrecy or an AEAD mode.
 pub fn weak_cipher(suite: &str) -> bool {
     suite.starts_with("TLS_RSA_") || !(suite.contains("GCM") || suite.contains("CHACHA20"))
+}
+
+/// Whether a `tlsMinVersion` / `--tls-min-version` value allows TLS 1.0 or 1.1.
+pub(crate) fn weak_tls_version(v: &str) -> bool {
+    matches!(v, "VersionTLS10" | "VersionTLS11")
 }
 
 mod apiserver;
