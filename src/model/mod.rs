@@ -4,6 +4,7 @@ pub mod identity;
 pub mod kubelet;
 pub mod locate;
 pub mod path;
+pub mod rbac;
 pub mod resource;
 pub mod schema;
 pub mod suggest;

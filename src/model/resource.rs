@@ -128,3 +128,23 @@ pub fn str_at<'v>(value: &'v Value, dotted: &str) -> Option<&'v str> {
 pub fn value_at<'v>(value: &'v Value, dotted: &str) -> Option<&'v Value> {
     dotted.split('.').try_fold(value, |v, k| v.get(k))
 }
+
+/// The strings of a JSON array (other items are skipped), with their index.
+pub fn strings(v: Option<&Value>) -> Vec<(usize, &str)> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .enumerate()
+                .filter_map(|(i, s)| Some((i, s.as_str()?)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `(index, item)` of a JSON array at a dotted path.
+pub fn items<'v>(v: &'v Value, dotted: &str) -> Vec<(usize, &'v Value)> {
+    value_at(v, dotted)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().enumerate().collect())
+        .unwrap_or_default()
+}

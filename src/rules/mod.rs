@@ -392,7 +392,7 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::rbac::AWS_AUTH_MASTERS,
         &cluster::rbac::PREFER_NAMESPACED,
         &cluster::rbac::WORKLOAD_TAKEOVER,
-        &cluster::rbac_workload_creation::WORKLOAD_CREATION,
+        &cluster::rbac::WORKLOAD_CREATION,
         // Cluster: network policy and namespaces.
         &cluster::network_policy::DEFAULT_DENY,
         &cluster::network_policy::ALLOW_ALL,

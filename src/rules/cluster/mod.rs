@@ -79,7 +79,6 @@ pub mod mesh;
 pub mod namespaces;
 pub mod network_policy;
 pub mod rbac;
-pub mod rbac_workload_creation;
 pub mod secrets;
 
 use std::collections::BTreeMap;
@@ -101,25 +100,7 @@ pub const fn k8s(id: &'static str, title: &'static str, url: &'static str) -> Re
     }
 }
 
-/// The strings of a JSON array (other items are skipped), with their index.
-pub fn strings(v: Option<&Value>) -> Vec<(usize, &str)> {
-    v.and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .enumerate()
-                .filter_map(|(i, s)| Some((i, s.as_str()?)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// `(index, item)` of a JSON array at a dotted path.
-pub fn items<'v>(v: &'v Value, dotted: &str) -> Vec<(usize, &'v Value)> {
-    crate::model::resource::value_at(v, dotted)
-        .and_then(Value::as_array)
-        .map(|a| a.iter().enumerate().collect())
-        .unwrap_or_default()
-}
+pub use crate::model::resource::{items, strings};
 
 pub fn name(r: &Resource) -> &str {
     r.id.name.as_deref().unwrap_or("")

@@ -16,14 +16,9 @@
 //! left to `rbac-privilege-escalation`, which reports creating workloads
 //! there as running code as the system's controllers.
 
-use crate::diagnostic::Severity;
-use crate::model::resource::Resource;
-use crate::rules::cluster::rbac::{
-    Grant, KUBE_SYSTEM_WORKLOADS, NSA_RBAC, add, good_practices, merged, merged_finding, roles,
-    rules,
-};
+use super::escalation::KUBE_SYSTEM_WORKLOADS;
+use super::*;
 use crate::rules::peers::{kube_linter, kubescape, trivy};
-use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static WORKLOAD_CREATION: Rule = Rule {
     meta: RuleMeta {
