@@ -3,23 +3,25 @@
 //! [`crate::model::command_line`] recognises every component), a
 //! `KubeletConfiguration` file, or both.
 //!
-//! The kubelet reads its `--config` file and then re-applies its command line
-//! on top, so a flag wins over the file's field (kubelet reference: "flags on
-//! the command line take precedence over the config file"). A command line is
-//! tied to a `KubeletConfiguration` of the bundle only when its `--config`
-//! names that document's file: the whole path, or its last two or more
-//! components (`/var/lib/kubelet/config.yaml` and a bundle file
-//! `node/var/lib/kubelet/config.yaml`); a bare file name is too common to be a
-//! link. With `--config-dir`, drop-in files that are not in the bundle may
-//! override both, so nothing is linked. A file no command line names is
-//! judged alone, with the config file's defaults.
+//! The kubelet reads its `--config` file and then re-applies its command
+//! line on top, so a flag wins over the file's field ("Set Kubelet
+//! Parameters Via A Configuration File": flags that target the same value as
+//! the config file override it; `kubeletConfigFlagPrecedence` in
+//! `cmd/kubelet/app`). A command line is tied to a `KubeletConfiguration` of
+//! the bundle only when its `--config` names that document's file: the whole
+//! path, or its last two or more components (`/var/lib/kubelet/config.yaml`
+//! and a bundle file `node/var/lib/kubelet/config.yaml`); a bare file name is
+//! too common to be a link. With `--config-dir`, drop-in files that are not
+//! in the bundle may override both, so nothing is linked. A file no command
+//! line names is judged alone, with the config file's defaults.
 //!
-//! Defaults differ by source: without `--config` the kubelet keeps its
-//! command-line defaults, which are open (anonymous authentication on, token
-//! webhook off, AlwaysAllow, read-only port 10255: `applyLegacyDefaults` in
-//! `cmd/kubelet/app/options`); a config file's are closed (off, on, Webhook,
-//! 0). When `--config` names a file the bundle does not hold, a setting no
-//! flag gives is unknown.
+//! Defaults differ by source (the same page: with `--config`, what the
+//! command line does not give takes the KubeletConfiguration's defaults).
+//! Without `--config` the kubelet keeps its command-line defaults, which are
+//! open (anonymous authentication on, token webhook off, AlwaysAllow,
+//! read-only port 10255: `applyLegacyDefaults` in `cmd/kubelet/app/options`);
+//! a config file's are closed (off, on, Webhook, 0). When `--config` names a
+//! file the bundle does not hold, a setting no flag gives is unknown.
 
 use serde_json::Value;
 
