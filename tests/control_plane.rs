@@ -328,6 +328,9 @@ fn other_containers_of_component_images_are_not_components() {
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: backup\nspec:\n  containers:\n  - name: c\n    image: registry.k8s.io/etcd:3.5.15-0\n    command: [etcdctl, snapshot, save, /backup/db]\n".to_string(),
         // Args that do not begin with a flag: not a component command line.
         entrypoint_pod("registry.k8s.io/etcd:3.5.15-0", "", &["sh", "-c", "etcd --auto-tls=true"]),
+        // A first argument whose value ends in a component's name is a
+        // flag, not the binary (prometheus-operator's `--kubelet-service`).
+        entrypoint_pod("registry.example.com/proxy:v1", "", &["--upstream=https://kube-system/kube-apiserver"]),
         // No args at all: nothing to judge.
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: e\nspec:\n  containers:\n  - name: c\n    image: registry.k8s.io/etcd:3.5.15-0\n".to_string(),
     ] {
