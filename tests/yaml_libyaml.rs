@@ -464,6 +464,17 @@ fn readers_match_libyaml_on_layout_edge_cases() {
         "{? a\n: b}\n",
         "[a\n: b]\n",
         "{:t}\n",
+        "[s:]\n",
+        "{e:}\n",
+        "{\"e\":}\n",
+        "[a:b]\n",
+        // Anchors and aliases.
+        "&:\n",
+        "a: &x.y 1\n",
+        "a: &x-1 [b, *x-1]\n",
+        "*a\n",
+        "|\n",
+        "d: {y:\n2}\n",
         "[|]\n",
         "[]#c\n",
         // YAML 1.1 line breaks.

@@ -514,7 +514,9 @@ fn read_piece(
                     "invalid indentation in quoted scalar" => {
                         Some(Retry::Quoted(err.marker().index()))
                     }
-                    "invalid indentation" => outermost_flow.map(|&(_, at)| Retry::Flow(at)),
+                    "invalid indentation" | "invalid indentation in flow construct" => {
+                        outermost_flow.map(|&(_, at)| Retry::Flow(at))
+                    }
                     "comments must be separated from other tokens by whitespace" => {
                         Some(Retry::Blank(err.marker().index()))
                     }
@@ -633,6 +635,7 @@ fn read_piece(
                                 || (text.starts_with(':') && !b.flow_opens.is_empty())))
                             || (matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
                                 && b.stack.is_empty()
+                                && !text.is_empty()
                                 && column_zero_content(
                                     piece,
                                     &mut cursor,
@@ -647,8 +650,33 @@ fn read_piece(
                             });
                             return None;
                         }
+                        let chars = chars.get_or_insert_with(|| piece.chars().collect());
+                        // In a flow collection libyaml refuses a plain
+                        // scalar's `:` right before a flow indicator
+                        // (`[a:]`, `{a:}`), which YAML 1.2 reads as an
+                        // empty value.
+                        let colon_before_indicator = style == ScalarStyle::Plain
+                            && !text.is_empty()
+                            && !b.flow_opens.is_empty()
+                            && chars.get(raw_end) == Some(&':')
+                            && chars
+                                .get(raw_end + 1)
+                                .is_some_and(|c| matches!(c, ',' | '?' | '[' | ']' | '{' | '}'));
+                        let bad = if colon_before_indicator {
+                            Some((raw_end, "found unexpected ':'"))
+                        } else {
+                            bad_property(chars, pspan.start.index())
+                        };
+                        if let Some((at, message)) = bad {
+                            let at = base + shifts.original(at);
+                            parsed.problems.push(Problem {
+                                kind: ProblemKind::Syntax,
+                                span: Span::new(at, at + 1),
+                                message: message.into(),
+                            });
+                            return None;
+                        }
                         if matches!(b.stack.last(), Some(Frame::Map(_, None))) {
-                            let chars = chars.get_or_insert_with(|| piece.chars().collect());
                             let empty = text.is_empty() && anchor == 0 && tag.is_none();
                             if let Some((at, message)) =
                                 implicit_key_problem(chars, pspan.start.index(), raw_end, empty)
@@ -699,6 +727,16 @@ fn read_piece(
                         b.attach(id);
                     }
                     Event::Alias(anchor) => {
+                        let chars = chars.get_or_insert_with(|| piece.chars().collect());
+                        if let Some((at, message)) = bad_property(chars, pspan.start.index()) {
+                            let at = base + shifts.original(at);
+                            parsed.problems.push(Problem {
+                                kind: ProblemKind::Syntax,
+                                span: Span::new(at, at + 1),
+                                message: message.into(),
+                            });
+                            return None;
+                        }
                         // The latest definition of an anchor wins, as YAML says.
                         let target = b
                             .anchors
@@ -788,6 +826,16 @@ fn read_piece(
                         // A flow collection's start event covers its bracket; a
                         // block collection's is empty, and may sit on a flow
                         // child's bracket (`ingress:\n- {}`).
+                        let chars = chars.get_or_insert_with(|| piece.chars().collect());
+                        if let Some((at, message)) = bad_property(chars, pspan.start.index()) {
+                            let at = base + shifts.original(at);
+                            parsed.problems.push(Problem {
+                                kind: ProblemKind::Syntax,
+                                span: Span::new(at, at + 1),
+                                message: message.into(),
+                            });
+                            return None;
+                        }
                         let flow = pspan.end.index() > pspan.start.index()
                             && matches!(cursor.char_at(pspan.start.index()), Some('[' | '{'));
                         let kind = if is_seq {
@@ -813,7 +861,6 @@ fn read_piece(
                                 tabs.open_flows.push(tabs.flows.len() - 1);
                             } else {
                                 let at = pspan.start.index();
-                                let chars = chars.get_or_insert_with(|| piece.chars().collect());
                                 let line = chars[..at.min(chars.len())]
                                     .iter()
                                     .rposition(|&c| c == '\n')
@@ -917,6 +964,48 @@ fn implicit_key_problem(
     }
     (broken && chars.get(j) == Some(&':') && !explicit())
         .then_some((start, "a mapping key must be on one line with its ':'"))
+}
+
+/// An anchor or alias name (in the properties from char `start`) that
+/// libyaml refuses: it takes letters, digits, `_` and `-` only, up to a
+/// blank or one of `?:,]}%@` and a backquote; YAML 1.2 takes more.
+fn bad_property(chars: &[char], start: usize) -> Option<(usize, &'static str)> {
+    let mut i = start;
+    loop {
+        match chars.get(i) {
+            Some('&' | '*') => {
+                let name = i + 1;
+                i = name;
+                while chars
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+                {
+                    i += 1;
+                }
+                let ends = chars.get(i).is_none_or(|c| {
+                    matches!(
+                        c,
+                        ' ' | '\t' | '\n' | '\r' | '?' | ':' | ',' | ']' | '}' | '%' | '@' | '`'
+                    )
+                });
+                if i == name || !ends {
+                    return Some((i, "did not find expected alphabetic or numeric character"));
+                }
+            }
+            Some('!') => {
+                while chars
+                    .get(i)
+                    .is_some_and(|c| !matches!(c, ' ' | '\t' | '\n' | '\r'))
+                {
+                    i += 1;
+                }
+            }
+            _ => return None,
+        }
+        while chars.get(i).is_some_and(|c| matches!(c, ' ' | '\t')) {
+            i += 1;
+        }
+    }
 }
 
 /// Whether a line of the block scalar read from char `start` to `end`
