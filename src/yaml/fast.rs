@@ -721,6 +721,11 @@ impl Fast<'_> {
                 stop = nb;
                 break;
             } else {
+                // A last line with no line break ends the value with none
+                // (libyaml): the general reader handles that.
+                if e >= self.s.len() {
+                    return Err(Bail);
+                }
                 if !literal {
                     // Folding: one run of lines at exactly the indentation.
                     if blank_run || nb - line != indent {

@@ -111,6 +111,9 @@ struct Builder {
     doc: Document,
     stack: Vec<Frame>,
     anchors: Vec<(usize, NodeId)>,
+    /// Open flow collections, with the char index of their bracket in the
+    /// text being read.
+    flow_opens: Vec<(NodeId, usize)>,
     base: usize,
     shifts: Shifts,
 }
@@ -215,17 +218,37 @@ fn tag_string(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<S
     })
 }
 
-/// Re-readings of one piece after re-indenting quoted scalars (see below).
+/// Re-readings of one piece after adjusting its blanks (see below).
 const MAX_REINDENTS: usize = 64;
 
-/// libyaml, and so go-yaml and kubectl, do not look at the indentation of a
-/// quoted scalar's continuation lines; saphyr-parser refuses lines left of
-/// the enclosing block's indentation. Continuation lines are folded with
-/// their leading blanks dropped, so indenting them changes no value: on that
-/// error the piece is read again with the scalar's lines indented, and every
-/// position is mapped back to the text as written.
+/// What to adjust in a piece before reading it again: saphyr-parser
+/// implements YAML 1.2's indentation and spacing rules, libyaml (and so
+/// go-yaml and kubectl) the looser YAML 1.1 ones.
+#[derive(Debug, Clone, Copy)]
+enum Retry {
+    /// A quoted scalar (char index of its opening quote) whose
+    /// continuation lines are left of the enclosing block's indentation:
+    /// libyaml does not look at them.
+    Quoted(usize),
+    /// A flow collection (char index of its outermost opening bracket)
+    /// with lines left of the enclosing block's indentation: libyaml
+    /// ignores indentation inside flow collections.
+    Flow(usize),
+    /// A `#` right after a token (`[]#`): libyaml starts a comment there;
+    /// or a tab right after a `:` (`key:\tvalue`), which libyaml takes as
+    /// the blank after a value indicator. A space goes in at that index.
+    Blank(usize),
+}
+
+/// Each adjustment inserts blanks only where they change no value (at the
+/// start of a continuation line, whose leading blanks are dropped, or
+/// before a comment); the piece is read again and every position is mapped
+/// back to the text as written.
 fn parse_piece(piece: &str, base: usize, end_char: usize, parsed: &mut Parsed) {
-    let mut text = std::borrow::Cow::Borrowed(piece);
+    let mut text = match yaml11_breaks(piece) {
+        Some(t) => std::borrow::Cow::Owned(t),
+        None => std::borrow::Cow::Borrowed(piece),
+    };
     let mut shifts = Shifts::default();
     for attempt in 0..=MAX_REINDENTS {
         let mut read = Parsed {
@@ -233,15 +256,62 @@ fn parse_piece(piece: &str, base: usize, end_char: usize, parsed: &mut Parsed) {
             problems: Vec::new(),
         };
         let retry = read_piece(&text, &shifts, base, end_char, &mut read);
-        if let Some(quote) = retry.filter(|_| attempt < MAX_REINDENTS)
-            && let Some(reindented) = reindent_quoted(&text, quote, &mut shifts)
+        if let Some(retry) = retry.filter(|_| attempt < MAX_REINDENTS)
+            && let Some(adjusted) = adjust(&text, retry, &mut shifts)
         {
-            text = std::borrow::Cow::Owned(reindented);
+            text = std::borrow::Cow::Owned(adjusted);
             continue;
         }
         parsed.documents.extend(read.documents);
         parsed.problems.extend(read.problems);
         return;
+    }
+}
+
+/// YAML 1.1 line breaks as YAML 1.2 ones, char for char so that every
+/// position stays: libyaml breaks lines at U+0085 (NEL), U+2028 and U+2029
+/// as well as at CR and LF, where YAML 1.2 (saphyr-parser) reads the first
+/// three as ordinary characters. NEL and a lone CR read as LF in every
+/// value (libyaml's `READ_LINE`), so they become `\n`; a CR right before
+/// one of them is a break of its own, so it becomes `\n` as well (CR LF
+/// would be one break). U+2028 and U+2029 are kept in values where libyaml
+/// keeps a line break; `yaml11_values` puts them back.
+fn yaml11_breaks(piece: &str) -> Option<String> {
+    let is_11 = |c: char| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}');
+    let mut chars = piece.chars().peekable();
+    let mut out: Option<String> = None;
+    let mut at = 0;
+    while let Some(c) = chars.next() {
+        let lone_cr = c == '\r' && chars.peek() != Some(&'\n');
+        if lone_cr || is_11(c) {
+            out.get_or_insert_with(|| piece[..at].to_string())
+                .push('\n');
+        } else if let Some(out) = out.as_mut() {
+            out.push(c);
+        }
+        at += c.len_utf8();
+    }
+    out
+}
+
+/// The piece with the blanks that `retry` asks for, `None` when there is
+/// nothing to change.
+fn adjust(text: &str, retry: Retry, shifts: &mut Shifts) -> Option<String> {
+    match retry {
+        Retry::Quoted(quote) => reindent_quoted(text, quote, shifts),
+        Retry::Flow(bracket) => reindent_flow(text, bracket, shifts),
+        Retry::Blank(at) => {
+            let (byte, c) = text.char_indices().nth(at)?;
+            if c != '#' && c != '\t' {
+                return None;
+            }
+            let mut out = String::with_capacity(text.len() + 1);
+            out.push_str(&text[..byte]);
+            out.push(' ');
+            out.push_str(&text[byte..]);
+            shifts.insert(at, 1);
+            Some(out)
+        }
     }
 }
 
@@ -266,18 +336,27 @@ impl Shifts {
         }
         index - inserted
     }
+
+    /// Records `count` blanks inserted at char index `at` of the current
+    /// text.
+    fn insert(&mut self, at: usize, count: usize) {
+        let original = self.original(at);
+        let pos = self.0.partition_point(|&(o, _)| o <= original);
+        self.0.insert(pos, (original, count));
+    }
 }
 
 /// Indents the continuation lines of the quoted scalar whose opening quote
-/// is at char index `quote` of `text` two columns right of the line it
-/// starts on; `None` when there is nothing to change.
+/// is at char index `quote` of `text` to the quote's column (always right
+/// of the enclosing block's indentation); `None` when there is nothing to
+/// change.
 fn reindent_quoted(text: &str, quote: usize, shifts: &mut Shifts) -> Option<String> {
     let (qbyte, q) = text.char_indices().nth(quote)?;
     if q != '\'' && q != '"' {
         return None;
     }
     let line_start = text[..qbyte].rfind('\n').map_or(0, |n| n + 1);
-    let want = text[line_start..].len() - text[line_start..].trim_start_matches(' ').len() + 2;
+    let want = text[line_start..qbyte].chars().count() + 1;
     // Where the scalar ends (byte after the closing quote), escapes included.
     let mut end = text.len();
     let mut chars = text[qbyte + 1..].char_indices().peekable();
@@ -293,30 +372,109 @@ fn reindent_quoted(text: &str, quote: usize, shifts: &mut Shifts) -> Option<Stri
             }
         }
     }
+    indent_lines(text, qbyte, end, want, shifts)
+}
+
+/// Indents the lines of the flow collection whose (outermost) opening
+/// bracket is at char index `bracket` of `text` to the bracket's column.
+fn reindent_flow(text: &str, bracket: usize, shifts: &mut Shifts) -> Option<String> {
+    let (bbyte, b) = text.char_indices().nth(bracket)?;
+    if b != '[' && b != '{' {
+        return None;
+    }
+    let line_start = text[..bbyte].rfind('\n').map_or(0, |n| n + 1);
+    let want = text[line_start..bbyte].chars().count() + 1;
+    // Where the collection closes: brackets outside quoted scalars and
+    // comments (a quote opens a scalar only where a token may start).
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut end = text.len();
+    let mut i = bbyte;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let token_start = i == 0
+            || matches!(
+                bytes[i - 1],
+                b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':'
+            );
+        match c {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    end = i + 1;
+                    break;
+                }
+            }
+            b'#' if token_start && i > 0 => {
+                i += text[i..].find('\n').unwrap_or(text.len() - i);
+                continue;
+            }
+            b'\'' | b'"' if token_start => {
+                let mut j = i + 1;
+                while j < bytes.len() {
+                    if c == b'"' && bytes[j] == b'\\' {
+                        j += 2;
+                        continue;
+                    }
+                    if bytes[j] == c {
+                        if c == b'\'' && bytes.get(j + 1) == Some(&b'\'') {
+                            j += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    j += 1;
+                }
+                i = j + 1;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    indent_lines(text, bbyte, end.min(text.len()), want, shifts)
+}
+
+/// Indents to column `want` every line that starts after byte `from` and
+/// before byte `to` and has content left of it, except a document marker
+/// (`---` or `...` at column 0 ends the document for libyaml too).
+fn indent_lines(
+    text: &str,
+    from: usize,
+    to: usize,
+    want: usize,
+    shifts: &mut Shifts,
+) -> Option<String> {
     let mut out = String::with_capacity(text.len() + 64);
     let mut changed = false;
-    let mut from = 0;
+    let mut copied = 0;
     let mut char_index = 0;
-    let mut at = qbyte;
-    while let Some(nl) = text[at..end].find('\n') {
+    let mut at = from;
+    while let Some(nl) = text[at..to].find('\n') {
         let line = at + nl + 1;
-        let indent = text[line..].len() - text[line..].trim_start_matches(' ').len();
-        let blank = text[line + indent..].starts_with(['\n', '\r']) || line + indent >= end;
-        if indent < want && !blank {
-            char_index += text[from..line].chars().count();
-            out.push_str(&text[from..line]);
+        at = line;
+        let rest = &text[line..];
+        let indent = rest.len() - rest.trim_start_matches(' ').len();
+        let blank = rest[indent..].starts_with(['\n', '\r']) || line + indent >= to;
+        let marker = indent == 0
+            && (rest.starts_with("---") || rest.starts_with("..."))
+            && rest[3..]
+                .chars()
+                .next()
+                .is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        if indent < want && !blank && !marker {
+            char_index += text[copied..line].chars().count();
+            out.push_str(&text[copied..line]);
             let count = want - indent;
             out.extend(std::iter::repeat_n(' ', count));
-            let original = shifts.original(char_index);
-            let pos = shifts.0.partition_point(|&(o, _)| o <= original);
-            shifts.0.insert(pos, (original, count));
+            shifts.insert(char_index, count);
             char_index += count;
-            from = line;
+            copied = line;
             changed = true;
         }
-        at = line;
     }
-    out.push_str(&text[from..]);
+    out.push_str(&text[copied..]);
     changed.then_some(out)
 }
 
@@ -328,7 +486,7 @@ fn read_piece(
     base: usize,
     end_char: usize,
     parsed: &mut Parsed,
-) -> Option<usize> {
+) -> Option<Retry> {
     let mut parser = Parser::new_from_str(piece);
     let mut builder: Option<Builder> = None;
     let mut cursor = Cursor {
@@ -337,6 +495,12 @@ fn read_piece(
         byte: 0,
     };
     let mut doc_start = base;
+    // The piece's characters, for the checks that look around a key.
+    let mut chars: Option<Vec<char>> = None;
+    let end_of_text = piece.chars().count();
+    // Lines that start with a tab are checked at the end, against where
+    // the scalars and flow collections are (only when there are some).
+    let mut tabs = has_tab_line(piece).then(TabContext::default);
     loop {
         let (event, pspan) = match parser.next_event() {
             None => break,
@@ -345,8 +509,28 @@ fn read_piece(
                 // An error found at the very end of the piece (an unclosed
                 // bracket or quote) belongs to its last line, not to the next
                 // document's `---`.
-                let retry = (err.info() == "invalid indentation in quoted scalar")
-                    .then(|| err.marker().index());
+                let outermost_flow = builder.as_ref().and_then(|b| b.flow_opens.first());
+                let retry = match err.info() {
+                    "invalid indentation in quoted scalar" => {
+                        Some(Retry::Quoted(err.marker().index()))
+                    }
+                    "invalid indentation" | "invalid indentation in flow construct" => {
+                        outermost_flow.map(|&(_, at)| Retry::Flow(at))
+                    }
+                    "comments must be separated from other tokens by whitespace" => {
+                        Some(Retry::Blank(err.marker().index()))
+                    }
+                    "':' must be followed by a valid YAML whitespace" => {
+                        // The marker is after the tabs; the space goes
+                        // right after the `:`.
+                        let before: Vec<char> = piece.chars().take(err.marker().index()).collect();
+                        let colon = before.iter().rposition(|&c| c != '\t');
+                        colon
+                            .filter(|&c| before[c] == ':' && c + 1 < before.len())
+                            .map(|c| Retry::Blank(c + 1))
+                    }
+                    _ => None,
+                };
                 let mut at = base + shifts.original(err.marker().index());
                 if at >= end_char {
                     let trimmed = piece.trim_end();
@@ -362,12 +546,27 @@ fn read_piece(
         };
         match event {
             Event::StreamStart | Event::Nothing => {}
-            Event::StreamEnd => break,
+            Event::StreamEnd => {
+                if let Some(tabs) = &tabs
+                    && let Some(at) = tabs.refused_line(piece)
+                {
+                    let at = base + shifts.original(at);
+                    parsed.documents.retain(|d| (d.span.end as usize) < at);
+                    parsed.problems.push(Problem {
+                        kind: ProblemKind::Syntax,
+                        span: Span::new(at, at + 1),
+                        message: "found a tab character where an indentation space is expected"
+                            .into(),
+                    });
+                }
+                break;
+            }
             Event::DocumentStart(_) => {
                 builder = Some(Builder {
                     doc: Document::default(),
                     stack: Vec::new(),
                     anchors: Vec::new(),
+                    flow_opens: Vec::new(),
                     base,
                     shifts: shifts.clone(),
                 });
@@ -415,18 +614,112 @@ fn read_piece(
                             ScalarStyle::DoubleQuoted => Some('"'),
                             _ => None,
                         };
+                        let mut raw_end = pspan.end.index();
                         if let Some(end) =
                             quote.and_then(|q| cursor.quoted_end(pspan.start.index(), q))
                         {
                             span.end =
                                 (base + shifts.original(end)).max(span.start as usize) as u32;
+                            raw_end = end;
+                        }
+                        // `|` and `>` start block scalars, which flow
+                        // collections cannot hold; YAML 1.2 reads them as
+                        // plain text there, libyaml refuses them.
+                        // In a flow collection libyaml reads a `:` that
+                        // starts a token as a value indicator, YAML 1.2 as
+                        // plain text (`[:x]`). And libyaml ends a block
+                        // scalar at a line in column 0, which saphyr-parser
+                        // lets a document's top-level scalar have.
+                        let refused = (style == ScalarStyle::Plain
+                            && (text.starts_with(['|', '>'])
+                                || (text.starts_with(':') && !b.flow_opens.is_empty())))
+                            || (matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+                                && b.stack.is_empty()
+                                && !text.is_empty()
+                                && column_zero_content(
+                                    piece,
+                                    &mut cursor,
+                                    pspan.start.index(),
+                                    raw_end,
+                                ));
+                        if refused {
+                            parsed.problems.push(Problem {
+                                kind: ProblemKind::Syntax,
+                                span: Span::new(span.start as usize, span.start as usize + 1),
+                                message: "found character that cannot start any token".into(),
+                            });
+                            return None;
+                        }
+                        let chars = chars.get_or_insert_with(|| piece.chars().collect());
+                        // In a flow collection libyaml refuses a plain
+                        // scalar's `:` right before a flow indicator
+                        // (`[a:]`, `{a:}`), which YAML 1.2 reads as an
+                        // empty value.
+                        let colon_before_indicator = style == ScalarStyle::Plain
+                            && !text.is_empty()
+                            && !b.flow_opens.is_empty()
+                            && chars.get(raw_end) == Some(&':')
+                            && chars
+                                .get(raw_end + 1)
+                                .is_some_and(|c| matches!(c, ',' | '?' | '[' | ']' | '{' | '}'));
+                        let bad = if colon_before_indicator {
+                            Some((raw_end, "found unexpected ':'"))
+                        } else {
+                            bad_property(chars, pspan.start.index())
+                        };
+                        if let Some((at, message)) = bad {
+                            let at = base + shifts.original(at);
+                            parsed.problems.push(Problem {
+                                kind: ProblemKind::Syntax,
+                                span: Span::new(at, at + 1),
+                                message: message.into(),
+                            });
+                            return None;
+                        }
+                        if matches!(b.stack.last(), Some(Frame::Map(_, None))) {
+                            let empty = text.is_empty() && anchor == 0 && tag.is_none();
+                            if let Some((at, message)) =
+                                implicit_key_problem(chars, pspan.start.index(), raw_end, empty)
+                            {
+                                let at = base + shifts.original(at);
+                                parsed.problems.push(Problem {
+                                    kind: ProblemKind::Syntax,
+                                    span: Span::new(at, at + 1),
+                                    message: message.into(),
+                                });
+                                return None;
+                            }
+                        }
+                        if let Some(tabs) = tabs.as_mut() {
+                            let indent = b
+                                .stack
+                                .iter()
+                                .rev()
+                                .map(|f| match f {
+                                    Frame::Seq(id) | Frame::Map(id, _) => *id,
+                                })
+                                .find(|&id| !b.doc.node(id).flow)
+                                .and_then(|id| tabs.block_columns.get(&id).copied());
+                            tabs.scalars.push(TabScalar {
+                                start: pspan.start.index(),
+                                end: raw_end,
+                                plain_or_block: matches!(
+                                    style,
+                                    ScalarStyle::Plain | ScalarStyle::Literal | ScalarStyle::Folded
+                                ),
+                                parent_indent: indent.map_or(-1, |c| c as isize),
+                            });
+                        }
+                        let mut text = text.into_owned();
+                        if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+                            && raw_end >= end_of_text
+                            && !piece.ends_with('\n')
+                        {
+                            block_scalar_at_end(piece, &mut text);
                         }
                         let node = Node {
                             span,
-                            kind: NodeKind::Scalar {
-                                text: text.into_owned(),
-                                style,
-                            },
+                            kind: NodeKind::Scalar { text, style },
                             tag: tag_string(tag),
                             flow: false,
                         };
@@ -434,6 +727,16 @@ fn read_piece(
                         b.attach(id);
                     }
                     Event::Alias(anchor) => {
+                        let chars = chars.get_or_insert_with(|| piece.chars().collect());
+                        if let Some((at, message)) = bad_property(chars, pspan.start.index()) {
+                            let at = base + shifts.original(at);
+                            parsed.problems.push(Problem {
+                                kind: ProblemKind::Syntax,
+                                span: Span::new(at, at + 1),
+                                message: message.into(),
+                            });
+                            return None;
+                        }
                         // The latest definition of an anchor wins, as YAML says.
                         let target = b
                             .anchors
@@ -523,6 +826,16 @@ fn read_piece(
                         // A flow collection's start event covers its bracket; a
                         // block collection's is empty, and may sit on a flow
                         // child's bracket (`ingress:\n- {}`).
+                        let chars = chars.get_or_insert_with(|| piece.chars().collect());
+                        if let Some((at, message)) = bad_property(chars, pspan.start.index()) {
+                            let at = base + shifts.original(at);
+                            parsed.problems.push(Problem {
+                                kind: ProblemKind::Syntax,
+                                span: Span::new(at, at + 1),
+                                message: message.into(),
+                            });
+                            return None;
+                        }
                         let flow = pspan.end.index() > pspan.start.index()
                             && matches!(cursor.char_at(pspan.start.index()), Some('[' | '{'));
                         let kind = if is_seq {
@@ -539,6 +852,22 @@ fn read_piece(
                             },
                             anchor,
                         );
+                        if flow {
+                            b.flow_opens.push((id, pspan.start.index()));
+                        }
+                        if let Some(tabs) = tabs.as_mut() {
+                            if flow {
+                                tabs.flows.push((pspan.start.index(), usize::MAX));
+                                tabs.open_flows.push(tabs.flows.len() - 1);
+                            } else {
+                                let at = pspan.start.index();
+                                let line = chars[..at.min(chars.len())]
+                                    .iter()
+                                    .rposition(|&c| c == '\n')
+                                    .map_or(0, |n| n + 1);
+                                tabs.block_columns.insert(id, at - line);
+                            }
+                        }
                         b.stack.push(if is_seq {
                             Frame::Seq(id)
                         } else {
@@ -550,6 +879,14 @@ fn read_piece(
                             let id = match frame {
                                 Frame::Seq(id) | Frame::Map(id, _) => id,
                             };
+                            if b.flow_opens.last().is_some_and(|&(open, _)| open == id) {
+                                b.flow_opens.pop();
+                                if let Some(tabs) = tabs.as_mut()
+                                    && let Some(i) = tabs.open_flows.pop()
+                                {
+                                    tabs.flows[i].1 = pspan.end.index();
+                                }
+                            }
                             b.close(id, span);
                         }
                     }
@@ -559,6 +896,239 @@ fn read_piece(
         }
     }
     None
+}
+
+/// libyaml's refusals around a mapping key (from `start` to `end`, char
+/// indices) that saphyr-parser lets through: a `:` with no key before it
+/// (`: v`, `[: v]`), and an implicit key that is not on one line with its
+/// `:` (`{a\n: b}`). A `?` before the key makes it explicit, and then
+/// both are fine.
+fn implicit_key_problem(
+    chars: &[char],
+    start: usize,
+    end: usize,
+    empty: bool,
+) -> Option<(usize, &'static str)> {
+    let explicit = || {
+        let mut i = start;
+        loop {
+            while i > 0 && matches!(chars[i - 1], ' ' | '\t') {
+                i -= 1;
+            }
+            if i == 0 {
+                return false;
+            }
+            match chars[i - 1] {
+                '?' => {
+                    return i == 1
+                        || matches!(chars[i - 2], ' ' | '\t' | '\n' | '\r' | '[' | '{' | ',');
+                }
+                '\n' | '\r' => {
+                    // The line above, without its comment.
+                    let end = i - 1;
+                    let line = chars[..end]
+                        .iter()
+                        .rposition(|&c| c == '\n')
+                        .map_or(0, |n| n + 1);
+                    i = (line..end)
+                        .find(|&j| {
+                            chars[j] == '#' && (j == line || matches!(chars[j - 1], ' ' | '\t'))
+                        })
+                        .unwrap_or(end);
+                    if chars[i.saturating_sub(1)] == '\r' {
+                        i -= 1;
+                    }
+                }
+                _ => return false,
+            }
+        }
+    };
+    if empty && start == end && chars.get(start) == Some(&':') {
+        return (!explicit()).then_some((start, "did not find expected key"));
+    }
+    let mut j = end;
+    let mut broken = chars[start..end.min(chars.len())].contains(&'\n');
+    while let Some(&c) = chars.get(j) {
+        match c {
+            ' ' | '\t' => {}
+            '\n' | '\r' => broken = true,
+            '#' => {
+                while chars.get(j).is_some_and(|&c| c != '\n') {
+                    j += 1;
+                }
+                continue;
+            }
+            _ => break,
+        }
+        j += 1;
+    }
+    (broken && chars.get(j) == Some(&':') && !explicit())
+        .then_some((start, "a mapping key must be on one line with its ':'"))
+}
+
+/// An anchor or alias name (in the properties from char `start`) that
+/// libyaml refuses: it takes letters, digits, `_` and `-` only, up to a
+/// blank or one of `?:,]}%@` and a backquote; YAML 1.2 takes more.
+fn bad_property(chars: &[char], start: usize) -> Option<(usize, &'static str)> {
+    let mut i = start;
+    loop {
+        match chars.get(i) {
+            Some('&' | '*') => {
+                let name = i + 1;
+                i = name;
+                while chars
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+                {
+                    i += 1;
+                }
+                let ends = chars.get(i).is_none_or(|c| {
+                    matches!(
+                        c,
+                        ' ' | '\t' | '\n' | '\r' | '?' | ':' | ',' | ']' | '}' | '%' | '@' | '`'
+                    )
+                });
+                if i == name || !ends {
+                    return Some((i, "did not find expected alphabetic or numeric character"));
+                }
+            }
+            Some('!') => {
+                while chars
+                    .get(i)
+                    .is_some_and(|c| !matches!(c, ' ' | '\t' | '\n' | '\r'))
+                {
+                    i += 1;
+                }
+            }
+            _ => return None,
+        }
+        while chars.get(i).is_some_and(|c| matches!(c, ' ' | '\t')) {
+            i += 1;
+        }
+    }
+}
+
+/// Whether a line of the block scalar read from char `start` to `end`
+/// has content in column 0.
+fn column_zero_content(piece: &str, cursor: &mut Cursor, start: usize, end: usize) -> bool {
+    if cursor.char_at(start).is_none() {
+        return false;
+    }
+    let from = cursor.byte;
+    let to = piece[from..]
+        .char_indices()
+        .nth(end.saturating_sub(start))
+        .map_or(piece.len(), |(i, _)| from + i);
+    let at_line_start = from == 0 || piece[..from].ends_with('\n');
+    (at_line_start && !piece[from..to].starts_with([' ', '\t', '\n', '\r']) && to > from)
+        || piece[from..to]
+            .split('\n')
+            .skip(1)
+            .any(|line| !line.is_empty() && !line.starts_with([' ', '\t', '\r']))
+}
+
+/// libyaml ends a block scalar that reaches the end of the text without a
+/// line break with no line break, whatever its chomping; saphyr-parser
+/// reads a line break there. (A last line of blanks only is part of the
+/// trailing lines that `+` keeps: libyaml counts it only with its break.)
+fn block_scalar_at_end(piece: &str, value: &mut String) {
+    let last_line = &piece[piece.rfind('\n').map_or(0, |n| n + 1)..];
+    if !last_line.trim_matches([' ', '\t']).is_empty() {
+        if value.ends_with('\n') {
+            value.pop();
+        }
+    } else if value.ends_with("\n\n")
+        || (value.ends_with('\n') && !value[..value.len() - 1].contains(|c: char| c != '\n'))
+    {
+        value.pop();
+    }
+}
+
+/// Whether a line of `piece` starts with a tab (see `leading_tab`).
+fn has_tab_line(piece: &str) -> bool {
+    piece.split('\n').any(|line| leading_tab(line).is_some())
+}
+
+/// The tab that starts `line` after spaces, or after block indicators and
+/// spaces (`-\tx`, `- ? \tx`), as its byte offset and whether indicators
+/// come first.
+fn leading_tab(line: &str) -> Option<(usize, bool)> {
+    let mut rest = line.trim_start_matches(' ');
+    let mut indicators = false;
+    loop {
+        if rest.starts_with('\t') {
+            return Some((line.len() - rest.len(), indicators));
+        }
+        match rest.strip_prefix(['-', '?']) {
+            Some(after) if after.starts_with([' ', '\t']) => {
+                indicators = true;
+                rest = after.trim_start_matches(' ');
+            }
+            _ => return None,
+        }
+    }
+}
+
+#[derive(Default)]
+struct TabContext {
+    scalars: Vec<TabScalar>,
+    /// Flow collections' char ranges (end `usize::MAX` while open).
+    flows: Vec<(usize, usize)>,
+    open_flows: Vec<usize>,
+    /// Block collections' columns.
+    block_columns: std::collections::HashMap<NodeId, usize>,
+}
+
+struct TabScalar {
+    start: usize,
+    end: usize,
+    plain_or_block: bool,
+    /// The column of the enclosing block collection (-1 at the top).
+    parent_indent: isize,
+}
+
+impl TabContext {
+    /// The first line starting with a tab (char index of the tab) that
+    /// libyaml refuses. In block context libyaml skips only spaces at the
+    /// start of a line, so a tab there cannot start any token; it passes
+    /// inside quoted scalars and flow collections, and in the blank lines
+    /// that a plain or block scalar reads on (then right of the enclosing
+    /// block's indentation).
+    fn refused_line(&self, piece: &str) -> Option<usize> {
+        let mut index = 0;
+        for line in piece.split_inclusive('\n') {
+            let line_start = index;
+            index += line.chars().count();
+            let Some((offset, after_indicator)) = leading_tab(line) else {
+                continue;
+            };
+            let spaces = line[..offset].chars().count();
+            let tab = line_start + spaces;
+            let inside = |&(s, e): &(usize, usize)| s < tab && tab < e;
+            if self.flows.iter().any(inside) {
+                continue;
+            }
+            // The last scalar that starts before the tab.
+            let last = self.scalars.iter().rev().find(|s| s.start < tab);
+            let ok = match last {
+                Some(s) if s.end > tab => {
+                    !s.plain_or_block || after_indicator || spaces as isize > s.parent_indent
+                }
+                Some(s) if s.plain_or_block && !after_indicator => {
+                    let between: String = piece.chars().skip(s.end).take(tab - s.end).collect();
+                    between
+                        .chars()
+                        .all(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
+                        && spaces as isize > s.parent_indent
+                }
+                _ => false,
+            };
+            if !ok {
+                return Some(tab);
+            }
+        }
+        None
+    }
 }
 
 /// Walks a piece forward to answer "which character is at char index i" for
@@ -663,5 +1233,74 @@ mod tests {
             doc.node(k).span.start as usize,
             text.find("  next:").unwrap() + 2
         );
+    }
+
+    /// libyaml's (and so kubectl's) readings of layouts that YAML 1.2
+    /// reads differently, as real manifests have them.
+    #[test]
+    fn layouts_libyaml_accepts_are_read_as_it_reads_them() {
+        let value = |text: &str, key: &str| -> String {
+            let parsed = read(text);
+            assert!(
+                parsed.problems.is_empty(),
+                "{text:?}: {:?}",
+                parsed.problems
+            );
+            let doc = &parsed.documents[0];
+            let (_, v) = doc.get(doc.root.unwrap(), key).unwrap();
+            match &doc.node(v).kind {
+                NodeKind::Scalar { text, .. } => text.clone(),
+                NodeKind::Seq(items) => items
+                    .iter()
+                    .map(|&i| doc.scalar(i).unwrap_or("?").to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                _ => "?".into(),
+            }
+        };
+        // A flow sequence whose lines sit at its key's column.
+        let text = "spec:\n  args: [\n  \"--a\",\n  \"--b\"\n  ]\n";
+        let parsed = read(text);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let doc = &parsed.documents[0];
+        let (_, spec) = doc.get(doc.root.unwrap(), "spec").unwrap();
+        let (_, args) = doc.get(spec, "args").unwrap();
+        let span = doc.node(args).span;
+        assert_eq!(
+            &text[span.start as usize..span.end as usize],
+            "[\n  \"--a\",\n  \"--b\"\n  ]"
+        );
+        // A tab after the `:`.
+        assert_eq!(value("a:\tb\n", "a"), "b");
+        // A block scalar at the end of a file with no last line break.
+        assert_eq!(value("a: |\n  echo hi", "a"), "echo hi");
+        assert_eq!(value("a: |\n  echo hi\n", "a"), "echo hi\n");
+        // NEL is a line break (YAML 1.1).
+        assert_eq!(value("a: x\u{85}b: y\n", "b"), "y");
+        // A `#` right after a flow collection starts a comment.
+        assert_eq!(value("a: [x]# c\n", "a"), "x");
+    }
+
+    /// What libyaml refuses and YAML 1.2 would accept is refused, at the
+    /// place libyaml stops.
+    #[test]
+    fn layouts_libyaml_refuses_are_refused() {
+        for (text, at) in [
+            ("a: 1\n\t\nb: 2\n", 5),
+            ("- \tx\n", 2),
+            ("a: 1\n: 2\n", 5),
+            ("a: {b\n: c}\n", 4),
+            ("a: [|]\n", 4),
+            ("a: x\u{2028}b\n", 5),
+        ] {
+            let parsed = read(text);
+            let starts: Vec<_> = parsed.problems.iter().map(|p| p.span.start).collect();
+            assert_eq!(
+                starts.first().copied(),
+                Some(at),
+                "{text:?}: {:?}",
+                parsed.problems
+            );
+        }
     }
 }
