@@ -4,7 +4,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Related, Severity};
+use crate::diagnostic::{Diagnostic, NoFix, Related, Severity};
+use crate::model::edit::{self, At};
 use crate::model::identity::identify;
 use crate::model::locate::locate;
 use crate::model::path::{Path, Seg};
@@ -112,7 +113,6 @@ pub fn ignore_fix(source: &str, rule: &str, at: crate::source::Position) -> Opti
         workloads: &loaded.workloads,
         options: &options,
         index: Index::new(&loaded.resources),
-        unfixable: Default::default(),
     };
     // The innermost resource holding the position (a List's item).
     let index = loaded
@@ -177,7 +177,6 @@ pub fn check_bundle_each(
         workloads: &workloads,
         options,
         index: Index::new(&resources),
-        unfixable: Default::default(),
     };
     let mut findings: Vec<Vec<Finding>> = files.iter().map(|_| Vec::new()).collect();
     for f in run_rules(&ctx) {
@@ -412,7 +411,6 @@ fn run_rules(ctx: &Context) -> Vec<Finding> {
         }
     }
     crate::rules::merge_replaced(&mut findings);
-    crate::rules::attach_no_fix(ctx, &mut findings);
     findings
 }
 
@@ -441,6 +439,20 @@ fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnosti
                 }
             })
             .collect();
+        // The rule's fix, as data, becomes edits of this text; or, when no
+        // edit can make it, the reason is said on the finding.
+        let (fix, no_fix) = match f.fix.map(|plan| {
+            let at = At {
+                doc: &file.documents[r.doc],
+                node: r.node,
+                map: &file.map,
+            };
+            (edit::build(at, &plan), plan.title)
+        }) {
+            None => (None, None),
+            Some((Ok(fix), _)) => (Some(fix), None),
+            Some((Err(reason), title)) => (None, Some(NoFix { title, reason })),
+        };
         out.push(Diagnostic {
             rule: f.rule.to_string(),
             severity: f.severity.unwrap_or(rule.meta.severity),
@@ -450,8 +462,8 @@ fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnosti
             path: Some(r.base.join(&f.path).to_string()),
             help: f.help.unwrap_or_else(|| rule.meta.help.to_string()),
             docs: rule.meta.docs(),
-            fix: f.fix,
-            no_fix: f.no_fix,
+            fix,
+            no_fix,
             related,
             suppression: None,
         });

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use kubeharden::fix::apply_edits;
+use kubeharden::model::edit::apply_edits;
 use kubeharden::options::PssVersion;
 use kubeharden::rules::{Profile, registry};
 use kubeharden::source::SourceMap;

@@ -1,4 +1,5 @@
 //! Typed resources and the views rules read.
+pub mod edit;
 pub mod identity;
 pub mod locate;
 pub mod path;

@@ -17,7 +17,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::diagnostic::{Fix, Severity};
+use crate::diagnostic::Severity;
+use crate::model::edit::FixPlan;
 use crate::model::path::Path;
 use crate::model::resource::Resource;
 use crate::model::workload::Workload;
@@ -116,40 +117,6 @@ pub struct Context<'a> {
     /// Resources by kind and by name, so rules that join one resource to
     /// others (a workload to its ServiceAccount, its Namespace) stay linear.
     pub index: Index<'a>,
-    /// Fixes `fix::set_field` could not build, and why (see `attach_no_fix`).
-    pub unfixable: std::cell::RefCell<Vec<Unfixable>>,
-}
-
-/// A fix of the field at `path` in `resource` that no edit can make.
-#[derive(Clone, Debug)]
-pub struct Unfixable {
-    pub resource: usize,
-    pub path: Path,
-    pub title: String,
-    pub reason: crate::fix::SkipReason,
-}
-
-/// Gives each finding without a fix the reason its fix could not be built,
-/// when a rule tried one at the finding's path.
-pub fn attach_no_fix(ctx: &Context, findings: &mut [Finding]) {
-    let unfixable = ctx.unfixable.borrow();
-    if unfixable.is_empty() {
-        return;
-    }
-    // Indexed: a flow-style list of many pods has as many of these as findings.
-    let mut by_path: std::collections::HashMap<(usize, &Path), &Unfixable> =
-        std::collections::HashMap::new();
-    for u in unfixable.iter() {
-        by_path.entry((u.resource, &u.path)).or_insert(u);
-    }
-    for f in findings.iter_mut().filter(|f| f.fix.is_none()) {
-        if let Some(u) = by_path.get(&(f.resource, &f.path)) {
-            f.no_fix = Some(crate::diagnostic::NoFix {
-                title: u.title.clone(),
-                reason: u.reason,
-            });
-        }
-    }
 }
 
 /// Lookups over the input's resources, built once per check.
@@ -260,9 +227,8 @@ pub struct Finding {
     pub help: Option<String>,
     /// Overrides the rule's severity for this finding.
     pub severity: Option<Severity>,
-    pub fix: Option<Fix>,
-    /// Set by `attach_no_fix`.
-    pub no_fix: Option<crate::diagnostic::NoFix>,
+    /// The fix, as data: the check turns it into text edits.
+    pub fix: Option<FixPlan>,
     /// The other resource a cross-resource finding names (the ServiceAccount,
     /// the binding): editors show it as related information.
     pub related: Vec<RelatedSite>,
@@ -286,7 +252,6 @@ impl Finding {
             help: None,
             severity: None,
             fix: None,
-            no_fix: None,
             related: Vec::new(),
         }
     }
@@ -300,7 +265,7 @@ impl Finding {
         self
     }
 
-    pub fn with_fix(mut self, fix: Option<Fix>) -> Finding {
+    pub fn with_fix(mut self, fix: Option<FixPlan>) -> Finding {
         self.fix = fix;
         self
     }

@@ -13,7 +13,7 @@
 //! v1.25 exempts pods with `spec.os.name: windows`.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::pod_security::{Versions, nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -81,14 +81,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             // `allowPrivilegeEscalation: false`: no one-field fix then.
             let fix = (!privileged)
                 .then(|| {
-                    set_field(
-                        ctx,
-                        w.resource,
+                    Some(FixPlan::set(
                         &path,
                         "false",
-                        "Set allowPrivilegeEscalation to false".into(),
+                        "Set allowPrivilegeEscalation to false",
                         Applicability::Safe,
-                    )
+                    ))
                 })
                 .flatten();
             out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));

@@ -77,7 +77,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .containers()
                 .find(|c| c.container.name == name)
                 .map_or_else(|| format!("container \"{name}\""), |c| c.describe());
-            PROFILE.report_annotation(ctx, w, key, value, who, out);
+            PROFILE.report_annotation(w, key, value, who, out);
         }
     }
 }

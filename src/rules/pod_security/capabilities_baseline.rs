@@ -14,7 +14,7 @@
 //! From policy v1.22 `capabilities-restricted` overrides this check.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::pod_security::{nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -94,15 +94,9 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         c.describe()
                     ),
                 };
-                let fix = meant.and_then(|m| {
-                    set_field(
-                        ctx,
-                        w.resource,
-                        &path,
-                        &m,
-                        format!("Write {m}"),
-                        Applicability::Unsafe,
-                    )
+                let fix = meant.map(|m| {
+                    let title = format!("Write {m}");
+                    FixPlan::set(&path, m, title, Applicability::Unsafe)
                 });
                 out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
             }

@@ -16,7 +16,7 @@
 //! `capabilities-baseline`.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::pod_security::{Versions, capabilities_baseline::canonical, nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -90,14 +90,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     ),
                 };
                 let fix = if drop.is_none() {
-                    set_field(
-                        ctx,
-                        w.resource,
+                    Some(FixPlan::set(
                         &path,
                         "[ALL]",
-                        "Drop ALL capabilities".into(),
+                        "Drop ALL capabilities",
                         Applicability::Unsafe,
-                    )
+                    ))
                 } else {
                     None
                 };
@@ -122,14 +120,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 };
                 let fix = (canonical(cap).as_deref() == Some("NET_BIND_SERVICE"))
                     .then(|| {
-                        set_field(
-                            ctx,
-                            w.resource,
+                        Some(FixPlan::set(
                             &path,
                             "NET_BIND_SERVICE",
-                            "Write NET_BIND_SERVICE".into(),
+                            "Write NET_BIND_SERVICE",
                             Applicability::Safe,
-                        )
+                        ))
                     })
                     .flatten();
                 out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));

@@ -5,7 +5,7 @@
 //! > Allowed values: undefined/nil, `false`.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::pod_security::{nsa, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -56,14 +56,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         for (field, value, what) in fields {
             if value == Some(true) {
                 let path = w.spec_field(field);
-                let fix = set_field(
-                    ctx,
-                    w.resource,
+                let fix = Some(FixPlan::set(
                     &path,
                     "false",
                     format!("Set {field} to false"),
                     Applicability::Unsafe,
-                );
+                ));
                 out.push(
                     Finding::new(
                         &RULE.meta,

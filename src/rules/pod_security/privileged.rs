@@ -10,7 +10,7 @@
 //! cannot set the field; HostProcess is `windows-host-process`).
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::pod_security::{nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -45,14 +45,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             let sc = c.container.security_context.as_ref();
             if sc.and_then(|s| s.privileged) == Some(true) {
                 let path = sc_path(&c, "privileged");
-                let fix = set_field(
-                    ctx,
-                    w.resource,
+                let fix = Some(FixPlan::set(
                     &path,
                     "false",
-                    "Set privileged to false".into(),
+                    "Set privileged to false",
                     Applicability::Unsafe,
-                );
+                ));
                 out.push(
                     Finding::new(
                         &RULE.meta,

@@ -67,14 +67,13 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         } else {
             ""
         };
-        refuse_unmasked(ctx, w, &FIELD, "the node's /proc", note, out);
+        refuse_unmasked(w, &FIELD, "the node's /proc", note, out);
     }
 }
 
 /// Both levels: each container that sets `procMount` to anything but
 /// `Default`, which unmasks `proc`, with a `note` on the pod's `hostUsers`.
 pub fn refuse_unmasked(
-    ctx: &Context,
     w: &Workload,
     field: &Field,
     proc: &str,
@@ -86,6 +85,6 @@ pub fn refuse_unmasked(
             "{} sets procMount: {value}, which unmasks {proc}{note}; set it to Default",
             c.describe()
         );
-        field.report(ctx, w, field.path(&c), Applicability::Unsafe, message, out);
+        field.report(w, field.path(&c), Applicability::Unsafe, message, out);
     }
 }

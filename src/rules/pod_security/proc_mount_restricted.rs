@@ -51,6 +51,6 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         } else {
             String::new()
         };
-        proc_mount::refuse_unmasked(ctx, w, &FIELD, "/proc", &note, out);
+        proc_mount::refuse_unmasked(w, &FIELD, "/proc", &note, out);
     }
 }

@@ -15,7 +15,7 @@
 //! the node).
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::pod_security::{Versions, inheriting, nsa, pss, sc_path, user_namespaced};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -70,14 +70,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 },
                 |who| format!("{who} it"),
             );
-            let fix = set_field(
-                ctx,
-                w.resource,
+            let fix = Some(FixPlan::set(
                 &pod_path,
                 "true",
-                "Set runAsNonRoot to true".into(),
+                "Set runAsNonRoot to true",
                 Applicability::Unsafe,
-            );
+            ));
             out.push(
                 Finding::new(
                     &RULE.meta,
@@ -110,14 +108,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     c.describe()
                 ),
             };
-            let fix = set_field(
-                ctx,
-                w.resource,
+            let fix = Some(FixPlan::set(
                 &path,
                 "true",
-                "Set runAsNonRoot to true".into(),
+                "Set runAsNonRoot to true",
                 Applicability::Unsafe,
-            );
+            ));
             out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
         }
     }

@@ -77,7 +77,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for w in ctx.workloads {
         let version = versions.of(w);
         if !version.at_least(19) {
-            annotations(ctx, w, out);
+            annotations(w, out);
             continue;
         }
         PROFILE.refuse_types(ctx, w, "for every container that does not set its own", out);
@@ -85,7 +85,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 /// Policy versions before v1.19: the seccomp annotations.
-fn annotations(ctx: &Context, w: &crate::model::workload::Workload, out: &mut Vec<Finding>) {
+fn annotations(w: &crate::model::workload::Workload, out: &mut Vec<Finding>) {
     let Some(annotations) = w.meta.annotations.as_ref() else {
         return;
     };
@@ -93,12 +93,12 @@ fn annotations(ctx: &Context, w: &crate::model::workload::Workload, out: &mut Ve
         .get(POD_ANNOTATION)
         .filter(|v| !valid_annotation(v))
     {
-        PROFILE.report_annotation(ctx, w, POD_ANNOTATION, v, "the pod".into(), out);
+        PROFILE.report_annotation(w, POD_ANNOTATION, v, "the pod".into(), out);
     }
     for c in w.containers() {
         let key = format!("{CONTAINER_ANNOTATION_PREFIX}{}", c.container.name);
         if let Some(v) = annotations.get(&key).filter(|v| !valid_annotation(v)) {
-            PROFILE.report_annotation(ctx, w, &key, v, c.describe(), out);
+            PROFILE.report_annotation(w, &key, v, c.describe(), out);
         }
     }
 }

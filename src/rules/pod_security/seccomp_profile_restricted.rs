@@ -73,7 +73,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             let message = format!(
                 "pod sets seccomp profile type {t} ({detail}); use RuntimeDefault or Localhost"
             );
-            f.report(ctx, w, f.pod_path(w), Applicability::Unsafe, message, out);
+            f.report(w, f.pod_path(w), Applicability::Unsafe, message, out);
         }
         for c in w.containers() {
             let (message, applicability) = match (f.own(&c), pod) {
@@ -104,7 +104,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     Applicability::Safe,
                 ),
             };
-            f.report(ctx, w, f.path(&c), applicability, message, out);
+            f.report(w, f.path(&c), applicability, message, out);
         }
     }
 }

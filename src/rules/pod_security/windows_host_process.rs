@@ -10,7 +10,7 @@
 //! > `false`.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::pod_security::{nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -48,14 +48,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .and_then(|s| s.windows_options.as_ref())
             .and_then(|o| o.host_process);
         let mut report = |path, message: String| {
-            let fix = set_field(
-                ctx,
-                w.resource,
+            let fix = Some(FixPlan::set(
                 &path,
                 "false",
-                "Set hostProcess to false".into(),
+                "Set hostProcess to false",
                 Applicability::Unsafe,
-            );
+            ));
             out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
         };
         if pod == Some(true) {

@@ -8,7 +8,7 @@
 //! and is not reported (an explicit `true` is then intentional too).
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::model::path::Path;
 use crate::rules::workload::{find_service_account, nsa, same_namespace, service_account};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
@@ -103,14 +103,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 }
             }
         };
-        let fix = set_field(
-            ctx,
-            w.resource,
+        let fix = Some(FixPlan::set(
             &path,
             "false",
-            "Set automountServiceAccountToken to false".into(),
+            "Set automountServiceAccountToken to false",
             Applicability::Unsafe,
-        );
+        ));
         let mut finding = Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix);
         if let Some(i) = related {
             finding = finding.with_related(

@@ -6,7 +6,7 @@
 //! containers, which makes it a sign of node-level access either way.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -39,14 +39,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     continue;
                 }
                 let path = c.path.key("volumeMounts").index(i).key("mountPropagation");
-                let fix = set_field(
-                    ctx,
-                    w.resource,
+                let fix = Some(FixPlan::set(
                     &path,
                     "HostToContainer",
-                    "Use HostToContainer".into(),
+                    "Use HostToContainer",
                     Applicability::Unsafe,
-                );
+                ));
                 out.push(
                     Finding::new(
                         &RULE.meta,

@@ -20,7 +20,7 @@
 //! inside a shell script (`sh -c "..."`) are not read.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::model::path::Path;
 use crate::rules::workload::{nsa, parse_image};
 use crate::rules::{Context, Finding, HARDENED, Reference, Rule, RuleMeta};
@@ -89,23 +89,13 @@ const BOOL_FLAGS: &[(&str, Severity, &str)] = &[
 ];
 
 fn finding(
-    ctx: &Context,
     resource: usize,
     path: Path,
     severity: Severity,
     message: String,
     fixed: Option<(String, &str)>,
 ) -> Finding {
-    let fix = fixed.and_then(|(value, title)| {
-        set_field(
-            ctx,
-            resource,
-            &path,
-            &value,
-            title.into(),
-            Applicability::Safe,
-        )
-    });
+    let fix = fixed.map(|(value, title)| FixPlan::set(&path, value, title, Applicability::Safe));
     let mut f = Finding::new(&RULE.meta, resource, path, message).with_fix(fix);
     if severity != RULE.meta.severity {
         f.severity = Some(severity);
@@ -146,7 +136,6 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         continue;
                     }
                     out.push(finding(
-                        ctx,
                         w.resource,
                         path.clone(),
                         severity,
@@ -181,7 +170,6 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         rest.clone()
                     };
                     out.push(finding(
-                        ctx,
                         w.resource,
                         path.clone(),
                         Severity::Medium,

@@ -12,7 +12,7 @@
 use serde_json::Value;
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::model::path::Path;
 use crate::model::resource::{str_at, value_at};
 use crate::rules::peers::{checkov, kube_linter, kubescape, kubesec};
@@ -113,14 +113,12 @@ fn check_objects(ctx: &Context, out: &mut Vec<Finding>) {
                     "automountServiceAccountToken is not set".to_string(),
                 ),
             };
-            let fix = set_field(
-                ctx,
-                ri,
+            let fix = Some(FixPlan::set(
                 &path,
                 "false",
-                "Set automountServiceAccountToken to false".into(),
+                "Set automountServiceAccountToken to false",
                 Applicability::Safe,
-            );
+            ));
             let mut f = Finding::new(
                 &RULE.meta,
                 ri,

@@ -5,7 +5,7 @@
 //! The same paths exist on `registry.k8s.io`.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::workload::{nsa, parse_image};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -44,14 +44,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
             let path = c.path.key("image");
             let replaced = image.trim().replacen("k8s.gcr.io", "registry.k8s.io", 1);
-            let fix = set_field(
-                ctx,
-                w.resource,
+            let fix = Some(FixPlan::set(
                 &path,
-                &replaced,
-                "Use registry.k8s.io".into(),
+                replaced.clone(),
+                "Use registry.k8s.io",
                 Applicability::Safe,
-            );
+            ));
             out.push(
                 Finding::new(
                     &RULE.meta,

@@ -10,7 +10,7 @@
 //! runtime sockets).
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -60,14 +60,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     continue;
                 };
                 let path = c.path.key("volumeMounts").index(i).key("readOnly");
-                let fix = set_field(
-                    ctx,
-                    w.resource,
+                let fix = Some(FixPlan::set(
                     &path,
                     "true",
-                    "Mount read-only".into(),
+                    "Mount read-only",
                     Applicability::Unsafe,
-                );
+                ));
                 out.push(
                     Finding::new(
                         &RULE.meta,

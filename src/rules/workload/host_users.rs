@@ -9,7 +9,7 @@
 //! `hostUsers: false`) and Windows pods (Linux only).
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::peers::kubesec;
 use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Reference, Rule, RuleMeta};
@@ -61,14 +61,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         } else {
             "hostUsers is not set"
         };
-        let fix = set_field(
-            ctx,
-            w.resource,
+        let fix = Some(FixPlan::set(
             &path,
             "false",
-            "Set hostUsers to false".into(),
+            "Set hostUsers to false",
             Applicability::Unsafe,
-        );
+        ));
         out.push(
             Finding::new(
                 &RULE.meta,

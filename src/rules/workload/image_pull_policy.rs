@@ -9,7 +9,7 @@
 //! container, with a fix that adds the field). Digest-pinned images pass.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::peers::{checkov, kube_linter, kube_score, kubescape, polaris};
 use crate::rules::workload::{nsa, parse_image, plausible_image};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
@@ -75,14 +75,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 (None, None) => "with imagePullPolicy IfNotPresent (the default for a tagged image without imagePullPolicy)".to_string(),
             };
             let path = c.path.key("imagePullPolicy");
-            let fix = set_field(
-                ctx,
-                w.resource,
+            let fix = Some(FixPlan::set(
                 &path,
                 "Always",
-                "Set imagePullPolicy to Always".into(),
+                "Set imagePullPolicy to Always",
                 Applicability::Unsafe,
-            );
+            ));
             out.push(
                 Finding::new(
                     &RULE.meta,

@@ -9,7 +9,7 @@
 //! which cannot use the field, are skipped.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::workload::{json_at, nsa, sc_path};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -71,14 +71,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     ctx.line_number(w.resource, &pod_path)
                 ));
             }
-            let fix = set_field(
-                ctx,
-                w.resource,
+            let fix = Some(FixPlan::set(
                 &path,
                 "true",
-                "Set readOnlyRootFilesystem to true".into(),
+                "Set readOnlyRootFilesystem to true",
                 Applicability::Unsafe,
-            );
+            ));
             out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
         }
     }

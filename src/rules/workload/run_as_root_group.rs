@@ -8,7 +8,7 @@
 //! image's, which `run-as-non-root` and the image govern.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::workload::{nsa, sc_path};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -39,14 +39,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let pod_group = psc.and_then(|s| s.run_as_group);
         let pod_group_path = w.spec_field("securityContext.runAsGroup");
         let fixed = |path: &crate::model::path::Path| {
-            set_field(
-                ctx,
-                w.resource,
+            Some(FixPlan::set(
                 path,
                 "10001",
-                "Use group 10001".into(),
+                "Use group 10001",
                 Applicability::Unsafe,
-            )
+            ))
         };
         if pod_group == Some(0) {
             let inheriting: Vec<String> = w

@@ -7,7 +7,7 @@
 //! secrets.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -38,14 +38,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let path = w.spec_field("shareProcessNamespace");
-        let fix = set_field(
-            ctx,
-            w.resource,
+        let fix = Some(FixPlan::set(
             &path,
             "false",
-            "Set shareProcessNamespace to false".into(),
+            "Set shareProcessNamespace to false",
             Applicability::Unsafe,
-        );
+        ));
         out.push(
             Finding::new(
                 &RULE.meta,
