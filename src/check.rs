@@ -54,7 +54,7 @@ impl Out<'_> {
         resource: Option<ResourceId>,
         path: Option<String>,
     ) {
-        if !self.options.enabled(meta.id) {
+        if !self.options.selects(meta) {
             return;
         }
         let mut d = input_diagnostic(meta, self.map.range(span), message);
@@ -405,7 +405,7 @@ fn run_rules(ctx: &Context) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for rule in registry() {
         if let Some(check) = rule.check
-            && ctx.options.enabled(rule.meta.id)
+            && ctx.options.selects(&rule.meta)
         {
             check(ctx, &mut findings);
         }
@@ -419,7 +419,7 @@ fn run_rules(ctx: &Context) -> Vec<Finding> {
 fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnostic>) {
     for f in findings {
         let Some(rule) = find(f.rule) else { continue };
-        if !ctx.options.enabled(f.rule) {
+        if !ctx.options.selects(&rule.meta) {
             continue;
         }
         let r = &ctx.resources[f.resource];
@@ -570,7 +570,7 @@ fn report_schema(
         SchemaProblem::UnknownField { path } => {
             // A security field at the wrong securityContext level: that rule says where it belongs.
             use crate::rules::workload::misplaced_security_field as misplaced;
-            if misplaced::owns(&path) && out.options.enabled(misplaced::RULE.meta.id) {
+            if misplaced::owns(&path) && out.options.selects(&misplaced::RULE.meta) {
                 return;
             }
             let (Some(Seg::Key(key)), Some(found)) = (path.0.last(), unknown.at(&path)) else {

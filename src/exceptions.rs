@@ -296,7 +296,7 @@ pub fn apply(ctx: &Context, options: &Options, out: &mut [Vec<Diagnostic>]) {
     for &e in &valid {
         let ex = &found[e];
         for (id, range, used) in &ex.rules {
-            if !used && options.enabled(id) {
+            if !used && crate::rules::enabled(options, id) {
                 report(
                     &mut problems,
                     ex,
@@ -308,7 +308,7 @@ pub fn apply(ctx: &Context, options: &Options, out: &mut [Vec<Diagnostic>]) {
         }
     }
     for (source, d) in problems {
-        if options.enabled(&d.rule) {
+        if crate::rules::enabled(options, &d.rule) {
             out[source].push(d);
         }
     }

@@ -136,7 +136,7 @@ pub fn fix_all_within(source: &str, options: &Options, max_passes: usize) -> Fix
     guard
         .enable
         .extend(GUARD_RULES.iter().map(|g| g.to_string()));
-    let wanted = |d: &Diagnostic| options.enabled(&d.rule);
+    let wanted = |d: &Diagnostic| crate::rules::enabled(options, &d.rule);
     let json = is_json(&text);
 
     let mut report = check(&text, &guard);
@@ -235,7 +235,11 @@ pub fn fix_all_within(source: &str, options: &Options, max_passes: usize) -> Fix
 
     // The guard rules may be off in `options`: the final report is the one
     // `check` gives with them.
-    if guard.disable != options.disable || !GUARD_RULES.iter().all(|g| options.enabled(g)) {
+    if guard.disable != options.disable
+        || !GUARD_RULES
+            .iter()
+            .all(|g| crate::rules::enabled(options, g))
+    {
         report = check(&text, options);
     }
     let skipped = report

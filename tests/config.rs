@@ -62,7 +62,10 @@ exemptions:
     let o = c.options(&Overrides::default());
     assert_eq!(o.profile, Profile::Restricted);
     assert!(!o.pss_version.at_least(31) && o.pss_version.at_least(30));
-    assert!(!o.enabled("image-tag") && o.enabled("image-registry"));
+    assert!(
+        !kubeharden::rules::enabled(&o, "image-tag")
+            && kubeharden::rules::enabled(&o, "image-registry")
+    );
     assert_eq!(o.image_registries, vec!["registry.example.com"]);
     assert_eq!(
         o.severity_of("resource-limits", Severity::Medium),
@@ -81,8 +84,11 @@ exemptions:
     };
     let o = c.options(&flags);
     assert_eq!(o.profile, Profile::Hardened);
-    assert!(o.enabled("image-tag") && !o.enabled("image-registry"));
-    assert!(!o.enabled("image-digest"));
+    assert!(
+        kubeharden::rules::enabled(&o, "image-tag")
+            && !kubeharden::rules::enabled(&o, "image-registry")
+    );
+    assert!(!kubeharden::rules::enabled(&o, "image-digest"));
     assert_eq!(o.image_registries, vec!["ghcr.io"]);
     assert_eq!(c.fail_on(&flags), Severity::Critical);
 }

@@ -22,31 +22,11 @@ use crate::model::edit::FixPlan;
 use crate::model::path::Path;
 use crate::model::resource::Resource;
 use crate::model::workload::Workload;
-use crate::options::Options;
+// Re-exported: the profile is an option (one type), rules name it in their metadata.
+pub use crate::options::Profile;
+use crate::options::{Options, Parameter, Selectable};
 use crate::source::SourceMap;
 use crate::yaml::tree::Document;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Profile {
-    /// Pod Security Standards, baseline level only.
-    Baseline,
-    /// Pod Security Standards, baseline and restricted levels.
-    Restricted,
-    /// Every rule (the default).
-    Hardened,
-}
-
-impl Profile {
-    pub fn parse(s: &str) -> Option<Profile> {
-        Some(match s {
-            "baseline" => Profile::Baseline,
-            "restricted" => Profile::Restricted,
-            "hardened" => Profile::Hardened,
-            _ => return None,
-        })
-    }
-}
 
 /// Profiles of a Pod Security Standards baseline control, a restricted
 /// control, a hardening rule, an input check (always on), an opt-in rule.
@@ -92,6 +72,35 @@ pub struct RuleMeta {
     /// override is declared.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replaced_by: Option<&'static str>,
+    /// The option that switches this (opt-in) rule on when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<Parameter>,
+}
+
+impl Selectable for RuleMeta {
+    fn id(&self) -> &str {
+        self.id
+    }
+    fn profiles(&self) -> &[Profile] {
+        self.profiles
+    }
+    fn parameter(&self) -> Option<Parameter> {
+        self.parameter
+    }
+}
+
+/// Whether the rule `id` runs with `options` (ids not in the registry run
+/// only when `enable` names them).
+pub fn enabled(options: &Options, id: &str) -> bool {
+    match find(id) {
+        Some(rule) => options.selects(&rule.meta),
+        None => options.listed(id) == Some(true),
+    }
+}
+
+/// Whether `id` is a rule of the registry.
+pub fn known(id: &str) -> bool {
+    find(id).is_some()
 }
 
 impl RuleMeta {
@@ -466,7 +475,7 @@ pub fn merge_replaced(findings: &mut Vec<Finding>) {
 }
 
 pub fn find(id: &str) -> Option<&'static Rule> {
-    // Every check asks for every rule (`Options::enabled`), and rules ask
+    // Every check asks for every rule (`enabled`), and rules ask
     // about each other: a map with a cheap hash of these short ids.
     static BY_ID: std::sync::OnceLock<IdMap> = std::sync::OnceLock::new();
     BY_ID
@@ -529,15 +538,7 @@ pub fn catalog_markdown() -> String {
     );
     for r in registry() {
         let m = &r.meta;
-        let profiles: Vec<&str> = m
-            .profiles
-            .iter()
-            .map(|p| match p {
-                Profile::Baseline => "baseline",
-                Profile::Restricted => "restricted",
-                Profile::Hardened => "hardened",
-            })
-            .collect();
+        let profiles: Vec<&str> = m.profiles.iter().map(|p| p.as_str()).collect();
         let refs: Vec<String> = m
             .references
             .iter()

@@ -15,7 +15,7 @@
 //! value is allowed), whether or not it names an existing container.
 
 use crate::diagnostic::Severity;
-use crate::rules::pod_security::profile::{Field, Profile, runtime_default_or_localhost};
+use crate::rules::pod_security::profile::{Field, ProfileField, runtime_default_or_localhost};
 use crate::rules::pod_security::{nsa, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -41,12 +41,13 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      appArmorProfile:\n        type: Unconfined\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      appArmorProfile:\n        type: RuntimeDefault\n",
         replaced_by: None,
+        parameter: None,
     },
     check: Some(check),
 };
 
 /// `appArmorProfile.type`, as this rule checks it.
-static PROFILE: Profile = Profile {
+static PROFILE: ProfileField = ProfileField {
     field: Field {
         rule: &RULE.meta,
         name: "appArmorProfile.type",

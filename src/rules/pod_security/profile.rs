@@ -2,7 +2,7 @@
 //! of the pod's `securityContext` and of each container's, described by a
 //! [`Field`] (where it sits, which values are allowed, what the fix writes),
 //! and for the two profile kinds the baseline check of both levels and the
-//! legacy annotations ([`Profile`]). Version gates and the messages that are
+//! legacy annotations ([`ProfileField`]). Version gates and the messages that are
 //! a rule's own stay in the rule.
 
 use k8s_openapi::api::core::v1::{PodSecurityContext, SecurityContext};
@@ -80,9 +80,9 @@ impl Field {
     }
 }
 
-/// AppArmor or seccomp: `<kind>Profile.type` at both levels (allowed:
+/// AppArmor or seccomp: `<kind>ProfileField.type` at both levels (allowed:
 /// `RuntimeDefault`, `Localhost`) and the older annotations.
-pub struct Profile {
+pub struct ProfileField {
     pub field: Field,
     /// `AppArmor`, `seccomp`: for messages.
     pub kind: &'static str,
@@ -92,7 +92,7 @@ pub fn runtime_default_or_localhost(t: &str) -> bool {
     t == "RuntimeDefault" || t == "Localhost"
 }
 
-impl Profile {
+impl ProfileField {
     /// The baseline check of the type fields: an explicit refused type on
     /// the pod (whose message says which containers it applies to:
     /// `pod_scope`) and on each container.

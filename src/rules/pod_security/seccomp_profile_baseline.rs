@@ -14,7 +14,7 @@
 //! `seccomp-profile-restricted` overrides this check.
 
 use crate::diagnostic::Severity;
-use crate::rules::pod_security::profile::{Field, Profile, runtime_default_or_localhost};
+use crate::rules::pod_security::profile::{Field, ProfileField, runtime_default_or_localhost};
 use crate::rules::pod_security::{Versions, nsa, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -45,16 +45,17 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    seccompProfile:\n      type: Unconfined\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         replaced_by: Some("seccomp-profile-restricted"),
+        parameter: None,
     },
     check: Some(check),
 };
 
-static PROFILE: Profile = profile(&RULE.meta);
+static PROFILE: ProfileField = profile(&RULE.meta);
 
 /// `seccompProfile.type`, as `rule` (this one or `seccomp-profile-restricted`)
 /// checks it.
-pub const fn profile(rule: &'static RuleMeta) -> Profile {
-    Profile {
+pub const fn profile(rule: &'static RuleMeta) -> ProfileField {
+    ProfileField {
         field: Field {
             rule,
             name: "seccompProfile.type",

@@ -18,7 +18,7 @@
 //! `seccomp-profile-baseline`.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::rules::pod_security::profile::Profile;
+use crate::rules::pod_security::profile::ProfileField;
 use crate::rules::pod_security::{Versions, inheriting, nsa, pss, seccomp_profile_baseline};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -46,11 +46,12 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         replaced_by: None,
+        parameter: None,
     },
     check: Some(check),
 };
 
-static PROFILE: Profile = seccomp_profile_baseline::profile(&RULE.meta);
+static PROFILE: ProfileField = seccomp_profile_baseline::profile(&RULE.meta);
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);

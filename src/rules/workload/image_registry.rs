@@ -9,6 +9,7 @@
 //! `index.docker.io`).
 
 use crate::diagnostic::Severity;
+use crate::options::Parameter;
 use crate::rules::workload::{list, nsa, parse_image, plausible_image};
 use crate::rules::{Context, Finding, OPT_IN, Rule, RuleMeta};
 
@@ -29,6 +30,7 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: docker.io/library/nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/web/nginx:1.27\n",
         replaced_by: None,
+        parameter: Some(Parameter::ImageRegistries),
     },
     check: Some(check),
 };
