@@ -65,13 +65,12 @@ pub struct RuleMeta {
     pub help: &'static str,
     pub bad_example: &'static str,
     pub good_example: &'static str,
-    /// The rule that takes this one's place when both are on (a restricted
-    /// Pod Security check that overrides its baseline counterpart): where
-    /// both report the same field, only the other one's finding stays, at
-    /// this rule's severity or higher (`merge_replaced`). The one place the
-    /// override is declared.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replaced_by: Option<&'static str>,
+    /// The Pod Security check this rule implements, as the admission
+    /// library declares it: check id, level, versions, Windows exemption,
+    /// and for a restricted check the baseline check it overrides. The one
+    /// place these facts are declared; the pipeline applies them.
+    #[serde(skip)]
+    pub pss: Option<pod_security::PssCheck>,
     /// The option that switches this (opt-in) rule on when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<Parameter>,
@@ -429,9 +428,28 @@ pub fn registry() -> &'static [&'static Rule] {
     RULES
 }
 
+/// The restricted rule that overrides rule `id`, as the restricted rule
+/// declares it (`PssCheck::overrides`).
+pub fn replaced_by(id: &str) -> Option<&'static str> {
+    static BY_BASELINE: std::sync::OnceLock<HashMap<&'static str, &'static str>> =
+        std::sync::OnceLock::new();
+    BY_BASELINE
+        .get_or_init(|| {
+            registry()
+                .iter()
+                .filter_map(|r| {
+                    let o = r.meta.pss?.overrides?;
+                    Some((o.baseline, r.meta.id))
+                })
+                .collect()
+        })
+        .get(id)
+        .copied()
+}
+
 /// One finding per problem, never at a lower severity than the baseline
-/// level gives it. A restricted rule takes over the baseline rule that names
-/// it in `replaced_by` (Pod Security admission lists one violation per
+/// level gives it. A restricted rule takes over the baseline rule it
+/// declares it overrides (Pod Security admission lists one violation per
 /// problem): where both report the same field, the baseline finding goes and
 /// the restricted one keeps at least the baseline severity, so a stricter
 /// profile never lets a baseline violation pass `--fail-on`. Where only the
@@ -444,7 +462,7 @@ pub fn merge_replaced(findings: &mut Vec<Finding>) {
             .or_else(|| find(f.rule).map(|r| r.meta.severity))
             .unwrap_or(Severity::Info)
     };
-    let replaced_by = |f: &Finding| find(f.rule).and_then(|r| r.meta.replaced_by);
+    let replaced_by = |f: &Finding| replaced_by(f.rule);
     if !findings.iter().any(|f| replaced_by(f).is_some()) {
         return;
     }

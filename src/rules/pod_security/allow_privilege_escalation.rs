@@ -14,6 +14,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::model::edit::FixPlan;
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -43,7 +44,13 @@ pub static RULE: Rule = Rule {
         help: "set securityContext.allowPrivilegeEscalation to false",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      allowPrivilegeEscalation: false\n",
-        replaced_by: None,
+        pss: Some(PssCheck {
+            check: "allowPrivilegeEscalation",
+            level: PssLevel::Restricted,
+            since: 8,
+            windows_exempt_from: Some(25),
+            overrides: None,
+        }),
         parameter: None,
     },
     check: Some(check),
@@ -52,8 +59,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
     for w in ctx.workloads {
-        let version = versions.of(w);
-        if !version.at_least(8) || (version.at_least(25) && w.is_windows()) {
+        if !versions.applies(w, &RULE.meta) {
             continue;
         }
         for c in w.containers() {

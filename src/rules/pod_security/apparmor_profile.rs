@@ -16,6 +16,7 @@
 
 use crate::diagnostic::Severity;
 use crate::rules::pod_security::profile::{Field, ProfileField, runtime_default_or_localhost};
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{nsa, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -40,7 +41,13 @@ pub static RULE: Rule = Rule {
         help: "use the RuntimeDefault (or a Localhost) AppArmor profile",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      appArmorProfile:\n        type: Unconfined\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      appArmorProfile:\n        type: RuntimeDefault\n",
-        replaced_by: None,
+        pss: Some(PssCheck {
+            check: "appArmorProfile",
+            level: PssLevel::Baseline,
+            since: 0,
+            windows_exempt_from: None,
+            overrides: None,
+        }),
         parameter: None,
     },
     check: Some(check),

@@ -17,6 +17,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::model::edit::FixPlan;
+use crate::rules::pod_security::{Override, PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, capabilities_baseline::canonical, nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -43,7 +44,16 @@ pub static RULE: Rule = Rule {
         help: "drop ALL capabilities; add back only NET_BIND_SERVICE",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        add: [NET_ADMIN]\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        drop: [ALL]\n        add: [NET_BIND_SERVICE]\n",
-        replaced_by: None,
+        pss: Some(PssCheck {
+            check: "capabilities_restricted",
+            level: PssLevel::Restricted,
+            since: 22,
+            windows_exempt_from: Some(25),
+            overrides: Some(Override {
+                baseline: "capabilities-baseline",
+                from: 22,
+            }),
+        }),
         parameter: None,
     },
     check: Some(check),
@@ -52,8 +62,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
     for w in ctx.workloads {
-        let version = versions.of(w);
-        if !version.at_least(22) || (version.at_least(25) && w.is_windows()) {
+        if !versions.applies(w, &RULE.meta) {
             continue;
         }
         for c in w.containers() {

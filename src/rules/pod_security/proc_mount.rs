@@ -13,6 +13,7 @@
 use crate::diagnostic::{Applicability, Severity};
 use crate::model::workload::Workload;
 use crate::rules::pod_security::profile::Field;
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, nsa, pss, user_namespaced};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -32,7 +33,13 @@ pub static RULE: Rule = Rule {
         help: "set securityContext.procMount to Default (or remove it)",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Unmasked\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Default\n",
-        replaced_by: Some("proc-mount-restricted"),
+        pss: Some(PssCheck {
+            check: "procMount",
+            level: PssLevel::Baseline,
+            since: 0,
+            windows_exempt_from: None,
+            overrides: None,
+        }),
         parameter: None,
     },
     check: Some(check),

@@ -16,6 +16,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::model::edit::FixPlan;
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, inheriting, nsa, pss, sc_path, user_namespaced};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -39,7 +40,13 @@ pub static RULE: Rule = Rule {
         help: "set securityContext.runAsNonRoot to true",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: None,
+        pss: Some(PssCheck {
+            check: "runAsNonRoot",
+            level: PssLevel::Restricted,
+            since: 0,
+            windows_exempt_from: None,
+            overrides: None,
+        }),
         parameter: None,
     },
     check: Some(check),

@@ -15,6 +15,7 @@
 
 use crate::diagnostic::Severity;
 use crate::rules::pod_security::profile::{Field, ProfileField, runtime_default_or_localhost};
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, nsa, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -44,7 +45,13 @@ pub static RULE: Rule = Rule {
         help: "set seccompProfile.type to RuntimeDefault (or Localhost)",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    seccompProfile:\n      type: Unconfined\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: Some("seccomp-profile-restricted"),
+        pss: Some(PssCheck {
+            check: "seccompProfile_baseline",
+            level: PssLevel::Baseline,
+            since: 0,
+            windows_exempt_from: None,
+            overrides: None,
+        }),
         parameter: None,
     },
     check: Some(check),

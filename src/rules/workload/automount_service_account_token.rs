@@ -35,7 +35,7 @@ pub static RULE: Rule = Rule {
         help: "set automountServiceAccountToken: false on the pod or its ServiceAccount",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  automountServiceAccountToken: false\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: None,
+        pss: None,
         parameter: None,
     },
     check: Some(check),

@@ -55,7 +55,7 @@ pub static RULE: Rule = Rule {
         help: "create a dedicated ServiceAccount and set serviceAccountName",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  serviceAccountName: web\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: None,
+        pss: None,
         parameter: None,
     },
     check: Some(check),

@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
         help: "use registry.k8s.io instead of k8s.gcr.io",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: dns\nspec:\n  containers:\n  - name: app\n    image: k8s.gcr.io/pause:3.9\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: dns\nspec:\n  containers:\n  - name: app\n    image: registry.k8s.io/pause:3.9\n",
-        replaced_by: None,
+        pss: None,
         parameter: None,
     },
     check: Some(check),

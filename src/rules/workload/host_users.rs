@@ -39,7 +39,7 @@ pub static RULE: Rule = Rule {
         help: "set hostUsers: false where the cluster supports user namespaces",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostUsers: false\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: None,
+        pss: None,
         parameter: None,
     },
     check: Some(check),

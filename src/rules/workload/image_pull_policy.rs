@@ -40,7 +40,7 @@ pub static RULE: Rule = Rule {
         help: "pin the image by digest or set imagePullPolicy: Always",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    imagePullPolicy: IfNotPresent\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    imagePullPolicy: Always\n",
-        replaced_by: None,
+        pss: None,
         parameter: None,
     },
     check: Some(check),

@@ -29,7 +29,7 @@ pub static RULE: Rule = Rule {
         help: "use an image from an allowed registry",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: docker.io/library/nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/web/nginx:1.27\n",
-        replaced_by: None,
+        pss: None,
         parameter: Some(Parameter::ImageRegistries),
     },
     check: Some(check),

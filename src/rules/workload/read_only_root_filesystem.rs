@@ -32,7 +32,7 @@ pub static RULE: Rule = Rule {
         help: "set securityContext.readOnlyRootFilesystem to true and mount emptyDir volumes where the app writes",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      readOnlyRootFilesystem: true\n    volumeMounts:\n    - name: tmp\n      mountPath: /tmp\n  volumes:\n  - name: tmp\n    emptyDir: {}\n",
-        replaced_by: None,
+        pss: None,
         parameter: None,
     },
     check: Some(check),
