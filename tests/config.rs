@@ -434,3 +434,28 @@ spec:
         std::fs::remove_dir_all(&root).unwrap();
     }
 }
+
+/// The registry allow-list (the rule's declared parameter) turns the opt-in
+/// `image-registry` on; `disable` still wins.
+#[test]
+fn the_allow_list_turns_the_rule_on() {
+    use kubeharden::options::Options;
+    let src = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: nginx:1.27}]\n";
+    let fired = |options: &Options| {
+        kubeharden::check(src, options)
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == "image-registry")
+    };
+    assert!(!fired(&Options::default()));
+    let allow = Options {
+        image_registries: vec!["ghcr.io".into()],
+        ..Default::default()
+    };
+    assert!(fired(&allow));
+    let off = Options {
+        disable: vec!["image-registry".into()],
+        ..allow.clone()
+    };
+    assert!(!fired(&off));
+}

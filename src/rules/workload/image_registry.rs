@@ -112,26 +112,4 @@ mod tests {
         assert!(!allowed("ghcr.io/acmecorp/app", "ghcr.io/acme"));
         assert!(allowed("registry:5000/app", "registry:5000"));
     }
-
-    #[test]
-    fn the_allow_list_turns_the_rule_on() {
-        let src = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: nginx:1.27}]\n";
-        let fired = |options: &crate::options::Options| {
-            crate::check(src, options)
-                .diagnostics
-                .iter()
-                .any(|d| d.rule == "image-registry")
-        };
-        assert!(!fired(&crate::options::Options::default()));
-        let allow = crate::options::Options {
-            image_registries: vec!["ghcr.io".into()],
-            ..Default::default()
-        };
-        assert!(fired(&allow));
-        let off = crate::options::Options {
-            disable: vec!["image-registry".into()],
-            ..allow.clone()
-        };
-        assert!(!fired(&off));
-    }
 }
