@@ -4,7 +4,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Related, Severity};
+use crate::diagnostic::{Diagnostic, NoFix, Related, Severity};
+use crate::model::edit::{self, At};
 use crate::model::identity::identify;
 use crate::model::locate::locate;
 use crate::model::path::{Path, Seg};
@@ -53,7 +54,7 @@ impl Out<'_> {
         resource: Option<ResourceId>,
         path: Option<String>,
     ) {
-        if !self.options.enabled(meta.id) {
+        if !self.options.selects(meta) {
             return;
         }
         let mut d = input_diagnostic(meta, self.map.range(span), message);
@@ -112,7 +113,6 @@ pub fn ignore_fix(source: &str, rule: &str, at: crate::source::Position) -> Opti
         workloads: &loaded.workloads,
         options: &options,
         index: Index::new(&loaded.resources),
-        unfixable: Default::default(),
     };
     // The innermost resource holding the position (a List's item).
     let index = loaded
@@ -177,7 +177,6 @@ pub fn check_bundle_each(
         workloads: &workloads,
         options,
         index: Index::new(&resources),
-        unfixable: Default::default(),
     };
     let mut findings: Vec<Vec<Finding>> = files.iter().map(|_| Vec::new()).collect();
     for f in run_rules(&ctx) {
@@ -406,13 +405,12 @@ fn run_rules(ctx: &Context) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for rule in registry() {
         if let Some(check) = rule.check
-            && ctx.options.enabled(rule.meta.id)
+            && ctx.options.selects(&rule.meta)
         {
             check(ctx, &mut findings);
         }
     }
     crate::rules::merge_replaced(&mut findings);
-    crate::rules::attach_no_fix(ctx, &mut findings);
     findings
 }
 
@@ -421,7 +419,7 @@ fn run_rules(ctx: &Context) -> Vec<Finding> {
 fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnostic>) {
     for f in findings {
         let Some(rule) = find(f.rule) else { continue };
-        if !ctx.options.enabled(f.rule) {
+        if !ctx.options.selects(&rule.meta) {
             continue;
         }
         let r = &ctx.resources[f.resource];
@@ -441,6 +439,20 @@ fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnosti
                 }
             })
             .collect();
+        // The rule's fix, as data, becomes edits of this text; or, when no
+        // edit can make it, the reason is said on the finding.
+        let (fix, no_fix) = match f.fix.map(|plan| {
+            let at = At {
+                doc: &file.documents[r.doc],
+                node: r.node,
+                map: &file.map,
+            };
+            (edit::build(at, &plan), plan.title)
+        }) {
+            None => (None, None),
+            Some((Ok(fix), _)) => (Some(fix), None),
+            Some((Err(reason), title)) => (None, Some(NoFix { title, reason })),
+        };
         out.push(Diagnostic {
             rule: f.rule.to_string(),
             severity: f.severity.unwrap_or(rule.meta.severity),
@@ -450,8 +462,8 @@ fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnosti
             path: Some(r.base.join(&f.path).to_string()),
             help: f.help.unwrap_or_else(|| rule.meta.help.to_string()),
             docs: rule.meta.docs(),
-            fix: f.fix,
-            no_fix: f.no_fix,
+            fix,
+            no_fix,
             related,
             suppression: None,
         });
@@ -558,7 +570,7 @@ fn report_schema(
         SchemaProblem::UnknownField { path } => {
             // A security field at the wrong securityContext level: that rule says where it belongs.
             use crate::rules::workload::misplaced_security_field as misplaced;
-            if misplaced::owns(&path) && out.options.enabled(misplaced::RULE.meta.id) {
+            if misplaced::owns(&path) && out.options.selects(&misplaced::RULE.meta) {
                 return;
             }
             let (Some(Seg::Key(key)), Some(found)) = (path.0.last(), unknown.at(&path)) else {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::edit::{Applicability, Fix, SkipReason, TextEdit};
 use crate::model::resource::ResourceId;
 use crate::source::Range;
 
@@ -36,29 +37,6 @@ impl Severity {
             _ => return None,
         })
     }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TextEdit {
-    pub range: Range,
-    pub new_text: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Applicability {
-    /// The edit does only what the help says and keeps the YAML valid.
-    Safe,
-    /// Correct, but may stop the workload from starting (review first).
-    Unsafe,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Fix {
-    pub title: String,
-    pub applicability: Applicability,
-    pub edits: Vec<TextEdit>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -100,5 +78,5 @@ pub struct Related {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NoFix {
     pub title: String,
-    pub reason: crate::fix::SkipReason,
+    pub reason: SkipReason,
 }

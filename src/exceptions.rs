@@ -17,6 +17,7 @@
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::model::edit::{self, At, FixPlan};
 use crate::model::path::Path;
 use crate::options::Options;
 use crate::rules::{Context, RuleMeta, input};
@@ -295,7 +296,7 @@ pub fn apply(ctx: &Context, options: &Options, out: &mut [Vec<Diagnostic>]) {
     for &e in &valid {
         let ex = &found[e];
         for (id, range, used) in &ex.rules {
-            if !used && options.enabled(id) {
+            if !used && crate::rules::enabled(options, id) {
                 report(
                     &mut problems,
                     ex,
@@ -307,7 +308,7 @@ pub fn apply(ctx: &Context, options: &Options, out: &mut [Vec<Diagnostic>]) {
         }
     }
     for (source, d) in problems {
-        if options.enabled(&d.rule) {
+        if crate::rules::enabled(options, &d.rule) {
             out[source].push(d);
         }
     }
@@ -734,17 +735,22 @@ pub fn ignore_fix(ctx: &Context, resource: usize, rule: &str) -> Option<crate::d
     };
     let quoted = serde_json::to_string(&value).ok()?;
     let name = r.id.name.as_deref().unwrap_or("this resource");
-    crate::fix::set_field(
-        ctx,
-        resource,
+    let plan = FixPlan::set(
         &Path::root()
             .key("metadata")
             .key("annotations")
             .key(ANNOTATION),
-        &quoted,
+        quoted,
         format!("Ignore {rule} on {} {name} with a reason", r.id.kind),
         crate::diagnostic::Applicability::Unsafe,
-    )
+    );
+    let file = ctx.file(resource);
+    let at = At {
+        doc: ctx.document(resource),
+        node: r.node,
+        map: &file.map,
+    };
+    edit::build(at, &plan).ok()
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod exceptions;
-pub mod fix;
+pub mod fix_all;
 pub mod lsp;
 pub mod model;
 pub mod options;
@@ -22,7 +22,7 @@ pub mod wasm;
 
 pub use check::{Report, Source, check, check_bundle, check_bundle_each, ignore_fix};
 pub use diagnostic::{Diagnostic, Fix, Severity};
-pub use fix::{AppliedFix, FixAll, SkipReason, SkippedFix, fix_all};
+pub use fix_all::{AppliedFix, FixAll, SkipReason, SkippedFix, fix_all};
 pub use options::{Options, RawOptions};
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

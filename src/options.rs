@@ -1,10 +1,55 @@
 //! Options shared by the CLI and the wasm API.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Severity;
 use crate::exceptions::{Date, Exemption};
-use crate::rules::Profile;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Pod Security Standards, baseline level only.
+    Baseline,
+    /// Pod Security Standards, baseline and restricted levels.
+    Restricted,
+    /// Every rule (the default).
+    Hardened,
+}
+
+impl Profile {
+    pub fn parse(s: &str) -> Option<Profile> {
+        Some(match s {
+            "baseline" => Profile::Baseline,
+            "restricted" => Profile::Restricted,
+            "hardened" => Profile::Hardened,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Baseline => "baseline",
+            Profile::Restricted => "restricted",
+            Profile::Hardened => "hardened",
+        }
+    }
+}
+
+/// An option a rule needs: giving it switches the (opt-in) rule on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Parameter {
+    /// `imageRegistries`: the allowed image registries.
+    ImageRegistries,
+}
+
+/// What the selection needs to know of a rule (the registry's `RuleMeta`
+/// gives it): options resolve which rules run without naming any.
+pub trait Selectable {
+    fn id(&self) -> &str;
+    fn profiles(&self) -> &[Profile];
+    fn parameter(&self) -> Option<Parameter>;
+}
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum PssVersion {
@@ -82,7 +127,9 @@ pub struct RawOptions {
 }
 
 impl RawOptions {
-    pub fn validate(self) -> Result<Options, String> {
+    /// The options, or what is wrong with them; `is_rule` says which rule
+    /// ids exist (the registry's `rules::known`).
+    pub fn validate(self, is_rule: impl Fn(&str) -> bool) -> Result<Options, String> {
         let profile = match self.profile.as_deref() {
             None => Profile::Hardened,
             Some(p) => Profile::parse(p).ok_or_else(|| {
@@ -90,7 +137,7 @@ impl RawOptions {
             })?,
         };
         for id in self.enable.iter().chain(&self.disable) {
-            if crate::rules::find(id).is_none() {
+            if !is_rule(id) {
                 return Err(format!("unknown rule id {id:?} (see `kubeharden rules`)"));
             }
         }
@@ -128,19 +175,29 @@ impl Options {
             .map_or(default, |&(_, s)| s)
     }
 
-    pub fn enabled(&self, id: &str) -> bool {
+    /// Whether `enable` or `disable` names the rule (`disable` wins).
+    pub fn listed(&self, id: &str) -> Option<bool> {
         if self.disable.iter().any(|d| d == id) {
-            return false;
+            Some(false)
+        } else if self.enable.iter().any(|e| e == id) {
+            Some(true)
+        } else {
+            None
         }
-        if self.enable.iter().any(|e| e == id) {
-            return true;
+    }
+
+    /// Whether a parameter is given.
+    pub fn has(&self, parameter: Parameter) -> bool {
+        match parameter {
+            Parameter::ImageRegistries => !self.image_registries.is_empty(),
         }
-        // The registry allow-list turns its (opt-in) rule on.
-        if id == crate::rules::workload::image_registry::RULE.meta.id
-            && !self.image_registries.is_empty()
-        {
-            return true;
-        }
-        crate::rules::find(id).is_some_and(|r| r.meta.profiles.contains(&self.profile))
+    }
+
+    /// Whether the rule runs: named in `disable` or `enable`, else switched
+    /// on by its parameter, else by the profile.
+    pub fn selects(&self, rule: &impl Selectable) -> bool {
+        self.listed(rule.id()).unwrap_or_else(|| {
+            rule.parameter().is_some_and(|p| self.has(p)) || rule.profiles().contains(&self.profile)
+        })
     }
 }

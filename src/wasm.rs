@@ -163,7 +163,7 @@ fn options_of(options: Option<CheckOptions>) -> Result<Resolved, JsError> {
         profile: raw
             .profile
             .as_deref()
-            .and_then(crate::rules::Profile::parse),
+            .and_then(crate::options::Profile::parse),
         pss_version: raw
             .pss_version
             .as_deref()
@@ -174,7 +174,7 @@ fn options_of(options: Option<CheckOptions>) -> Result<Resolved, JsError> {
         fail_on: None,
         today: None,
     };
-    let mut options = raw.validate().map_err(|e| invalid(&e))?;
+    let mut options = raw.validate(crate::rules::known).map_err(|e| invalid(&e))?;
     let config = config_text.map(|text| {
         let parsed = crate::config::parse_config(CONFIG_NAME, &text);
         options = parsed.config.options(&Overrides {

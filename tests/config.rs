@@ -62,7 +62,10 @@ exemptions:
     let o = c.options(&Overrides::default());
     assert_eq!(o.profile, Profile::Restricted);
     assert!(!o.pss_version.at_least(31) && o.pss_version.at_least(30));
-    assert!(!o.enabled("image-tag") && o.enabled("image-registry"));
+    assert!(
+        !kubeharden::rules::enabled(&o, "image-tag")
+            && kubeharden::rules::enabled(&o, "image-registry")
+    );
     assert_eq!(o.image_registries, vec!["registry.example.com"]);
     assert_eq!(
         o.severity_of("resource-limits", Severity::Medium),
@@ -81,8 +84,11 @@ exemptions:
     };
     let o = c.options(&flags);
     assert_eq!(o.profile, Profile::Hardened);
-    assert!(o.enabled("image-tag") && !o.enabled("image-registry"));
-    assert!(!o.enabled("image-digest"));
+    assert!(
+        kubeharden::rules::enabled(&o, "image-tag")
+            && !kubeharden::rules::enabled(&o, "image-registry")
+    );
+    assert!(!kubeharden::rules::enabled(&o, "image-digest"));
     assert_eq!(o.image_registries, vec!["ghcr.io"]);
     assert_eq!(c.fail_on(&flags), Severity::Critical);
 }
@@ -427,4 +433,29 @@ spec:
         );
         std::fs::remove_dir_all(&root).unwrap();
     }
+}
+
+/// The registry allow-list (the rule's declared parameter) turns the opt-in
+/// `image-registry` on; `disable` still wins.
+#[test]
+fn the_allow_list_turns_the_rule_on() {
+    use kubeharden::options::Options;
+    let src = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: nginx:1.27}]\n";
+    let fired = |options: &Options| {
+        kubeharden::check(src, options)
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == "image-registry")
+    };
+    assert!(!fired(&Options::default()));
+    let allow = Options {
+        image_registries: vec!["ghcr.io".into()],
+        ..Default::default()
+    };
+    assert!(fired(&allow));
+    let off = Options {
+        disable: vec!["image-registry".into()],
+        ..allow.clone()
+    };
+    assert!(!fired(&off));
 }

@@ -451,8 +451,8 @@ mod cli {
 
 mod quick_fix {
     use super::*;
-    use kubeharden::fix::apply_edits;
     use kubeharden::ignore_fix;
+    use kubeharden::model::edit::apply_edits;
 
     fn finding<'a>(ds: &'a [Diagnostic], rule: &str) -> &'a Diagnostic {
         ds.iter().find(|d| d.rule == rule).unwrap()

@@ -300,7 +300,7 @@ fn options_choose_the_fixes() {
 
 #[test]
 fn the_pass_limit_stops_and_says_so() {
-    let result = kubeharden::fix::fix_all_within(MANY_MISSING, &Options::default(), 1);
+    let result = kubeharden::fix_all::fix_all_within(MANY_MISSING, &Options::default(), 1);
     assert_eq!(result.passes, 1);
     assert_eq!(result.applied.len(), 4);
     let limited = result

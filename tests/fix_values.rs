@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use kubeharden::diagnostic::Diagnostic;
-use kubeharden::fix::apply_edits;
+use kubeharden::model::edit::apply_edits;
 use kubeharden::rules::registry;
 use kubeharden::source::SourceMap;
 use kubeharden::yaml::json::Converter;

@@ -51,7 +51,10 @@ fn rule_examples() {
         }
         let options = Options {
             enable: vec![m.id.to_string()],
-            disable: m.replaced_by.iter().map(|r| r.to_string()).collect(),
+            disable: kubeharden::rules::replaced_by(m.id)
+                .iter()
+                .map(|r| r.to_string())
+                .collect(),
             image_registries: vec!["registry.example.com".into()],
             today: kubeharden::exceptions::Date::parse("2026-01-01"),
             ..Options::default()

@@ -8,32 +8,14 @@ mod common;
 
 use kubeharden::check;
 use kubeharden::options::{Options, PssVersion};
-use kubeharden::rules::{Profile, find};
+use kubeharden::rules::{Profile, find, registry};
 
-/// Kubernetes check id → rule id.
+/// Kubernetes check id → rule id, as each rule declares it (`RuleMeta::pss`).
 fn rule_of(check_id: &str) -> Option<&'static str> {
-    Some(match check_id {
-        "hostNamespaces" => "host-namespaces",
-        "privileged" => "privileged",
-        "capabilities_baseline" => "capabilities-baseline",
-        "hostPathVolumes" => "host-path-volumes",
-        "hostPorts" => "host-ports",
-        "appArmorProfile" => "apparmor-profile",
-        "seLinuxOptions" => "selinux-options",
-        "procMount" => "proc-mount",
-        "seccompProfile_baseline" => "seccomp-profile-baseline",
-        "sysctls" => "sysctls",
-        "windowsHostProcess" => "windows-host-process",
-        "hostProbesAndHostLifecycle" => "host-probes-and-host-lifecycle",
-        "restrictedVolumes" => "restricted-volumes",
-        "allowPrivilegeEscalation" => "allow-privilege-escalation",
-        "runAsNonRoot" => "run-as-non-root",
-        "runAsUser" => "run-as-user",
-        "seccompProfile_restricted" => "seccomp-profile-restricted",
-        "capabilities_restricted" => "capabilities-restricted",
-        "procMount_restricted" => "proc-mount-restricted",
-        _ => return None,
-    })
+    registry()
+        .iter()
+        .find(|r| r.meta.pss.is_some_and(|p| p.check == check_id))
+        .map(|r| r.meta.id)
 }
 
 #[test]

@@ -27,7 +27,10 @@ fn every_rule_has_metadata_and_examples_that_behave() {
         let options = Options {
             enable: vec![m.id.to_string()],
             // A baseline rule steps aside for its restricted replacement.
-            disable: m.replaced_by.iter().map(|r| r.to_string()).collect(),
+            disable: kubeharden::rules::replaced_by(m.id)
+                .iter()
+                .map(|r| r.to_string())
+                .collect(),
             image_registries: vec!["registry.example.com".into()],
             // Exceptions expire against a fixed day.
             today: kubeharden::exceptions::Date::parse("2026-01-01"),

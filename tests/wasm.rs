@@ -56,7 +56,7 @@ fn options_of(options: Value) -> Result<kubeharden::Options, String> {
     } else {
         serde_json::from_value(options).map_err(|e| format!("kubeharden: invalid options: {e}"))?
     };
-    raw.validate()
+    raw.validate(kubeharden::rules::known)
         .map_err(|e| format!("kubeharden: invalid options: {e}"))
 }
 

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use kubeharden::fix::apply_edits;
+use kubeharden::model::edit::apply_edits;
 use kubeharden::options::PssVersion;
 use kubeharden::rules::{Profile, registry};
 use kubeharden::source::SourceMap;
@@ -142,7 +142,7 @@ pub fn assert_report_sound(source: &str, options: &Options, report: &Report) {
 
 fn assert_diagnostic_sound(map: &SourceMap, options: &Options, d: &Diagnostic) {
     assert!(
-        options.enabled(&d.rule),
+        kubeharden::rules::enabled(options, &d.rule),
         "{} reported while switched off",
         d.rule
     );

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kubeharden::config::{Config, Overrides};
+use kubeharden::options::Profile;
 use kubeharden::options::PssVersion;
-use kubeharden::rules::Profile;
 use kubeharden::{Diagnostic, Options, Severity, Source, check_bundle_each};
 
 mod inputs;

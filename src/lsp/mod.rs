@@ -78,7 +78,7 @@ impl Settings {
             // Exceptions expire against the engine's own clock.
             today: None,
         }
-        .validate()
+        .validate(crate::rules::known)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Typed resources and the views rules read.
 pub mod command_line;
+pub mod edit;
 pub mod identity;
 pub mod kubelet;
 pub mod locate;

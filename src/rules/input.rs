@@ -25,7 +25,8 @@ pub static YAML_SYNTAX: Rule = Rule {
         help: "fix the YAML syntax at this position",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: \"nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: \"nginx:1.27\"\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: None,
 };
@@ -43,7 +44,8 @@ pub static YAML_DUPLICATE_KEY: Rule = Rule {
         help: "remove one of the duplicate keys",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: false\n      privileged: true\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: false\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: None,
 };
@@ -66,7 +68,8 @@ pub static HELM_UNRENDERED: Rule = Rule {
         help: "render the chart with `helm template` and check the output",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-web\nspec:\n  containers:\n  - name: app\n    image: {{ .Values.image }}\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: release-web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      allowPrivilegeEscalation: false\n      runAsNonRoot: true\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: None,
 };
@@ -84,7 +87,8 @@ pub static INPUT_LIMIT: Rule = Rule {
         help: "reduce the nesting, aliasing or size of this input",
         bad_example: "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\n",
         good_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: small\ndata:\n  key: value\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: None,
 };
@@ -107,7 +111,8 @@ pub static SCHEMA_UNKNOWN_FIELD: Rule = Rule {
         help: "correct or remove the unknown field",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContex:\n      runAsNonRoot: true\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      runAsNonRoot: true\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: None,
 };
@@ -130,7 +135,8 @@ pub static SCHEMA_INVALID: Rule = Rule {
         help: "use a value of the field's type",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      runAsNonRoot: \"true\"\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      runAsNonRoot: true\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: None,
 };
@@ -160,7 +166,8 @@ pub static CONFIG_INVALID: Rule = Rule {
         help: "correct this entry of .kubeharden.yaml",
         bad_example: "profile: strict\ndisabel: [image-tag]\n",
         good_example: "profile: restricted\ndisable: [image-tag]\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: None,
 };
@@ -178,7 +185,8 @@ pub static EXCEPTION_INVALID: Rule = Rule {
         help: "give the exception a reason and existing rule ids",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: falco\n  annotations:\n    kubeharden.dev/ignore: privileged\nspec:\n  containers:\n  - name: falco\n    image: falcosecurity/falco:0.39.0\n    securityContext:\n      privileged: true\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: falco\n  annotations:\n    kubeharden.dev/ignore: \"privileged: Falco reads kernel events\"\nspec:\n  containers:\n  - name: falco\n    image: falcosecurity/falco:0.39.0\n    securityContext:\n      privileged: true\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: None,
 };
@@ -196,7 +204,8 @@ pub static EXCEPTION_EXPIRED: Rule = Rule {
         help: "renew the exception with a new reason and date, or remove it",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    # kubeharden-ignore image-tag: the release job pins it until 2020-01-01\n    image: nginx:latest\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    # kubeharden-ignore image-tag: the release job pins it until 2099-01-01\n    image: nginx:latest\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: None,
 };
@@ -214,7 +223,8 @@ pub static EXCEPTION_UNUSED: Rule = Rule {
         help: "remove this exception: it suppresses nothing",
         bad_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  annotations:\n    kubeharden.dev/ignore: \"privileged: not a pod\"\n",
         good_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: None,
 };

@@ -17,35 +17,16 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::diagnostic::{Fix, Severity};
+use crate::diagnostic::Severity;
+use crate::model::edit::FixPlan;
 use crate::model::path::Path;
 use crate::model::resource::Resource;
 use crate::model::workload::Workload;
-use crate::options::Options;
+// Re-exported: the profile is an option (one type), rules name it in their metadata.
+pub use crate::options::Profile;
+use crate::options::{Options, Parameter, Selectable};
 use crate::source::SourceMap;
 use crate::yaml::tree::Document;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Profile {
-    /// Pod Security Standards, baseline level only.
-    Baseline,
-    /// Pod Security Standards, baseline and restricted levels.
-    Restricted,
-    /// Every rule (the default).
-    Hardened,
-}
-
-impl Profile {
-    pub fn parse(s: &str) -> Option<Profile> {
-        Some(match s {
-            "baseline" => Profile::Baseline,
-            "restricted" => Profile::Restricted,
-            "hardened" => Profile::Hardened,
-            _ => return None,
-        })
-    }
-}
 
 /// Profiles of a Pod Security Standards baseline control, a restricted
 /// control, a hardening rule, an input check (always on), an opt-in rule.
@@ -84,13 +65,41 @@ pub struct RuleMeta {
     pub help: &'static str,
     pub bad_example: &'static str,
     pub good_example: &'static str,
-    /// The rule that takes this one's place when both are on (a restricted
-    /// Pod Security check that overrides its baseline counterpart): where
-    /// both report the same field, only the other one's finding stays, at
-    /// this rule's severity or higher (`merge_replaced`). The one place the
-    /// override is declared.
+    /// The Pod Security check this rule implements, as the admission
+    /// library declares it: check id, level, versions, Windows exemption,
+    /// and for a restricted check the baseline check it overrides. The one
+    /// place these facts are declared; the pipeline applies them.
+    #[serde(skip)]
+    pub pss: Option<pod_security::PssCheck>,
+    /// The option that switches this (opt-in) rule on when given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub replaced_by: Option<&'static str>,
+    pub parameter: Option<Parameter>,
+}
+
+impl Selectable for RuleMeta {
+    fn id(&self) -> &str {
+        self.id
+    }
+    fn profiles(&self) -> &[Profile] {
+        self.profiles
+    }
+    fn parameter(&self) -> Option<Parameter> {
+        self.parameter
+    }
+}
+
+/// Whether the rule `id` runs with `options` (ids not in the registry run
+/// only when `enable` names them).
+pub fn enabled(options: &Options, id: &str) -> bool {
+    match find(id) {
+        Some(rule) => options.selects(&rule.meta),
+        None => options.listed(id) == Some(true),
+    }
+}
+
+/// Whether `id` is a rule of the registry.
+pub fn known(id: &str) -> bool {
+    find(id).is_some()
 }
 
 impl RuleMeta {
@@ -116,40 +125,6 @@ pub struct Context<'a> {
     /// Resources by kind and by name, so rules that join one resource to
     /// others (a workload to its ServiceAccount, its Namespace) stay linear.
     pub index: Index<'a>,
-    /// Fixes `fix::set_field` could not build, and why (see `attach_no_fix`).
-    pub unfixable: std::cell::RefCell<Vec<Unfixable>>,
-}
-
-/// A fix of the field at `path` in `resource` that no edit can make.
-#[derive(Clone, Debug)]
-pub struct Unfixable {
-    pub resource: usize,
-    pub path: Path,
-    pub title: String,
-    pub reason: crate::fix::SkipReason,
-}
-
-/// Gives each finding without a fix the reason its fix could not be built,
-/// when a rule tried one at the finding's path.
-pub fn attach_no_fix(ctx: &Context, findings: &mut [Finding]) {
-    let unfixable = ctx.unfixable.borrow();
-    if unfixable.is_empty() {
-        return;
-    }
-    // Indexed: a flow-style list of many pods has as many of these as findings.
-    let mut by_path: std::collections::HashMap<(usize, &Path), &Unfixable> =
-        std::collections::HashMap::new();
-    for u in unfixable.iter() {
-        by_path.entry((u.resource, &u.path)).or_insert(u);
-    }
-    for f in findings.iter_mut().filter(|f| f.fix.is_none()) {
-        if let Some(u) = by_path.get(&(f.resource, &f.path)) {
-            f.no_fix = Some(crate::diagnostic::NoFix {
-                title: u.title.clone(),
-                reason: u.reason,
-            });
-        }
-    }
 }
 
 /// Lookups over the input's resources, built once per check.
@@ -260,9 +235,8 @@ pub struct Finding {
     pub help: Option<String>,
     /// Overrides the rule's severity for this finding.
     pub severity: Option<Severity>,
-    pub fix: Option<Fix>,
-    /// Set by `attach_no_fix`.
-    pub no_fix: Option<crate::diagnostic::NoFix>,
+    /// The fix, as data: the check turns it into text edits.
+    pub fix: Option<FixPlan>,
     /// The other resource a cross-resource finding names (the ServiceAccount,
     /// the binding): editors show it as related information.
     pub related: Vec<RelatedSite>,
@@ -286,7 +260,6 @@ impl Finding {
             help: None,
             severity: None,
             fix: None,
-            no_fix: None,
             related: Vec::new(),
         }
     }
@@ -300,7 +273,7 @@ impl Finding {
         self
     }
 
-    pub fn with_fix(mut self, fix: Option<Fix>) -> Finding {
+    pub fn with_fix(mut self, fix: Option<FixPlan>) -> Finding {
         self.fix = fix;
         self
     }
@@ -458,9 +431,28 @@ pub fn registry() -> &'static [&'static Rule] {
     RULES
 }
 
+/// The restricted rule that overrides rule `id`, as the restricted rule
+/// declares it (`PssCheck::overrides`).
+pub fn replaced_by(id: &str) -> Option<&'static str> {
+    static BY_BASELINE: std::sync::OnceLock<HashMap<&'static str, &'static str>> =
+        std::sync::OnceLock::new();
+    BY_BASELINE
+        .get_or_init(|| {
+            registry()
+                .iter()
+                .filter_map(|r| {
+                    let o = r.meta.pss?.overrides?;
+                    Some((o.baseline, r.meta.id))
+                })
+                .collect()
+        })
+        .get(id)
+        .copied()
+}
+
 /// One finding per problem, never at a lower severity than the baseline
-/// level gives it. A restricted rule takes over the baseline rule that names
-/// it in `replaced_by` (Pod Security admission lists one violation per
+/// level gives it. A restricted rule takes over the baseline rule it
+/// declares it overrides (Pod Security admission lists one violation per
 /// problem): where both report the same field, the baseline finding goes and
 /// the restricted one keeps at least the baseline severity, so a stricter
 /// profile never lets a baseline violation pass `--fail-on`. Where only the
@@ -473,7 +465,7 @@ pub fn merge_replaced(findings: &mut Vec<Finding>) {
             .or_else(|| find(f.rule).map(|r| r.meta.severity))
             .unwrap_or(Severity::Info)
     };
-    let replaced_by = |f: &Finding| find(f.rule).and_then(|r| r.meta.replaced_by);
+    let replaced_by = |f: &Finding| replaced_by(f.rule);
     if !findings.iter().any(|f| replaced_by(f).is_some()) {
         return;
     }
@@ -504,7 +496,7 @@ pub fn merge_replaced(findings: &mut Vec<Finding>) {
 }
 
 pub fn find(id: &str) -> Option<&'static Rule> {
-    // Every check asks for every rule (`Options::enabled`), and rules ask
+    // Every check asks for every rule (`enabled`), and rules ask
     // about each other: a map with a cheap hash of these short ids.
     static BY_ID: std::sync::OnceLock<IdMap> = std::sync::OnceLock::new();
     BY_ID
@@ -567,15 +559,7 @@ pub fn catalog_markdown() -> String {
     );
     for r in registry() {
         let m = &r.meta;
-        let profiles: Vec<&str> = m
-            .profiles
-            .iter()
-            .map(|p| match p {
-                Profile::Baseline => "baseline",
-                Profile::Restricted => "restricted",
-                Profile::Hardened => "hardened",
-            })
-            .collect();
+        let profiles: Vec<&str> = m.profiles.iter().map(|p| p.as_str()).collect();
         let refs: Vec<String> = m
             .references
             .iter()

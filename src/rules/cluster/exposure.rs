@@ -39,7 +39,8 @@ pub static NODE_PORT: Rule = Rule {
         help: "use type ClusterIP behind an Ingress instead of NodePort",
         bad_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  selector: {app: web}\n  ports:\n  - port: 80\n    targetPort: 8080\n",
         good_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n    targetPort: 8080\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_node_port),
 };
@@ -64,7 +65,8 @@ pub static LOAD_BALANCER: Rule = Rule {
         help: "set spec.loadBalancerSourceRanges to the allowed client CIDRs",
         bad_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  selector: {app: web}\n  ports:\n  - port: 443\n",
         good_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  loadBalancerSourceRanges: [203.0.113.0/24]\n  selector: {app: web}\n  ports:\n  - port: 443\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_load_balancer),
 };
@@ -89,7 +91,8 @@ pub static EXTERNAL_IPS: Rule = Rule {
         help: "remove spec.externalIPs",
         bad_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  externalIPs: [198.51.100.10]\n  ports:\n  - port: 80\n",
         good_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_external_ips),
 };
@@ -112,7 +115,8 @@ pub static SSH_PORT: Rule = Rule {
         help: "remove port 22; use kubectl exec or kubectl debug",
         bad_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: box\nspec:\n  selector: {app: box}\n  ports:\n  - name: ssh\n    port: 22\n",
         good_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: box\nspec:\n  selector: {app: box}\n  ports:\n  - name: https\n    port: 443\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_ssh),
 };
@@ -137,7 +141,8 @@ pub static INGRESS_TLS: Rule = Rule {
         help: "add spec.tls covering every host",
         bad_example: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n  - host: shop.example.com\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service: {name: web, port: {number: 80}}\n",
         good_example: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n  rules:\n  - host: shop.example.com\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service: {name: web, port: {number: 80}}\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_ingress_tls),
 };
@@ -166,7 +171,8 @@ pub static NGINX_SNIPPETS: Rule = Rule {
         help: "remove the snippet annotation; use a dedicated annotation",
         bad_example: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    nginx.ingress.kubernetes.io/configuration-snippet: |\n      more_set_headers \"X-Frame-Options: DENY\";\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n  rules:\n  - host: shop.example.com\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service: {name: web, port: {number: 80}}\n",
         good_example: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n  rules:\n  - host: shop.example.com\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service: {name: web, port: {number: 80}}\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_snippets),
 };
@@ -196,7 +202,8 @@ pub static EXTERNAL_NAME_LOCAL: Rule = Rule {
         help: "set externalName to a real external host name",
         bad_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: backend\nspec:\n  type: ExternalName\n  externalName: localhost\n",
         good_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: backend\nspec:\n  type: ExternalName\n  externalName: db.example.com\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_external_name),
 };

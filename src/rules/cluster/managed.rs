@@ -33,7 +33,8 @@ pub static PUBLIC_ENDPOINT: Rule = Rule {
         help: "make the endpoint private or set vpc.publicAccessCIDRs",
         bad_example: "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: prod\n  region: eu-west-1\n",
         good_example: "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: prod\n  region: eu-west-1\nvpc:\n  clusterEndpoints:\n    privateAccess: true\n    publicAccess: false\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_endpoint),
 };
@@ -58,7 +59,8 @@ pub static AUDIT_LOGGING: Rule = Rule {
         help: "add audit to cloudWatch.clusterLogging.enableTypes",
         bad_example: "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: prod\n  region: eu-west-1\ncloudWatch:\n  clusterLogging:\n    enableTypes: [api]\n",
         good_example: "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: prod\n  region: eu-west-1\ncloudWatch:\n  clusterLogging:\n    enableTypes: [audit, authenticator, api]\n    logRetentionInDays: 90\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_logging),
 };

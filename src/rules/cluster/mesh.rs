@@ -43,7 +43,8 @@ pub static MESH_MTLS: Rule = Rule {
         help: "use mTLS mode STRICT",
         bad_example: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: istio-system\nspec:\n  mtls:\n    mode: PERMISSIVE\n",
         good_example: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: istio-system\nspec:\n  mtls:\n    mode: STRICT\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check),
 };
@@ -153,7 +154,8 @@ pub static MESH_INJECTION_DISABLED: Rule = Rule {
         help: "remove the mesh opt-out so the pods join the mesh",
         bad_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n      annotations:\n        sidecar.istio.io/inject: \"false\"\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n",
         good_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_injection),
 };
@@ -186,7 +188,8 @@ pub static MESH_PORT_SKIPPING: Rule = Rule {
         help: "remove the skipped ports or ranges, or mark ports opaque so they keep mTLS",
         bad_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: db-client\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: db-client}\n  template:\n    metadata:\n      labels: {app: db-client}\n      annotations:\n        config.linkerd.io/skip-outbound-ports: \"3306\"\n    spec:\n      containers:\n      - name: app\n        image: registry.example.com/db-client:1.4\n",
         good_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: db-client\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: db-client}\n  template:\n    metadata:\n      labels: {app: db-client}\n      annotations:\n        config.linkerd.io/opaque-ports: \"3306\"\n    spec:\n      containers:\n      - name: app\n        image: registry.example.com/db-client:1.4\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_port_skipping),
 };

@@ -24,7 +24,8 @@ macro_rules! configuration_rule {
                 help: $help,
                 bad_example: $bad,
                 good_example: $good,
-                replaced_by: None,
+                pss: None,
+                parameter: None,
             },
             check: Some($check),
         };

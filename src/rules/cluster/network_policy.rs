@@ -49,7 +49,8 @@ pub static DEFAULT_DENY: Rule = Rule {
         help: "add a default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress, no rules)",
         bad_example: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n",
         good_example: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: apps\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_default_deny),
 };
@@ -74,7 +75,8 @@ pub static ALLOW_ALL: Rule = Rule {
         help: "restrict the rule to named peers",
         bad_example: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: open\n  namespace: apps\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n  ingress:\n  - {}\n",
         good_example: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: apps\nspec:\n  podSelector:\n    matchLabels: {app: web}\n  policyTypes: [Ingress]\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels: {app: frontend}\n    ports:\n    - port: 8080\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_allow_all),
 };
@@ -95,7 +97,8 @@ pub static COVERAGE: Rule = Rule {
         help: "add a NetworkPolicy that selects these pods",
         bad_example: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: db\n  namespace: apps\nspec:\n  podSelector:\n    matchLabels: {app: db}\n  policyTypes: [Ingress, Egress]\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: apps\n  labels: {app: web}\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/web:1.0\n",
         good_example: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: apps\nspec:\n  podSelector:\n    matchExpressions:\n    - {key: app, operator: In, values: [web, db]}\n  policyTypes: [Ingress, Egress]\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: apps\n  labels: {app: web}\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/web:1.0\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_coverage),
 };

@@ -13,7 +13,8 @@
 //! v1.25 exempts pods with `spec.os.name: windows`.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -43,7 +44,14 @@ pub static RULE: Rule = Rule {
         help: "set securityContext.allowPrivilegeEscalation to false",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      allowPrivilegeEscalation: false\n",
-        replaced_by: None,
+        pss: Some(PssCheck {
+            check: "allowPrivilegeEscalation",
+            level: PssLevel::Restricted,
+            since: 8,
+            windows_exempt_from: Some(25),
+            overrides: None,
+        }),
+        parameter: None,
     },
     check: Some(check),
 };
@@ -51,8 +59,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
     for w in ctx.workloads {
-        let version = versions.of(w);
-        if !version.at_least(8) || (version.at_least(25) && w.is_windows()) {
+        if !versions.applies(w, &RULE.meta) {
             continue;
         }
         for c in w.containers() {
@@ -81,14 +88,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             // `allowPrivilegeEscalation: false`: no one-field fix then.
             let fix = (!privileged)
                 .then(|| {
-                    set_field(
-                        ctx,
-                        w.resource,
+                    Some(FixPlan::set(
                         &path,
                         "false",
-                        "Set allowPrivilegeEscalation to false".into(),
+                        "Set allowPrivilegeEscalation to false",
                         Applicability::Safe,
-                    )
+                    ))
                 })
                 .flatten();
             out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));

@@ -15,7 +15,8 @@
 //! value is allowed), whether or not it names an existing container.
 
 use crate::diagnostic::Severity;
-use crate::rules::pod_security::profile::{Field, Profile, runtime_default_or_localhost};
+use crate::rules::pod_security::profile::{Field, ProfileField, runtime_default_or_localhost};
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{nsa, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -40,13 +41,20 @@ pub static RULE: Rule = Rule {
         help: "use the RuntimeDefault (or a Localhost) AppArmor profile",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      appArmorProfile:\n        type: Unconfined\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      appArmorProfile:\n        type: RuntimeDefault\n",
-        replaced_by: None,
+        pss: Some(PssCheck {
+            check: "appArmorProfile",
+            level: PssLevel::Baseline,
+            since: 0,
+            windows_exempt_from: None,
+            overrides: None,
+        }),
+        parameter: None,
     },
     check: Some(check),
 };
 
 /// `appArmorProfile.type`, as this rule checks it.
-static PROFILE: Profile = Profile {
+static PROFILE: ProfileField = ProfileField {
     field: Field {
         rule: &RULE.meta,
         name: "appArmorProfile.type",
@@ -77,7 +85,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .containers()
                 .find(|c| c.container.name == name)
                 .map_or_else(|| format!("container \"{name}\""), |c| c.describe());
-            PROFILE.report_annotation(ctx, w, key, value, who, out);
+            PROFILE.report_annotation(w, key, value, who, out);
         }
     }
 }

@@ -14,7 +14,8 @@
 //! From policy v1.22 `capabilities-restricted` overrides this check.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -57,7 +58,14 @@ pub static RULE: Rule = Rule {
         help: "remove the capability from capabilities.add",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        add: [SYS_ADMIN]\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        add: [NET_BIND_SERVICE]\n",
-        replaced_by: Some("capabilities-restricted"),
+        pss: Some(PssCheck {
+            check: "capabilities_baseline",
+            level: PssLevel::Baseline,
+            since: 0,
+            windows_exempt_from: None,
+            overrides: None,
+        }),
+        parameter: None,
     },
     check: Some(check),
 };
@@ -94,15 +102,9 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         c.describe()
                     ),
                 };
-                let fix = meant.and_then(|m| {
-                    set_field(
-                        ctx,
-                        w.resource,
-                        &path,
-                        &m,
-                        format!("Write {m}"),
-                        Applicability::Unsafe,
-                    )
+                let fix = meant.map(|m| {
+                    let title = format!("Write {m}");
+                    FixPlan::set(&path, m, title, Applicability::Unsafe)
                 });
                 out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
             }

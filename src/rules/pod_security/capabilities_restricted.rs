@@ -16,7 +16,8 @@
 //! `capabilities-baseline`.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
+use crate::rules::pod_security::{Override, PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, capabilities_baseline::canonical, nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -43,7 +44,17 @@ pub static RULE: Rule = Rule {
         help: "drop ALL capabilities; add back only NET_BIND_SERVICE",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        add: [NET_ADMIN]\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        drop: [ALL]\n        add: [NET_BIND_SERVICE]\n",
-        replaced_by: None,
+        pss: Some(PssCheck {
+            check: "capabilities_restricted",
+            level: PssLevel::Restricted,
+            since: 22,
+            windows_exempt_from: Some(25),
+            overrides: Some(Override {
+                baseline: "capabilities-baseline",
+                from: 22,
+            }),
+        }),
+        parameter: None,
     },
     check: Some(check),
 };
@@ -51,8 +62,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
     for w in ctx.workloads {
-        let version = versions.of(w);
-        if !version.at_least(22) || (version.at_least(25) && w.is_windows()) {
+        if !versions.applies(w, &RULE.meta) {
             continue;
         }
         for c in w.containers() {
@@ -90,14 +100,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     ),
                 };
                 let fix = if drop.is_none() {
-                    set_field(
-                        ctx,
-                        w.resource,
+                    Some(FixPlan::set(
                         &path,
                         "[ALL]",
-                        "Drop ALL capabilities".into(),
+                        "Drop ALL capabilities",
                         Applicability::Unsafe,
-                    )
+                    ))
                 } else {
                     None
                 };
@@ -122,14 +130,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 };
                 let fix = (canonical(cap).as_deref() == Some("NET_BIND_SERVICE"))
                     .then(|| {
-                        set_field(
-                            ctx,
-                            w.resource,
+                        Some(FixPlan::set(
                             &path,
                             "NET_BIND_SERVICE",
-                            "Write NET_BIND_SERVICE".into(),
+                            "Write NET_BIND_SERVICE",
                             Applicability::Safe,
-                        )
+                        ))
                     })
                     .flatten();
                 out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));

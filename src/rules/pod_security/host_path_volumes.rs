@@ -7,6 +7,7 @@
 //! not among the restricted volume types).
 
 use crate::diagnostic::Severity;
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{list, nsa, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -27,7 +28,14 @@ pub static RULE: Rule = Rule {
         help: "replace the hostPath volume with emptyDir, configMap, secret or a persistentVolumeClaim",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    volumeMounts:\n    - name: data\n      mountPath: /data\n  volumes:\n  - name: data\n    hostPath:\n      path: /var/lib/data\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    volumeMounts:\n    - name: data\n      mountPath: /data\n  volumes:\n  - name: data\n    emptyDir: {}\n",
-        replaced_by: Some("restricted-volumes"),
+        pss: Some(PssCheck {
+            check: "hostPathVolumes",
+            level: PssLevel::Baseline,
+            since: 0,
+            windows_exempt_from: None,
+            overrides: None,
+        }),
+        parameter: None,
     },
     check: Some(check),
 };

@@ -9,6 +9,7 @@
 //! > Pod Security Admission controller), `0`.
 
 use crate::diagnostic::Severity;
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{nsa, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -35,7 +36,14 @@ pub static RULE: Rule = Rule {
         help: "remove hostPort; expose the port through a Service",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    ports:\n    - containerPort: 8080\n      hostPort: 8080\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    ports:\n    - containerPort: 8080\n",
-        replaced_by: None,
+        pss: Some(PssCheck {
+            check: "hostPorts",
+            level: PssLevel::Baseline,
+            since: 0,
+            windows_exempt_from: None,
+            overrides: None,
+        }),
+        parameter: None,
     },
     check: Some(check),
 };

@@ -20,6 +20,7 @@
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Reference, Rule, RuleMeta};
 
@@ -49,7 +50,14 @@ pub static RULE: Rule = Rule {
         help: "remove the host field; the kubelet then targets the pod's IP",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    livenessProbe:\n      httpGet:\n        host: 169.254.169.254\n        path: /latest/meta-data/\n        port: 80\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    livenessProbe:\n      httpGet:\n        path: /healthz\n        port: 8080\n",
-        replaced_by: None,
+        pss: Some(PssCheck {
+            check: "hostProbesAndHostLifecycle",
+            level: PssLevel::Baseline,
+            since: 34,
+            windows_exempt_from: None,
+            overrides: None,
+        }),
+        parameter: None,
     },
     check: Some(check),
 };
@@ -57,7 +65,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
     for w in ctx.workloads {
-        if !versions.of(w).at_least(34) {
+        if !versions.applies(w, &RULE.meta) {
             continue;
         }
         for c in w.containers() {

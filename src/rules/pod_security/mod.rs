@@ -7,8 +7,8 @@
 //! check in the library (`restrictedVolumes` → `hostPathVolumes`,
 //! `capabilities_restricted` → `capabilities_baseline` from v1.22,
 //! `seccompProfile_restricted` → `seccompProfile_baseline` from v1.19,
-//! `procMount_restricted` → `procMount` from v1.35), the baseline rule names
-//! the restricted one in `replaced_by`; where both report the same field,
+//! `procMount_restricted` → `procMount` from v1.35), the restricted rule
+//! declares it in its [`PssCheck::overrides`]; where both report the same field,
 //! only the restricted finding stays, at the baseline severity or higher
 //! (see [`crate::rules::merge_replaced`]): one finding per problem, and a
 //! stricter profile never lowers a baseline violation's severity. Where the
@@ -41,7 +41,39 @@ use crate::model::path::Path;
 use crate::model::resource::str_at;
 use crate::model::workload::{ContainerRef, Workload};
 use crate::options::PssVersion;
-use crate::rules::{Context, Reference};
+use crate::rules::{Context, Reference, RuleMeta};
+
+/// A Pod Security Standards level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PssLevel {
+    Baseline,
+    Restricted,
+}
+
+/// A check of `k8s.io/pod-security-admission`, as it registers itself.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PssCheck {
+    /// The library's check id (`capabilities_baseline`).
+    pub check: &'static str,
+    pub level: PssLevel,
+    /// The first policy version it applies at (`v1.since`; 0: every one).
+    pub since: u32,
+    /// From this policy version, pods with `spec.os.name: windows` are
+    /// exempt (the Linux-only restricted checks, from v1.25).
+    pub windows_exempt_from: Option<u32>,
+    /// For a restricted check: the baseline check it takes over.
+    pub overrides: Option<Override>,
+}
+
+/// A restricted check's override of a baseline check (by rule id), from a
+/// policy version.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct Override {
+    pub baseline: &'static str,
+    pub from: u32,
+}
 
 pub const fn pss(id: &'static str, title: &'static str) -> Reference {
     Reference {
@@ -102,6 +134,15 @@ impl<'a> Versions<'a> {
             })
             .collect();
         Versions { ctx, labelled }
+    }
+
+    /// Whether the check a rule declares applies to `w` at its policy
+    /// version: introduced by then, and not a Windows pod it exempts.
+    pub fn applies(&self, w: &Workload, rule: &RuleMeta) -> bool {
+        let Some(pss) = rule.pss else { return true };
+        let version = self.of(w);
+        version.at_least(pss.since)
+            && !(pss.windows_exempt_from.is_some_and(|v| version.at_least(v)) && w.is_windows())
     }
 
     /// The policy version `w` is checked at.

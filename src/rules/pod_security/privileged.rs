@@ -10,7 +10,8 @@
 //! cannot set the field; HostProcess is `windows-host-process`).
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -34,7 +35,14 @@ pub static RULE: Rule = Rule {
         help: "set securityContext.privileged to false (or remove it)",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: true\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: false\n",
-        replaced_by: None,
+        pss: Some(PssCheck {
+            check: "privileged",
+            level: PssLevel::Baseline,
+            since: 0,
+            windows_exempt_from: None,
+            overrides: None,
+        }),
+        parameter: None,
     },
     check: Some(check),
 };
@@ -45,14 +53,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             let sc = c.container.security_context.as_ref();
             if sc.and_then(|s| s.privileged) == Some(true) {
                 let path = sc_path(&c, "privileged");
-                let fix = set_field(
-                    ctx,
-                    w.resource,
+                let fix = Some(FixPlan::set(
                     &path,
                     "false",
-                    "Set privileged to false".into(),
+                    "Set privileged to false",
                     Applicability::Unsafe,
-                );
+                ));
                 out.push(
                     Finding::new(
                         &RULE.meta,

@@ -13,6 +13,7 @@
 use crate::diagnostic::{Applicability, Severity};
 use crate::model::workload::Workload;
 use crate::rules::pod_security::profile::Field;
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, nsa, pss, user_namespaced};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -32,7 +33,14 @@ pub static RULE: Rule = Rule {
         help: "set securityContext.procMount to Default (or remove it)",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Unmasked\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Default\n",
-        replaced_by: Some("proc-mount-restricted"),
+        pss: Some(PssCheck {
+            check: "procMount",
+            level: PssLevel::Baseline,
+            since: 0,
+            windows_exempt_from: None,
+            overrides: None,
+        }),
+        parameter: None,
     },
     check: Some(check),
 };
@@ -67,14 +75,13 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         } else {
             ""
         };
-        refuse_unmasked(ctx, w, &FIELD, "the node's /proc", note, out);
+        refuse_unmasked(w, &FIELD, "the node's /proc", note, out);
     }
 }
 
 /// Both levels: each container that sets `procMount` to anything but
 /// `Default`, which unmasks `proc`, with a `note` on the pod's `hostUsers`.
 pub fn refuse_unmasked(
-    ctx: &Context,
     w: &Workload,
     field: &Field,
     proc: &str,
@@ -86,6 +93,6 @@ pub fn refuse_unmasked(
             "{} sets procMount: {value}, which unmasks {proc}{note}; set it to Default",
             c.describe()
         );
-        field.report(ctx, w, field.path(&c), Applicability::Unsafe, message, out);
+        field.report(w, field.path(&c), Applicability::Unsafe, message, out);
     }
 }

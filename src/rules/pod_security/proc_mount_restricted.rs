@@ -11,6 +11,7 @@
 
 use crate::diagnostic::Severity;
 use crate::rules::pod_security::profile::Field;
+use crate::rules::pod_security::{Override, PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, nsa, proc_mount, pss, user_namespaced};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -30,7 +31,17 @@ pub static RULE: Rule = Rule {
         help: "set securityContext.procMount to Default (or remove it)",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostUsers: false\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Unmasked\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostUsers: false\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Default\n",
-        replaced_by: None,
+        pss: Some(PssCheck {
+            check: "procMount_restricted",
+            level: PssLevel::Restricted,
+            since: 35,
+            windows_exempt_from: None,
+            overrides: Some(Override {
+                baseline: "proc-mount",
+                from: 35,
+            }),
+        }),
+        parameter: None,
     },
     check: Some(check),
 };
@@ -40,7 +51,7 @@ static FIELD: Field = proc_mount::field(&RULE.meta);
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
     for w in ctx.workloads {
-        if !versions.of(w).at_least(35) {
+        if !versions.applies(w, &RULE.meta) {
             continue;
         }
         let note = if user_namespaced(w) {
@@ -51,6 +62,6 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         } else {
             String::new()
         };
-        proc_mount::refuse_unmasked(ctx, w, &FIELD, "/proc", &note, out);
+        proc_mount::refuse_unmasked(w, &FIELD, "/proc", &note, out);
     }
 }

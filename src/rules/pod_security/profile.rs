@@ -2,13 +2,13 @@
 //! of the pod's `securityContext` and of each container's, described by a
 //! [`Field`] (where it sits, which values are allowed, what the fix writes),
 //! and for the two profile kinds the baseline check of both levels and the
-//! legacy annotations ([`Profile`]). Version gates and the messages that are
+//! legacy annotations ([`ProfileField`]). Version gates and the messages that are
 //! a rule's own stay in the rule.
 
 use k8s_openapi::api::core::v1::{PodSecurityContext, SecurityContext};
 
 use crate::diagnostic::Applicability;
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::model::path::Path;
 use crate::model::workload::{ContainerRef, Workload};
 use crate::rules::pod_security::sc_path;
@@ -69,7 +69,6 @@ impl Field {
     /// Reports `message` at `path`, with the fix that sets the field there.
     pub fn report(
         &self,
-        ctx: &Context,
         w: &Workload,
         path: Path,
         applicability: Applicability,
@@ -77,21 +76,13 @@ impl Field {
         out: &mut Vec<Finding>,
     ) {
         let fix = (self.fix, self.fix_title.to_string());
-        out.push(finding(
-            ctx,
-            self.rule,
-            w,
-            path,
-            fix,
-            applicability,
-            message,
-        ));
+        out.push(finding(self.rule, w, path, fix, applicability, message));
     }
 }
 
-/// AppArmor or seccomp: `<kind>Profile.type` at both levels (allowed:
+/// AppArmor or seccomp: `<kind>ProfileField.type` at both levels (allowed:
 /// `RuntimeDefault`, `Localhost`) and the older annotations.
-pub struct Profile {
+pub struct ProfileField {
     pub field: Field,
     /// `AppArmor`, `seccomp`: for messages.
     pub kind: &'static str,
@@ -101,7 +92,7 @@ pub fn runtime_default_or_localhost(t: &str) -> bool {
     t == "RuntimeDefault" || t == "Localhost"
 }
 
-impl Profile {
+impl ProfileField {
     /// The baseline check of the type fields: an explicit refused type on
     /// the pod (whose message says which containers it applies to:
     /// `pod_scope`) and on each container.
@@ -118,7 +109,7 @@ impl Profile {
                 "pod sets {} profile type {t} {pod_scope}; use RuntimeDefault or Localhost",
                 self.kind
             );
-            f.report(ctx, w, f.pod_path(w), Applicability::Unsafe, message, out);
+            f.report(w, f.pod_path(w), Applicability::Unsafe, message, out);
         }
         for (c, t) in f.refused(w) {
             let message = format!(
@@ -127,7 +118,7 @@ impl Profile {
                 self.kind,
                 self.overriding(ctx, w)
             );
-            f.report(ctx, w, f.path(&c), Applicability::Unsafe, message, out);
+            f.report(w, f.path(&c), Applicability::Unsafe, message, out);
         }
     }
 
@@ -147,7 +138,6 @@ impl Profile {
     /// Reports the refused annotation `key: value`, which applies to `who`.
     pub fn report_annotation(
         &self,
-        ctx: &Context,
         w: &Workload,
         key: &str,
         value: &str,
@@ -164,21 +154,12 @@ impl Profile {
             "annotation {key} sets {kind} profile \"{value}\" for {who}; use runtime/default or localhost/<profile>"
         );
         let rule = self.field.rule;
-        out.push(finding(
-            ctx,
-            rule,
-            w,
-            path,
-            fix,
-            Applicability::Unsafe,
-            message,
-        ));
+        out.push(finding(rule, w, path, fix, Applicability::Unsafe, message));
     }
 }
 
 /// A finding of `rule` at `path`, with the fix that sets the value there.
 fn finding(
-    ctx: &Context,
     rule: &'static RuleMeta,
     w: &Workload,
     path: Path,
@@ -186,6 +167,6 @@ fn finding(
     applicability: Applicability,
     message: String,
 ) -> Finding {
-    let fix = set_field(ctx, w.resource, &path, value, title, applicability);
+    let fix = Some(FixPlan::set(&path, value, title, applicability));
     Finding::new(rule, w.resource, path, message).with_fix(fix)
 }

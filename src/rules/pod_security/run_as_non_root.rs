@@ -15,7 +15,8 @@
 //! the node).
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, inheriting, nsa, pss, sc_path, user_namespaced};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -39,7 +40,14 @@ pub static RULE: Rule = Rule {
         help: "set securityContext.runAsNonRoot to true",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: None,
+        pss: Some(PssCheck {
+            check: "runAsNonRoot",
+            level: PssLevel::Restricted,
+            since: 0,
+            windows_exempt_from: None,
+            overrides: None,
+        }),
+        parameter: None,
     },
     check: Some(check),
 };
@@ -70,14 +78,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 },
                 |who| format!("{who} it"),
             );
-            let fix = set_field(
-                ctx,
-                w.resource,
+            let fix = Some(FixPlan::set(
                 &pod_path,
                 "true",
-                "Set runAsNonRoot to true".into(),
+                "Set runAsNonRoot to true",
                 Applicability::Unsafe,
-            );
+            ));
             out.push(
                 Finding::new(
                     &RULE.meta,
@@ -110,14 +116,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     c.describe()
                 ),
             };
-            let fix = set_field(
-                ctx,
-                w.resource,
+            let fix = Some(FixPlan::set(
                 &path,
                 "true",
-                "Set runAsNonRoot to true".into(),
+                "Set runAsNonRoot to true",
                 Applicability::Unsafe,
-            );
+            ));
             out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
         }
     }

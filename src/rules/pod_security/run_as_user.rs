@@ -11,6 +11,7 @@
 //! node).
 
 use crate::diagnostic::Severity;
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, inheriting, nsa, pss, sc_path, user_namespaced};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -34,7 +35,14 @@ pub static RULE: Rule = Rule {
         help: "set runAsUser to a non-zero UID (or remove it)",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    runAsUser: 0\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    runAsUser: 10001\n    runAsNonRoot: true\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: None,
+        pss: Some(PssCheck {
+            check: "runAsUser",
+            level: PssLevel::Restricted,
+            since: 23,
+            windows_exempt_from: None,
+            overrides: None,
+        }),
+        parameter: None,
     },
     check: Some(check),
 };
@@ -43,7 +51,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
     for w in ctx.workloads {
         let version = versions.of(w);
-        if !version.at_least(23) || (version.at_least(35) && user_namespaced(w)) {
+        if !versions.applies(w, &RULE.meta) || (version.at_least(35) && user_namespaced(w)) {
             continue;
         }
         let own = |c: &crate::model::workload::ContainerRef| {

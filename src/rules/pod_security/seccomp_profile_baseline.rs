@@ -14,7 +14,8 @@
 //! `seccomp-profile-restricted` overrides this check.
 
 use crate::diagnostic::Severity;
-use crate::rules::pod_security::profile::{Field, Profile, runtime_default_or_localhost};
+use crate::rules::pod_security::profile::{Field, ProfileField, runtime_default_or_localhost};
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, nsa, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -44,17 +45,24 @@ pub static RULE: Rule = Rule {
         help: "set seccompProfile.type to RuntimeDefault (or Localhost)",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    seccompProfile:\n      type: Unconfined\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: Some("seccomp-profile-restricted"),
+        pss: Some(PssCheck {
+            check: "seccompProfile_baseline",
+            level: PssLevel::Baseline,
+            since: 0,
+            windows_exempt_from: None,
+            overrides: None,
+        }),
+        parameter: None,
     },
     check: Some(check),
 };
 
-static PROFILE: Profile = profile(&RULE.meta);
+static PROFILE: ProfileField = profile(&RULE.meta);
 
 /// `seccompProfile.type`, as `rule` (this one or `seccomp-profile-restricted`)
 /// checks it.
-pub const fn profile(rule: &'static RuleMeta) -> Profile {
-    Profile {
+pub const fn profile(rule: &'static RuleMeta) -> ProfileField {
+    ProfileField {
         field: Field {
             rule,
             name: "seccompProfile.type",
@@ -77,7 +85,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for w in ctx.workloads {
         let version = versions.of(w);
         if !version.at_least(19) {
-            annotations(ctx, w, out);
+            annotations(w, out);
             continue;
         }
         PROFILE.refuse_types(ctx, w, "for every container that does not set its own", out);
@@ -85,7 +93,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 /// Policy versions before v1.19: the seccomp annotations.
-fn annotations(ctx: &Context, w: &crate::model::workload::Workload, out: &mut Vec<Finding>) {
+fn annotations(w: &crate::model::workload::Workload, out: &mut Vec<Finding>) {
     let Some(annotations) = w.meta.annotations.as_ref() else {
         return;
     };
@@ -93,12 +101,12 @@ fn annotations(ctx: &Context, w: &crate::model::workload::Workload, out: &mut Ve
         .get(POD_ANNOTATION)
         .filter(|v| !valid_annotation(v))
     {
-        PROFILE.report_annotation(ctx, w, POD_ANNOTATION, v, "the pod".into(), out);
+        PROFILE.report_annotation(w, POD_ANNOTATION, v, "the pod".into(), out);
     }
     for c in w.containers() {
         let key = format!("{CONTAINER_ANNOTATION_PREFIX}{}", c.container.name);
         if let Some(v) = annotations.get(&key).filter(|v| !valid_annotation(v)) {
-            PROFILE.report_annotation(ctx, w, &key, v, c.describe(), out);
+            PROFILE.report_annotation(w, &key, v, c.describe(), out);
         }
     }
 }

@@ -18,7 +18,8 @@
 //! `seccomp-profile-baseline`.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::rules::pod_security::profile::Profile;
+use crate::rules::pod_security::profile::ProfileField;
+use crate::rules::pod_security::{Override, PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, inheriting, nsa, pss, seccomp_profile_baseline};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -45,19 +46,28 @@ pub static RULE: Rule = Rule {
         help: "set securityContext.seccompProfile.type to RuntimeDefault",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: None,
+        pss: Some(PssCheck {
+            check: "seccompProfile_restricted",
+            level: PssLevel::Restricted,
+            since: 19,
+            windows_exempt_from: Some(25),
+            overrides: Some(Override {
+                baseline: "seccomp-profile-baseline",
+                from: 19,
+            }),
+        }),
+        parameter: None,
     },
     check: Some(check),
 };
 
-static PROFILE: Profile = seccomp_profile_baseline::profile(&RULE.meta);
+static PROFILE: ProfileField = seccomp_profile_baseline::profile(&RULE.meta);
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
     let f = &PROFILE.field;
     for w in ctx.workloads {
-        let version = versions.of(w);
-        if !version.at_least(19) || (version.at_least(25) && w.is_windows()) {
+        if !versions.applies(w, &RULE.meta) {
             continue;
         }
         let pod = f.pod(w);
@@ -73,7 +83,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             let message = format!(
                 "pod sets seccomp profile type {t} ({detail}); use RuntimeDefault or Localhost"
             );
-            f.report(ctx, w, f.pod_path(w), Applicability::Unsafe, message, out);
+            f.report(w, f.pod_path(w), Applicability::Unsafe, message, out);
         }
         for c in w.containers() {
             let (message, applicability) = match (f.own(&c), pod) {
@@ -104,7 +114,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     Applicability::Safe,
                 ),
             };
-            f.report(ctx, w, f.path(&c), applicability, message, out);
+            f.report(w, f.path(&c), applicability, message, out);
         }
     }
 }

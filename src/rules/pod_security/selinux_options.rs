@@ -14,6 +14,7 @@
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -38,7 +39,14 @@ pub static RULE: Rule = Rule {
         help: "remove seLinuxOptions user/role; use an allowed type (container_t...) or none",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    seLinuxOptions:\n      type: spc_t\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    seLinuxOptions:\n      level: \"s0:c123,c456\"\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: None,
+        pss: Some(PssCheck {
+            check: "seLinuxOptions",
+            level: PssLevel::Baseline,
+            since: 0,
+            windows_exempt_from: None,
+            overrides: None,
+        }),
+        parameter: None,
     },
     check: Some(check),
 };

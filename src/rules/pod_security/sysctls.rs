@@ -19,6 +19,7 @@
 //! compare exactly.
 
 use crate::diagnostic::Severity;
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, nsa, pss, show};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
@@ -38,7 +39,14 @@ pub static RULE: Rule = Rule {
         help: "remove the sysctl (only the safe set is allowed)",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    sysctls:\n    - name: kernel.msgmax\n      value: \"65536\"\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    sysctls:\n    - name: net.ipv4.ip_local_port_range\n      value: \"1024 65535\"\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: None,
+        pss: Some(PssCheck {
+            check: "sysctls",
+            level: PssLevel::Baseline,
+            since: 0,
+            windows_exempt_from: None,
+            overrides: None,
+        }),
+        parameter: None,
     },
     check: Some(check),
 };

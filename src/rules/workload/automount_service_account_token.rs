@@ -8,7 +8,7 @@
 //! and is not reported (an explicit `true` is then intentional too).
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::model::path::Path;
 use crate::rules::workload::{find_service_account, nsa, same_namespace, service_account};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
@@ -35,7 +35,8 @@ pub static RULE: Rule = Rule {
         help: "set automountServiceAccountToken: false on the pod or its ServiceAccount",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  automountServiceAccountToken: false\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check),
 };
@@ -103,14 +104,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 }
             }
         };
-        let fix = set_field(
-            ctx,
-            w.resource,
+        let fix = Some(FixPlan::set(
             &path,
             "false",
-            "Set automountServiceAccountToken to false".into(),
+            "Set automountServiceAccountToken to false",
             Applicability::Unsafe,
-        );
+        ));
         let mut finding = Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix);
         if let Some(i) = related {
             finding = finding.with_related(

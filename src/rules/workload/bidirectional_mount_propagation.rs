@@ -6,7 +6,7 @@
 //! containers, which makes it a sign of node-level access either way.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -26,7 +26,8 @@ pub static RULE: Rule = Rule {
         help: "use mountPropagation: HostToContainer or remove it",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: csi\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    volumeMounts:\n    - name: data\n      mountPath: /data\n      mountPropagation: Bidirectional\n  volumes:\n  - name: data\n    emptyDir: {}\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: csi\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    volumeMounts:\n    - name: data\n      mountPath: /data\n      mountPropagation: HostToContainer\n  volumes:\n  - name: data\n    emptyDir: {}\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check),
 };
@@ -39,14 +40,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     continue;
                 }
                 let path = c.path.key("volumeMounts").index(i).key("mountPropagation");
-                let fix = set_field(
-                    ctx,
-                    w.resource,
+                let fix = Some(FixPlan::set(
                     &path,
                     "HostToContainer",
-                    "Use HostToContainer".into(),
+                    "Use HostToContainer",
                     Applicability::Unsafe,
-                );
+                ));
                 out.push(
                     Finding::new(
                         &RULE.meta,

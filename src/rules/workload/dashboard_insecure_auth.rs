@@ -20,7 +20,7 @@
 //! inside a shell script (`sh -c "..."`) are not read.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::model::path::Path;
 use crate::rules::workload::{nsa, parse_image};
 use crate::rules::{Context, Finding, HARDENED, Reference, Rule, RuleMeta};
@@ -49,7 +49,8 @@ pub static RULE: Rule = Rule {
         help: "remove the flag: log in with a token over HTTPS",
         bad_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: kubernetes-dashboard\n  namespace: kubernetes-dashboard\nspec:\n  selector:\n    matchLabels: {k8s-app: kubernetes-dashboard}\n  template:\n    metadata:\n      labels: {k8s-app: kubernetes-dashboard}\n    spec:\n      containers:\n      - name: kubernetes-dashboard\n        image: kubernetesui/dashboard:v2.7.0\n        args:\n        - --auto-generate-certificates\n        - --namespace=kubernetes-dashboard\n        - --enable-skip-login\n",
         good_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: kubernetes-dashboard\n  namespace: kubernetes-dashboard\nspec:\n  selector:\n    matchLabels: {k8s-app: kubernetes-dashboard}\n  template:\n    metadata:\n      labels: {k8s-app: kubernetes-dashboard}\n    spec:\n      containers:\n      - name: kubernetes-dashboard\n        image: kubernetesui/dashboard:v2.7.0\n        args:\n        - --auto-generate-certificates\n        - --namespace=kubernetes-dashboard\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check),
 };
@@ -89,23 +90,13 @@ const BOOL_FLAGS: &[(&str, Severity, &str)] = &[
 ];
 
 fn finding(
-    ctx: &Context,
     resource: usize,
     path: Path,
     severity: Severity,
     message: String,
     fixed: Option<(String, &str)>,
 ) -> Finding {
-    let fix = fixed.and_then(|(value, title)| {
-        set_field(
-            ctx,
-            resource,
-            &path,
-            &value,
-            title.into(),
-            Applicability::Safe,
-        )
-    });
+    let fix = fixed.map(|(value, title)| FixPlan::set(&path, value, title, Applicability::Safe));
     let mut f = Finding::new(&RULE.meta, resource, path, message).with_fix(fix);
     if severity != RULE.meta.severity {
         f.severity = Some(severity);
@@ -146,7 +137,6 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         continue;
                     }
                     out.push(finding(
-                        ctx,
                         w.resource,
                         path.clone(),
                         severity,
@@ -181,7 +171,6 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         rest.clone()
                     };
                     out.push(finding(
-                        ctx,
                         w.resource,
                         path.clone(),
                         Severity::Medium,

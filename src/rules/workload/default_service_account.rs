@@ -12,7 +12,7 @@
 use serde_json::Value;
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::model::path::Path;
 use crate::model::resource::{str_at, value_at};
 use crate::rules::peers::{checkov, kube_linter, kubescape, kubesec};
@@ -55,7 +55,8 @@ pub static RULE: Rule = Rule {
         help: "create a dedicated ServiceAccount and set serviceAccountName",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  serviceAccountName: web\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check),
 };
@@ -113,14 +114,12 @@ fn check_objects(ctx: &Context, out: &mut Vec<Finding>) {
                     "automountServiceAccountToken is not set".to_string(),
                 ),
             };
-            let fix = set_field(
-                ctx,
-                ri,
+            let fix = Some(FixPlan::set(
                 &path,
                 "false",
-                "Set automountServiceAccountToken to false".into(),
+                "Set automountServiceAccountToken to false",
                 Applicability::Safe,
-            );
+            ));
             let mut f = Finding::new(
                 &RULE.meta,
                 ri,

@@ -5,7 +5,7 @@
 //! The same paths exist on `registry.k8s.io`.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::workload::{nsa, parse_image};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -25,7 +25,8 @@ pub static RULE: Rule = Rule {
         help: "use registry.k8s.io instead of k8s.gcr.io",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: dns\nspec:\n  containers:\n  - name: app\n    image: k8s.gcr.io/pause:3.9\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: dns\nspec:\n  containers:\n  - name: app\n    image: registry.k8s.io/pause:3.9\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check),
 };
@@ -44,14 +45,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
             let path = c.path.key("image");
             let replaced = image.trim().replacen("k8s.gcr.io", "registry.k8s.io", 1);
-            let fix = set_field(
-                ctx,
-                w.resource,
+            let fix = Some(FixPlan::set(
                 &path,
-                &replaced,
-                "Use registry.k8s.io".into(),
+                replaced.clone(),
+                "Use registry.k8s.io",
                 Applicability::Safe,
-            );
+            ));
             out.push(
                 Finding::new(
                     &RULE.meta,

@@ -4,8 +4,8 @@
 //! both are set with different values, which one wins is easy to misread in a
 //! review (the API server uses `serviceAccountName`).
 
-use crate::diagnostic::{Applicability, Fix, Severity, TextEdit};
-use crate::model::locate::locate;
+use crate::diagnostic::{Applicability, Severity};
+use crate::model::edit::FixPlan;
 use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -25,7 +25,8 @@ pub static RULE: Rule = Rule {
         help: "use serviceAccountName instead of serviceAccount",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  serviceAccount: web\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  serviceAccountName: web\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check),
 };
@@ -39,17 +40,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let (message, fix) = match w.spec.service_account_name.as_deref() {
             None => {
                 // Rename the key.
-                let r = ctx.resource(w);
-                let doc = ctx.document(w.resource);
-                let loc = locate(doc, r.node, &path);
-                let fix = loc.key.map(|k| Fix {
-                    title: "Rename to serviceAccountName".into(),
-                    applicability: Applicability::Safe,
-                    edits: vec![TextEdit {
-                        range: ctx.file(w.resource).map.range(doc.node(k).span),
-                        new_text: "serviceAccountName".into(),
-                    }],
-                });
+                let fix = Some(FixPlan::rename_key(
+                    &path,
+                    "serviceAccountName",
+                    "Rename to serviceAccountName",
+                    Applicability::Safe,
+                ));
                 (
                     format!(
                         "serviceAccount is deprecated; rename it to serviceAccountName (value \"{old}\")"

@@ -34,7 +34,8 @@ pub static RULE: Rule = Rule {
         help: "set emptyDir.sizeLimit, or an ephemeral-storage limit on the containers",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    volumeMounts:\n    - name: cache\n      mountPath: /var/cache/nginx\n  volumes:\n  - name: cache\n    emptyDir: {}\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    volumeMounts:\n    - name: cache\n      mountPath: /var/cache/nginx\n  volumes:\n  - name: cache\n    emptyDir:\n      sizeLimit: 512Mi\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check),
 };

@@ -10,7 +10,7 @@
 //! runtime sockets).
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -30,7 +30,8 @@ pub static RULE: Rule = Rule {
         help: "set readOnly: true on the volumeMount",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    volumeMounts:\n    - name: data\n      mountPath: /data\n  volumes:\n  - name: data\n    hostPath:\n      path: /srv/data\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    volumeMounts:\n    - name: data\n      mountPath: /data\n      readOnly: true\n  volumes:\n  - name: data\n    hostPath:\n      path: /srv/data\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check),
 };
@@ -60,14 +61,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     continue;
                 };
                 let path = c.path.key("volumeMounts").index(i).key("readOnly");
-                let fix = set_field(
-                    ctx,
-                    w.resource,
+                let fix = Some(FixPlan::set(
                     &path,
                     "true",
-                    "Mount read-only".into(),
+                    "Mount read-only",
                     Applicability::Unsafe,
-                );
+                ));
                 out.push(
                     Finding::new(
                         &RULE.meta,

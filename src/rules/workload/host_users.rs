@@ -9,7 +9,7 @@
 //! `hostUsers: false`) and Windows pods (Linux only).
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::peers::kubesec;
 use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Reference, Rule, RuleMeta};
@@ -39,7 +39,8 @@ pub static RULE: Rule = Rule {
         help: "set hostUsers: false where the cluster supports user namespaces",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostUsers: false\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check),
 };
@@ -61,14 +62,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         } else {
             "hostUsers is not set"
         };
-        let fix = set_field(
-            ctx,
-            w.resource,
+        let fix = Some(FixPlan::set(
             &path,
             "false",
-            "Set hostUsers to false".into(),
+            "Set hostUsers to false",
             Applicability::Unsafe,
-        );
+        ));
         out.push(
             Finding::new(
                 &RULE.meta,

@@ -23,7 +23,8 @@ pub static RULE: Rule = Rule {
         help: "pin the image by digest (@sha256:...)",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check),
 };

@@ -9,7 +9,7 @@
 //! container, with a fix that adds the field). Digest-pinned images pass.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::peers::{checkov, kube_linter, kube_score, kubescape, polaris};
 use crate::rules::workload::{nsa, parse_image, plausible_image};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
@@ -40,7 +40,8 @@ pub static RULE: Rule = Rule {
         help: "pin the image by digest or set imagePullPolicy: Always",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    imagePullPolicy: IfNotPresent\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    imagePullPolicy: Always\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check),
 };
@@ -75,14 +76,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 (None, None) => "with imagePullPolicy IfNotPresent (the default for a tagged image without imagePullPolicy)".to_string(),
             };
             let path = c.path.key("imagePullPolicy");
-            let fix = set_field(
-                ctx,
-                w.resource,
+            let fix = Some(FixPlan::set(
                 &path,
                 "Always",
-                "Set imagePullPolicy to Always".into(),
+                "Set imagePullPolicy to Always",
                 Applicability::Unsafe,
-            );
+            ));
             out.push(
                 Finding::new(
                     &RULE.meta,

@@ -9,6 +9,7 @@
 //! `index.docker.io`).
 
 use crate::diagnostic::Severity;
+use crate::options::Parameter;
 use crate::rules::workload::{list, nsa, parse_image, plausible_image};
 use crate::rules::{Context, Finding, OPT_IN, Rule, RuleMeta};
 
@@ -28,7 +29,8 @@ pub static RULE: Rule = Rule {
         help: "use an image from an allowed registry",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: docker.io/library/nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/web/nginx:1.27\n",
-        replaced_by: None,
+        pss: None,
+        parameter: Some(Parameter::ImageRegistries),
     },
     check: Some(check),
 };
@@ -109,27 +111,5 @@ mod tests {
         assert!(allowed("ghcr.io/acme/app@sha256:00", "ghcr.io/acme"));
         assert!(!allowed("ghcr.io/acmecorp/app", "ghcr.io/acme"));
         assert!(allowed("registry:5000/app", "registry:5000"));
-    }
-
-    #[test]
-    fn the_allow_list_turns_the_rule_on() {
-        let src = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: nginx:1.27}]\n";
-        let fired = |options: &crate::options::Options| {
-            crate::check(src, options)
-                .diagnostics
-                .iter()
-                .any(|d| d.rule == "image-registry")
-        };
-        assert!(!fired(&crate::options::Options::default()));
-        let allow = crate::options::Options {
-            image_registries: vec!["ghcr.io".into()],
-            ..Default::default()
-        };
-        assert!(fired(&allow));
-        let off = crate::options::Options {
-            disable: vec!["image-registry".into()],
-            ..allow.clone()
-        };
-        assert!(!fired(&off));
     }
 }

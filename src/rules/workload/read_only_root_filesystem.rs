@@ -9,7 +9,7 @@
 //! which cannot use the field, are skipped.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::workload::{json_at, nsa, sc_path};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -32,7 +32,8 @@ pub static RULE: Rule = Rule {
         help: "set securityContext.readOnlyRootFilesystem to true and mount emptyDir volumes where the app writes",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      readOnlyRootFilesystem: true\n    volumeMounts:\n    - name: tmp\n      mountPath: /tmp\n  volumes:\n  - name: tmp\n    emptyDir: {}\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check),
 };
@@ -71,14 +72,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     ctx.line_number(w.resource, &pod_path)
                 ));
             }
-            let fix = set_field(
-                ctx,
-                w.resource,
+            let fix = Some(FixPlan::set(
                 &path,
                 "true",
-                "Set readOnlyRootFilesystem to true".into(),
+                "Set readOnlyRootFilesystem to true",
                 Applicability::Unsafe,
-            );
+            ));
             out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
         }
     }

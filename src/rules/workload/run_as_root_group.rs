@@ -8,7 +8,7 @@
 //! image's, which `run-as-non-root` and the image govern.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::workload::{nsa, sc_path};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -28,7 +28,8 @@ pub static RULE: Rule = Rule {
         help: "use a non-zero group id",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    runAsGroup: 0\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    runAsGroup: 10001\n    fsGroup: 10001\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check),
 };
@@ -39,14 +40,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let pod_group = psc.and_then(|s| s.run_as_group);
         let pod_group_path = w.spec_field("securityContext.runAsGroup");
         let fixed = |path: &crate::model::path::Path| {
-            set_field(
-                ctx,
-                w.resource,
+            Some(FixPlan::set(
                 path,
                 "10001",
-                "Use group 10001".into(),
+                "Use group 10001",
                 Applicability::Unsafe,
-            )
+            ))
         };
         if pod_group == Some(0) {
             let inheriting: Vec<String> = w

@@ -26,7 +26,8 @@ pub static RULE: Rule = Rule {
         help: "set runtimeClassName to a sandboxed RuntimeClass for untrusted workloads",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  runtimeClassName: gvisor\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check),
 };

@@ -7,7 +7,7 @@
 //! secrets.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::fix::set_field;
+use crate::model::edit::FixPlan;
 use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -27,7 +27,8 @@ pub static RULE: Rule = Rule {
         help: "remove shareProcessNamespace",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  shareProcessNamespace: true\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check),
 };
@@ -38,14 +39,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let path = w.spec_field("shareProcessNamespace");
-        let fix = set_field(
-            ctx,
-            w.resource,
+        let fix = Some(FixPlan::set(
             &path,
             "false",
-            "Set shareProcessNamespace to false".into(),
+            "Set shareProcessNamespace to false",
             Applicability::Unsafe,
-        );
+        ));
         out.push(
             Finding::new(
                 &RULE.meta,

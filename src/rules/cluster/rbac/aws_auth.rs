@@ -30,7 +30,8 @@ pub static AWS_AUTH_MASTERS: Rule = Rule {
         help: "map the IAM identity to a dedicated group bound to a least-privilege role",
         bad_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n      groups:\n      - system:masters\n",
         good_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/eks-node\n      username: system:node:{{EC2PrivateDNSName}}\n      groups:\n      - system:bootstrappers\n      - system:nodes\n    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n      groups:\n      - ops-viewers\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_aws_auth),
 };

@@ -46,7 +46,8 @@ pub static PRIVILEGE_ESCALATION: Rule = Rule {
         help: "remove the permission or scope it to a dedicated ServiceAccount",
         bad_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: debugger\nrules:\n- apiGroups: [\"\"]\n  resources: [\"pods/exec\"]\n  verbs: [\"create\"]\n",
         good_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: debugger\nrules:\n- apiGroups: [\"\"]\n  resources: [\"pods\", \"pods/log\"]\n  verbs: [\"get\", \"list\"]\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_escalation),
 };

@@ -19,7 +19,8 @@ pub static SECRETS_READ: Rule = Rule {
         help: "restrict access to named secrets with resourceNames and `get` only",
         bad_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\n  namespace: apps\nrules:\n- apiGroups: [\"\"]\n  resources: [\"secrets\"]\n  verbs: [\"get\", \"list\"]\n",
         good_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\n  namespace: apps\nrules:\n- apiGroups: [\"\"]\n  resources: [\"secrets\"]\n  resourceNames: [\"app-tls\"]\n  verbs: [\"get\"]\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_secrets),
 };

@@ -32,7 +32,8 @@ pub static NETWORK_BYPASS: Rule = Rule {
         help: "remove the permission or give it to a dedicated, narrowly bound role",
         bad_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: router\n  namespace: apps\nrules:\n- apiGroups: [\"\"]\n  resources: [\"endpoints\"]\n  verbs: [\"get\", \"update\"]\n",
         good_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: router\n  namespace: apps\nrules:\n- apiGroups: [\"\"]\n  resources: [\"endpoints\", \"services\"]\n  verbs: [\"get\", \"list\", \"watch\"]\n",
-        replaced_by: None,
+        pss: None,
+        parameter: None,
     },
     check: Some(check_traffic),
 };
