@@ -179,7 +179,7 @@ bench-peers:
 # runs each target for FUZZ_SECONDS; `make fuzz-smoke` (part of `make test`)
 # runs each one briefly from the seeds. Both fail on the first crash, hang or
 # broken property; the input is kept in fuzz/artifacts/TARGET/.
-FUZZ_TARGETS := check fix_all bundle
+FUZZ_TARGETS := check fix_all bundle config
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_SMOKE_RUNS ?= 20000

@@ -80,3 +80,17 @@ seeds.forEach((text, i) => {
   add('bundle', Buffer.concat([header, joinSources([text, next])]));
 });
 console.log(`seed: ${seeds.length} texts; new seeds: ${JSON.stringify(counts)}`);
+// config: config files (every form the reader knows) and the manifests (a
+// config reader meets YAML of every shape).
+const configs = [
+  'profile: restricted\npssVersion: v1.29\nfailOn: medium\n',
+  'enable: [image-registry]\ndisable: [image-tag, resource-limits]\nimageRegistries: ["ghcr.io/org/"]\n',
+  'severity:\n  privileged: low\n  image-tag: info\nexclude: ["vendor/**", "charts/*/tests/**", "{a,b}/[x-z]?.yaml"]\n',
+  'exemptions:\n  - rules: [privileged, host-namespaces]\n    kind: DaemonSet\n    namespace: "kube-*"\n    name: falco\n    reason: "node agent needs the host"\n    until: 2030-01-01\n',
+  'profle: baseline\nexclude: ["vendor/["]\nexemptions: {rules: x}\nseverity: [low]\n',
+  'a: &a\n  <<: *a\nprofile: *a\n',
+];
+let configSeeds = 0;
+for (const c of configs) configSeeds += write('config', Buffer.from(c));
+for (const text of seeds.slice(0, 200)) configSeeds += write('config', text);
+console.log(`seed: config ${configSeeds} new seeds`);

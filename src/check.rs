@@ -125,6 +125,36 @@ pub fn ignore_fix(source: &str, rule: &str, at: crate::source::Position) -> Opti
     crate::exceptions::ignore_fix(&ctx, index, rule)
 }
 
+/// The bundle read into the rules' model, without running the rules: for
+/// questions asked about it after a check (the effective value a hover
+/// shows, `crate::explain`).
+pub(crate) fn with_context<R>(
+    sources: &[Source],
+    options: &Options,
+    f: impl FnOnce(&Context) -> R,
+) -> R {
+    let mut files = Vec::with_capacity(sources.len());
+    let mut resources = Vec::new();
+    let mut workloads = Vec::new();
+    for l in read_sources(sources, options) {
+        let offset = resources.len();
+        workloads.extend(l.workloads.into_iter().map(|mut w| {
+            w.resource += offset;
+            w
+        }));
+        resources.extend(l.resources);
+        files.push(l.file);
+    }
+    let ctx = Context {
+        files: &files,
+        resources: &resources,
+        workloads: &workloads,
+        options,
+        index: Index::new(&resources),
+    };
+    f(&ctx)
+}
+
 /// Checks one text on its own (the playground, a single buffer).
 pub fn check(source: &str, options: &Options) -> Report {
     let mut reports = check_bundle(

@@ -470,15 +470,132 @@ fn read_exemption(r: &mut Reader, item: NodeId, file: &str) -> Option<Exemption>
     (r.diagnostics.len() == before).then_some(e)
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+/// Globs are `fast-glob`'s (the CLI and the WebAssembly language server
+/// match them alike): `*` and `?` stay within a path segment, `**` crosses
+/// segments, `[...]`, `{a,b}`, a leading `!` negates.
 fn check_glob(glob: &str) -> Result<(), String> {
-    globset::Glob::new(glob)
-        .map(|_| ())
-        .map_err(|e| e.kind().to_string())
+    fast_glob::validate(glob).map_err(|e| e.to_string())
 }
 
-/// The playground has no paths to exclude; globs are checked natively.
-#[cfg(target_arch = "wasm32")]
-fn check_glob(_: &str) -> Result<(), String> {
-    Ok(())
+// Which config applies to which file, and what it leaves out: one
+// implementation for the CLI (paths) and the language server (URIs), with no
+// I/O of its own (the caller says which config files exist). Names are
+// `/`-separated: an absolute path or a URI.
+
+/// The directory part of a name (`a/b/c.yaml` → `a/b`; `c.yaml` → ``).
+pub fn dir_of(name: &str) -> &str {
+    name.rfind('/').map_or("", |i| &name[..i])
+}
+
+/// The config files that could apply to `file`, nearest first: the config
+/// name in each directory from the file's up to the root (for a URI, up to
+/// its authority: `file:///a/b.yaml` → `file:///a/.kubeharden.yaml`,
+/// `file:///.kubeharden.yaml`).
+pub fn candidates(file: &str) -> Vec<String> {
+    // `scheme://authority` is never a directory of its own.
+    let floor = file.find("://").map_or(0, |i| {
+        let rest = &file[i + 3..];
+        i + 3 + rest.find('/').unwrap_or(rest.len())
+    });
+    let absolute = file.starts_with('/');
+    let mut out = Vec::new();
+    let mut dir = Some(dir_of(file));
+    while let Some(d) = dir {
+        out.push(if d.is_empty() && !absolute {
+            FILE_NAME.to_string()
+        } else {
+            format!("{d}/{FILE_NAME}")
+        });
+        dir = (d.len() > floor && !d.is_empty()).then(|| dir_of(d));
+    }
+    out
+}
+
+/// The nearest config file above `file` among those `exists` admits.
+pub fn nearest(file: &str, mut exists: impl FnMut(&str) -> bool) -> Option<String> {
+    candidates(file).into_iter().find(|c| exists(c))
+}
+
+/// Whether `file` is a config file (by its name).
+pub fn is_config(name: &str) -> bool {
+    name == FILE_NAME || name.ends_with(&format!("/{FILE_NAME}"))
+}
+
+impl Config {
+    /// Whether the config's `exclude` leaves `file` out; `config_path` is
+    /// where the config is (globs are relative to its directory).
+    pub fn excludes(&self, config_path: &str, file: &str) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
+        let dir = dir_of(config_path);
+        let rel = if dir.is_empty() {
+            file
+        } else {
+            match file.strip_prefix(dir).and_then(|r| r.strip_prefix('/')) {
+                Some(rel) => rel,
+                // Not below the config: nothing of it to exclude.
+                None => return false,
+            }
+        };
+        // Invalid globs were reported by the parser and left out.
+        self.exclude.iter().any(|g| fast_glob::glob_match(g, rel))
+    }
+
+    /// The options of a file under this config when the caller's settings
+    /// only fill in what the file leaves unset (an editor's settings: the
+    /// repository's file wins, unlike CLI flags, see [`Config::options`]).
+    pub fn options_under(&self, client: &Overrides) -> Options {
+        let mut enable: Vec<String> = client
+            .enable
+            .iter()
+            .filter(|id| !self.disable.contains(id))
+            .cloned()
+            .collect();
+        enable.extend(self.enable.iter().cloned());
+        let mut disable: Vec<String> = client
+            .disable
+            .iter()
+            .filter(|id| !self.enable.contains(id))
+            .cloned()
+            .collect();
+        disable.extend(self.disable.iter().cloned());
+        Options {
+            profile: self.profile.or(client.profile).unwrap_or(Profile::Hardened),
+            enable,
+            disable,
+            pss_version: self
+                .pss_version
+                .clone()
+                .or_else(|| client.pss_version.clone())
+                .unwrap_or_default(),
+            image_registries: match &self.image_registries {
+                Some(r) => r.clone(),
+                None => client.image_registries.clone(),
+            },
+            severity: self.severity.clone(),
+            exemptions: self.exemptions.clone(),
+            today: client.today,
+        }
+    }
+}
+
+/// Groups items by the config that applies to each (`config_of` gives its
+/// path, or `None`), groups and items in the order the items came.
+pub fn group<T>(
+    items: Vec<T>,
+    name: impl Fn(&T) -> &str,
+    mut config_of: impl FnMut(&str) -> Option<String>,
+) -> Vec<(Option<String>, Vec<T>)> {
+    let mut out: Vec<(Option<String>, Vec<T>)> = Vec::new();
+    let mut at: std::collections::HashMap<Option<String>, usize> = Default::default();
+    for item in items {
+        let key = config_of(name(&item));
+        let i = *at.entry(key.clone()).or_insert_with(|| {
+            out.push((key, Vec::new()));
+            out.len() - 1
+        });
+        out[i].1.push(item);
+    }
+    out
 }

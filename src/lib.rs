@@ -8,6 +8,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod exceptions;
+pub mod explain;
 pub mod fix_all;
 pub mod lsp;
 pub mod model;

@@ -396,6 +396,9 @@ impl LanguageServer {
     /// messages to send back, as objects. Never throws: a malformed message
     /// is answered with a JSON-RPC error.
     pub fn handle(&mut self, message: JsValue) -> js_sys::Array {
+        // Exceptions' `until` against the host's date (the engine has no clock).
+        self.inner
+            .set_today((js_sys::Date::now() / 86_400_000.0).floor() as i64);
         let text = match message.as_string() {
             Some(s) => s,
             None => js_sys::JSON::stringify(&message)

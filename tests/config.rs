@@ -142,7 +142,7 @@ exemptions:
     config-invalid 7:18-7:24 imageRegistries must be a list, not a mapping
     config-invalid 9:14-9:20 invalid severity of image-tag "lowest": expected critical, high, medium, low or info
     config-invalid 10:3-10:10 unknown rule id "no-rule" (see `kubeharden rules`)
-    config-invalid 11:11-11:21 invalid glob "vendor/[" in exclude: unclosed character class; missing ']'
+    config-invalid 11:11-11:21 invalid glob "vendor/[" in exclude: unclosed character class at byte 7; missing ']' (to match a literal '[', escape it as '\[' or '[[]')
     config-invalid 14:13-14:24 reason must be a string, not a list
     config-invalid 15:12-15:22 invalid date "2030-02-30": expected YYYY-MM-DD
     config-invalid 16:5-16:9 unknown key "nmae" in an exemption; did you mean "name"? (known: rules, namespace, kind, name, reason, until)

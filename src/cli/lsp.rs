@@ -119,6 +119,11 @@ pub fn run() -> ExitCode {
     let mut last = Instant::now();
     let mut loaded = false;
     loop {
+        // Exceptions' `until` against today's date (UTC), checked each message.
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        server.set_today((secs / 86_400) as i64);
         let frame = if server.has_pending() {
             match rx.recv_timeout(debounce.saturating_sub(last.elapsed())) {
                 Ok(f) => Some(f),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use kubeharden::Diagnostic;
-use kubeharden::config::{FILE_NAME, ParsedConfig, parse_config};
+use kubeharden::config::{self, ParsedConfig, parse_config};
 use kubeharden::exceptions::{Date, Location, Suppression, SuppressionKind};
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +19,8 @@ pub struct LoadedConfig {
     pub name: String,
     pub text: String,
     pub parsed: ParsedConfig,
-    dir: PathBuf,
+    /// Its absolute path, `/`-separated (what `exclude` is relative to).
+    path: String,
 }
 
 impl LoadedConfig {
@@ -43,135 +44,98 @@ pub fn today() -> Date {
     Date::from_days_since_epoch((secs / 86_400) as i64)
 }
 
+/// An absolute path as the library's grouping names files.
+fn absolute(path: &Path) -> Option<String> {
+    std::path::absolute(path)
+        .ok()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+}
+
 fn load(path: &Path) -> Result<LoadedConfig, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let name = path.display().to_string();
-    let parsed = parse_config(&name, &text);
-    let dir = std::path::absolute(path)
+    // Shown as found relative to the working directory when it is below it.
+    let shown = std::env::current_dir()
         .ok()
-        .and_then(|p| p.parent().map(Path::to_path_buf))
-        .unwrap_or_default();
+        .and_then(|c| path.strip_prefix(&c).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    let name = shown.display().to_string();
+    let parsed = parse_config(&name, &text);
     Ok(LoadedConfig {
         name,
         text,
         parsed,
-        dir,
+        path: absolute(path).unwrap_or_default(),
     })
 }
 
-/// The nearest config file at or above `dir`.
-fn nearest(dir: &Path, cache: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
-    if let Some(hit) = cache.get(dir) {
-        return hit.clone();
-    }
-    let candidate = dir.join(FILE_NAME);
-    let found = if candidate.is_file() {
-        Some(candidate)
+/// The name an input is grouped by: its absolute path (standard input: a
+/// file in the working directory, so the working directory's config applies).
+fn grouping_name(input: &Input) -> String {
+    let path = if input.name == "-" {
+        Path::new("-")
     } else {
-        dir.parent().and_then(|p| nearest(p, cache))
+        Path::new(&input.name)
     };
-    cache.insert(dir.to_path_buf(), found.clone());
-    found
+    absolute(path).unwrap_or_else(|| input.name.clone())
 }
 
-/// The config path that applies to an input (standard input: the working
-/// directory's nearest).
-fn config_of(input: &Input, cache: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
-    let start = if input.name == "-" {
-        std::env::current_dir().ok()?
-    } else {
-        let abs = std::path::absolute(&input.name).ok()?;
-        abs.parent()?.to_path_buf()
-    };
-    let found = nearest(&start, cache)?;
-    // Shown as found relative to the working directory when it is below it.
-    let cwd = std::env::current_dir().ok();
-    Some(
-        match cwd.and_then(|c| found.strip_prefix(&c).ok().map(Path::to_path_buf)) {
-            Some(rel) => rel,
-            None => found,
-        },
-    )
-}
-
-/// Groups the inputs by the config that applies to each, in the order the
-/// inputs came; `explicit` (`--config`) applies to all. Inputs a config
+/// Groups the inputs by the config that applies to each (the nearest
+/// `.kubeharden.yaml` above it, `kubeharden::config::nearest`), in the order
+/// the inputs came; `explicit` (`--config`) applies to all. Inputs a config
 /// excludes are dropped; `notes` says how many.
 pub fn group(
     inputs: Vec<Input>,
     explicit: Option<&Path>,
     notes: &mut Vec<String>,
 ) -> Result<Vec<Group>, String> {
-    if let Some(path) = explicit {
-        let config = load(path)?;
-        let inputs = exclude(&config, inputs, notes);
-        return Ok(vec![Group {
-            config: Some(config),
-            inputs,
-        }]);
-    }
-    let mut cache = HashMap::new();
-    let mut order: Vec<Option<PathBuf>> = Vec::new();
-    let mut by_config: HashMap<Option<PathBuf>, Vec<Input>> = HashMap::new();
-    for input in inputs {
-        let key = config_of(&input, &mut cache);
-        if !by_config.contains_key(&key) {
-            order.push(key.clone());
+    let named: Vec<(String, Input)> = inputs.into_iter().map(|i| (grouping_name(&i), i)).collect();
+    let grouped = match explicit {
+        Some(path) => vec![(Some(path.to_path_buf()), named)],
+        None => {
+            // Each directory is asked once, however many files it holds.
+            let mut exists: HashMap<String, bool> = HashMap::new();
+            config::group(
+                named,
+                |(n, _)| n,
+                |n| {
+                    config::nearest(n, |c| {
+                        *exists
+                            .entry(c.to_string())
+                            .or_insert_with(|| Path::new(c).is_file())
+                    })
+                },
+            )
+            .into_iter()
+            .map(|(c, items)| (c.map(PathBuf::from), items))
+            .collect()
         }
-        by_config.entry(key).or_default().push(input);
-    }
+    };
     let mut groups = Vec::new();
-    for key in order {
-        let inputs = by_config.remove(&key).unwrap_or_default();
-        let config = key.as_deref().map(load).transpose()?;
-        let inputs = match &config {
-            Some(c) => exclude(c, inputs, notes),
-            None => inputs,
-        };
+    for (path, named) in grouped {
+        let config = path.as_deref().map(load).transpose()?;
+        let before = named.len();
+        let inputs: Vec<Input> = named
+            .into_iter()
+            .filter(|(n, i)| {
+                i.name == "-"
+                    || !config
+                        .as_ref()
+                        .is_some_and(|c| c.parsed.config.excludes(&c.path, n))
+            })
+            .map(|(_, i)| i)
+            .collect();
+        if let Some(c) = &config
+            && inputs.len() < before
+        {
+            notes.push(format!(
+                "{} file(s) excluded by {}",
+                before - inputs.len(),
+                c.name
+            ));
+        }
         groups.push(Group { config, inputs });
     }
     Ok(groups)
-}
-
-/// Drops the inputs the config's `exclude` globs name (relative to the
-/// config's directory).
-fn exclude(config: &LoadedConfig, inputs: Vec<Input>, notes: &mut Vec<String>) -> Vec<Input> {
-    let globs = &config.parsed.config.exclude;
-    if globs.is_empty() {
-        return inputs;
-    }
-    let mut builder = globset::GlobSetBuilder::new();
-    for g in globs {
-        // Invalid globs were reported by the config's parser and left out.
-        if let Ok(glob) = globset::Glob::new(g) {
-            builder.add(glob);
-        }
-    }
-    let Ok(set) = builder.build() else {
-        return inputs;
-    };
-    let before = inputs.len();
-    let kept: Vec<Input> = inputs
-        .into_iter()
-        .filter(|i| {
-            if i.name == "-" {
-                return true;
-            }
-            let Ok(abs) = std::path::absolute(&i.name) else {
-                return true;
-            };
-            let rel = abs.strip_prefix(&config.dir).unwrap_or(&abs);
-            !set.is_match(rel)
-        })
-        .collect();
-    if kept.len() < before {
-        notes.push(format!(
-            "{} file(s) excluded by {}",
-            before - kept.len(),
-            config.name
-        ));
-    }
-    kept
 }
 
 /// One recorded finding: what it is about, never where in the file it is,

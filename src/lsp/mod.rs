@@ -13,8 +13,13 @@
 //!   burst of keystrokes costs one check. Requests that need fresh results
 //!   (code actions, hover, pull diagnostics) flush first themselves.
 //!
-//! Every YAML file of the workspace is one bundle (`check_bundle`), so an edit
-//! to one file republishes the others whose findings changed.
+//! The workspace's YAML files are grouped by the `.kubeharden.yaml` nearest
+//! above each (`config::nearest`, `config::group`: the CLI's own grouping),
+//! and each group is one bundle (`check_bundle`) under its config, with the
+//! client's settings filling what the file leaves unset; so an edit to one
+//! file republishes the others whose findings changed. A config's problems
+//! are published on the config file itself; the files under it are checked
+//! with the config's valid part, as the CLI does.
 
 pub mod text;
 pub mod uri;
@@ -26,7 +31,9 @@ use lsp_types as lsp;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::config::{self, Overrides, ParsedConfig, parse_config};
 use crate::diagnostic::{Applicability, Severity};
+use crate::exceptions::{Date, SuppressionKind};
 use crate::options::{Options, RawOptions};
 use crate::{Diagnostic, Source, check_bundle, fix_all};
 
@@ -68,17 +75,28 @@ impl Settings {
         Settings::deserialize(v).map_err(|e| format!("kubeharden settings: {e}"))
     }
 
-    fn options(&self) -> Result<Options, String> {
-        RawOptions {
+    /// The settings as what fills in under a config file: a profile or
+    /// version the client left unset stays unset (the file's or the default
+    /// applies).
+    fn overrides(&self) -> Result<Overrides, String> {
+        let o = RawOptions {
             profile: self.profile.clone(),
             enable: self.enable.clone(),
             disable: self.disable.clone(),
             pss_version: self.pss_version.clone(),
             image_registries: self.image_registries.clone(),
-            // Exceptions expire against the engine's own clock.
             today: None,
         }
-        .validate(crate::rules::known)
+        .validate(crate::rules::known)?;
+        Ok(Overrides {
+            profile: self.profile.as_ref().map(|_| o.profile),
+            pss_version: self.pss_version.as_ref().map(|_| o.pss_version),
+            enable: o.enable,
+            disable: o.disable,
+            image_registries: o.image_registries,
+            fail_on: None,
+            today: None,
+        })
     }
 }
 
@@ -101,13 +119,52 @@ impl File {
 
 /// The findings of one file at the last check.
 struct Checked {
+    /// Every finding, suppressed ones included (hover shows why they are
+    /// not published).
     findings: Vec<Diagnostic>,
+    /// Each finding as published; `None` for a suppressed one.
+    shown: Vec<Option<lsp::Diagnostic>>,
+    /// What is published: the unsuppressed findings.
     diagnostics: Vec<lsp::Diagnostic>,
+    /// Changes whenever `diagnostics` does (pull diagnostics' `resultId`).
+    result_id: u64,
+    /// The group (config) the file was checked in.
+    group: usize,
+}
+
+impl Checked {
+    /// The published findings with their diagnostics.
+    fn published(&self) -> impl Iterator<Item = (&Diagnostic, &lsp::Diagnostic)> {
+        self.findings
+            .iter()
+            .zip(&self.shown)
+            .filter_map(|(f, d)| Some((f, d.as_ref()?)))
+    }
+}
+
+/// The files checked under one config (or none) at the last check.
+struct Group {
+    /// The config's key (URI), if one applies.
+    config: Option<String>,
+    /// Its problems count, for hover.
+    config_problems: usize,
+    options: Options,
+    files: Vec<String>,
 }
 
 pub struct Server {
     settings: Settings,
-    options: Options,
+    /// The client's settings, applied under each config file.
+    client: Overrides,
+    /// The date exceptions expire against (the host's clock).
+    today: Option<Date>,
+    groups: Vec<Group>,
+    /// Last result id handed out.
+    generation: u64,
+    /// Register file watchers once `initialized` arrives.
+    watch: bool,
+    /// The client pulls the whole workspace's diagnostics too.
+    workspace_pull: bool,
     initialized: bool,
     shutdown: bool,
     exit: Option<i32>,
@@ -180,7 +237,12 @@ impl Server {
     pub fn new() -> Server {
         Server {
             settings: Settings::default(),
-            options: Options::default(),
+            client: Overrides::default(),
+            today: None,
+            groups: Vec::new(),
+            generation: 0,
+            watch: false,
+            workspace_pull: false,
             initialized: false,
             shutdown: false,
             exit: None,
@@ -222,6 +284,17 @@ impl Server {
                     self.dirty = true;
                 }
             }
+        }
+    }
+
+    /// Today's date from the host's clock (days since 1970-01-01), which
+    /// exceptions' `until` is compared with; without it none expires.
+    pub fn set_today(&mut self, days_since_epoch: i64) {
+        let today = Some(Date::from_days_since_epoch(days_since_epoch));
+        if self.today != today {
+            self.today = today;
+            self.client.today = today;
+            self.dirty = true;
         }
     }
 
@@ -299,7 +372,10 @@ impl Server {
         // Requests read the latest text: check first, publishing on the way.
         let mut out = if matches!(
             method,
-            "textDocument/codeAction" | "textDocument/hover" | "textDocument/diagnostic"
+            "textDocument/codeAction"
+                | "textDocument/hover"
+                | "textDocument/diagnostic"
+                | "workspace/diagnostic"
         ) {
             self.flush()
         } else {
@@ -309,6 +385,7 @@ impl Server {
             "textDocument/codeAction" => params(p).map(|p| self.code_actions(p)),
             "textDocument/hover" => params(p).map(|p| self.hover(p)),
             "textDocument/diagnostic" => params(p).map(|p| self.pull_diagnostics(p)),
+            "workspace/diagnostic" => params(p).map(|p| self.workspace_diagnostics(p)),
             _ => {
                 out.push(error(
                     id,
@@ -353,10 +430,29 @@ impl Server {
         self.pull = caps
             .and_then(|c| c.pointer("/textDocument/diagnostic"))
             .is_some_and(|d| !d.is_null());
-        self.refresh = caps
-            .and_then(|c| c.pointer("/workspace/diagnostic/refreshSupport"))
+        // LSP 3.17 spells it `workspace.diagnostics`; early drafts (and some
+        // clients) `workspace.diagnostic`.
+        self.refresh = caps.is_some_and(|c| {
+            [
+                "/workspace/diagnostics/refreshSupport",
+                "/workspace/diagnostic/refreshSupport",
+            ]
+            .iter()
+            .any(|p| c.pointer(p).and_then(Value::as_bool) == Some(true))
+        });
+        // Workspace pull is the server's offer to a pulling client: it then
+        // gets every file's diagnostics, open or not (config files too).
+        self.workspace_pull = self.pull;
+        self.watch = caps
+            .and_then(|c| c.pointer("/workspace/didChangeWatchedFiles/dynamicRegistration"))
             .and_then(Value::as_bool)
             .unwrap_or(false);
+        // Config files above the workspace folders apply too (the CLI walks
+        // up to the root): the host reads them like a watched file.
+        for root in &self.roots {
+            let probe = format!("{}/_", root.trim_end_matches('/'));
+            self.reads.extend(config::candidates(&probe));
+        }
         self.initialized = true;
         self.dirty = true;
         let mut capabilities = json!({
@@ -368,7 +464,7 @@ impl Server {
             capabilities["diagnosticProvider"] = json!({
                 "identifier": "kubeharden",
                 "interFileDependencies": true,
-                "workspaceDiagnostics": false,
+                "workspaceDiagnostics": self.workspace_pull,
             });
         }
         out.insert(
@@ -387,10 +483,13 @@ impl Server {
     /// New settings: valid ones replace the old and recheck everything; bad
     /// ones are shown to the user and the old ones stay.
     fn configure(&mut self, v: &Value) -> Vec<String> {
-        match Settings::from_value(v).and_then(|s| s.options().map(|o| (s, o))) {
+        match Settings::from_value(v).and_then(|s| s.overrides().map(|o| (s, o))) {
             Ok((s, o)) => {
                 self.settings = s;
-                self.options = o;
+                self.client = Overrides {
+                    today: self.today,
+                    ..o
+                };
                 self.dirty = true;
                 // Links change with the base URL: republish everything.
                 self.published.clear();
@@ -409,7 +508,7 @@ impl Server {
                 self.exit = Some(if self.shutdown { 0 } else { 1 });
                 return Vec::new();
             }
-            "initialized" => return Vec::new(),
+            "initialized" => return self.register_watchers(),
             _ => {}
         }
         if !self.initialized {
@@ -458,7 +557,7 @@ impl Server {
                         let key = uri::normalize(c.uri.as_str());
                         if c.typ == lsp::FileChangeType::DELETED {
                             self.set_disk_file(&key, None);
-                        } else if is_yaml(&key) {
+                        } else if is_yaml(&key) || config::is_config(&key) {
                             self.reads.push(key);
                         }
                     }
@@ -543,47 +642,172 @@ impl Server {
         }
     }
 
-    /// Checks the whole bundle again.
+    /// Asks the client to tell us about YAML and config files changed by
+    /// other programs (when it can register watchers dynamically; clients
+    /// that cannot are configured to send them, as VS Code's `fileEvents`).
+    fn register_watchers(&mut self) -> Vec<String> {
+        if !self.watch || !self.initialized {
+            return Vec::new();
+        }
+        self.watch = false;
+        self.next_id += 1;
+        vec![
+            json!({"jsonrpc": "2.0", "id": format!("kubeharden-{}", self.next_id),
+            "method": "client/registerCapability",
+            "params": {"registrations": [{
+                "id": "kubeharden-watch",
+                "method": "workspace/didChangeWatchedFiles",
+                "registerOptions": {"watchers": [
+                    {"globPattern": format!("**/{}", config::FILE_NAME)},
+                    {"globPattern": "**/*.{yaml,yml}"},
+                ]},
+            }]}})
+            .to_string(),
+        ]
+    }
+
+    /// Checks the whole workspace again: each config's files as one bundle.
     fn recheck(&mut self) {
         self.dirty = false;
-        let keys: Vec<&String> = self
+        let with_text: Vec<&String> = self
             .files
             .iter()
             .filter(|(_, f)| f.text().is_some())
             .map(|(k, _)| k)
             .collect();
-        let names: Vec<String> = keys.iter().map(|k| self.display_name(k)).collect();
-        let sources: Vec<Source> = keys
+        let configs: Vec<&String> = with_text
             .iter()
-            .zip(&names)
-            .map(|(k, name)| Source {
-                name,
-                text: self.files[*k].text().unwrap_or_default(),
-            })
+            .copied()
+            .filter(|k| config::is_config(k))
             .collect();
-        let reports = check_bundle(&sources, &self.options);
-        let by_name: HashMap<&str, &str> = names
-            .iter()
-            .zip(&keys)
-            .map(|(n, k)| (n.as_str(), k.as_str()))
+        let manifests: Vec<&String> = with_text
+            .into_iter()
+            .filter(|k| !config::is_config(k))
             .collect();
-        let mut checked = HashMap::with_capacity(keys.len());
-        let mut hrefs = HashMap::new();
-        for (key, report) in keys.iter().zip(reports) {
-            let diagnostics = report
-                .diagnostics
+        let mut grouped = config::group(
+            manifests,
+            |k| k.as_str(),
+            |k| config::nearest(k, |c| configs.iter().any(|x| x.as_str() == c)),
+        );
+        // A config with no file under it still gets its problems published.
+        for c in &configs {
+            if !grouped
                 .iter()
-                .map(|d| self.to_lsp(d, key, &by_name, &mut hrefs))
+                .any(|(k, _)| k.as_deref() == Some(c.as_str()))
+            {
+                grouped.push((Some((*c).clone()), Vec::new()));
+            }
+        }
+        let mut old = std::mem::take(&mut self.checked);
+        let mut checked = HashMap::new();
+        let mut groups = Vec::with_capacity(grouped.len());
+        let mut hrefs = HashMap::new();
+        for (config_key, keys) in grouped {
+            let group = groups.len();
+            let parsed: Option<(String, ParsedConfig)> = config_key.as_ref().map(|c| {
+                let name = self.display_name(c);
+                let text = self.files[c].text().unwrap_or_default();
+                let parsed = parse_config(&name, text);
+                (name, parsed)
+            });
+            let options = match &parsed {
+                Some((_, p)) => p.config.options_under(&self.client),
+                None => config::Config::default().options_under(&self.client),
+            };
+            // Files the config excludes are not checked (nothing published).
+            let keys: Vec<&String> = keys
+                .into_iter()
+                .filter(|k| {
+                    !matches!((&parsed, &config_key),
+                        (Some((_, p)), Some(c)) if p.config.excludes(c, k))
+                })
                 .collect();
-            checked.insert(
-                (*key).clone(),
-                Checked {
-                    findings: report.diagnostics,
-                    diagnostics,
-                },
-            );
+            let mut names: Vec<String> = keys.iter().map(|k| self.display_name(k)).collect();
+            let mut sources: Vec<Source> = keys
+                .iter()
+                .zip(&names)
+                .map(|(k, name)| Source {
+                    name,
+                    text: self.files[*k].text().unwrap_or_default(),
+                })
+                .collect();
+            // The config is the bundle's last source: it holds no resources,
+            // and the findings about its exemptions land in it.
+            if let (Some((name, _)), Some(c)) = (&parsed, &config_key) {
+                sources.push(Source {
+                    name,
+                    text: self.files[c].text().unwrap_or_default(),
+                });
+            }
+            let mut reports = check_bundle(&sources, &options);
+            let config_report = (reports.len() > keys.len())
+                .then(|| reports.pop())
+                .flatten();
+            if let Some((name, _)) = &parsed {
+                names.push(name.clone());
+            }
+            let mut all_keys: Vec<&String> = keys.clone();
+            if let Some(c) = &config_key {
+                all_keys.push(c);
+            }
+            let by_name: HashMap<&str, &str> = names
+                .iter()
+                .zip(&all_keys)
+                .map(|(n, k)| (n.as_str(), k.as_str()))
+                .collect();
+            let mut results: Vec<(String, Vec<Diagnostic>)> = keys
+                .iter()
+                .zip(reports)
+                .map(|(k, r)| ((*k).clone(), r.diagnostics))
+                .collect();
+            if let (Some((_, p)), Some(c)) = (&parsed, &config_key) {
+                let mut all = p.diagnostics.clone();
+                for d in config_report.map(|r| r.diagnostics).unwrap_or_default() {
+                    // The reader's own YAML problems are among the config's already.
+                    if !all.contains(&d) {
+                        all.push(d);
+                    }
+                }
+                all.sort_by_key(|d| d.range.start);
+                results.push((c.clone(), all));
+            }
+            for (key, findings) in results {
+                let shown: Vec<Option<lsp::Diagnostic>> = findings
+                    .iter()
+                    .map(|d| {
+                        d.suppression
+                            .is_none()
+                            .then(|| self.to_lsp(d, &key, &by_name, &mut hrefs))
+                    })
+                    .collect();
+                let diagnostics: Vec<lsp::Diagnostic> = shown.iter().flatten().cloned().collect();
+                let result_id = match old.remove(&key) {
+                    Some(o) if o.diagnostics == diagnostics => o.result_id,
+                    _ => {
+                        self.generation += 1;
+                        self.generation
+                    }
+                };
+                checked.insert(
+                    key,
+                    Checked {
+                        findings,
+                        shown,
+                        diagnostics,
+                        result_id,
+                        group,
+                    },
+                );
+            }
+            groups.push(Group {
+                config_problems: parsed.as_ref().map_or(0, |(_, p)| p.diagnostics.len()),
+                config: config_key,
+                options,
+                files: keys.into_iter().cloned().collect(),
+            });
         }
         self.checked = checked;
+        self.groups = groups;
     }
 
     /// Checks if a check is due, then publishes every file whose
@@ -611,13 +835,13 @@ impl Server {
         }
         changed.sort();
         if self.pull {
-            for key in changed {
-                let d = self.checked.get(&key).map(|c| c.diagnostics.clone());
-                self.published.insert(key, d.unwrap_or_default());
+            for key in &changed {
+                let d = self.checked.get(key).map(|c| c.diagnostics.clone());
+                self.published.insert(key.clone(), d.unwrap_or_default());
             }
             // The client pulls open documents itself on their changes; the
-            // others' findings (cross-file rules) need a refresh.
-            if self.refresh {
+            // others' findings (cross-file rules, a config's) need a refresh.
+            if self.refresh && !changed.is_empty() {
                 self.next_id += 1;
                 out.push(
                     json!({"jsonrpc": "2.0", "id": format!("kubeharden-{}", self.next_id),
@@ -647,14 +871,53 @@ impl Server {
         out
     }
 
+    /// One file's report for a pull: `unchanged` when the client holds
+    /// this result already. A file that is not checked (excluded, not
+    /// YAML, gone) has no findings.
+    fn report(&self, key: &str, previous: Option<&str>) -> Value {
+        let (id, items) = match self.checked.get(key) {
+            Some(c) => (c.result_id.to_string(), c.diagnostics.as_slice()),
+            None => ("0".to_string(), &[][..]),
+        };
+        if previous == Some(id.as_str()) {
+            json!({"kind": "unchanged", "resultId": id})
+        } else {
+            json!({"kind": "full", "resultId": id, "items": items})
+        }
+    }
+
     fn pull_diagnostics(&mut self, p: lsp::DocumentDiagnosticParams) -> Value {
         let key = uri::normalize(p.text_document.uri.as_str());
-        let items = self
-            .checked
-            .get(&key)
-            .map(|c| c.diagnostics.clone())
-            .unwrap_or_default();
-        json!({"kind": "full", "items": items})
+        self.report(&key, p.previous_result_id.as_deref())
+    }
+
+    /// `workspace/diagnostic`: every checked file (and every file the client
+    /// holds a result for that is gone now, with no findings).
+    fn workspace_diagnostics(&mut self, p: lsp::WorkspaceDiagnosticParams) -> Value {
+        let previous: HashMap<String, String> = p
+            .previous_result_ids
+            .into_iter()
+            .map(|r| (uri::normalize(r.uri.as_str()), r.value))
+            .collect();
+        let mut keys: Vec<&String> = self.checked.keys().collect();
+        keys.extend(previous.keys().filter(|k| !self.checked.contains_key(*k)));
+        keys.sort();
+        keys.dedup();
+        let items: Vec<Value> = keys
+            .into_iter()
+            .map(|key| {
+                let mut r = self.report(key, previous.get(key).map(String::as_str));
+                r["uri"] = json!(key);
+                r["version"] = json!(
+                    self.files
+                        .get(key)
+                        .and_then(|f| f.open.as_ref())
+                        .map(|(_, v)| *v)
+                );
+                r
+            })
+            .collect();
+        json!({ "items": items })
     }
 
     fn code_actions(&mut self, p: lsp::CodeActionParams) -> Value {
@@ -666,7 +929,7 @@ impl Server {
         let only = &p.context.only;
         let mut actions = Vec::new();
         if wanted(only, "quickfix") {
-            for (f, d) in c.findings.iter().zip(&c.diagnostics) {
+            for (f, d) in c.published() {
                 let Some(fix) = &f.fix else { continue };
                 if !overlaps(&d.range, &p.range) {
                     continue;
@@ -699,7 +962,7 @@ impl Server {
         if wanted(only, "quickfix")
             && let Some(text) = self.files.get(&key).and_then(File::text)
         {
-            for (f, d) in c.findings.iter().zip(&c.diagnostics) {
+            for (f, d) in c.published() {
                 if f.resource.is_none() || f.suppression.is_some() || !overlaps(&d.range, &p.range)
                 {
                     continue;
@@ -739,7 +1002,7 @@ impl Server {
         if (asked || (only.is_none() && any_safe))
             && let Some(text) = self.files.get(&key).and_then(File::text)
         {
-            let fixed = fix_all(text, &self.options);
+            let fixed = fix_all(text, &self.groups[c.group].options);
             if !fixed.applied.is_empty() {
                 let whole = lsp::Range::new(lsp::Position::new(0, 0), text::end_position(text));
                 actions.push(lsp::CodeAction {
@@ -764,10 +1027,12 @@ impl Server {
         let Some(c) = self.checked.get(&key) else {
             return Value::Null;
         };
+        let group = &self.groups[c.group];
         let mut parts = Vec::new();
         let mut span: Option<lsp::Range> = None;
-        for (f, d) in c.findings.iter().zip(&c.diagnostics) {
-            if !overlaps(&d.range, &at) {
+        for (f, d) in c.findings.iter().zip(&c.shown) {
+            let r = range(f.range);
+            if !overlaps(&r, &at) {
                 continue;
             }
             let Some(rule) = crate::rules::find(&f.rule) else {
@@ -786,21 +1051,93 @@ impl Server {
             if let Some(path) = &f.path {
                 s.push_str(&format!("\n\n**Path:** `{path}`"));
             }
-            if let Some(d) = &d.code_description {
+            if let Some(e) = self.explain(&key, group, f) {
+                s.push_str(&format!(
+                    "\n\n**Effective value:** `{}` is `{}`: {}",
+                    e.setting, e.value, e.origin
+                ));
+            }
+            if let Some(sup) = &f.suppression {
+                let how = match sup.kind {
+                    SuppressionKind::Annotation => "an annotation",
+                    SuppressionKind::Comment => "a comment",
+                    SuppressionKind::Config => "the config file",
+                    SuppressionKind::Baseline => "the baseline",
+                };
+                let until = sup
+                    .until
+                    .as_deref()
+                    .map(|u| format!(" until {u}"))
+                    .unwrap_or_default();
+                s.push_str(&format!(
+                    "\n\n**Accepted** (not reported) by {how} at {}:{}{until}: {}",
+                    sup.location.file,
+                    sup.location.range.start.line + 1,
+                    sup.reason
+                ));
+            }
+            if let Some(d) = d.as_ref().and_then(|d| d.code_description.as_ref()) {
                 s.push_str(&format!("\n\n[Rule documentation]({})", d.href.as_str()));
             }
             parts.push(s);
-            span = Some(span.map_or(d.range, |r| {
-                lsp::Range::new(r.start.min(d.range.start), r.end.max(d.range.end))
+            span = Some(span.map_or(r, |x| {
+                lsp::Range::new(x.start.min(r.start), x.end.max(r.end))
             }));
         }
         if parts.is_empty() {
             return Value::Null;
         }
+        // Where the settings come from, so a surprising profile is traced.
+        let profile = match group.options.profile {
+            crate::rules::Profile::Baseline => "baseline",
+            crate::rules::Profile::Restricted => "restricted",
+            crate::rules::Profile::Hardened => "hardened",
+        };
+        let settings = match &group.config {
+            Some(c) if group.config_problems > 0 => format!(
+                "{} (its {} problem(s) are reported there; its valid settings apply), then the editor's",
+                self.display_name(c),
+                group.config_problems
+            ),
+            Some(c) => format!("{}, then the editor's", self.display_name(c)),
+            None => "the editor's (no .kubeharden.yaml above this file)".to_string(),
+        };
+        parts.push(format!("_Settings: {settings}; profile {profile}._"));
         json!({
             "contents": {"kind": "markdown", "value": parts.join("\n\n---\n\n")},
             "range": span,
         })
+    }
+
+    /// The effective value of the setting a finding judges, read from the
+    /// engine's model of the file (and of its group, for a ServiceAccount in
+    /// another file).
+    fn explain(
+        &self,
+        key: &str,
+        group: &Group,
+        f: &Diagnostic,
+    ) -> Option<crate::explain::Explanation> {
+        let text = self.files.get(key)?.text()?;
+        let name = self.display_name(key);
+        if !crate::explain::needs_bundle(&f.rule) {
+            let own = Source { name: &name, text };
+            return crate::explain::explain(&[own], 0, f, &group.options);
+        }
+        let names: Vec<String> = group.files.iter().map(|k| self.display_name(k)).collect();
+        let sources: Vec<Source> = group
+            .files
+            .iter()
+            .zip(&names)
+            .filter_map(|(k, n)| {
+                Some(Source {
+                    name: n,
+                    text: self.files.get(k)?.text()?,
+                })
+            })
+            .collect();
+        let index = group.files.iter().position(|k| k == key)?;
+        crate::explain::explain(&sources, index, f, &group.options)
     }
 }
 
