@@ -7,10 +7,12 @@
 //! ServiceAccount to a Role or ClusterRole, the pod evidently uses the API
 //! and is not reported (an explicit `true` is then intentional too).
 
+use std::collections::{HashMap, HashSet};
+
 use crate::diagnostic::{Applicability, Severity};
 use crate::model::edit::FixPlan;
 use crate::model::path::Path;
-use crate::rules::workload::{find_service_account, nsa, same_namespace, service_account};
+use crate::rules::workload::{find_service_account, nsa, service_account};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -41,30 +43,60 @@ pub static RULE: Rule = Rule {
     check: Some(check),
 };
 
-/// Whether a RoleBinding or ClusterRoleBinding of the input has the
-/// ServiceAccount as a subject.
-fn bound(ctx: &Context, name: &str, ns: Option<&str>) -> bool {
-    ctx.of_kind("RoleBinding")
-        .chain(ctx.of_kind("ClusterRoleBinding"))
-        .any(|(_, r)| {
+/// The ServiceAccounts that a RoleBinding or ClusterRoleBinding of the input
+/// has as a subject, by name: whether one binding leaves the namespace unset
+/// (it matches any), and the namespaces named. Built once per run: a
+/// repository holds thousands of workloads and bindings, and asking every
+/// binding for every workload is quadratic.
+#[derive(Default)]
+struct Bound<'a> {
+    by_name: HashMap<&'a str, (bool, HashSet<&'a str>)>,
+}
+
+impl<'a> Bound<'a> {
+    fn new(ctx: &Context<'a>) -> Bound<'a> {
+        let mut bound = Bound::default();
+        for (_, r) in ctx
+            .of_kind("RoleBinding")
+            .chain(ctx.of_kind("ClusterRoleBinding"))
+        {
             let binding_ns = r.namespace();
-            r.json
-                .get("subjects")
-                .and_then(|s| s.as_array())
-                .is_some_and(|subjects| {
-                    subjects.iter().any(|s| {
-                        s.get("kind").and_then(|k| k.as_str()) == Some("ServiceAccount")
-                            && s.get("name").and_then(|n| n.as_str()) == Some(name)
-                            && same_namespace(
-                                s.get("namespace").and_then(|n| n.as_str()).or(binding_ns),
-                                ns,
-                            )
-                    })
-                })
+            let Some(subjects) = r.json.get("subjects").and_then(|s| s.as_array()) else {
+                continue;
+            };
+            for s in subjects {
+                if s.get("kind").and_then(|k| k.as_str()) != Some("ServiceAccount") {
+                    continue;
+                }
+                let Some(name) = s.get("name").and_then(|n| n.as_str()) else {
+                    continue;
+                };
+                let entry = bound.by_name.entry(name).or_default();
+                match s.get("namespace").and_then(|n| n.as_str()).or(binding_ns) {
+                    Some(ns) => {
+                        entry.1.insert(ns);
+                    }
+                    None => entry.0 = true,
+                }
+            }
+        }
+        bound
+    }
+
+    /// Whether the ServiceAccount `name` of a pod in `ns` is bound
+    /// (namespaces compared as `same_namespace` does: unset matches any).
+    fn has(&self, name: &str, ns: Option<&str>) -> bool {
+        self.by_name.get(name).is_some_and(|(any, namespaces)| {
+            *any || match ns {
+                Some(ns) => namespaces.contains(ns),
+                None => !namespaces.is_empty(),
+            }
         })
+    }
 }
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let bound = Bound::new(ctx);
     for w in ctx.workloads {
         let path = w.spec_field("automountServiceAccountToken");
         let name = service_account(w);
@@ -73,7 +105,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let message = match w.spec.automount_service_account_token {
             Some(false) => continue,
             // An explicit true for a ServiceAccount the input binds to a role: the pod uses the API.
-            Some(true) if bound(ctx, name, ns) => continue,
+            Some(true) if bound.has(name, ns) => continue,
             Some(true) => format!(
                 "pod sets automountServiceAccountToken to true: every container gets an API token of ServiceAccount \"{name}\""
             ),
@@ -87,7 +119,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 if sa_value == Some(false) {
                     continue;
                 }
-                if bound(ctx, name, ns) {
+                if bound.has(name, ns) {
                     continue;
                 }
                 match sa {

@@ -118,7 +118,7 @@ const NAMESPACED: &[&str] = &[
 
 fn check_prefer_namespaced(ctx: &Context, out: &mut Vec<Finding>) {
     // Plural names of custom resources the input declares namespaced.
-    let crds: Vec<&str> = ctx
+    let crds: std::collections::HashSet<&str> = ctx
         .resources
         .iter()
         .filter(|r| {
@@ -134,10 +134,11 @@ fn check_prefer_namespaced(ctx: &Context, out: &mut Vec<Finding>) {
         if kind != "ClusterRole" {
             continue;
         }
+        // By the index: a repository holds thousands of bindings and roles.
         let Some(role) = ctx
-            .resources
-            .iter()
-            .find(|r| is_role(r) && r.is("ClusterRole") && name(r) == role_name)
+            .named("ClusterRole", role_name)
+            .map(|(_, r)| r)
+            .find(|r| is_role(r))
         else {
             continue;
         };
