@@ -23,6 +23,18 @@ impl PssVersion {
         Some(PssVersion::Minor(minor))
     }
 
+    /// The newest Pod Security Standards policy version the checks follow
+    /// (`v1.37`); `latest` means this one.
+    pub const NEWEST_MINOR: u32 = 37;
+
+    /// The versions a caller can choose, newest first: `latest`, then
+    /// `v1.37` down to `v1.0`.
+    pub fn supported() -> Vec<String> {
+        std::iter::once("latest".to_string())
+            .chain((0..=Self::NEWEST_MINOR).rev().map(|m| format!("v1.{m}")))
+            .collect()
+    }
+
     /// Whether a check introduced in `v1.since` applies at this version.
     pub fn at_least(&self, since: u32) -> bool {
         match self {
@@ -135,12 +147,81 @@ impl Options {
         if self.enable.iter().any(|e| e == id) {
             return true;
         }
-        // The registry allow-list turns its (opt-in) rule on.
-        if id == crate::rules::workload::image_registry::RULE.meta.id
-            && !self.image_registries.is_empty()
-        {
-            return true;
+        crate::rules::find(id).is_some_and(|r| {
+            r.meta.profiles.contains(&self.profile)
+                // A parameter given (an allow-list) switches its rule on.
+                || r.meta.params.iter().any(|p| self.param_given(p.option))
+        })
+    }
+
+    /// Whether the option a rule parameter (`RuleMeta::params`) names holds
+    /// a value.
+    pub fn param_given(&self, option: &str) -> bool {
+        match option {
+            "imageRegistries" => !self.image_registries.is_empty(),
+            _ => false,
         }
-        crate::rules::find(id).is_some_and(|r| r.meta.profiles.contains(&self.profile))
+    }
+
+    /// The rules these options switch on, in catalog order, each with the
+    /// severity its findings are reported with.
+    pub fn selection(&self) -> Vec<Selected> {
+        crate::rules::registry()
+            .iter()
+            .filter(|r| self.enabled(r.meta.id))
+            .map(|r| Selected {
+                rule: r.meta.id,
+                severity: self.severity_of(r.meta.id, r.meta.severity),
+            })
+            .collect()
+    }
+}
+
+/// One rule of [`Options::selection`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Selected {
+    pub rule: &'static str,
+    pub severity: Severity,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every rule parameter is an option the options object reads and that,
+    /// given, switches its rule on: a new parameter cannot be declared in a
+    /// rule's metadata and silently do nothing.
+    #[test]
+    fn every_rule_parameter_is_read_and_switches_its_rule_on() {
+        let mut seen = 0;
+        for rule in crate::rules::registry() {
+            for p in rule.meta.params {
+                seen += 1;
+                let raw: RawOptions = serde_json::from_value(serde_json::json!({
+                    "profile": "baseline",
+                    p.option: p.example,
+                }))
+                .unwrap_or_else(|e| panic!("{}: {} is not an option: {e}", rule.meta.id, p.option));
+                let options = raw.validate().unwrap();
+                assert!(options.param_given(p.option), "{}", p.option);
+                assert!(options.enabled(rule.meta.id), "{}", rule.meta.id);
+                assert!(options.selection().iter().any(|s| s.rule == rule.meta.id));
+                let off = Options {
+                    disable: vec![rule.meta.id.to_string()],
+                    ..options
+                };
+                assert!(!off.enabled(rule.meta.id), "disable wins over a parameter");
+            }
+        }
+        assert!(seen > 0);
+    }
+
+    #[test]
+    fn supported_versions_parse_and_run_newest_first() {
+        let all = PssVersion::supported();
+        assert_eq!(all[0], "latest");
+        assert_eq!(all[1], format!("v1.{}", PssVersion::NEWEST_MINOR));
+        assert_eq!(all.last().map(String::as_str), Some("v1.0"));
+        assert!(all.iter().all(|v| PssVersion::parse(v).is_some()));
     }
 }

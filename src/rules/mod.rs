@@ -91,6 +91,36 @@ pub struct RuleMeta {
     /// override is declared.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replaced_by: Option<&'static str>,
+    /// What the rule needs to be told (an allow-list): every face asks for
+    /// these where the rule is switched on (the page's rule settings, the
+    /// editor's settings, the CLI's flags, `.kubeharden.yaml`).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub params: &'static [RuleParam],
+}
+
+/// A parameter a rule reads from the options. Given (non-empty), it switches
+/// its rule on unless the rule is disabled.
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleParam {
+    /// Its key in options objects, `.kubeharden.yaml` and editor settings.
+    pub option: &'static str,
+    /// The CLI flag that gives one value (repeatable).
+    pub flag: &'static str,
+    pub kind: ParamKind,
+    /// A short label for an input.
+    pub label: &'static str,
+    /// What a value looks like, in a sentence.
+    pub help: &'static str,
+    /// An example value list, for a placeholder.
+    pub example: &'static [&'static str],
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParamKind {
+    /// A list of strings.
+    StringList,
 }
 
 impl RuleMeta {

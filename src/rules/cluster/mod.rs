@@ -25,6 +25,7 @@ macro_rules! configuration_rule {
                 bad_example: $bad,
                 good_example: $good,
                 replaced_by: None,
+                params: &[],
             },
             check: Some($check),
         };
