@@ -157,10 +157,12 @@ test-vsix: deps-lsp vsix
 	cd tests/lsp && KUBEHARDEN_LSP="node $(CARGO_TARGET_DIR)/vsix/extension/dist/server.js" $(LSP_VENV)/bin/pytest -q -p no:cacheprovider
 	VSIX_DIR=$(CARGO_TARGET_DIR)/vsix/extension node --test editors/vscode/test/
 
+# www/e2e/reports.test.mjs compares the page's downloads with the native CLI's reports.
 test-e2e:
 	npm --prefix www run format:check
 	npm --prefix www run typecheck
-	MKDOCS=$(MKDOCS_VENV)/bin/mkdocs npm --prefix www test
+	cargo build --locked --bin kubeharden
+	KUBEHARDEN_BIN=$(CARGO_TARGET_DIR)/debug/kubeharden MKDOCS=$(MKDOCS_VENV)/bin/mkdocs npm --prefix www test
 
 bench: pkg
 	cargo bench --locked --bench check

@@ -43,12 +43,49 @@ pub enum Parameter {
     ImageRegistries,
 }
 
+impl Parameter {
+    /// Its key in options objects, `.kubeharden.yaml` and editor settings.
+    pub fn option(self) -> &'static str {
+        match self {
+            Parameter::ImageRegistries => "imageRegistries",
+        }
+    }
+}
+
 /// What the selection needs to know of a rule (the registry's `RuleMeta`
 /// gives it): options resolve which rules run without naming any.
 pub trait Selectable {
     fn id(&self) -> &str;
     fn profiles(&self) -> &[Profile];
-    fn parameter(&self) -> Option<Parameter>;
+    fn params(&self) -> &[RuleParam];
+}
+
+/// A parameter a rule reads from the options, as its metadata declares it
+/// (`RuleMeta::params`). Given (non-empty), it switches its rule on unless
+/// the rule is disabled.
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleParam {
+    /// The option it reads: its key in options objects, `.kubeharden.yaml`
+    /// and editor settings.
+    #[serde(rename = "option")]
+    pub parameter: Parameter,
+    /// The CLI flag that gives one value (repeatable).
+    pub flag: &'static str,
+    pub kind: ParamKind,
+    /// A short label for an input.
+    pub label: &'static str,
+    /// What a value looks like, in a sentence.
+    pub help: &'static str,
+    /// An example value list, for a placeholder.
+    pub example: &'static [&'static str],
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParamKind {
+    /// A list of strings.
+    StringList,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -66,6 +103,18 @@ impl PssVersion {
         }
         let minor = s.strip_prefix("v1.")?.parse().ok()?;
         Some(PssVersion::Minor(minor))
+    }
+
+    /// The newest Pod Security Standards policy version the checks follow
+    /// (`v1.37`); `latest` means this one.
+    pub const NEWEST_MINOR: u32 = 37;
+
+    /// The versions a caller can choose, newest first: `latest`, then
+    /// `v1.37` down to `v1.0`.
+    pub fn supported() -> Vec<String> {
+        std::iter::once("latest".to_string())
+            .chain((0..=Self::NEWEST_MINOR).rev().map(|m| format!("v1.{m}")))
+            .collect()
     }
 
     /// Whether a check introduced in `v1.since` applies at this version.
@@ -197,7 +246,29 @@ impl Options {
     /// on by its parameter, else by the profile.
     pub fn selects(&self, rule: &impl Selectable) -> bool {
         self.listed(rule.id()).unwrap_or_else(|| {
-            rule.parameter().is_some_and(|p| self.has(p)) || rule.profiles().contains(&self.profile)
+            rule.params().iter().any(|p| self.has(p.parameter))
+                || rule.profiles().contains(&self.profile)
         })
+    }
+}
+
+/// One rule of `rules::selection`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Selected {
+    pub rule: &'static str,
+    pub severity: Severity,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn supported_versions_parse_and_run_newest_first() {
+        let all = PssVersion::supported();
+        assert_eq!(all[0], "latest");
+        assert_eq!(all[1], format!("v1.{}", PssVersion::NEWEST_MINOR));
+        assert_eq!(all.last().map(String::as_str), Some("v1.0"));
+        assert!(all.iter().all(|v| PssVersion::parse(v).is_some()));
     }
 }

@@ -1,6 +1,8 @@
 //! The WebAssembly API: `check(source, options?)`, `checkBundle(sources,
 //! options?)`, `fixAll(source, options?)`,
-//! `ignoreFix(source, rule, line, character)`, `rules()`, `version()`, and the
+//! `ignoreFix(source, rule, line, character)`, `report(source, format, path,
+//! options?)`, `rules()`, `ruleSelection(options?)`, `pssVersions()`,
+//! `version()`, and the
 //! language server for JavaScript hosts (`new LanguageServer()`, the same
 //! state machine as `kubeharden lsp`).
 //!
@@ -53,10 +55,14 @@ export interface BundleResult {
   /** With `options.config`: the config's problems and its exemptions' findings. */
   config?: Diagnostic[];
 }
+export type Profile = "baseline" | "restricted" | "hardened";
 export interface CheckOptions {
-  profile?: "baseline" | "restricted" | "hardened";
+  profile?: Profile;
   enable?: string[]; disable?: string[];
-  pssVersion?: string; imageRegistries?: string[];
+  /** `latest` or `v1.N` (see `pssVersions()`). */
+  pssVersion?: string;
+  /** Allowed image registries: the `image-registry` rule's parameter. */
+  imageRegistries?: string[];
   /** YYYY-MM-DD the exceptions' `until` is compared with (default: today, from Date). */
   today?: string;
   /**
@@ -85,13 +91,29 @@ export interface FixAllResult {
   passes: number;
 }
 export interface Reference { source: string; id: string; title: string; url: string }
+/** The options keys rule parameters use (the list grows with the rules that need one). */
+export type ParamOption = "imageRegistries";
+/** What a rule needs to be told; given, it switches the rule on. */
+export interface RuleParam {
+  /** Its key in `CheckOptions`, `.kubeharden.yaml` and editor settings. */
+  option: ParamOption;
+  /** The CLI flag that gives one value (repeatable). */
+  flag: string;
+  kind: "string-list";
+  label: string; help: string; example: string[];
+}
 export interface RuleMeta {
   id: string; title: string; severity: Severity; category: string;
-  profiles: ("baseline" | "restricted" | "hardened")[]; references: Reference[];
+  profiles: Profile[]; references: Reference[];
   rationale: string; remediation: string; help: string; badExample: string; goodExample: string; docs: string;
   /** The restricted rule that takes this baseline rule's place when both are on. */
   replacedBy?: string;
+  /** What the rule needs to be told (absent when nothing). */
+  params?: RuleParam[];
 }
+/** A rule `ruleSelection(options)` switches on, with its findings' severity. */
+export interface SelectedRule { rule: string; severity: Severity }
+export type ReportFormat = "json" | "sarif";
 "#;
 
 #[wasm_bindgen]
@@ -114,6 +136,8 @@ extern "C" {
     pub type Source;
     #[wasm_bindgen(typescript_type = "Fix | null")]
     pub type IgnoreFix;
+    #[wasm_bindgen(typescript_type = "SelectedRule[]")]
+    pub type SelectionList;
 }
 
 #[wasm_bindgen(start)]
@@ -357,6 +381,64 @@ pub fn ignore_fix(source: &str, rule: &str, line: u32, character: u32) -> Ignore
 #[wasm_bindgen]
 pub fn rules() -> RuleList {
     parse_json(&crate::rules::catalog_json()).unchecked_into()
+}
+
+/// The report `kubeharden check --format json|sarif` prints for `source`
+/// saved as `path`, byte for byte (the playground's downloads). With
+/// `options.config`, the config's problems follow as the file
+/// `.kubeharden.yaml`, as the CLI reports them. Throws for an unknown
+/// format or invalid options (`Error`), a source that is not a string
+/// (`TypeError`).
+#[wasm_bindgen]
+pub fn report(
+    source: Source,
+    #[wasm_bindgen(unchecked_param_type = "ReportFormat")] format: &str,
+    path: &str,
+    options: Option<CheckOptions>,
+) -> Result<String, JsValue> {
+    let source = source_of(source, "report")?;
+    let format = crate::render::ReportFormat::parse(format).ok_or_else(|| {
+        JsError::new(&format!(
+            "kubeharden: unknown report format {format:?}: expected json or sarif"
+        ))
+    })?;
+    let Resolved { options, config } = options_of(options)?;
+    let mut sources = vec![crate::Source {
+        name: path,
+        text: &source,
+    }];
+    if let Some((text, _)) = &config {
+        sources.push(crate::Source {
+            name: CONFIG_NAME,
+            text,
+        });
+    }
+    let mut reports = crate::check_bundle(&sources, &options).into_iter();
+    let file = reports.next().map(|r| r.diagnostics).unwrap_or_default();
+    let config = config.map(|(_, parsed)| config_diagnostics(&parsed, reports.next()));
+    let mut files = vec![(path.to_string(), file.as_slice())];
+    if let Some(c) = config.as_deref().filter(|c| !c.is_empty()) {
+        files.push((CONFIG_NAME.to_string(), c));
+    }
+    Ok(crate::render::report_text(format, &files))
+}
+
+/// The rules `options` switch on (profile, `enable`/`disable`, rule
+/// parameters, a config's `severity`), in catalog order, with the severity
+/// their findings get. Throws only for invalid options.
+#[wasm_bindgen(js_name = ruleSelection)]
+pub fn rule_selection(options: Option<CheckOptions>) -> Result<SelectionList, JsValue> {
+    let options = options_of(options)?.options;
+    let json =
+        serde_json::to_string(&crate::rules::selection(&options)).unwrap_or_else(|_| "[]".into());
+    Ok(parse_json(&json).unchecked_into())
+}
+
+/// The Pod Security Standards versions `pssVersion` takes, newest first:
+/// `latest`, then `v1.N` down to `v1.0`.
+#[wasm_bindgen(js_name = pssVersions)]
+pub fn pss_versions() -> Vec<String> {
+    crate::options::PssVersion::supported()
 }
 
 #[wasm_bindgen]

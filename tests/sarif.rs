@@ -2,6 +2,7 @@
 //! indexes that point at the right rule descriptor.
 
 use kubeharden::render::sarif::sarif;
+use kubeharden::render::{ReportFormat, report_text};
 use kubeharden::{Options, check};
 
 #[test]
@@ -74,8 +75,10 @@ fn streamed_cli_reports_equal_the_whole_report() {
         .map(|(n, r)| (n.clone(), r.diagnostics.as_slice()))
         .collect();
     let whole = serde_json::to_string_pretty(&sarif(&files)).unwrap() + "\n";
+    assert_eq!(whole, report_text(ReportFormat::Sarif, &files));
     assert_eq!(run("sarif", &names), whole);
-
+    // The JSON report, written out here so that the shared renderer is
+    // checked too.
     #[derive(serde::Serialize)]
     struct FileReport<'a> {
         path: &'a str,
@@ -93,10 +96,9 @@ fn streamed_cli_reports_equal_the_whole_report() {
             .map(|(path, diagnostics)| FileReport { path, diagnostics })
             .collect(),
     };
-    assert_eq!(
-        run("json", &names),
-        serde_json::to_string_pretty(&json).unwrap() + "\n"
-    );
+    let json = serde_json::to_string_pretty(&json).unwrap() + "\n";
+    assert_eq!(json, report_text(ReportFormat::Json, &files));
+    assert_eq!(run("json", &names), json);
 
     // No input file with diagnostics: the empty arrays print as `[]`.
     let empty = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sarif_empty.yaml");
@@ -109,4 +111,75 @@ fn streamed_cli_reports_equal_the_whole_report() {
         serde_json::to_string_pretty(&sarif(&[])).unwrap() + "\n"
     );
     assert!(json_out.contains("\"diagnostics\": []"), "{json_out}");
+}
+
+/// The forms SARIF 2.1.0 and GitHub code scanning expect: an absolute
+/// `helpUri` or none, the object named from its namespace in, the finding's
+/// quick fix as a SARIF fix with 1-based regions, the tool's semantic version.
+#[test]
+fn sarif_names_objects_links_rules_and_carries_fixes() {
+    let src = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: admins\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\nsubjects:\n- {kind: Group, name: devs, apiGroup: rbac.authorization.k8s.io}\n";
+    let report = check(src, &Options::default());
+    let log = sarif(&[("pod.yaml".to_string(), report.diagnostics.as_slice())]);
+    let run = &log["runs"][0];
+    assert_eq!(
+        run["tool"]["driver"]["semanticVersion"],
+        kubeharden::VERSION
+    );
+    for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        if let Some(uri) = rule.get("helpUri") {
+            let uri = uri.as_str().expect("helpUri is a string, never null");
+            assert!(
+                uri.starts_with("https://") || uri.starts_with("http://"),
+                "{uri}"
+            );
+        }
+    }
+    let results = run["results"].as_array().unwrap();
+    let names: Vec<&str> = results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(names.contains(&"shop/Pod/web"), "{names:?}");
+    assert!(names.contains(&"ClusterRoleBinding/admins"), "{names:?}");
+    let ape = results
+        .iter()
+        .find(|r| r["ruleId"] == "allow-privilege-escalation")
+        .unwrap();
+    assert_eq!(ape["locations"][0]["logicalLocations"][0]["name"], "web");
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "allow-privilege-escalation")
+        .unwrap();
+    assert_eq!(
+        ape["message"]["text"],
+        format!("{} ({})", d.message, d.help)
+    );
+    let fix = d.fix.as_ref().unwrap();
+    let sarif_fix = &ape["fixes"][0];
+    assert_eq!(sarif_fix["description"]["text"], fix.title);
+    assert_eq!(sarif_fix["properties"]["applicability"], "safe");
+    let change = &sarif_fix["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "pod.yaml");
+    let replacements = change["replacements"].as_array().unwrap();
+    assert_eq!(replacements.len(), fix.edits.len());
+    for (r, e) in replacements.iter().zip(&fix.edits) {
+        assert_eq!(r["deletedRegion"]["startLine"], e.range.start.line + 1);
+        assert_eq!(
+            r["deletedRegion"]["startColumn"],
+            e.range.start.character + 1
+        );
+        assert_eq!(r["deletedRegion"]["endColumn"], e.range.end.character + 1);
+        assert_eq!(r["insertedContent"]["text"], e.new_text);
+    }
+    assert!(
+        results
+            .iter()
+            .all(|r| r.get("fixes").is_none() || r["fixes"].is_array())
+    );
 }

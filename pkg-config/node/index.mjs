@@ -2,4 +2,16 @@
 // nodejs target, so `import { check } from 'kubeharden'` needs no init call.
 import engine from './kubeharden.js';
 
-export const { check, checkBundle, fixAll, ignoreFix, rules, version, LanguageServer, debounceMs } = engine;
+export const {
+  check,
+  checkBundle,
+  fixAll,
+  ignoreFix,
+  report,
+  rules,
+  ruleSelection,
+  pssVersions,
+  version,
+  LanguageServer,
+  debounceMs,
+} = engine;

@@ -11,26 +11,13 @@ use codespan_reporting::term::{
     self,
     termcolor::{ColorChoice, StandardStream},
 };
+use kubeharden::render::json::{FileReport, JsonReport};
 use kubeharden::render::{ITEMS, PrettyArrayStream, sarif};
 use kubeharden::source::SourceMap;
 use kubeharden::{Diagnostic, Severity};
-use serde::Serialize;
 use serde_json::json;
 
 use super::Format;
-
-#[derive(Serialize)]
-struct FileReport<'a> {
-    path: &'a str,
-    diagnostics: &'a [Diagnostic],
-}
-
-/// `{"version": ..., "files": [...]}`, in this key order.
-#[derive(Serialize)]
-struct JsonReport {
-    version: &'static str,
-    files: [&'static str; 1],
-}
 
 pub enum Writer {
     Text {

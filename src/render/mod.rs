@@ -1,4 +1,5 @@
 //! Renderings of diagnostics that more than one face needs.
+pub mod json;
 pub mod sarif;
 
 use std::io::{self, Write};
@@ -74,4 +75,32 @@ impl<W: Write> PrettyArrayStream<W> {
         }
         Ok(self.out)
     }
+}
+
+/// The machine-readable report formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Json,
+    Sarif,
+}
+
+impl ReportFormat {
+    pub fn parse(s: &str) -> Option<ReportFormat> {
+        match s {
+            "json" => Some(ReportFormat::Json),
+            "sarif" => Some(ReportFormat::Sarif),
+            _ => None,
+        }
+    }
+}
+
+/// The whole report of `(path, diagnostics)` files as the CLI prints it:
+/// pretty JSON and a final newline. The CLI streams the same bytes file by
+/// file; the wasm API (the playground's downloads) renders them here.
+pub fn report_text(format: ReportFormat, files: &[(String, &[crate::Diagnostic])]) -> String {
+    let text = match format {
+        ReportFormat::Json => serde_json::to_string_pretty(&json::report(files)),
+        ReportFormat::Sarif => serde_json::to_string_pretty(&sarif::sarif(files)),
+    };
+    text.expect("reports serialize") + "\n"
 }

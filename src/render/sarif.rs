@@ -42,12 +42,7 @@ fn suppression(s: &Suppression) -> Value {
         "justification": s.reason,
         "location": {"physicalLocation": {
             "artifactLocation": {"uri": s.location.file},
-            "region": {
-                "startLine": r.start.line + 1,
-                "startColumn": r.start.character + 1,
-                "endLine": r.end.line + 1,
-                "endColumn": r.end.character + 1,
-            },
+            "region": region(r),
         }},
     });
     if let Some(until) = &s.until {
@@ -73,20 +68,27 @@ pub fn log(results: Value) -> Value {
         .iter()
         .map(|r| {
             let m = &r.meta;
-            json!({
+            let mut rule = json!({
                 "id": m.id,
                 "name": m.title,
                 "shortDescription": {"text": m.title},
                 "fullDescription": {"text": m.rationale},
                 "help": {"text": format!("{}\n\n{}", m.help, m.remediation)},
-                "helpUri": m.references.first().map(|r| r.url),
                 "defaultConfiguration": {"level": level(m.severity)},
                 "properties": {
                     "category": m.category,
                     "tags": ["security", "kubernetes", m.category],
                     "security-severity": security_severity(m.severity),
                 },
-            })
+            });
+            // An absolute URI (SARIF 3.49.12) that resolves wherever the log
+            // is read: the control's public reference (the first absolute
+            // one; input checks link the README). The rule's own docs page
+            // (`rules.html#id`) is relative to a site that may not exist.
+            if let Some(r) = m.references.iter().find(|r| r.url.starts_with("https://")) {
+                rule["helpUri"] = json!(r.url);
+            }
+            rule
         })
         .collect();
     json!({
@@ -96,6 +98,7 @@ pub fn log(results: Value) -> Value {
             "tool": {"driver": {
                 "name": "kubeharden",
                 "version": crate::VERSION,
+                "semanticVersion": crate::VERSION,
                 "rules": rules,
             }},
             "columnKind": "utf16CodeUnits",
@@ -104,9 +107,55 @@ pub fn log(results: Value) -> Value {
     })
 }
 
-/// One SARIF result: a diagnostic of the file at `uri`.
+/// A 1-based SARIF region of an LSP range (UTF-16 columns, as `columnKind`
+/// says); an empty range is an insertion point.
+fn region(r: crate::source::Range) -> Value {
+    json!({
+        "startLine": r.start.line + 1,
+        "startColumn": r.start.character + 1,
+        "endLine": r.end.line + 1,
+        "endColumn": r.end.character + 1,
+    })
+}
+
+/// The Kubernetes object a finding is in, named from the outermost
+/// container in (SARIF 3.33.5): `namespace/Kind/name`, `Kind/name` for an
+/// object without a namespace; a missing name is left out.
+fn logical_location(res: &crate::model::resource::ResourceId) -> Value {
+    let fqn: Vec<&str> = res
+        .namespace
+        .as_deref()
+        .into_iter()
+        .chain([res.kind.as_str()])
+        .chain(res.name.as_deref())
+        .collect();
+    let mut v = json!({"kind": "resource", "fullyQualifiedName": fqn.join("/")});
+    if let Some(name) = &res.name {
+        v["name"] = json!(name);
+    }
+    v
+}
+
+/// The finding's quick fix as a SARIF fix (3.55): its edits as replacements
+/// in the same file. `applicability` says whether a tool may apply it
+/// without review (`unsafe` fixes change behaviour).
+fn fix(uri: &str, f: &crate::diagnostic::Fix) -> Value {
+    let replacements: Vec<Value> = f
+        .edits
+        .iter()
+        .map(|e| json!({"deletedRegion": region(e.range), "insertedContent": {"text": e.new_text}}))
+        .collect();
+    json!({
+        "description": {"text": f.title},
+        "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": replacements}],
+        "properties": {"applicability": f.applicability},
+    })
+}
+
+/// One SARIF result: a diagnostic of the file at `uri`. The message says
+/// what is wrong and how to fix it (the finding's own help), the form GitHub
+/// code scanning shows as the alert's text.
 pub fn result(uri: &str, d: &Diagnostic) -> Value {
-    let r = d.range;
     let mut result = json!({
         "ruleId": d.rule,
         "level": level(d.severity),
@@ -114,17 +163,9 @@ pub fn result(uri: &str, d: &Diagnostic) -> Value {
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": {"uri": uri},
-                "region": {
-                    "startLine": r.start.line + 1,
-                    "startColumn": r.start.character + 1,
-                    "endLine": r.end.line + 1,
-                    "endColumn": r.end.character + 1,
-                },
+                "region": region(d.range),
             },
-            "logicalLocations": d.resource.as_ref().map(|res| vec![json!({
-                "kind": "resource",
-                "fullyQualifiedName": format!("{}/{}/{}", res.kind, res.namespace.as_deref().unwrap_or("-"), res.name.as_deref().unwrap_or("-")),
-            })]).unwrap_or_default(),
+            "logicalLocations": d.resource.as_ref().map(|res| vec![logical_location(res)]).unwrap_or_default(),
         }],
         "properties": {"severity": d.severity.as_str(), "path": d.path},
     });
@@ -133,6 +174,9 @@ pub fn result(uri: &str, d: &Diagnostic) -> Value {
         .position(|r| r.meta.id == d.rule)
     {
         result["ruleIndex"] = json!(i);
+    }
+    if let Some(f) = &d.fix {
+        result["fixes"] = json!([fix(uri, f)]);
     }
     if let Some(s) = &d.suppression {
         result["suppressions"] = json!([suppression(s)]);

@@ -26,7 +26,7 @@ pub static YAML_SYNTAX: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: \"nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: \"nginx:1.27\"\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: None,
 };
@@ -45,7 +45,7 @@ pub static YAML_DUPLICATE_KEY: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: false\n      privileged: true\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: false\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: None,
 };
@@ -69,7 +69,7 @@ pub static HELM_UNRENDERED: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-web\nspec:\n  containers:\n  - name: app\n    image: {{ .Values.image }}\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: release-web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      allowPrivilegeEscalation: false\n      runAsNonRoot: true\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: None,
 };
@@ -88,7 +88,7 @@ pub static INPUT_LIMIT: Rule = Rule {
         bad_example: "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\n",
         good_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: small\ndata:\n  key: value\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: None,
 };
@@ -112,7 +112,7 @@ pub static SCHEMA_UNKNOWN_FIELD: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContex:\n      runAsNonRoot: true\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      runAsNonRoot: true\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: None,
 };
@@ -136,7 +136,7 @@ pub static SCHEMA_INVALID: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      runAsNonRoot: \"true\"\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      runAsNonRoot: true\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: None,
 };
@@ -167,7 +167,7 @@ pub static CONFIG_INVALID: Rule = Rule {
         bad_example: "profile: strict\ndisabel: [image-tag]\n",
         good_example: "profile: restricted\ndisable: [image-tag]\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: None,
 };
@@ -186,7 +186,7 @@ pub static EXCEPTION_INVALID: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: falco\n  annotations:\n    kubeharden.dev/ignore: privileged\nspec:\n  containers:\n  - name: falco\n    image: falcosecurity/falco:0.39.0\n    securityContext:\n      privileged: true\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: falco\n  annotations:\n    kubeharden.dev/ignore: \"privileged: Falco reads kernel events\"\nspec:\n  containers:\n  - name: falco\n    image: falcosecurity/falco:0.39.0\n    securityContext:\n      privileged: true\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: None,
 };
@@ -205,7 +205,7 @@ pub static EXCEPTION_EXPIRED: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    # kubeharden-ignore image-tag: the release job pins it until 2020-01-01\n    image: nginx:latest\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    # kubeharden-ignore image-tag: the release job pins it until 2099-01-01\n    image: nginx:latest\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: None,
 };
@@ -224,7 +224,7 @@ pub static EXCEPTION_UNUSED: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  annotations:\n    kubeharden.dev/ignore: \"privileged: not a pod\"\n",
         good_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: None,
 };

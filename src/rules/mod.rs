@@ -24,7 +24,8 @@ use crate::model::resource::Resource;
 use crate::model::workload::Workload;
 // Re-exported: the profile is an option (one type), rules name it in their metadata.
 pub use crate::options::Profile;
-use crate::options::{Options, Parameter, Selectable};
+use crate::options::{Options, Selectable, Selected};
+pub use crate::options::{ParamKind, Parameter, RuleParam};
 use crate::source::SourceMap;
 use crate::yaml::tree::Document;
 
@@ -71,9 +72,11 @@ pub struct RuleMeta {
     /// place these facts are declared; the pipeline applies them.
     #[serde(skip)]
     pub pss: Option<pod_security::PssCheck>,
-    /// The option that switches this (opt-in) rule on when given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parameter: Option<Parameter>,
+    /// What the rule needs to be told (an allow-list): every face asks for
+    /// these where the rule is switched on (the page's rule settings, the
+    /// editor's settings, the CLI's flags, `.kubeharden.yaml`).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub params: &'static [RuleParam],
 }
 
 impl Selectable for RuleMeta {
@@ -83,8 +86,8 @@ impl Selectable for RuleMeta {
     fn profiles(&self) -> &[Profile] {
         self.profiles
     }
-    fn parameter(&self) -> Option<Parameter> {
-        self.parameter
+    fn params(&self) -> &[RuleParam] {
+        self.params
     }
 }
 
@@ -95,6 +98,19 @@ pub fn enabled(options: &Options, id: &str) -> bool {
         Some(rule) => options.selects(&rule.meta),
         None => options.listed(id) == Some(true),
     }
+}
+
+/// The rules `options` switch on, in catalog order, each with the severity
+/// its findings are reported with (the page's rule settings, `ruleSelection`).
+pub fn selection(options: &Options) -> Vec<Selected> {
+    registry()
+        .iter()
+        .filter(|r| options.selects(&r.meta))
+        .map(|r| Selected {
+            rule: r.meta.id,
+            severity: options.severity_of(r.meta.id, r.meta.severity),
+        })
+        .collect()
 }
 
 /// Whether `id` is a rule of the registry.
@@ -580,4 +596,43 @@ pub fn catalog_markdown() -> String {
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod params_tests {
+    use super::*;
+    use crate::options::RawOptions;
+
+    /// Every rule parameter is an option the options object reads and that,
+    /// given, switches its rule on: a new parameter cannot be declared in a
+    /// rule's metadata and silently do nothing.
+    #[test]
+    fn every_rule_parameter_is_read_and_switches_its_rule_on() {
+        let mut seen = 0;
+        for rule in registry() {
+            for p in rule.meta.params {
+                seen += 1;
+                let key = p.parameter.option();
+                assert_eq!(serde_json::to_value(p.parameter).unwrap(), key);
+                let raw: RawOptions = serde_json::from_value(serde_json::json!({
+                    "profile": "baseline",
+                    key: p.example,
+                }))
+                .unwrap_or_else(|e| panic!("{}: {key} is not an option: {e}", rule.meta.id));
+                let options = raw.validate(known).unwrap();
+                assert!(options.has(p.parameter), "{key}");
+                assert!(enabled(&options, rule.meta.id), "{}", rule.meta.id);
+                assert!(selection(&options).iter().any(|s| s.rule == rule.meta.id));
+                let off = Options {
+                    disable: vec![rule.meta.id.to_string()],
+                    ..options
+                };
+                assert!(
+                    !enabled(&off, rule.meta.id),
+                    "disable wins over a parameter"
+                );
+            }
+        }
+        assert!(seen > 0);
+    }
 }

@@ -149,3 +149,64 @@ test('exceptions, a config in the options and the ignore quick fix', async () =>
   assert.equal(b.files.length, 1);
   assert.equal(b.config[0].rule, 'config-invalid');
 });
+
+function cliText(args, cwd) {
+  try {
+    return execFileSync(process.env.KUBEHARDEN_BIN, ['check', ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+  } catch (e) {
+    return e.stdout; // exit status 1: findings
+  }
+}
+
+test('report() prints the CLI report byte for byte (JSON and SARIF, with options and a config)', async () => {
+  const { report } = await import(join(root, 'pkg/node/index.mjs'));
+  const files = fixtures(join(root, 'tests/fixtures')).slice(0, 40);
+  for (const path of files) {
+    const text = readFileSync(path, 'utf8');
+    for (const format of ['json', 'sarif']) {
+      assert.equal(report(text, format, path), cliText(['--format', format, path]), `${format} ${path}`);
+    }
+  }
+  // Options as flags, and a config file with a problem (reported as a second file).
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'kh-report-'));
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: docker.io/b:1\n';
+  const config = 'profile: restricted\ndisabel: [privileged]\n';
+  writeFileSync(join(dir, 'pod.yaml'), pod);
+  writeFileSync(join(dir, '.kubeharden.yaml'), config);
+  const options = { profile: 'baseline', imageRegistries: ['ghcr.io'], enable: ['image-tag'], config };
+  const flags = ['--profile', 'baseline', '--allow-registry', 'ghcr.io', '--enable', 'image-tag'];
+  for (const format of ['json', 'sarif']) {
+    const out = cliText(['--format', format, ...flags, 'pod.yaml'], dir);
+    assert.match(out, /\.kubeharden\.yaml/, 'the config is reported as a file');
+    assert.equal(report(pod, format, 'pod.yaml', options), out, format);
+  }
+  assert.match(report(pod, 'json', 'pod.yaml', options), /"image-registry"/);
+  assert.throws(() => report(pod, 'xml', 'pod.yaml'), /unknown report format/);
+  assert.throws(() => report(42, 'json', 'pod.yaml'), TypeError);
+});
+
+test('ruleSelection() and pssVersions() are the engine’s', async () => {
+  const { ruleSelection, pssVersions } = await import(join(root, 'pkg/node/index.mjs'));
+  const catalog = rules();
+  for (const profile of ['baseline', 'restricted', 'hardened']) {
+    const on = ruleSelection({ profile }).map((s) => s.rule);
+    assert.deepEqual(on, catalog.filter((r) => r.profiles.includes(profile)).map((r) => r.id), profile);
+  }
+  // A rule parameter given switches its rule on; disable still wins.
+  const withRegistry = ruleSelection({ imageRegistries: ['ghcr.io'] });
+  assert.ok(withRegistry.some((s) => s.rule === 'image-registry' && s.severity === 'medium'));
+  assert.ok(!ruleSelection({ imageRegistries: ['ghcr.io'], disable: ['image-registry'] }).some((s) => s.rule === 'image-registry'));
+  // A config's severity applies.
+  const sel = ruleSelection({ config: 'severity:\n  privileged: low\n' });
+  assert.equal(sel.find((s) => s.rule === 'privileged').severity, 'low');
+  assert.throws(() => ruleSelection({ profile: 'nope' }), /unknown profile/);
+  const versions = pssVersions();
+  assert.equal(versions[0], 'latest');
+  assert.equal(versions.at(-1), 'v1.0');
+  for (const pssVersion of versions) check('a: 1', { pssVersion });
+  const registry = catalog.find((r) => r.id === 'image-registry');
+  assert.deepEqual(registry.params.map((p) => p.option), ['imageRegistries']);
+  assert.ok(catalog.filter((r) => r.params).length === 1, 'params only where a rule has some');
+});

@@ -197,7 +197,7 @@ test('reports download as CLI-shaped JSON and SARIF 2.1.0', async () => {
   }
   const result = run.results.find((r) => r.ruleId === 'privileged');
   assert.equal(result.level, 'error');
-  assert.equal(result.message.text, privileged.message);
+  assert.equal(result.message.text, `${privileged.message} (${privileged.help})`);
   const region = result.locations[0].physicalLocation.region;
   assert.equal(region.startLine, PRIVILEGED_LINE);
   assert.equal(region.startColumn, privileged.range.start.character + 1);
@@ -402,9 +402,15 @@ test('exceptions apply in pasted text, a pasted config applies, settings export 
   assert.ok((await rules()).has('run-as-non-root'));
   const sarif = JSON.parse(await downloadText(page, '#download-sarif'));
   const accepted = sarif.runs[0].results.find((r) => r.ruleId === 'privileged');
-  assert.deepEqual(accepted.suppressions, [
-    { kind: 'inSource', status: 'accepted', justification: 'a test pod' },
-  ]);
+  assert.equal(accepted.suppressions.length, 1);
+  assert.deepEqual(
+    { ...accepted.suppressions[0], location: undefined },
+    { kind: 'inSource', status: 'accepted', justification: 'a test pod', location: undefined },
+  );
+  assert.equal(
+    accepted.suppressions[0].location.physicalLocation.artifactLocation.uri,
+    'playground.yaml',
+  );
 
   // A config with a wrong key: its profile applies, the key is reported with its line.
   await page.click('#open-settings');
@@ -431,6 +437,51 @@ test('exceptions apply in pasted text, a pasted config applies, settings export 
   await page.waitForFunction(
     () => document.querySelectorAll('[data-testid="config-problems"] li').length === 0,
   );
+  await context.close();
+});
+
+test('a rule that needs parameters asks for them where it is switched on (image-registry)', async () => {
+  const context = await newContext(env.browser, log, { acceptDownloads: true });
+  const page = await openPlayground(context, env.url);
+  await replaceDocument(page, PRIVILEGED_POD);
+  const rules = () => findings(page).then((all) => new Set(all.map((f) => f.rule)));
+  await page.click('#open-settings');
+  const input = page.locator('[data-rule-param="imageRegistries"]');
+  assert.equal(await input.count(), 0, 'no input while the rule is off');
+  await page.click('[data-rule-switch="image-registry"]');
+  assert.equal(await input.count(), 1, 'the input appears with the rule');
+  await input.fill('registry.example.com\nghcr.io/acme');
+  await page.click('#close-settings');
+  await waitForCheck(page);
+  const finding = page.locator('[data-testid="findings"] [data-rule="image-registry"]');
+  await finding.waitFor();
+  assert.match(await finding.textContent(), /nginx:1\.27/);
+
+  // The list rides in the exported config, which the engine reads back.
+  await page.click('#open-settings');
+  await page.click('#config-section summary');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('#export-config'),
+  ]);
+  const exported = await readFile(await download.path(), 'utf8');
+  assert.match(exported, /^enable: \[image-registry\]$/m);
+  assert.match(exported, /^imageRegistries: \["registry.example.com", "ghcr.io\/acme"\]$/m);
+
+  // Allowing the image's registry clears the finding.
+  await input.fill('docker.io');
+  await page.click('#close-settings');
+  await waitForCheck(page);
+  assert.ok(!(await rules()).has('image-registry'));
+
+  // Switched off again (no input), a pasted config with a registry list turns it on.
+  await page.click('#open-settings');
+  await page.click('#reset-rules');
+  assert.equal(await input.count(), 0);
+  await page.fill('#config-text', 'imageRegistries: [registry.example.com]\n');
+  await page.click('#close-settings');
+  await waitForCheck(page);
+  await finding.waitFor();
   await context.close();
 });
 

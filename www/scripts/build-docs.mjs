@@ -79,17 +79,16 @@ export function exampleSettings(rule, byId) {
   return { profile, pssVersion: 'latest', enable, disable };
 }
 
-// The allowed registry the engine's own example tests use (tests/rules_examples.rs), for
-// rules whose failing example only fails against an allow-list (image-registry).
-const EXAMPLE_REGISTRIES = ['registry.example.com'];
-
 /**
  * Rules whose examples are config files (.kubeharden.yaml), not manifests: their pages show
  * them as text, since the live example element checks manifests.
  */
 export const CONFIG_EXAMPLE_RULES = new Set(['config-invalid']);
 
-/** exampleSettings, plus an allow-list when the failing example needs one; null if none works. */
+/**
+ * exampleSettings, plus the rule's parameters (`params`, with their example values) when the
+ * failing example needs them (image-registry's allow-list); null if none works.
+ */
 export function reproducingSettings(rule, byId, check) {
   const base = exampleSettings(rule, byId);
   const shows = (settings) => {
@@ -101,8 +100,10 @@ export function reproducingSettings(rule, byId, check) {
   };
   if (!rule.badExample) return base;
   if (shows(base)) return base;
-  const withRegistries = { ...base, imageRegistries: EXAMPLE_REGISTRIES };
-  return shows(withRegistries) ? withRegistries : null;
+  if (!rule.params?.length) return null;
+  const withParams = { ...base };
+  for (const param of rule.params) withParams[param.option] = param.example;
+  return shows(withParams) ? withParams : null;
 }
 
 function page({ title, description, root, script, heading, body }) {

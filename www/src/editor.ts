@@ -14,7 +14,7 @@ import {
 import { EditorView, keymap } from '@codemirror/view';
 import { indentWithTab, isolateHistory } from '@codemirror/commands';
 import { tags as t } from '@lezer/highlight';
-import type { Fix } from './engine-types';
+import type { Fix } from '@kubeharden/engine/kubeharden.js';
 import { lineChanges } from './line-diff';
 import { rangeToOffsets } from './positions';
 import { renderFindingDetails } from './diagnostic-view';

@@ -1,12 +1,30 @@
 // Page-side handle on the engine worker: at most one request in flight, and only the
 // newest pending check is kept, so a burst of edits costs one extra check, not many.
-// A `fixAll` waits its turn in the same queue (one at a time) and answers a promise.
-import type { CheckOptions, CheckResult, FixAllResult, RuleMeta } from './engine-types';
+// A `fixAll` or `report` waits its turn in the same queue and answers a promise.
+import type {
+  CheckOptions,
+  CheckResult,
+  FixAllResult,
+  Profile,
+  ReportFormat,
+  RuleMeta,
+} from '@kubeharden/engine/kubeharden.js';
 import type { WorkerRequest, WorkerResponse } from './worker-protocol';
 
 export interface EngineInfo {
   version: string;
   rules: RuleMeta[];
+  pssVersions: string[];
+  /** The rule ids each profile switches on by itself. */
+  selections: Record<Profile, string[]>;
+}
+
+/** A request answered by a promise (`fixAll`, `report`), queued behind the checks. */
+interface Task {
+  request: WorkerRequest;
+  resolve: (response: WorkerResponse) => void;
+  reject: (err: Error) => void;
+  posted: boolean;
 }
 
 export interface CheckOutcome {
@@ -25,14 +43,9 @@ export class EngineClient {
   private inFlight: WorkerRequest | null = null;
   private pending: WorkerRequest | null = null;
   private latestTicket = 0;
-  /** The `fixAll` request not yet answered (queued or in flight), and its promise's ends. */
-  private fix: {
-    request: WorkerRequest;
-    resolve: (result: FixAllResult) => void;
-    reject: (err: Error) => void;
-  } | null = null;
-  private fixPosted = false;
-  private nextFixId = 0;
+  /** The requests not yet answered (queued or in flight), oldest first. */
+  private tasks: Task[] = [];
+  private nextTaskId = 0;
 
   constructor(private readonly onOutcome: (outcome: CheckOutcome) => void) {
     this.info = new Promise((resolve, reject) => {
@@ -58,14 +71,33 @@ export class EngineClient {
    * earlier `fixAll` is unanswered, and when the engine fails or crashes on this one.
    */
   fixAll(source: string, options: CheckOptions): Promise<FixAllResult> {
-    if (this.fix) return Promise.reject(new Error('a fix is already running'));
+    if (this.tasks.some((t) => t.request.type === 'fixAll'))
+      return Promise.reject(new Error('a fix is already running'));
+    return this.task({ type: 'fixAll', id: ++this.nextTaskId, source, options }).then(
+      (response) => {
+        if (response.type !== 'fixed') throw new Error('no fix result');
+        return response.result;
+      },
+    );
+  }
+
+  /** The report `kubeharden check --format <format>` prints for `source` saved as `path`. */
+  report(
+    source: string,
+    options: CheckOptions,
+    format: ReportFormat,
+    path: string,
+  ): Promise<string> {
+    const request = { type: 'report', id: ++this.nextTaskId, source, options, format, path };
+    return this.task(request as WorkerRequest).then((response) => {
+      if (response.type !== 'report') throw new Error('no report');
+      return response.text;
+    });
+  }
+
+  private task(request: WorkerRequest): Promise<WorkerResponse> {
     return new Promise((resolve, reject) => {
-      this.fix = {
-        request: { type: 'fixAll', id: ++this.nextFixId, source, options },
-        resolve,
-        reject,
-      };
-      this.fixPosted = false;
+      this.tasks.push({ request, resolve, reject, posted: false });
       this.pump();
     });
   }
@@ -88,33 +120,46 @@ export class EngineClient {
     if (this.pending) {
       this.inFlight = this.pending;
       this.pending = null;
-    } else if (this.fix && !this.fixPosted) {
-      this.inFlight = this.fix.request;
-      this.fixPosted = true;
-    } else return;
+    } else {
+      const task = this.tasks.find((t) => !t.posted);
+      if (!task) return;
+      this.inFlight = task.request;
+      task.posted = true;
+    }
     this.worker.postMessage(this.inFlight);
   }
 
   private receive(message: WorkerResponse): void {
     switch (message.type) {
       case 'ready':
-        this.resolveInfo({ version: message.version, rules: message.rules });
+        this.resolveInfo({
+          version: message.version,
+          rules: message.rules,
+          pssVersions: message.pssVersions,
+          selections: message.selections,
+        });
         return;
       case 'fatal':
         this.rejectInfo(new Error(message.message));
         return;
       case 'fixed':
+      case 'report':
       case 'result':
       case 'error': {
         const request = this.inFlight;
         this.inFlight = null;
         if (message.type === 'error' && message.crashed) this.restart(request);
-        if (request?.type === 'fixAll') {
-          const fix = this.fix;
-          this.fix = null;
-          if (message.type === 'fixed') fix?.resolve(message.result);
-          else fix?.reject(new Error(message.type === 'error' ? message.message : 'no fix result'));
-        } else if (message.type !== 'fixed' && message.id === this.latestTicket && !this.pending) {
+        const task = this.tasks.find((t) => t.request === request);
+        if (task) {
+          this.tasks.splice(this.tasks.indexOf(task), 1);
+          if (message.type === 'error') task.reject(new Error(message.message));
+          else task.resolve(message);
+        } else if (
+          message.type !== 'fixed' &&
+          message.type !== 'report' &&
+          message.id === this.latestTicket &&
+          !this.pending
+        ) {
           this.onOutcome(
             message.type === 'result'
               ? { ticket: message.id, result: message.result, millis: message.millis }

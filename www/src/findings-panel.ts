@@ -3,7 +3,8 @@
 // the list, arrow keys / Home / End to move, Enter or Space to jump to a finding. The
 // "Fix all safe (N)" button counts the findings with a safe quick fix.
 import { h, byId } from './dom';
-import { SEVERITIES, type Severity } from './engine-types';
+import type { Severity } from '@kubeharden/engine/kubeharden.js';
+import { SEVERITIES } from './levels';
 import { compareFindings, resourceKey, resourceLabel, type Finding } from './findings';
 import { severityBadge } from './diagnostic-view';
 import { safeFixCount } from './fix-all';

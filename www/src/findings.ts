@@ -1,6 +1,7 @@
 // A finding: an engine diagnostic placed in the current document, with its rule's metadata.
 import type { Line, Text } from '@codemirror/state';
-import { severityRank, type EngineDiagnostic, type RuleMeta } from './engine-types';
+import type { Diagnostic as EngineDiagnostic, RuleMeta } from '@kubeharden/engine/kubeharden.js';
+import { severityRank } from './levels';
 
 export interface Finding {
   diagnostic: EngineDiagnostic;

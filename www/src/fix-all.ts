@@ -1,5 +1,5 @@
 // "Fix all safe": which findings it would fix, and what to tell people once it ran.
-import type { FixAllResult, SkipReason } from './engine-types';
+import type { FixAllResult, SkipReason } from '@kubeharden/engine/kubeharden.js';
 import type { Finding } from './findings';
 
 /** The findings whose quick fix `fixAll` may apply on its own. */

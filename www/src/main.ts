@@ -1,18 +1,20 @@
 // Wires the playground together: editor -> engine worker (on every change; the client keeps
 // at most one check in flight plus the newest pending) -> squiggles first, then the panel.
 import './style.css';
-import { byId, DOCS_BASE, h } from './dom';
+import { byId, h } from './dom';
 import { PlaygroundEditor } from './editor';
 import { EngineClient, type CheckOutcome, type EngineInfo } from './engine-client';
-import type { EngineDiagnostic, RuleMeta } from './engine-types';
+import type {
+  Diagnostic as EngineDiagnostic,
+  ReportFormat,
+  RuleMeta,
+} from '@kubeharden/engine/kubeharden.js';
 import { EXAMPLES } from './examples';
 import { download, readTextFile, setUpFileOpening } from './file-io';
 import { FindingsPanel } from './findings-panel';
 import { toFindings } from './findings';
 import { fixAllMessage } from './fix-all';
 import { registerServiceWorkerWhenIdle } from './offline';
-import { buildJsonReport } from './report';
-import { buildSarif } from './sarif';
 import {
   checkOptions,
   loadDocument,
@@ -76,13 +78,17 @@ const settingsView = new SettingsView(settings, (next) => {
 });
 const engine = new EngineClient(onOutcome);
 
+function options(info: EngineInfo) {
+  return checkOptions(settings, info.rules, info.selections);
+}
+
 function runCheck(): void {
   checkQueued = false;
   if (!engineInfo) return;
   panel.setStatus('checking');
   ticket++;
   ticketDocVersion = docVersion;
-  engine.check(ticket, editor.text, checkOptions(settings, engineInfo.rules));
+  engine.check(ticket, editor.text, options(engineInfo));
 }
 
 function onOutcome(outcome: CheckOutcome): void {
@@ -131,7 +137,7 @@ async function fixAllSafe(): Promise<void> {
   const requested = settings;
   panel.setFixing(true);
   try {
-    const result = await engine.fixAll(editor.text, checkOptions(settings, engineInfo.rules));
+    const result = await engine.fixAll(editor.text, options(engineInfo));
     if (docVersion !== version || settings !== requested) {
       toast('The document or settings changed while fixing; nothing was applied. Try again.');
       return;
@@ -153,7 +159,12 @@ engine
     engineInfo = info;
     rulesById = new Map(info.rules.map((rule) => [rule.id, rule]));
     byId('engine-version').textContent = `engine ${info.version}`;
-    settingsView.setRules(info.rules);
+    // A stored or shared version this engine does not offer falls back to the newest.
+    if (!info.pssVersions.includes(settings.pssVersion)) {
+      settings = { ...settings, pssVersion: 'latest' };
+      settingsView.set(settings);
+    }
+    settingsView.setEngine(info.rules, info.selections, info.pssVersions);
     panel.setCategories(info.rules.map((rule) => rule.category));
     runCheck();
   })
@@ -216,18 +227,21 @@ window.addEventListener('hashchange', () => {
   else runCheck();
 });
 
-// Reports.
-byId('download-json').addEventListener('click', () => {
-  const report = buildJsonReport(engineInfo?.version ?? 'unknown', lastDiagnostics);
-  download('kubeharden-report.json', 'application/json', JSON.stringify(report, null, 2) + '\n');
-});
-byId('download-sarif').addEventListener('click', () => {
-  const sarif = buildSarif(
-    engineInfo?.version ?? 'unknown',
-    engineInfo?.rules ?? [],
-    lastDiagnostics,
-    // Docs links resolve against the configured docs site, else against this page.
-    DOCS_BASE || location.href,
-  );
-  download('kubeharden.sarif', 'application/sarif+json', JSON.stringify(sarif, null, 2) + '\n');
-});
+// Reports: the engine renders them, byte for byte what `kubeharden check --format json|sarif`
+// prints for the document saved as playground.yaml with the same options.
+const REPORT_PATH = 'playground.yaml';
+function downloadReport(format: ReportFormat, name: string, type: string): void {
+  if (!engineInfo) return;
+  engine
+    .report(editor.text, options(engineInfo), format, REPORT_PATH)
+    .then((text) => download(name, type, text))
+    .catch((err: unknown) =>
+      toast(`The report failed: ${err instanceof Error ? err.message : String(err)}`, 'error'),
+    );
+}
+byId('download-json').addEventListener('click', () =>
+  downloadReport('json', 'kubeharden-report.json', 'application/json'),
+);
+byId('download-sarif').addEventListener('click', () =>
+  downloadReport('sarif', 'kubeharden.sarif', 'application/sarif+json'),
+);

@@ -1,7 +1,7 @@
 // LSP positions (0-based line, 0-based UTF-16 column) <-> CodeMirror offsets.
 // CodeMirror offsets count UTF-16 code units as well, so a column maps 1:1 within a line.
 import type { Text } from '@codemirror/state';
-import type { Position, Range } from './engine-types';
+import type { Position, Range } from '@kubeharden/engine/kubeharden.js';
 
 export function positionToOffset(doc: Text, pos: Position): number {
   if (pos.line < 0) return 0;

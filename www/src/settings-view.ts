@@ -1,10 +1,21 @@
 // Controls for the settings: profile and PSS version selectors, and the rules dialog
-// with one switch per rule.
+// with one switch per rule and, under a rule switched on, the inputs for its parameters.
 import { byId, h, docsLink, externalLink } from './dom';
-import { PROFILES, severityRank, type Profile, type RuleMeta } from './engine-types';
-import type { EngineDiagnostic } from './engine-types';
+import type {
+  Diagnostic as EngineDiagnostic,
+  Profile,
+  RuleMeta,
+} from '@kubeharden/engine/kubeharden.js';
+import { PROFILES, severityRank } from './levels';
 import { download } from './file-io';
-import { configYaml, isRuleEnabled, ruleInProfile, PSS_VERSIONS, type Settings } from './settings';
+import type { RuleParam } from '@kubeharden/engine/kubeharden.js';
+import {
+  configYaml,
+  isRuleEnabled,
+  ruleInProfile,
+  type Selections,
+  type Settings,
+} from './settings';
 import { severityBadge } from './diagnostic-view';
 
 export class SettingsView {
@@ -17,15 +28,15 @@ export class SettingsView {
   private readonly config = byId<HTMLTextAreaElement>('config-text');
   private readonly configProblems = byId('config-problems');
   private rules: readonly RuleMeta[] = [];
+  private selections: Selections = { baseline: [], restricted: [], hardened: [] };
 
   constructor(
     private settings: Settings,
     private readonly onChange: (settings: Settings) => void,
   ) {
     this.profile.replaceChildren(...PROFILES.map((p) => h('option', { value: p }, p)));
-    this.pss.replaceChildren(
-      ...PSS_VERSIONS.map((v) => h('option', { value: v }, v === 'latest' ? 'latest' : v)),
-    );
+    // The engine's versions replace this once it is ready (`setEngine`).
+    this.pss.replaceChildren(h('option', { value: settings.pssVersion }, settings.pssVersion));
     this.profile.addEventListener('change', () =>
       this.update({ ...this.settings, profile: this.profile.value as Profile }),
     );
@@ -43,7 +54,11 @@ export class SettingsView {
       this.update({ ...this.settings, config: this.config.value }),
     );
     byId('export-config').addEventListener('click', () =>
-      download('.kubeharden.yaml', 'application/yaml', configYaml(this.settings, this.rules)),
+      download(
+        '.kubeharden.yaml',
+        'application/yaml',
+        configYaml(this.settings, this.rules, this.selections),
+      ),
     );
     byId('reset-rules').addEventListener('click', () =>
       this.update({ ...this.settings, overrides: {} }),
@@ -51,7 +66,14 @@ export class SettingsView {
     this.render();
   }
 
-  setRules(rules: readonly RuleMeta[]): void {
+  /** The engine's rules, what each profile switches on, and its Pod Security versions. */
+  setEngine(
+    rules: readonly RuleMeta[],
+    selections: Selections,
+    pssVersions: readonly string[],
+  ): void {
+    this.selections = selections;
+    this.pss.replaceChildren(...pssVersions.map((v) => h('option', { value: v }, v)));
     this.rules = [...rules].sort(
       (a, b) =>
         a.category.localeCompare(b.category) ||
@@ -90,7 +112,9 @@ export class SettingsView {
   private render(): void {
     this.profile.value = this.settings.profile;
     this.pss.value = this.settings.pssVersion;
-    const enabled = this.rules.filter((r) => isRuleEnabled(r, this.settings)).length;
+    const enabled = this.rules.filter((r) =>
+      isRuleEnabled(r, this.settings, this.selections),
+    ).length;
     const changed = Object.keys(this.settings.overrides).length;
     this.note.textContent =
       `${enabled} of ${this.rules.length} rules on with the “${this.settings.profile}” profile` +
@@ -115,8 +139,8 @@ export class SettingsView {
   }
 
   private ruleRow(rule: RuleMeta): HTMLElement {
-    const inProfile = ruleInProfile(rule, this.settings.profile);
-    const on = isRuleEnabled(rule, this.settings);
+    const inProfile = ruleInProfile(rule, this.settings.profile, this.selections);
+    const on = isRuleEnabled(rule, this.settings, this.selections);
     const id = `rule-switch-${rule.id}`;
     const input = h('input', {
       type: 'checkbox',
@@ -162,6 +186,40 @@ export class SettingsView {
         ]),
         docsLink(rule.docs, 'docs'),
       ),
+      ...(on ? (rule.params ?? []).map((param) => this.paramInput(rule, param)) : []),
+    );
+  }
+
+  /** A rule parameter's values, one per line; they apply as they are typed. */
+  private paramInput(rule: RuleMeta, param: RuleParam): HTMLElement {
+    const id = `rule-param-${rule.id}-${param.option}`;
+    const input = h('textarea', {
+      id,
+      class: 'kh-rule-param-input',
+      rows: '3',
+      spellcheck: 'false',
+      placeholder: param.example.join('\n'),
+      'data-rule-param': param.option,
+    });
+    input.value = (this.settings.params[param.option] ?? []).join('\n');
+    input.addEventListener('input', () => {
+      const values = input.value
+        .split('\n')
+        .map((v) => v.trim())
+        .filter(Boolean);
+      const params: Record<string, string[]> = { ...this.settings.params };
+      if (values.length) params[param.option] = values;
+      else delete params[param.option];
+      // No re-render: the list is rebuilt on render and the textarea would lose focus.
+      this.settings = { ...this.settings, params };
+      this.onChange(this.settings);
+    });
+    return h(
+      'div',
+      { class: 'kh-rule-param' },
+      h('label', { for: id }, `${param.label} (one per line)`),
+      input,
+      h('p', { class: 'kh-rule-desc' }, param.help),
     );
   }
 }

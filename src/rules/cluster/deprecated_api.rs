@@ -27,7 +27,7 @@ pub static DEPRECATED_API_VERSION: Rule = Rule {
         bad_example: "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  backend:\n    serviceName: web\n    servicePort: 80\n",
         good_example: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  defaultBackend:\n    service: {name: web, port: {number: 80}}\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

@@ -40,7 +40,7 @@ pub static NODE_PORT: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  selector: {app: web}\n  ports:\n  - port: 80\n    targetPort: 8080\n",
         good_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n    targetPort: 8080\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_node_port),
 };
@@ -66,7 +66,7 @@ pub static LOAD_BALANCER: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  selector: {app: web}\n  ports:\n  - port: 443\n",
         good_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  loadBalancerSourceRanges: [203.0.113.0/24]\n  selector: {app: web}\n  ports:\n  - port: 443\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_load_balancer),
 };
@@ -92,7 +92,7 @@ pub static EXTERNAL_IPS: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  externalIPs: [198.51.100.10]\n  ports:\n  - port: 80\n",
         good_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_external_ips),
 };
@@ -116,7 +116,7 @@ pub static SSH_PORT: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: box\nspec:\n  selector: {app: box}\n  ports:\n  - name: ssh\n    port: 22\n",
         good_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: box\nspec:\n  selector: {app: box}\n  ports:\n  - name: https\n    port: 443\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_ssh),
 };
@@ -142,7 +142,7 @@ pub static INGRESS_TLS: Rule = Rule {
         bad_example: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n  - host: shop.example.com\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service: {name: web, port: {number: 80}}\n",
         good_example: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n  rules:\n  - host: shop.example.com\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service: {name: web, port: {number: 80}}\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_ingress_tls),
 };
@@ -172,7 +172,7 @@ pub static NGINX_SNIPPETS: Rule = Rule {
         bad_example: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    nginx.ingress.kubernetes.io/configuration-snippet: |\n      more_set_headers \"X-Frame-Options: DENY\";\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n  rules:\n  - host: shop.example.com\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service: {name: web, port: {number: 80}}\n",
         good_example: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n  rules:\n  - host: shop.example.com\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service: {name: web, port: {number: 80}}\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_snippets),
 };
@@ -203,7 +203,7 @@ pub static EXTERNAL_NAME_LOCAL: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: backend\nspec:\n  type: ExternalName\n  externalName: localhost\n",
         good_example: "apiVersion: v1\nkind: Service\nmetadata:\n  name: backend\nspec:\n  type: ExternalName\n  externalName: db.example.com\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_external_name),
 };

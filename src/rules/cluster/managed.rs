@@ -34,7 +34,7 @@ pub static PUBLIC_ENDPOINT: Rule = Rule {
         bad_example: "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: prod\n  region: eu-west-1\n",
         good_example: "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: prod\n  region: eu-west-1\nvpc:\n  clusterEndpoints:\n    privateAccess: true\n    publicAccess: false\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_endpoint),
 };
@@ -60,7 +60,7 @@ pub static AUDIT_LOGGING: Rule = Rule {
         bad_example: "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: prod\n  region: eu-west-1\ncloudWatch:\n  clusterLogging:\n    enableTypes: [api]\n",
         good_example: "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: prod\n  region: eu-west-1\ncloudWatch:\n  clusterLogging:\n    enableTypes: [audit, authenticator, api]\n    logRetentionInDays: 90\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_logging),
 };

@@ -44,7 +44,7 @@ pub static MESH_MTLS: Rule = Rule {
         bad_example: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: istio-system\nspec:\n  mtls:\n    mode: PERMISSIVE\n",
         good_example: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: istio-system\nspec:\n  mtls:\n    mode: STRICT\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };
@@ -155,7 +155,7 @@ pub static MESH_INJECTION_DISABLED: Rule = Rule {
         bad_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n      annotations:\n        sidecar.istio.io/inject: \"false\"\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n",
         good_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_injection),
 };
@@ -189,7 +189,7 @@ pub static MESH_PORT_SKIPPING: Rule = Rule {
         bad_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: db-client\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: db-client}\n  template:\n    metadata:\n      labels: {app: db-client}\n      annotations:\n        config.linkerd.io/skip-outbound-ports: \"3306\"\n    spec:\n      containers:\n      - name: app\n        image: registry.example.com/db-client:1.4\n",
         good_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: db-client\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: db-client}\n  template:\n    metadata:\n      labels: {app: db-client}\n      annotations:\n        config.linkerd.io/opaque-ports: \"3306\"\n    spec:\n      containers:\n      - name: app\n        image: registry.example.com/db-client:1.4\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_port_skipping),
 };

@@ -25,7 +25,7 @@ macro_rules! configuration_rule {
                 bad_example: $bad,
                 good_example: $good,
                 pss: None,
-                parameter: None,
+                params: &[],
             },
             check: Some($check),
         };

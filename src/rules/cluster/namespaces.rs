@@ -42,7 +42,7 @@ pub static POD_SECURITY_LABEL: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n",
         good_example: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_label),
 };
@@ -73,7 +73,7 @@ pub static RESOURCE_POLICIES: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n",
         good_example: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n---\napiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: quota\n  namespace: apps\nspec:\n  hard:\n    requests.cpu: \"4\"\n    limits.memory: 8Gi\n    pods: \"20\"\n---\napiVersion: v1\nkind: LimitRange\nmetadata:\n  name: defaults\n  namespace: apps\nspec:\n  limits:\n  - type: Container\n    default: {cpu: 500m, memory: 256Mi}\n    defaultRequest: {cpu: 100m, memory: 128Mi}\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_resource_policies),
 };

@@ -50,7 +50,7 @@ pub static DEFAULT_DENY: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n",
         good_example: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: apps\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_default_deny),
 };
@@ -76,7 +76,7 @@ pub static ALLOW_ALL: Rule = Rule {
         bad_example: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: open\n  namespace: apps\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n  ingress:\n  - {}\n",
         good_example: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: apps\nspec:\n  podSelector:\n    matchLabels: {app: web}\n  policyTypes: [Ingress]\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels: {app: frontend}\n    ports:\n    - port: 8080\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_allow_all),
 };
@@ -98,7 +98,7 @@ pub static COVERAGE: Rule = Rule {
         bad_example: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: db\n  namespace: apps\nspec:\n  podSelector:\n    matchLabels: {app: db}\n  policyTypes: [Ingress, Egress]\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: apps\n  labels: {app: web}\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/web:1.0\n",
         good_example: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: apps\nspec:\n  podSelector:\n    matchExpressions:\n    - {key: app, operator: In, values: [web, db]}\n  policyTypes: [Ingress, Egress]\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: apps\n  labels: {app: web}\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/web:1.0\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_coverage),
 };

@@ -48,7 +48,7 @@ pub static CONFIGMAP_SECRET_DATA: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  DB_HOST: db.internal\n  DB_PASSWORD: hunter2hunter2\n",
         good_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  DB_HOST: db.internal\n  DB_PASSWORD_FILE: /var/run/secrets/db/password\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_configmap),
 };
@@ -71,7 +71,7 @@ pub static SERVICE_ACCOUNT_TOKEN_SECRET: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: ci-token\n  annotations:\n    kubernetes.io/service-account.name: ci\ntype: kubernetes.io/service-account-token\n",
         good_example: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: ci-tls\ntype: kubernetes.io/tls\ndata:\n  tls.crt: \"\"\n  tls.key: \"\"\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_token_secret),
 };

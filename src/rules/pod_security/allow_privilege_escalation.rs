@@ -51,7 +51,7 @@ pub static RULE: Rule = Rule {
             windows_exempt_from: Some(25),
             overrides: None,
         }),
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

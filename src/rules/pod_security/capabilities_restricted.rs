@@ -54,7 +54,7 @@ pub static RULE: Rule = Rule {
                 from: 22,
             }),
         }),
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

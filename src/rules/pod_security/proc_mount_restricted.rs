@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
                 from: 35,
             }),
         }),
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

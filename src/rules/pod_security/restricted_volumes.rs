@@ -47,7 +47,7 @@ pub static RULE: Rule = Rule {
                 from: 0,
             }),
         }),
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

@@ -47,7 +47,7 @@ pub static RULE: Rule = Rule {
             windows_exempt_from: None,
             overrides: None,
         }),
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

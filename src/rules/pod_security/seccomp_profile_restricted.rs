@@ -56,7 +56,7 @@ pub static RULE: Rule = Rule {
                 from: 19,
             }),
         }),
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

@@ -27,7 +27,7 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: csi\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    volumeMounts:\n    - name: data\n      mountPath: /data\n      mountPropagation: Bidirectional\n  volumes:\n  - name: data\n    emptyDir: {}\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: csi\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    volumeMounts:\n    - name: data\n      mountPath: /data\n      mountPropagation: HostToContainer\n  volumes:\n  - name: data\n    emptyDir: {}\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

@@ -50,7 +50,7 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: kubernetes-dashboard\n  namespace: kubernetes-dashboard\nspec:\n  selector:\n    matchLabels: {k8s-app: kubernetes-dashboard}\n  template:\n    metadata:\n      labels: {k8s-app: kubernetes-dashboard}\n    spec:\n      containers:\n      - name: kubernetes-dashboard\n        image: kubernetesui/dashboard:v2.7.0\n        args:\n        - --auto-generate-certificates\n        - --namespace=kubernetes-dashboard\n        - --enable-skip-login\n",
         good_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: kubernetes-dashboard\n  namespace: kubernetes-dashboard\nspec:\n  selector:\n    matchLabels: {k8s-app: kubernetes-dashboard}\n  template:\n    metadata:\n      labels: {k8s-app: kubernetes-dashboard}\n    spec:\n      containers:\n      - name: kubernetes-dashboard\n        image: kubernetesui/dashboard:v2.7.0\n        args:\n        - --auto-generate-certificates\n        - --namespace=kubernetes-dashboard\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

@@ -26,7 +26,7 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: dns\nspec:\n  containers:\n  - name: app\n    image: k8s.gcr.io/pause:3.9\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: dns\nspec:\n  containers:\n  - name: app\n    image: registry.k8s.io/pause:3.9\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

@@ -35,7 +35,7 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    volumeMounts:\n    - name: cache\n      mountPath: /var/cache/nginx\n  volumes:\n  - name: cache\n    emptyDir: {}\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    volumeMounts:\n    - name: cache\n      mountPath: /var/cache/nginx\n  volumes:\n  - name: cache\n    emptyDir:\n      sizeLimit: 512Mi\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

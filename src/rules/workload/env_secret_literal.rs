@@ -43,7 +43,7 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    env:\n    - name: DB_PASSWORD\n      value: hunter2hunter2\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    env:\n    - name: DB_PASSWORD_FILE\n      value: /etc/db/password\n    - name: LOG_LEVEL\n      value: info\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

@@ -46,7 +46,7 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: tiller-deploy\n  namespace: kube-system\nspec:\n  selector:\n    matchLabels: {app: helm, name: tiller}\n  template:\n    metadata:\n      labels: {app: helm, name: tiller}\n    spec:\n      serviceAccountName: tiller\n      containers:\n      - name: tiller\n        image: gcr.io/kubernetes-helm/tiller:v2.16.12\n",
         good_example: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: app\n        image: registry.example.com/web:1.4\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

@@ -31,7 +31,7 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    volumeMounts:\n    - name: data\n      mountPath: /data\n  volumes:\n  - name: data\n    hostPath:\n      path: /srv/data\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    volumeMounts:\n    - name: data\n      mountPath: /data\n      readOnly: true\n  volumes:\n  - name: data\n    hostPath:\n      path: /srv/data\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

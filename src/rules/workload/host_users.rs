@@ -40,7 +40,7 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostUsers: false\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

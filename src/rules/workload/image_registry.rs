@@ -11,7 +11,7 @@
 use crate::diagnostic::Severity;
 use crate::options::Parameter;
 use crate::rules::workload::{list, nsa, parse_image, plausible_image};
-use crate::rules::{Context, Finding, OPT_IN, Rule, RuleMeta};
+use crate::rules::{Context, Finding, OPT_IN, ParamKind, Rule, RuleMeta, RuleParam};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -30,7 +30,14 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: docker.io/library/nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/web/nginx:1.27\n",
         pss: None,
-        parameter: Some(Parameter::ImageRegistries),
+        params: &[RuleParam {
+            parameter: Parameter::ImageRegistries,
+            flag: "--allow-registry",
+            kind: ParamKind::StringList,
+            label: "Allowed registries",
+            help: "A registry host (registry.example.com) or a host with a path prefix (ghcr.io/acme); images without a registry are Docker Hub's (docker.io).",
+            example: &["registry.example.com", "ghcr.io/acme"],
+        }],
     },
     check: Some(check),
 };

@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: registry.example.com:5000/web\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: registry.example.com:5000/web:1.4.2\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

@@ -33,7 +33,7 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    runAsNonRoot: true\n    allowPrivilegeEscalation: false\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      allowPrivilegeEscalation: false\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

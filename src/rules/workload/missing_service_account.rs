@@ -29,7 +29,7 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  serviceAccountName: wbe\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  serviceAccountName: web\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

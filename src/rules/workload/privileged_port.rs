@@ -30,7 +30,7 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    ports:\n    - containerPort: 80\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginxinc/nginx-unprivileged:1.27\n    ports:\n    - containerPort: 8080\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

@@ -30,7 +30,7 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    env:\n    - name: DB_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db\n          key: password\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    volumeMounts:\n    - name: db\n      mountPath: /etc/db\n      readOnly: true\n  volumes:\n  - name: db\n    secret:\n      secretName: db\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

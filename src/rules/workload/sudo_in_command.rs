@@ -35,7 +35,7 @@ pub static RULE: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/web:1.4\n    command: [\"sh\", \"-c\"]\n    args: [\"sudo chown app /data && exec web\"]\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/web:1.4\n    command: [\"web\"]\n    args: [\"--data\", \"/data\"]\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };

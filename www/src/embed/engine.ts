@@ -3,7 +3,7 @@
 // when the first example asks for it (when it scrolls into view).
 import init, { check, rules, version } from '@kubeharden/engine/kubeharden.js';
 import wasmUrl from '@kubeharden/engine/kubeharden_bg.wasm?url';
-import type { CheckOptions, CheckResult, RuleMeta } from '../engine-types';
+import type { CheckOptions, CheckResult, RuleMeta } from '@kubeharden/engine/kubeharden.js';
 
 export interface Engine {
   check(source: string, options: CheckOptions): CheckResult;

@@ -21,11 +21,16 @@ import { yaml } from '@codemirror/lang-yaml';
 import { HighlightStyle, indentUnit, syntaxHighlighting } from '@codemirror/language';
 import { setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { tags as t } from '@lezer/highlight';
-import type { CheckOptions, EngineDiagnostic, Fix, Profile } from '../engine-types';
-import { PROFILES } from '../engine-types';
+import type {
+  CheckOptions,
+  Diagnostic as EngineDiagnostic,
+  Fix,
+  Profile,
+} from '@kubeharden/engine/kubeharden.js';
+import { PROFILES } from '../levels';
 import { rangeToOffsets } from '../positions';
 import { encodeShareHash } from '../share';
-import { PSS_VERSIONS } from '../settings';
+import { sanitizeSettings } from '../settings';
 import { DOCS_BASE } from '../dom';
 import { loadEngine, type Engine } from './engine';
 import { ELEMENT_CSS } from './styles';
@@ -355,18 +360,19 @@ export class KubehardenExample extends HTMLElement {
 
   private updatePlaygroundLink(): void {
     const { playground } = this.ui!;
-    // The playground has no allowed-registries setting: the link carries the rest.
+    // The link carries the profile, version and switches; rule parameters (registries)
+    // apply in the playground once their rule is switched on there.
     const options = this.options();
     const overrides: Record<string, boolean> = {};
-    for (const id of options.enable) overrides[id] = true;
-    for (const id of options.disable) overrides[id] = false;
+    for (const id of options.enable ?? []) overrides[id] = true;
+    for (const id of options.disable ?? []) overrides[id] = false;
     const { profile, pssVersion } = options;
-    const settings = {
+    const settings = sanitizeSettings({
       profile: profile && PROFILES.includes(profile) ? profile : ('hardened' as Profile),
-      pssVersion: pssVersion && PSS_VERSIONS.includes(pssVersion) ? pssVersion : 'latest',
+      pssVersion: pssVersion ?? 'latest',
       overrides,
       config: '',
-    };
+    });
     const page = this.getAttribute('playground') || new URL('index.html', SITE_ROOT).href;
     let url: URL;
     try {

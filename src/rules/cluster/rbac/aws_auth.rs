@@ -31,7 +31,7 @@ pub static AWS_AUTH_MASTERS: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n      groups:\n      - system:masters\n",
         good_example: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/eks-node\n      username: system:node:{{EC2PrivateDNSName}}\n      groups:\n      - system:bootstrappers\n      - system:nodes\n    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n      groups:\n      - ops-viewers\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_aws_auth),
 };

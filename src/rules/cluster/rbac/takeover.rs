@@ -27,7 +27,7 @@ pub static WORKLOAD_TAKEOVER: Rule = Rule {
         bad_example: "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: deployer\n  namespace: ci\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: deployer\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n- kind: ServiceAccount\n  name: deployer\n  namespace: ci\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: runner\n  namespace: ci\nspec:\n  serviceAccountName: deployer\n  containers:\n  - name: app\n    image: registry.example.com/runner:1.0\n",
         good_example: "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: deployer\n  namespace: ci\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: deployer\n  namespace: ci\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\nsubjects:\n- kind: ServiceAccount\n  name: deployer\n  namespace: ci\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: runner\n  namespace: ci\nspec:\n  serviceAccountName: deployer\n  containers:\n  - name: app\n    image: registry.example.com/runner:1.0\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_takeover),
 };

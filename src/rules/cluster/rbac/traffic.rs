@@ -33,7 +33,7 @@ pub static NETWORK_BYPASS: Rule = Rule {
         bad_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: router\n  namespace: apps\nrules:\n- apiGroups: [\"\"]\n  resources: [\"endpoints\"]\n  verbs: [\"get\", \"update\"]\n",
         good_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: router\n  namespace: apps\nrules:\n- apiGroups: [\"\"]\n  resources: [\"endpoints\", \"services\"]\n  verbs: [\"get\", \"list\", \"watch\"]\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check_traffic),
 };

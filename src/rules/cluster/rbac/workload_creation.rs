@@ -41,7 +41,7 @@ pub static WORKLOAD_CREATION: Rule = Rule {
         bad_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: deployer\n  namespace: apps\nrules:\n- apiGroups: [apps]\n  resources: [deployments]\n  verbs: [create, update]\n",
         good_example: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: viewer\n  namespace: apps\nrules:\n- apiGroups: [apps]\n  resources: [deployments]\n  verbs: [get, list, watch]\n",
         pss: None,
-        parameter: None,
+        params: &[],
     },
     check: Some(check),
 };
