@@ -269,14 +269,27 @@ fn keep_block_scalar_value(
     let NodeKind::Scalar { text: value, style } = &node.kind else {
         return None;
     };
-    if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) || value.ends_with('\n') {
+    // An empty value stays empty with a break after it, whatever its chomping.
+    if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+        || value.is_empty()
+        || value.ends_with('\n')
+    {
         return None;
     }
     // The header: `|` or `>`, then an indentation digit and a chomping
     // indicator in either order (after any anchor or tag).
     let text = map.text();
     let from = map.byte_offset(node.span.start);
-    let bar = from + text[from..].find(['|', '>'])?;
+    // The scalar's span starts at its content; the header is on the last
+    // line before it that is not blank, before any comment there.
+    let content_line = text[..from].rfind('\n')?;
+    let header_line = text[..content_line]
+        .trim_end_matches(['\n', '\r', ' ', '\t'])
+        .rfind('\n')
+        .map_or(0, |n| n + 1);
+    let header = &text[header_line..content_line];
+    let header = header.find(" #").map_or(header, |c| &header[..c]);
+    let bar = header_line + header.rfind(['|', '>'])?;
     let mut at = bar + 1;
     for _ in 0..2 {
         match text.as_bytes().get(at) {
