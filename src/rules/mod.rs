@@ -553,6 +553,10 @@ impl std::hash::Hasher for Fnv {
 struct CatalogEntry {
     #[serde(flatten)]
     meta: RuleMeta,
+    /// The restricted rule that takes over this baseline rule's finding when
+    /// both run (from its Pod Security declaration; the docs say so).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replaced_by: Option<&'static str>,
     docs: String,
 }
 
@@ -562,6 +566,7 @@ pub fn catalog_json() -> String {
         .iter()
         .map(|r| CatalogEntry {
             meta: r.meta,
+            replaced_by: replaced_by(r.meta.id),
             docs: r.meta.docs(),
         })
         .collect();
