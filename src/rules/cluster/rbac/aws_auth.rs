@@ -61,7 +61,7 @@ fn block_span(map: &SourceMap, doc: &Document, value: NodeId, inner: Span) -> Op
                 .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
     };
     // Leading blank lines are part of a literal's text.
-    let mut header = map.line_of(node.span.start);
+    let mut header = map.line_index(node.span.start);
     if !is_header(header) {
         header = header.checked_sub(1)?;
         while header > 0 && map.line_text(header).trim().is_empty() {
