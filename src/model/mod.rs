@@ -8,6 +8,7 @@ pub mod path;
 pub mod rbac;
 pub mod resource;
 pub mod schema;
+pub mod setting;
 pub mod suggest;
 pub mod tracked;
 pub mod unknown;

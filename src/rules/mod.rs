@@ -21,6 +21,7 @@ use crate::diagnostic::Severity;
 use crate::model::edit::FixPlan;
 use crate::model::path::Path;
 use crate::model::resource::Resource;
+use crate::model::setting::Setting;
 use crate::model::workload::Workload;
 // Re-exported: the profile is an option (one type), rules name it in their metadata.
 pub use crate::options::Profile;
@@ -445,6 +446,84 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::deprecated_api::DEPRECATED_API_VERSION,
     ];
     RULES
+}
+
+/// The workload setting each rule's finding is about, where it is one
+/// setting with an effective value (what an editor's hover explains).
+static SETTINGS: &[(&Rule, Setting)] = &[
+    (&pod_security::run_as_non_root::RULE, Setting::RunAsNonRoot),
+    (&pod_security::run_as_user::RULE, Setting::RunAsUser),
+    (&workload::run_as_root_group::RULE, Setting::RunAsGroup),
+    (&pod_security::privileged::RULE, Setting::Privileged),
+    (
+        &pod_security::allow_privilege_escalation::RULE,
+        Setting::AllowPrivilegeEscalation,
+    ),
+    (
+        &workload::read_only_root_filesystem::RULE,
+        Setting::ReadOnlyRootFilesystem,
+    ),
+    (
+        &pod_security::capabilities_baseline::RULE,
+        Setting::Capabilities,
+    ),
+    (
+        &pod_security::capabilities_restricted::RULE,
+        Setting::Capabilities,
+    ),
+    (
+        &pod_security::seccomp_profile_baseline::RULE,
+        Setting::Seccomp,
+    ),
+    (
+        &pod_security::seccomp_profile_restricted::RULE,
+        Setting::Seccomp,
+    ),
+    (&pod_security::apparmor_profile::RULE, Setting::AppArmor),
+    (&pod_security::selinux_options::RULE, Setting::SeLinux),
+    (&pod_security::proc_mount::RULE, Setting::ProcMount),
+    (
+        &pod_security::proc_mount_restricted::RULE,
+        Setting::ProcMount,
+    ),
+    (
+        &workload::automount_service_account_token::RULE,
+        Setting::Automount,
+    ),
+    (&workload::image_pull_policy::RULE, Setting::ImagePullPolicy),
+    (&workload::host_users::RULE, Setting::HostUsers),
+    (
+        &workload::share_process_namespace::RULE,
+        Setting::ShareProcessNamespace,
+    ),
+];
+
+/// The setting the findings of rule `id` are about, if one.
+pub fn setting_of(id: &str) -> Option<Setting> {
+    SETTINGS
+        .iter()
+        .find(|(r, _)| r.meta.id == id)
+        .map(|&(_, s)| s)
+}
+
+/// Whether a resource's path is one a rule reports.
+type OwnsPath = fn(&Path) -> bool;
+
+/// Rules that report some of the fields the schema finds unknown, better
+/// than it can (a security field at the wrong securityContext level, with
+/// where it belongs), each with the paths it reports.
+static UNKNOWN_FIELD_OWNERS: &[(&Rule, OwnsPath)] = &[(
+    &workload::misplaced_security_field::RULE,
+    workload::misplaced_security_field::owns,
+)];
+
+/// Whether a rule that `options` switch on reports the unknown field at
+/// `path` (a resource's path) itself: the reader then leaves it to that rule
+/// instead of reporting it twice.
+pub fn reports_unknown_field(options: &Options, path: &Path) -> bool {
+    UNKNOWN_FIELD_OWNERS
+        .iter()
+        .any(|(rule, owns)| owns(path) && options.selects(&rule.meta))
 }
 
 /// The restricted rule that overrides rule `id`, as the restricted rule
