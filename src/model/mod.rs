@@ -2,6 +2,7 @@
 pub mod command_line;
 pub mod edit;
 pub mod identity;
+pub mod kinds;
 pub mod kubelet;
 pub mod locate;
 pub mod path;

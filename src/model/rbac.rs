@@ -11,17 +11,18 @@
 
 use serde_json::Value;
 
+use crate::model::kinds::Kind;
 use crate::model::path::Path;
 use crate::model::resource::{Resource, items, str_at, strings};
 
 pub const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
 
 pub fn is_role(r: &Resource) -> bool {
-    r.id.api_version.starts_with(RBAC_GROUP) && (r.is("Role") || r.is("ClusterRole"))
+    Kind::ROLE.is(r) || Kind::CLUSTER_ROLE.is(r)
 }
 
 pub fn is_binding(r: &Resource) -> bool {
-    r.id.api_version.starts_with(RBAC_GROUP) && (r.is("RoleBinding") || r.is("ClusterRoleBinding"))
+    Kind::ROLE_BINDING.is(r) || Kind::CLUSTER_ROLE_BINDING.is(r)
 }
 
 /// The input's (Cluster)RoleBindings, with their index.

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::diagnostic::Severity;
 use crate::model::edit::FixPlan;
+pub use crate::model::kinds::{Field, Kind};
 use crate::model::path::Path;
 use crate::model::resource::Resource;
 use crate::model::setting::Setting;
@@ -171,34 +172,37 @@ impl<'a> Index<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// The resources of one kind (any API version), in input order.
+    /// The resources of one kind (in any of its API groups' versions, as
+    /// `Kind` declares them), in input order.
     pub fn of_kind<'s>(
         &'s self,
-        kind: &str,
+        kind: Kind,
     ) -> impl Iterator<Item = (usize, &'a Resource)> + use<'a, 's> {
         let resources = self.resources;
         self.index
             .by_kind
-            .get(kind)
+            .get(kind.name)
             .map_or(&[][..], Vec::as_slice)
             .iter()
             .map(move |&i| (i, &resources[i]))
+            .filter(move |(_, r)| kind.is(r))
     }
 
-    /// The resources of one kind and name (any API version or namespace).
+    /// The resources of one kind and name (in any namespace).
     pub fn named<'s>(
         &'s self,
-        kind: &str,
+        kind: Kind,
         name: &str,
     ) -> impl Iterator<Item = (usize, &'a Resource)> + use<'a, 's> {
         let resources = self.resources;
         self.index
             .by_name
-            .get(kind)
+            .get(kind.name)
             .and_then(|names| names.get(name))
             .map_or(&[][..], Vec::as_slice)
             .iter()
             .map(move |&i| (i, &resources[i]))
+            .filter(move |(_, r)| kind.is(r))
     }
     pub fn resource(&self, w: &Workload) -> &Resource {
         &self.resources[w.resource]

@@ -10,9 +10,9 @@ use serde_json::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
-use crate::model::resource::{Resource, value_at};
+use crate::model::resource::value_at;
 use crate::rules::cluster::{items, k8s, strings};
-use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
+use crate::rules::{Context, Finding, HARDENED, Kind, Rule, RuleMeta};
 
 macro_rules! config_rule {
     ($($rule:tt)*) => {
@@ -92,17 +92,6 @@ config_rule!(
     check_admission_defaults
 );
 
-fn of_kind<'a>(
-    ctx: &'a Context,
-    group: &'a str,
-    kind: &'a str,
-) -> impl Iterator<Item = (usize, &'a Resource)> {
-    ctx.resources
-        .iter()
-        .enumerate()
-        .filter(move |(_, r)| r.is(kind) && r.id.api_version.starts_with(&format!("{group}/")))
-}
-
 /// Whether an EncryptionConfiguration resource entry covers Secrets.
 fn covers_secrets(names: &[(usize, &str)]) -> bool {
     names
@@ -112,7 +101,7 @@ fn covers_secrets(names: &[(usize, &str)]) -> bool {
 
 fn check_encryption(ctx: &Context, out: &mut Vec<Finding>) {
     let meta = &ENCRYPTION_PROVIDER.meta;
-    for (ri, r) in of_kind(ctx, "apiserver.config.k8s.io", "EncryptionConfiguration") {
+    for (ri, r) in ctx.of_kind(Kind::ENCRYPTION_CONFIGURATION) {
         let mut covered = false;
         for (i, entry) in items(&r.json, "resources") {
             if !covers_secrets(&strings(entry.get("resources"))) {
@@ -195,7 +184,7 @@ fn audit_level<'v>(
 
 fn check_audit_policy(ctx: &Context, out: &mut Vec<Finding>) {
     let meta = &AUDIT_POLICY.meta;
-    for (ri, r) in of_kind(ctx, "audit.k8s.io", "Policy") {
+    for (ri, r) in ctx.of_kind(Kind::AUDIT_POLICY) {
         let rules = items(&r.json, "rules");
         for (group, resource) in [
             ("", "secrets"),
@@ -222,7 +211,7 @@ const LEVELS: &[&str] = &["privileged", "baseline", "restricted"];
 fn check_admission_defaults(ctx: &Context, out: &mut Vec<Finding>) {
     let meta = &ADMISSION_POD_SECURITY_DEFAULTS.meta;
     let mut configs: Vec<(usize, Path, &Value)> = Vec::new();
-    for (ri, r) in of_kind(ctx, "apiserver.config.k8s.io", "AdmissionConfiguration") {
+    for (ri, r) in ctx.of_kind(Kind::ADMISSION_CONFIGURATION) {
         for (i, plugin) in items(&r.json, "plugins") {
             if plugin.get("name").and_then(Value::as_str) == Some("PodSecurity")
                 && let Some(c) = plugin.get("configuration")
@@ -231,11 +220,7 @@ fn check_admission_defaults(ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
-    for (ri, r) in of_kind(
-        ctx,
-        "pod-security.admission.config.k8s.io",
-        "PodSecurityConfiguration",
-    ) {
+    for (ri, r) in ctx.of_kind(Kind::POD_SECURITY_CONFIGURATION) {
         configs.push((ri, Path::root(), &r.json));
     }
     for (ri, base, c) in configs {

@@ -15,10 +15,10 @@ use serde_json::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
-use crate::model::resource::{Resource, str_at, value_at};
+use crate::model::resource::{Resource, value_at};
 use crate::model::workload::Workload;
-use crate::rules::cluster::{describe, items, k8s, nsa};
-use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
+use crate::rules::cluster::{describe, k8s, nsa};
+use crate::rules::{Context, Field, Finding, HARDENED, Kind, Rule, RuleMeta};
 
 pub static MESH_MTLS: Rule = Rule {
     meta: RuleMeta {
@@ -49,74 +49,56 @@ pub static MESH_MTLS: Rule = Rule {
     check: Some(check),
 };
 
+/// A finding of a weak mTLS or TLS mode at `at`.
+fn weak(out: &mut Vec<Finding>, ri: usize, r: &Resource, at: Field, what: &str) {
+    let Some(mode) = at.str() else { return };
+    let effect = if mode == "DISABLE" {
+        "turns mTLS off"
+    } else {
+        "still accepts plaintext, so callers outside the mesh bypass its authentication"
+    };
+    out.push(Finding::new(
+        &MESH_MTLS.meta,
+        ri,
+        at.path,
+        format!("{} {what} mode {mode}: {effect}; use STRICT", describe(r)),
+    ));
+}
+
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, r) in ctx.resources.iter().enumerate() {
-        let group = r.id.api_version.rsplit_once('/').map_or("", |(g, _)| g);
-        let mut weak = |path: Path, mode: &str, what: &str| {
-            let effect = if mode == "DISABLE" {
-                "turns mTLS off"
-            } else {
-                "still accepts plaintext, so callers outside the mesh bypass its authentication"
-            };
-            out.push(Finding::new(
-                &MESH_MTLS.meta,
-                ri,
-                path,
-                format!("{} {what} mode {mode}: {effect}; use STRICT", describe(r)),
-            ));
-        };
-        match (group, r.id.kind.as_str()) {
-            ("security.istio.io", "PeerAuthentication") => {
-                if let Some(mode) = str_at(&r.json, "spec.mtls.mode")
-                    .filter(|m| matches!(*m, "DISABLE" | "PERMISSIVE"))
-                {
-                    weak(Path::parse("spec.mtls.mode"), mode, "sets mTLS");
-                }
-                if let Some(ports) =
-                    value_at(&r.json, "spec.portLevelMtls").and_then(Value::as_object)
-                {
-                    for (port, v) in ports {
-                        if let Some(mode) = v
-                            .get("mode")
-                            .and_then(Value::as_str)
-                            .filter(|m| matches!(*m, "DISABLE" | "PERMISSIVE"))
-                        {
-                            weak(
-                                Path::parse("spec.portLevelMtls").key(port).key("mode"),
-                                mode,
-                                &format!("sets port {port} mTLS"),
-                            );
-                        }
-                    }
-                }
+    let weak_mtls = |f: &Field| matches!(f.str(), Some("DISABLE" | "PERMISSIVE"));
+    for (ri, r) in ctx.of_kind(Kind::PEER_AUTHENTICATION) {
+        if let Some(mode) = r.field("spec.mtls.mode").filter(weak_mtls) {
+            weak(out, ri, r, mode, "sets mTLS");
+        }
+        for (port, v) in r
+            .field("spec.portLevelMtls")
+            .iter()
+            .flat_map(Field::entries)
+        {
+            if let Some(mode) = v.key("mode").filter(weak_mtls) {
+                weak(out, ri, r, mode, &format!("sets port {port} mTLS"));
             }
-            ("networking.istio.io", "DestinationRule") => {
-                let mut policies = vec![(
-                    Path::parse("spec.trafficPolicy"),
-                    value_at(&r.json, "spec.trafficPolicy"),
-                )];
-                for (i, p) in items(&r.json, "spec.trafficPolicy.portLevelSettings") {
-                    policies.push((
-                        Path::parse("spec.trafficPolicy.portLevelSettings").index(i),
-                        Some(p),
-                    ));
-                }
-                for (i, s) in items(&r.json, "spec.subsets") {
-                    policies.push((
-                        Path::parse("spec.subsets").index(i).key("trafficPolicy"),
-                        s.get("trafficPolicy"),
-                    ));
-                }
-                for (path, p) in policies {
-                    if p.and_then(|p| value_at(p, "tls.mode"))
-                        .and_then(Value::as_str)
-                        == Some("DISABLE")
-                    {
-                        weak(path.key("tls").key("mode"), "DISABLE", "sets client TLS");
-                    }
-                }
+        }
+    }
+    for (ri, r) in ctx.of_kind(Kind::DESTINATION_RULE) {
+        let traffic = r.field("spec.trafficPolicy");
+        let ports = traffic.iter().flat_map(|t| t.key("portLevelSettings"));
+        let subsets = r.field("spec.subsets");
+        let policies = traffic
+            .iter()
+            .cloned()
+            .chain(ports.flat_map(|p| p.items().collect::<Vec<_>>()))
+            .chain(
+                subsets
+                    .iter()
+                    .flat_map(Field::items)
+                    .filter_map(|s| s.key("trafficPolicy")),
+            );
+        for p in policies {
+            if let Some(mode) = p.at("tls.mode").filter(|m| m.str() == Some("DISABLE")) {
+                weak(out, ri, r, mode, "sets client TLS");
             }
-            _ => {}
         }
     }
 }
@@ -259,8 +241,8 @@ fn pod_ambient_opt_out(ctx: &Context, w: &Workload) -> Option<Path> {
     // The same when the pod's Namespace, in the input, injects sidecars.
     let ns = ctx.resource(w).namespace();
     let namespace_injects = ns.is_some_and(|ns| {
-        ctx.named("Namespace", ns)
-            .any(|(_, r)| r.id.api_version == "v1" && namespace_injects_sidecars(r))
+        ctx.named(Kind::NAMESPACE, ns)
+            .any(|(_, r)| namespace_injects_sidecars(r))
     });
     (!sidecar && !namespace_injects).then(|| w.meta_path.key("labels").key(AMBIENT_MODE))
 }
@@ -304,10 +286,7 @@ fn check_injection(ctx: &Context, out: &mut Vec<Finding>) {
             ));
         }
     }
-    for (ri, r) in ctx.resources.iter().enumerate() {
-        if !(r.is("Namespace") && r.id.api_version == "v1") {
-            continue;
-        }
+    for (ri, r) in ctx.of_kind(Kind::NAMESPACE) {
         let label = value_at(&r.json, "metadata.labels")
             .and_then(|l| l.get("istio-injection"))
             .and_then(Value::as_str);
@@ -449,10 +428,7 @@ fn check_port_skipping(ctx: &Context, out: &mut Vec<Finding>) {
             ));
         }
     }
-    for (ri, r) in ctx.resources.iter().enumerate() {
-        if !(r.is("Namespace") && r.id.api_version == "v1") {
-            continue;
-        }
+    for (ri, r) in ctx.of_kind(Kind::NAMESPACE) {
         let Some(annotations) = value_at(&r.json, "metadata.annotations") else {
             continue;
         };

@@ -15,11 +15,11 @@ use serde_json::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
-use crate::model::resource::{Resource, value_at};
+use crate::model::resource::value_at;
 use crate::rules::cluster::{
     describe, items, k8s, namespaces, nsa, selector_is_empty, selector_matches, strings,
 };
-use crate::rules::{Context, Finding, HARDENED, Reference, Rule, RuleMeta};
+use crate::rules::{Context, Finding, HARDENED, Kind, Reference, Rule, RuleMeta};
 
 const NETPOL_DOC: &str =
     "https://kubernetes.io/docs/concepts/services-networking/network-policies/";
@@ -103,12 +103,6 @@ pub static COVERAGE: Rule = Rule {
     check: Some(check_coverage),
 };
 
-fn policies<'a>(ctx: &'a Context) -> impl Iterator<Item = (usize, &'a Resource)> {
-    ctx.resources.iter().enumerate().filter(|(_, r)| {
-        r.is("NetworkPolicy") && r.id.api_version.starts_with("networking.k8s.io/")
-    })
-}
-
 /// The directions a policy isolates its pods for, as Kubernetes defaults them.
 fn policy_types(p: &Value) -> (bool, bool) {
     match value_at(p, "spec.policyTypes").and_then(Value::as_array) {
@@ -130,7 +124,7 @@ fn no_rules(p: &Value, field: &str) -> bool {
 fn check_default_deny(ctx: &Context, out: &mut Vec<Finding>) {
     // Per namespace: (default deny for ingress, for egress).
     let mut deny: HashMap<&str, (bool, bool)> = HashMap::new();
-    for (_, p) in policies(ctx) {
+    for (_, p) in ctx.of_kind(Kind::NETWORK_POLICY) {
         let Some(ns) = p.namespace() else { continue };
         if !selector_is_empty(value_at(&p.json, "spec.podSelector")) {
             continue;
@@ -163,7 +157,7 @@ fn check_default_deny(ctx: &Context, out: &mut Vec<Finding>) {
 const ANYWHERE: &[&str] = &["0.0.0.0/0", "::/0"];
 
 fn check_allow_all(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, p) in policies(ctx) {
+    for (ri, p) in ctx.of_kind(Kind::NETWORK_POLICY) {
         for (dir, peers_key) in [("ingress", "from"), ("egress", "to")] {
             for (i, rule) in items(&p.json, &format!("spec.{dir}")) {
                 let rule_path = Path::parse("spec").key(dir).index(i);
@@ -259,7 +253,7 @@ fn names(policies: &[&Selecting]) -> String {
 
 fn check_coverage(ctx: &Context, out: &mut Vec<Finding>) {
     let mut pols: HashMap<Option<&str>, Vec<Selecting>> = HashMap::new();
-    for (_, p) in policies(ctx) {
+    for (_, p) in ctx.of_kind(Kind::NETWORK_POLICY) {
         let (ingress, egress) = policy_types(&p.json);
         pols.entry(p.namespace()).or_default().push(Selecting {
             selector: value_at(&p.json, "spec.podSelector").unwrap_or(&Value::Null),

@@ -41,7 +41,7 @@ use crate::model::path::Path;
 use crate::model::resource::str_at;
 use crate::model::workload::{ContainerRef, Workload};
 use crate::options::PssVersion;
-use crate::rules::{Context, Reference, RuleMeta};
+use crate::rules::{Context, Kind, Reference, RuleMeta};
 
 /// A Pod Security Standards level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -117,10 +117,8 @@ pub struct Versions<'a> {
 impl<'a> Versions<'a> {
     pub fn new(ctx: &'a Context<'a>) -> Versions<'a> {
         let labelled = ctx
-            .resources
-            .iter()
-            .filter(|r| r.is("Namespace") && r.id.api_version == "v1")
-            .filter_map(|r| {
+            .of_kind(Kind::NAMESPACE)
+            .filter_map(|(_, r)| {
                 let name = str_at(&r.json, "metadata.name")?;
                 let label = r
                     .json

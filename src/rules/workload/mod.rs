@@ -43,7 +43,7 @@ use crate::model::path::{Path, Seg};
 use crate::model::resource::Resource;
 use crate::model::workload::Workload;
 pub use crate::rules::pod_security::{list, nsa, sc_path};
-use crate::rules::{Context, Finding, RuleMeta};
+use crate::rules::{Context, Finding, Kind, RuleMeta};
 
 /// The value at a path of a resource's JSON.
 pub fn json_at<'v>(value: &'v Value, path: &Path) -> Option<&'v Value> {
@@ -96,8 +96,8 @@ pub fn find_service_account<'a>(
     name: &str,
 ) -> Option<(usize, &'a Resource)> {
     let ns = ctx.resource(w).namespace();
-    ctx.named("ServiceAccount", name)
-        .find(|(_, r)| r.id.api_version == "v1" && same_namespace(r.namespace(), ns))
+    ctx.named(Kind::SERVICE_ACCOUNT, name)
+        .find(|(_, r)| same_namespace(r.namespace(), ns))
 }
 
 /// An image reference split the way container runtimes read it.

@@ -111,7 +111,7 @@ fn check_system_masters(ctx: &Context, out: &mut Vec<Finding>) {
 /// `kubernetes.io/bootstrapping: rbac-defaults`. The API server re-creates
 /// it at every start, so a manifest that carries it changes nothing.
 fn is_bootstrap_admin(b: &Resource) -> bool {
-    b.is("ClusterRoleBinding")
+    Kind::CLUSTER_ROLE_BINDING.is(b)
         && role_ref(b) == ("ClusterRole", "cluster-admin")
         && crate::model::resource::value_at(&b.json, "metadata.labels")
             .and_then(|l| l.get("kubernetes.io/bootstrapping"))

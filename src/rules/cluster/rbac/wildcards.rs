@@ -122,12 +122,13 @@ fn check_prefer_namespaced(ctx: &Context, out: &mut Vec<Finding>) {
         .resources
         .iter()
         .filter(|r| {
-            r.is("CustomResourceDefinition") && str_at(&r.json, "spec.scope") == Some("Namespaced")
+            Kind::CUSTOM_RESOURCE_DEFINITION.is(r)
+                && str_at(&r.json, "spec.scope") == Some("Namespaced")
         })
         .filter_map(|r| str_at(&r.json, "spec.names.plural"))
         .collect();
     for (ri, b) in ctx.resources.iter().enumerate() {
-        if !(is_binding(b) && b.is("ClusterRoleBinding")) {
+        if !Kind::CLUSTER_ROLE_BINDING.is(b) {
             continue;
         }
         let (kind, role_name) = role_ref(b);
@@ -136,9 +137,9 @@ fn check_prefer_namespaced(ctx: &Context, out: &mut Vec<Finding>) {
         }
         // By the index: a repository holds thousands of bindings and roles.
         let Some(role) = ctx
-            .named("ClusterRole", role_name)
+            .named(Kind::CLUSTER_ROLE, role_name)
             .map(|(_, r)| r)
-            .find(|r| is_role(r))
+            .next()
         else {
             continue;
         };
