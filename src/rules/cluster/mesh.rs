@@ -287,14 +287,18 @@ fn check_injection(ctx: &Context, out: &mut Vec<Finding>) {
         }
     }
     for (ri, r) in ctx.of_kind(Kind::NAMESPACE) {
-        let label = value_at(&r.json, "metadata.labels")
-            .and_then(|l| l.get("istio-injection"))
-            .and_then(Value::as_str);
-        if let Some(v) = label.filter(|v| v.trim() != "enabled") {
+        // A label or annotation of the Namespace, with its string value.
+        let meta = |map: &str, key: &str| {
+            let f = r.field(map)?.key(key)?;
+            Some((f.str()?, f.path))
+        };
+        if let Some((v, at)) =
+            meta("metadata.labels", "istio-injection").filter(|(v, _)| v.trim() != "enabled")
+        {
             out.push(Finding::new(
                 &MESH_INJECTION_DISABLED.meta,
                 ri,
-                Path::parse("metadata.labels").key("istio-injection"),
+                at,
                 format!(
                     "{} turns Istio sidecar injection off (istio-injection: {v}): its pods talk outside the mesh, without mTLS; label it istio-injection: enabled",
                     describe(r)
@@ -304,29 +308,27 @@ fn check_injection(ctx: &Context, out: &mut Vec<Finding>) {
         // Ambient mode's opt-out, unless the namespace uses sidecar
         // injection (`istio-injection: enabled` or a revision label), where
         // its pods are in the mesh through their sidecars.
-        let labels = value_at(&r.json, "metadata.labels");
-        let ambient = labels
-            .and_then(|l| l.get(AMBIENT_MODE))
-            .and_then(Value::as_str);
-        if ambient.is_some_and(|v| v.trim() == "none") && !namespace_injects_sidecars(r) {
+        if let Some((_, at)) =
+            meta("metadata.labels", AMBIENT_MODE).filter(|(v, _)| v.trim() == "none")
+            && !namespace_injects_sidecars(r)
+        {
             out.push(Finding::new(
                 &MESH_INJECTION_DISABLED.meta,
                 ri,
-                Path::parse("metadata.labels").key(AMBIENT_MODE),
+                at,
                 format!(
                     "{} opts out of Istio ambient mode ({AMBIENT_MODE}: none): its pods talk outside the mesh, without mTLS; label it {AMBIENT_MODE}: ambient",
                     describe(r)
                 ),
             ));
         }
-        let linkerd = value_at(&r.json, "metadata.annotations")
-            .and_then(|a| a.get(LINKERD_INJECT))
-            .and_then(Value::as_str);
-        if linkerd.is_some_and(|v| v.trim() == "disabled") {
+        if let Some((_, at)) =
+            meta("metadata.annotations", LINKERD_INJECT).filter(|(v, _)| v.trim() == "disabled")
+        {
             out.push(Finding::new(
                 &MESH_INJECTION_DISABLED.meta,
                 ri,
-                Path::parse("metadata.annotations").key(LINKERD_INJECT),
+                at,
                 format!(
                     "{} disables Linkerd proxy injection ({LINKERD_INJECT}: disabled): its pods talk outside the mesh, without mTLS; remove the annotation or set it to enabled",
                     describe(r)
@@ -429,21 +431,20 @@ fn check_port_skipping(ctx: &Context, out: &mut Vec<Finding>) {
         }
     }
     for (ri, r) in ctx.of_kind(Kind::NAMESPACE) {
-        let Some(annotations) = value_at(&r.json, "metadata.annotations") else {
+        let Some(annotations) = r.field("metadata.annotations") else {
             continue;
         };
         for skip in SKIP_ANNOTATIONS.iter().filter(|s| s.on_namespace) {
-            let Some(values) = annotations
-                .get(skip.annotation)
-                .and_then(Value::as_str)
-                .filter(|p| !p.trim().is_empty())
-            else {
+            let Some(at) = annotations.key(skip.annotation) else {
+                continue;
+            };
+            let Some(values) = at.str().filter(|p| !p.trim().is_empty()) else {
                 continue;
             };
             out.push(Finding::new(
                 &MESH_PORT_SKIPPING.meta,
                 ri,
-                Path::parse("metadata.annotations").key(skip.annotation),
+                at.path,
                 skip_message(
                     &format!("{} (for every pod in it)", describe(r)),
                     skip,
