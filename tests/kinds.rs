@@ -95,3 +95,24 @@ fn older_groups_and_versions_of_a_kind_are_read() {
     assert!(!fires(service, "service-node-port"));
     assert!(fires(&service.replace("v2", "v1"), "service-node-port"));
 }
+
+/// Findings are reported at the field they were read from (`Field`): the
+/// one place no fixture covered, the empty peer of a NetworkPolicy rule.
+#[test]
+fn an_empty_peer_is_reported_at_the_peer() {
+    let policy = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\n  namespace: apps\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - podSelector: {matchLabels: {app: web}}\n    - {}\n";
+    let report = check(policy, &Options::default());
+    let found: Vec<(&str, u32, u32)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "network-policy-allow-all")
+        .map(|d| {
+            (
+                d.path.as_deref().unwrap_or(""),
+                d.range.start.line,
+                d.range.start.character,
+            )
+        })
+        .collect();
+    assert_eq!(found, [("spec.ingress[0].from[1]", 10, 6)], "{found:?}");
+}

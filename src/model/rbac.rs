@@ -159,6 +159,13 @@ pub struct Subject<'v> {
     pub namespace: Option<&'v str>,
 }
 
+impl Subject<'_> {
+    /// The path of one of this subject's fields, as `PolicyRule::path`.
+    pub fn path(&self, field: &str) -> Path {
+        Path::parse("subjects").index(self.index).key(field)
+    }
+}
+
 pub fn subjects(b: &Resource) -> Vec<Subject<'_>> {
     items(&b.json, "subjects")
         .into_iter()

@@ -29,7 +29,7 @@ use crate::model::path::Path;
 use crate::model::rbac::{PolicyRule, RBAC_GROUP, Subject, is_role, role_ref, rules, subjects};
 use crate::model::resource::{Resource, str_at};
 use crate::rules::cluster::{describe, items, k8s, list, name, nsa, strings};
-use crate::rules::{Context, Finding, HARDENED, Kind, Reference, Rule, RuleMeta};
+use crate::rules::{Context, Field, Finding, HARDENED, Kind, Reference, Rule, RuleMeta};
 use crate::source::{SourceMap, Span};
 use crate::yaml::tree::{Document, NodeId, NodeKind, ScalarStyle};
 

@@ -46,12 +46,12 @@ pub static PREFER_NAMESPACED: Rule = Rule {
 
 pub(super) fn wildcards(r: &Resource) -> Vec<Grant> {
     let mut out = Vec::new();
-    for (index, rule) in items(&r.json, "rules") {
+    for rule in r.field("rules").iter().flat_map(Field::items) {
         for field in ["verbs", "apiGroups", "resources", "nonResourceURLs"] {
-            for (i, s) in strings(rule.get(field)) {
+            for (s, path) in rule.key(field).iter().flat_map(Field::strings) {
                 if s == "*" || (field == "nonResourceURLs" && s == "/*") {
                     out.push(Grant {
-                        path: Path::parse("rules").index(index).key(field).index(i),
+                        path,
                         what: format!("\"{s}\" in {field}"),
                         through: Vec::new(),
                     });
