@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::diagnostic::Severity;
-use crate::model::edit::FixPlan;
+use crate::model::edit::{Applicability, FixPlan};
 pub use crate::model::kinds::{Field, Kind};
 use crate::model::path::Path;
 use crate::model::resource::Resource;
@@ -297,6 +297,17 @@ impl Finding {
     pub fn with_fix(mut self, fix: Option<FixPlan>) -> Finding {
         self.fix = fix;
         self
+    }
+
+    /// With the fix that sets the finding's own field to `value`.
+    pub fn setting(
+        self,
+        value: impl Into<String>,
+        title: impl Into<String>,
+        applicability: Applicability,
+    ) -> Finding {
+        let fix = FixPlan::set(&self.path, value, title, applicability);
+        self.with_fix(Some(fix))
     }
 }
 

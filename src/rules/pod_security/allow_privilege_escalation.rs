@@ -44,13 +44,11 @@ pub static RULE: Rule = Rule {
         help: "set securityContext.allowPrivilegeEscalation to false",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      allowPrivilegeEscalation: false\n",
-        pss: Some(PssCheck {
-            check: "allowPrivilegeEscalation",
-            level: PssLevel::Restricted,
-            since: 8,
-            windows_exempt_from: Some(25),
-            overrides: None,
-        }),
+        pss: Some(
+            PssCheck::new("allowPrivilegeEscalation", PssLevel::Restricted)
+                .from_version(8)
+                .windows_exempt_from(25),
+        ),
         params: &[],
     },
     check: Some(check),
@@ -58,10 +56,7 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
-    for w in ctx.workloads {
-        if !versions.applies(w, &RULE.meta) {
-            continue;
-        }
+    for w in versions.workloads(&RULE.meta) {
         for c in w.containers() {
             let sc = c.container.security_context.as_ref();
             let value = sc.and_then(|s| s.allow_privilege_escalation);

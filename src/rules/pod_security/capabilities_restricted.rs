@@ -17,7 +17,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::model::edit::FixPlan;
-use crate::rules::pod_security::{Override, PssCheck, PssLevel};
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, capabilities_baseline::canonical, nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -44,16 +44,12 @@ pub static RULE: Rule = Rule {
         help: "drop ALL capabilities; add back only NET_BIND_SERVICE",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        add: [NET_ADMIN]\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        drop: [ALL]\n        add: [NET_BIND_SERVICE]\n",
-        pss: Some(PssCheck {
-            check: "capabilities_restricted",
-            level: PssLevel::Restricted,
-            since: 22,
-            windows_exempt_from: Some(25),
-            overrides: Some(Override {
-                baseline: "capabilities-baseline",
-                from: 22,
-            }),
-        }),
+        pss: Some(
+            PssCheck::new("capabilities_restricted", PssLevel::Restricted)
+                .from_version(22)
+                .windows_exempt_from(25)
+                .overriding("capabilities-baseline", 22),
+        ),
         params: &[],
     },
     check: Some(check),
@@ -61,10 +57,7 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
-    for w in ctx.workloads {
-        if !versions.applies(w, &RULE.meta) {
-            continue;
-        }
+    for w in versions.workloads(&RULE.meta) {
         for c in w.containers() {
             let caps = c
                 .container

@@ -50,13 +50,7 @@ pub static RULE: Rule = Rule {
         help: "remove the host field; the kubelet then targets the pod's IP",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    livenessProbe:\n      httpGet:\n        host: 169.254.169.254\n        path: /latest/meta-data/\n        port: 80\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    livenessProbe:\n      httpGet:\n        path: /healthz\n        port: 8080\n",
-        pss: Some(PssCheck {
-            check: "hostProbesAndHostLifecycle",
-            level: PssLevel::Baseline,
-            since: 34,
-            windows_exempt_from: None,
-            overrides: None,
-        }),
+        pss: Some(PssCheck::new("hostProbesAndHostLifecycle", PssLevel::Baseline).from_version(34)),
         params: &[],
     },
     check: Some(check),
@@ -64,10 +58,7 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
-    for w in ctx.workloads {
-        if !versions.applies(w, &RULE.meta) {
-            continue;
-        }
+    for w in versions.workloads(&RULE.meta) {
         for c in w.containers() {
             let k = c.container;
             // (where, what, httpGet, tcpSocket)

@@ -67,6 +67,43 @@ pub struct PssCheck {
     pub overrides: Option<Override>,
 }
 
+impl PssCheck {
+    /// A check of `level` at every policy version, for every pod.
+    pub const fn new(check: &'static str, level: PssLevel) -> PssCheck {
+        PssCheck {
+            check,
+            level,
+            since: 0,
+            windows_exempt_from: None,
+            overrides: None,
+        }
+    }
+
+    /// The check from policy version `v1.<minor>` on.
+    pub const fn from_version(self, minor: u32) -> PssCheck {
+        PssCheck {
+            since: minor,
+            ..self
+        }
+    }
+
+    /// Windows pods exempt from policy version `v1.<minor>` on.
+    pub const fn windows_exempt_from(self, minor: u32) -> PssCheck {
+        PssCheck {
+            windows_exempt_from: Some(minor),
+            ..self
+        }
+    }
+
+    /// Takes over the baseline rule `baseline` from policy version `v1.<from>`.
+    pub const fn overriding(self, baseline: &'static str, from: u32) -> PssCheck {
+        PssCheck {
+            overrides: Some(Override { baseline, from }),
+            ..self
+        }
+    }
+}
+
 /// A restricted check's override of a baseline check (by rule id), from a
 /// policy version.
 #[derive(Clone, Copy, Debug, serde::Serialize)]
@@ -141,6 +178,14 @@ impl<'a> Versions<'a> {
         let version = self.of(w);
         version.at_least(pss.since)
             && !(pss.windows_exempt_from.is_some_and(|v| version.at_least(v)) && w.is_windows())
+    }
+
+    /// The workloads the check `rule` declares applies to (`applies`).
+    pub fn workloads<'s>(&'s self, rule: &'s RuleMeta) -> impl Iterator<Item = &'a Workload> + 's {
+        self.ctx
+            .workloads
+            .iter()
+            .filter(move |w| self.applies(w, rule))
     }
 
     /// The policy version `w` is checked at.

@@ -10,7 +10,6 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::model::edit::FixPlan;
 use crate::model::path::Path;
 use crate::rules::workload::{find_service_account, nsa, service_account};
 use crate::rules::{Context, Finding, HARDENED, Kind, Rule, RuleMeta};
@@ -136,13 +135,11 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 }
             }
         };
-        let fix = Some(FixPlan::set(
-            &path,
+        let mut finding = Finding::new(&RULE.meta, w.resource, path, message).setting(
             "false",
             "Set automountServiceAccountToken to false",
             Applicability::Unsafe,
-        ));
-        let mut finding = Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix);
+        );
         if let Some(i) = related {
             finding = finding.with_related(
                 i,

@@ -6,7 +6,6 @@
 //! containers, which makes it a sign of node-level access either way.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::model::edit::FixPlan;
 use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -40,14 +39,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     continue;
                 }
                 let path = c.path.key("volumeMounts").index(i).key("mountPropagation");
-                let fix = Some(FixPlan::set(
-                    &path,
-                    "HostToContainer",
-                    "Use HostToContainer",
-                    Applicability::Unsafe,
-                ));
-                out.push(
-                    Finding::new(
+                out.push(Finding::new(
                         &RULE.meta,
                         w.resource,
                         path,
@@ -57,8 +49,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                             m.name,
                             m.mount_path
                         ),
-                    )
-                    .with_fix(fix),
+                    ).setting("HostToContainer", "Use HostToContainer", Applicability::Unsafe),
                 );
             }
         }

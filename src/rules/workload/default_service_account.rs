@@ -12,7 +12,6 @@
 use serde_json::Value;
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::model::edit::FixPlan;
 use crate::model::path::Path;
 use crate::model::rbac::is_binding;
 use crate::model::resource::{str_at, value_at};
@@ -112,19 +111,12 @@ fn check_objects(ctx: &Context, out: &mut Vec<Finding>) {
                     "automountServiceAccountToken is not set".to_string(),
                 ),
             };
-            let fix = Some(FixPlan::set(
-                &path,
-                "false",
-                "Set automountServiceAccountToken to false",
-                Applicability::Safe,
-            ));
             let mut f = Finding::new(
                 &RULE.meta,
                 ri,
                 path,
                 format!("the \"default\" ServiceAccount mounts its token into every pod that names no ServiceAccount ({state}); set automountServiceAccountToken: false"),
-            )
-            .with_fix(fix);
+            ).setting("false", "Set automountServiceAccountToken to false", Applicability::Safe);
             f.help = Some(
                 "set automountServiceAccountToken: false on the default ServiceAccount".into(),
             );

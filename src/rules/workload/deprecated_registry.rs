@@ -5,7 +5,6 @@
 //! The same paths exist on `registry.k8s.io`.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::model::edit::FixPlan;
 use crate::rules::workload::{nsa, parse_image};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -45,14 +44,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
             let path = c.path.key("image");
             let replaced = image.trim().replacen("k8s.gcr.io", "registry.k8s.io", 1);
-            let fix = Some(FixPlan::set(
-                &path,
-                replaced.clone(),
-                "Use registry.k8s.io",
-                Applicability::Safe,
-            ));
-            out.push(
-                Finding::new(
+            out.push(Finding::new(
                     &RULE.meta,
                     w.resource,
                     path,
@@ -60,8 +52,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         "{} uses image \"{image}\" from k8s.gcr.io, which is frozen; use \"{replaced}\"",
                         c.describe()
                     ),
-                )
-                .with_fix(fix),
+                ).setting(replaced.clone(), "Use registry.k8s.io", Applicability::Safe),
             );
         }
     }

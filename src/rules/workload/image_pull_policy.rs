@@ -9,7 +9,6 @@
 //! container, with a fix that adds the field). Digest-pinned images pass.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::model::edit::FixPlan;
 use crate::rules::peers::{checkov, kube_linter, kube_score, kubescape, polaris};
 use crate::rules::workload::{nsa, parse_image, plausible_image};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
@@ -76,12 +75,6 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 (None, None) => "with imagePullPolicy IfNotPresent (the default for a tagged image without imagePullPolicy)".to_string(),
             };
             let path = c.path.key("imagePullPolicy");
-            let fix = Some(FixPlan::set(
-                &path,
-                "Always",
-                "Set imagePullPolicy to Always",
-                Applicability::Unsafe,
-            ));
             out.push(
                 Finding::new(
                     &RULE.meta,
@@ -92,7 +85,11 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         c.describe()
                     ),
                 )
-                .with_fix(fix),
+                .setting(
+                    "Always",
+                    "Set imagePullPolicy to Always",
+                    Applicability::Unsafe,
+                ),
             );
         }
     }
