@@ -35,75 +35,40 @@ impl Kind {
     pub const LIMIT_RANGE: Kind = Kind::core("LimitRange");
     pub const RESOURCE_QUOTA: Kind = Kind::core("ResourceQuota");
     pub const POD: Kind = Kind::core("Pod");
-    pub const NETWORK_POLICY: Kind = Kind {
-        name: "NetworkPolicy",
-        groups: &["networking.k8s.io"],
-    };
+    pub const NETWORK_POLICY: Kind = Kind::new("NetworkPolicy", &["networking.k8s.io"]);
     /// `extensions/v1beta1` served Ingress until Kubernetes 1.22.
-    pub const INGRESS: Kind = Kind {
-        name: "Ingress",
-        groups: &["networking.k8s.io", "extensions"],
-    };
-    pub const ROLE: Kind = Kind {
-        name: "Role",
-        groups: RBAC,
-    };
-    pub const CLUSTER_ROLE: Kind = Kind {
-        name: "ClusterRole",
-        groups: RBAC,
-    };
-    pub const ROLE_BINDING: Kind = Kind {
-        name: "RoleBinding",
-        groups: RBAC,
-    };
-    pub const CLUSTER_ROLE_BINDING: Kind = Kind {
-        name: "ClusterRoleBinding",
-        groups: RBAC,
-    };
-    pub const CUSTOM_RESOURCE_DEFINITION: Kind = Kind {
-        name: "CustomResourceDefinition",
-        groups: &["apiextensions.k8s.io"],
-    };
+    pub const INGRESS: Kind = Kind::new("Ingress", &["networking.k8s.io", "extensions"]);
+    pub const ROLE: Kind = Kind::new("Role", RBAC);
+    pub const CLUSTER_ROLE: Kind = Kind::new("ClusterRole", RBAC);
+    pub const ROLE_BINDING: Kind = Kind::new("RoleBinding", RBAC);
+    pub const CLUSTER_ROLE_BINDING: Kind = Kind::new("ClusterRoleBinding", RBAC);
+    pub const CUSTOM_RESOURCE_DEFINITION: Kind =
+        Kind::new("CustomResourceDefinition", &["apiextensions.k8s.io"]);
     /// The API server's `--encryption-provider-config` file.
-    pub const ENCRYPTION_CONFIGURATION: Kind = Kind {
-        name: "EncryptionConfiguration",
-        groups: APISERVER_CONFIG,
-    };
+    pub const ENCRYPTION_CONFIGURATION: Kind =
+        Kind::new("EncryptionConfiguration", APISERVER_CONFIG);
     /// The API server's `--admission-control-config-file`.
-    pub const ADMISSION_CONFIGURATION: Kind = Kind {
-        name: "AdmissionConfiguration",
-        groups: APISERVER_CONFIG,
-    };
+    pub const ADMISSION_CONFIGURATION: Kind = Kind::new("AdmissionConfiguration", APISERVER_CONFIG);
     /// The PodSecurity plugin's configuration inside an AdmissionConfiguration.
-    pub const POD_SECURITY_CONFIGURATION: Kind = Kind {
-        name: "PodSecurityConfiguration",
-        groups: &["pod-security.admission.config.k8s.io"],
-    };
+    pub const POD_SECURITY_CONFIGURATION: Kind = Kind::new(
+        "PodSecurityConfiguration",
+        &["pod-security.admission.config.k8s.io"],
+    );
     /// The API server's `--audit-policy-file`.
-    pub const AUDIT_POLICY: Kind = Kind {
-        name: "Policy",
-        groups: &["audit.k8s.io"],
-    };
-    pub const KUBELET_CONFIGURATION: Kind = Kind {
-        name: "KubeletConfiguration",
-        groups: &["kubelet.config.k8s.io"],
-    };
-    pub const PEER_AUTHENTICATION: Kind = Kind {
-        name: "PeerAuthentication",
-        groups: &["security.istio.io"],
-    };
-    pub const DESTINATION_RULE: Kind = Kind {
-        name: "DestinationRule",
-        groups: &["networking.istio.io"],
-    };
+    pub const AUDIT_POLICY: Kind = Kind::new("Policy", &["audit.k8s.io"]);
+    pub const KUBELET_CONFIGURATION: Kind =
+        Kind::new("KubeletConfiguration", &["kubelet.config.k8s.io"]);
+    pub const PEER_AUTHENTICATION: Kind = Kind::new("PeerAuthentication", &["security.istio.io"]);
+    pub const DESTINATION_RULE: Kind = Kind::new("DestinationRule", &["networking.istio.io"]);
     /// eksctl's cluster file.
-    pub const EKSCTL_CLUSTER_CONFIG: Kind = Kind {
-        name: "ClusterConfig",
-        groups: &["eksctl.io"],
-    };
+    pub const EKSCTL_CLUSTER_CONFIG: Kind = Kind::new("ClusterConfig", &["eksctl.io"]);
+
+    const fn new(name: &'static str, groups: &'static [&'static str]) -> Kind {
+        Kind { name, groups }
+    }
 
     const fn core(name: &'static str) -> Kind {
-        Kind { name, groups: CORE }
+        Kind::new(name, CORE)
     }
 
     /// Whether an object of `api_version` and `kind` is of this kind.

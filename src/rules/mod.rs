@@ -23,7 +23,7 @@ pub use crate::model::kinds::{Field, Kind};
 use crate::model::path::Path;
 use crate::model::resource::Resource;
 use crate::model::setting::Setting;
-use crate::model::workload::Workload;
+use crate::model::workload::{ContainerRef, Workload};
 // Re-exported: the profile is an option (one type), rules name it in their metadata.
 pub use crate::options::Profile;
 use crate::options::{Options, Selectable, Selected};
@@ -204,6 +204,13 @@ impl<'a> Context<'a> {
             .map(move |&i| (i, &resources[i]))
             .filter(move |(_, r)| kind.is(r))
     }
+    /// Every container of every workload, with its workload.
+    pub fn containers(&self) -> impl Iterator<Item = (&'a Workload, ContainerRef<'a>)> {
+        self.workloads
+            .iter()
+            .flat_map(|w| w.containers().map(move |c| (w, c)))
+    }
+
     pub fn resource(&self, w: &Workload) -> &Resource {
         &self.resources[w.resource]
     }

@@ -314,32 +314,30 @@ fn check_external_ips(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn check_ssh(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            for (i, p) in c.container.ports.iter().flatten().enumerate() {
-                let named = p
-                    .name
-                    .as_deref()
-                    .is_some_and(|n| n.eq_ignore_ascii_case("ssh"));
-                let field = if p.container_port == 22 {
-                    "containerPort"
-                } else if named {
-                    "name"
-                } else {
-                    continue;
-                };
-                out.push(Finding::new(
-                    &SSH_PORT.meta,
-                    w.resource,
-                    c.path.key("ports").index(i).key(field),
-                    format!(
-                        "{} listens for SSH (container port {}{}): a way in that bypasses the API server's authentication and audit; remove the SSH server and use kubectl exec or kubectl debug",
-                        c.describe(),
-                        p.container_port,
-                        if named { ", named ssh" } else { "" }
-                    ),
-                ));
-            }
+    for (w, c) in ctx.containers() {
+        for (i, p) in c.container.ports.iter().flatten().enumerate() {
+            let named = p
+                .name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case("ssh"));
+            let field = if p.container_port == 22 {
+                "containerPort"
+            } else if named {
+                "name"
+            } else {
+                continue;
+            };
+            out.push(Finding::new(
+                &SSH_PORT.meta,
+                w.resource,
+                c.path.key("ports").index(i).key(field),
+                format!(
+                    "{} listens for SSH (container port {}{}): a way in that bypasses the API server's authentication and audit; remove the SSH server and use kubectl exec or kubectl debug",
+                    c.describe(),
+                    p.container_port,
+                    if named { ", named ssh" } else { "" }
+                ),
+            ));
         }
     }
     for (ri, s) in ctx.of_kind(Kind::SERVICE) {

@@ -43,24 +43,22 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            for (i, p) in c.container.ports.iter().flatten().enumerate() {
-                let Some(host) = p.host_port.filter(|&h| h != 0) else {
-                    continue;
-                };
-                let path = c.path.key("ports").index(i).key("hostPort");
-                out.push(Finding::new(
-                    &RULE.meta,
-                    w.resource,
-                    path,
-                    format!(
-                        "{} binds port {host} on the node (hostPort: {host}); remove hostPort and expose containerPort {} through a Service",
-                        c.describe(),
-                        p.container_port
-                    ),
-                ));
-            }
+    for (w, c) in ctx.containers() {
+        for (i, p) in c.container.ports.iter().flatten().enumerate() {
+            let Some(host) = p.host_port.filter(|&h| h != 0) else {
+                continue;
+            };
+            let path = c.path.key("ports").index(i).key("hostPort");
+            out.push(Finding::new(
+                &RULE.meta,
+                w.resource,
+                path,
+                format!(
+                    "{} binds port {host} on the node (hostPort: {host}); remove hostPort and expose containerPort {} through a Service",
+                    c.describe(),
+                    p.container_port
+                ),
+            ));
         }
     }
 }

@@ -41,22 +41,20 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            let sc = c.container.security_context.as_ref();
-            if sc.and_then(|s| s.privileged) == Some(true) {
-                let path = sc_path(&c, "privileged");
-                out.push(Finding::new(
-                        &RULE.meta,
-                        w.resource,
-                        path,
-                        format!(
-                            "{} runs privileged (privileged: true): it gets every capability and the node's devices; set privileged to false",
-                            c.describe()
-                        ),
-                    ).setting("false", "Set privileged to false", Applicability::Unsafe),
-                );
-            }
+    for (w, c) in ctx.containers() {
+        let sc = c.container.security_context.as_ref();
+        if sc.and_then(|s| s.privileged) == Some(true) {
+            let path = sc_path(&c, "privileged");
+            out.push(Finding::new(
+                    &RULE.meta,
+                    w.resource,
+                    path,
+                    format!(
+                        "{} runs privileged (privileged: true): it gets every capability and the node's devices; set privileged to false",
+                        c.describe()
+                    ),
+                ).setting("false", "Set privileged to false", Applicability::Unsafe),
+            );
         }
     }
 }

@@ -41,7 +41,7 @@ use serde_json::Value;
 
 use crate::model::path::{Path, Seg};
 use crate::model::resource::Resource;
-use crate::model::workload::Workload;
+use crate::model::workload::{ContainerRef, Workload};
 pub use crate::rules::pod_security::{list, nsa, sc_path};
 use crate::rules::{Context, Finding, Kind, RuleMeta};
 
@@ -141,6 +141,21 @@ pub fn parse_image(image: &str) -> ImageRef<'_> {
         tag: tag.filter(|t| !t.is_empty()),
         digest: digest.filter(|d| !d.is_empty()),
     }
+}
+
+/// Every container of every workload whose image can be an image
+/// reference, with the workload and the reference.
+pub fn container_images<'a>(
+    ctx: &'a Context,
+) -> impl Iterator<Item = (&'a Workload, ContainerRef<'a>, &'a str)> {
+    ctx.containers().filter_map(|(w, c)| {
+        let image = c
+            .container
+            .image
+            .as_deref()
+            .filter(|i| plausible_image(i))?;
+        Some((w, c, image))
+    })
 }
 
 /// Whether a string can be an image reference at all (not a placeholder

@@ -227,15 +227,13 @@ fn check_kubelet_client_ca(ctx: &Context, out: &mut Vec<Finding>) {
                 }
                 Given::Default(Defaults::Unknown) => continue,
             };
-        push_unique(
+        report(
             out,
-            Finding::new(
-                meta,
-                ri,
-                path,
-                format!(
-                    "the kubelet verifies no client certificates ({state}): {consequence}; {advice} to the CA bundle that signs the API server's kubelet client certificate"
-                ),
+            meta,
+            ri,
+            path,
+            format!(
+                "the kubelet verifies no client certificates ({state}): {consequence}; {advice} to the CA bundle that signs the API server's kubelet client certificate"
             ),
         );
     }
@@ -253,17 +251,15 @@ fn check_kubelet_authorization(ctx: &Context, out: &mut Vec<Finding>) {
             } => {
                 let mode = flag.value.as_deref().unwrap_or_default();
                 if mode != "Webhook" {
-                    push_unique(
+                    report(
                         out,
-                        Finding::new(
-                            meta,
-                            command.resource,
-                            flag.path.clone(),
-                            format!(
-                                "the kubelet authorizes with {mode} ({}{}): every authenticated caller can exec into the node's pods; set --authorization-mode=Webhook",
-                                shown(flag),
-                                overriding(overrides, field)
-                            ),
+                        meta,
+                        command.resource,
+                        flag.path.clone(),
+                        format!(
+                            "the kubelet authorizes with {mode} ({}{}): every authenticated caller can exec into the node's pods; set --authorization-mode=Webhook",
+                            shown(flag),
+                            overriding(overrides, field)
                         ),
                     );
                 }
@@ -274,15 +270,13 @@ fn check_kubelet_authorization(ctx: &Context, out: &mut Vec<Finding>) {
                 value,
             } => {
                 if let Some(mode) = value.as_str().filter(|m| *m != "Webhook") {
-                    push_unique(
+                    report(
                         out,
-                        Finding::new(
-                            meta,
-                            resource,
-                            path,
-                            format!(
-                                "the kubelet authorizes with {mode}: every authenticated caller can exec into the node's pods; set authorization.mode: Webhook"
-                            ),
+                        meta,
+                        resource,
+                        path,
+                        format!(
+                            "the kubelet authorizes with {mode}: every authenticated caller can exec into the node's pods; set authorization.mode: Webhook"
                         ),
                     );
                 }
@@ -307,17 +301,15 @@ fn check_kubelet_read_only_port(ctx: &Context, out: &mut Vec<Finding>) {
                 overrides,
             } => {
                 if let Some(port) = flag_int(flag).filter(|p| *p != 0) {
-                    push_unique(
+                    report(
                         out,
-                        Finding::new(
-                            meta,
-                            command.resource,
-                            flag.path.clone(),
-                            format!(
-                                "the kubelet serves pod and node details without authentication on port {port} ({}{}); set --read-only-port=0",
-                                shown(flag),
-                                overriding(overrides, field)
-                            ),
+                        meta,
+                        command.resource,
+                        flag.path.clone(),
+                        format!(
+                            "the kubelet serves pod and node details without authentication on port {port} ({}{}); set --read-only-port=0",
+                            shown(flag),
+                            overriding(overrides, field)
                         ),
                     );
                 }
@@ -328,15 +320,13 @@ fn check_kubelet_read_only_port(ctx: &Context, out: &mut Vec<Finding>) {
                 value,
             } => {
                 if let Some(port) = value.as_i64().filter(|p| *p != 0) {
-                    push_unique(
+                    report(
                         out,
-                        Finding::new(
-                            meta,
-                            resource,
-                            path,
-                            format!(
-                                "the kubelet serves pod and node details without authentication on port {port} (readOnlyPort: {port}); set readOnlyPort: 0"
-                            ),
+                        meta,
+                        resource,
+                        path,
+                        format!(
+                            "the kubelet serves pod and node details without authentication on port {port} (readOnlyPort: {port}); set readOnlyPort: 0"
                         ),
                     );
                 }
@@ -396,17 +386,15 @@ fn check_kubelet_streaming(ctx: &Context, out: &mut Vec<Finding>) {
         } = k.given("streaming-connection-idle-timeout", field)
             && flag.value.as_deref().and_then(zero_duration) == Some(true)
         {
-            push_unique(
+            report(
                 out,
-                Finding::new(
-                    meta,
-                    command.resource,
-                    flag.path.clone(),
-                    format!(
-                        "the kubelet never closes idle exec, attach and port-forward streams ({}{}); set --streaming-connection-idle-timeout to a non-zero duration such as 5m",
-                        shown(flag),
-                        overriding(overrides, field)
-                    ),
+                meta,
+                command.resource,
+                flag.path.clone(),
+                format!(
+                    "the kubelet never closes idle exec, attach and port-forward streams ({}{}); set --streaming-connection-idle-timeout to a non-zero duration such as 5m",
+                    shown(flag),
+                    overriding(overrides, field)
                 ),
             );
         }

@@ -131,6 +131,11 @@ fn push_unique(out: &mut Vec<Finding>, f: Finding) {
     }
 }
 
+/// `push_unique` of a finding of `meta` at `path` of resource `ri`.
+fn report(out: &mut Vec<Finding>, meta: &'static RuleMeta, ri: usize, path: Path, message: String) {
+    push_unique(out, Finding::new(meta, ri, path, message));
+}
+
 /// Which source decides the setting a finding is about, for its advice.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Source {

@@ -275,15 +275,13 @@ fn check_kubelet_seccomp_default(ctx: &Context, out: &mut Vec<Finding>) {
             }
             Given::Default(Defaults::Unknown) => continue,
         };
-        push_unique(
+        report(
             out,
-            Finding::new(
-                meta,
-                ri,
-                path,
-                format!(
-                    "containers that set no seccomp profile run Unconfined on this node ({state}); set {advice} so they get the runtime's RuntimeDefault profile"
-                ),
+            meta,
+            ri,
+            path,
+            format!(
+                "containers that set no seccomp profile run Unconfined on this node ({state}); set {advice} so they get the runtime's RuntimeDefault profile"
             ),
         );
     }
