@@ -188,6 +188,15 @@ impl<'a> Versions<'a> {
             .filter(move |w| self.applies(w, rule))
     }
 
+    /// The containers of `workloads(rule)`, each with its workload.
+    pub fn containers<'s>(
+        &'s self,
+        rule: &'s RuleMeta,
+    ) -> impl Iterator<Item = (&'a Workload, ContainerRef<'a>)> + 's {
+        self.workloads(rule)
+            .flat_map(|w| w.containers().map(move |c| (w, c)))
+    }
+
     /// The policy version `w` is checked at.
     pub fn of(&self, w: &Workload) -> &PssVersion {
         let ns = self.ctx.resource(w).namespace();
