@@ -71,6 +71,17 @@ pub enum Given<'a> {
     Default(Defaults),
 }
 
+impl Given<'_> {
+    /// Where the setting is given: the flag, or the file's field.
+    pub fn at(&self) -> Option<(usize, Path)> {
+        match self {
+            Given::Flag { command, flag, .. } => Some((command.resource, flag.path.clone())),
+            Given::Field { resource, path, .. } => Some((*resource, path.clone())),
+            Given::Default(_) => None,
+        }
+    }
+}
+
 impl<'a> Kubelet<'a> {
     /// The flag, when the command line sets it to a non-empty value (or, for
     /// a boolean, gives it bare).

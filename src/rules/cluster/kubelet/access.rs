@@ -243,50 +243,34 @@ fn check_kubelet_authorization(ctx: &Context, out: &mut Vec<Finding>) {
     let meta = &KUBELET_AUTHORIZATION_MODE.meta;
     let field = "authorization.mode";
     for k in kubelets(ctx) {
-        match k.given("authorization-mode", field) {
+        let given = k.given("authorization-mode", field);
+        let message = match &given {
             Given::Flag {
-                command,
-                flag,
-                overrides,
+                flag, overrides, ..
             } => {
                 let mode = flag.value.as_deref().unwrap_or_default();
-                if mode != "Webhook" {
-                    report(
-                        out,
-                        meta,
-                        command.resource,
-                        flag.path.clone(),
-                        format!(
-                            "the kubelet authorizes with {mode} ({}{}): every authenticated caller can exec into the node's pods; set --authorization-mode=Webhook",
-                            shown(flag),
-                            overriding(overrides, field)
-                        ),
-                    );
+                if mode == "Webhook" {
+                    continue;
                 }
+                format!(
+                    "the kubelet authorizes with {mode} ({}): every authenticated caller can exec into the node's pods; set --authorization-mode=Webhook",
+                    flag_state(flag, *overrides, field)
+                )
             }
-            Given::Field {
-                resource,
-                path,
-                value,
-            } => {
-                if let Some(mode) = value.as_str().filter(|m| *m != "Webhook") {
-                    report(
-                        out,
-                        meta,
-                        resource,
-                        path,
-                        format!(
-                            "the kubelet authorizes with {mode}: every authenticated caller can exec into the node's pods; set authorization.mode: Webhook"
-                        ),
-                    );
-                }
-            }
+            Given::Field { value, .. } => match value.as_str().filter(|m| *m != "Webhook") {
+                Some(mode) => format!(
+                    "the kubelet authorizes with {mode}: every authenticated caller can exec into the node's pods; set authorization.mode: Webhook"
+                ),
+                None => continue,
+            },
             Given::Default(Defaults::CommandLine) => {
                 let (ri, path) = k.anchor();
-                push_unique(out, Finding::new(meta, ri, path, "the kubelet authorizes with AlwaysAllow (--authorization-mode is not set and there is no --config): every authenticated caller can exec into the node's pods; set --authorization-mode=Webhook".into()));
+                report(out, meta, ri, path, "the kubelet authorizes with AlwaysAllow (--authorization-mode is not set and there is no --config): every authenticated caller can exec into the node's pods; set --authorization-mode=Webhook".into());
+                continue;
             }
-            Given::Default(_) => {}
-        }
+            Given::Default(_) => continue,
+        };
+        report_given(out, meta, &given, message);
     }
 }
 
@@ -294,49 +278,31 @@ fn check_kubelet_read_only_port(ctx: &Context, out: &mut Vec<Finding>) {
     let meta = &KUBELET_READ_ONLY_PORT.meta;
     let field = "readOnlyPort";
     for k in kubelets(ctx) {
-        match k.given("read-only-port", field) {
+        let given = k.given("read-only-port", field);
+        let message = match &given {
             Given::Flag {
-                command,
-                flag,
-                overrides,
-            } => {
-                if let Some(port) = flag_int(flag).filter(|p| *p != 0) {
-                    report(
-                        out,
-                        meta,
-                        command.resource,
-                        flag.path.clone(),
-                        format!(
-                            "the kubelet serves pod and node details without authentication on port {port} ({}{}); set --read-only-port=0",
-                            shown(flag),
-                            overriding(overrides, field)
-                        ),
-                    );
-                }
-            }
-            Given::Field {
-                resource,
-                path,
-                value,
-            } => {
-                if let Some(port) = value.as_i64().filter(|p| *p != 0) {
-                    report(
-                        out,
-                        meta,
-                        resource,
-                        path,
-                        format!(
-                            "the kubelet serves pod and node details without authentication on port {port} (readOnlyPort: {port}); set readOnlyPort: 0"
-                        ),
-                    );
-                }
-            }
+                flag, overrides, ..
+            } => match flag_int(flag).filter(|p| *p != 0) {
+                Some(port) => format!(
+                    "the kubelet serves pod and node details without authentication on port {port} ({}); set --read-only-port=0",
+                    flag_state(flag, *overrides, field)
+                ),
+                None => continue,
+            },
+            Given::Field { value, .. } => match value.as_i64().filter(|p| *p != 0) {
+                Some(port) => format!(
+                    "the kubelet serves pod and node details without authentication on port {port} (readOnlyPort: {port}); set readOnlyPort: 0"
+                ),
+                None => continue,
+            },
             Given::Default(Defaults::CommandLine) => {
                 let (ri, path) = k.anchor();
-                push_unique(out, Finding::new(meta, ri, path, "the kubelet serves pod and node details without authentication on port 10255 (--read-only-port is not set and there is no --config, so 10255); set --read-only-port=0".into()));
+                report(out, meta, ri, path, "the kubelet serves pod and node details without authentication on port 10255 (--read-only-port is not set and there is no --config, so 10255); set --read-only-port=0".into());
+                continue;
             }
-            Given::Default(_) => {}
-        }
+            Given::Default(_) => continue,
+        };
+        report_given(out, meta, &given, message);
     }
 }
 
