@@ -159,6 +159,16 @@ impl<'a> SourceMap<'a> {
     }
 
     pub fn position(&self, char_index: u32) -> Position {
+        // Between the `\r` and the `\n` of a line break is no LSP position:
+        // the line's end stands for it.
+        let byte = self.byte_offset(char_index);
+        let bytes = self.text.as_bytes();
+        let char_index = if byte > 0 && bytes[byte - 1] == b'\r' && bytes.get(byte) == Some(&b'\n')
+        {
+            char_index - 1
+        } else {
+            char_index
+        };
         let line = self.line_index(char_index);
         let start = self.line_starts[line];
         let character = if self.ascii {
@@ -299,6 +309,30 @@ mod tests {
                 assert_eq!(map.byte_offset(map.line_start(n)), start, "{text:?}");
             }
         }
+        // A span that ends inside `\r\n` ends at the line's end.
+        let map = SourceMap::new("%\r\n%");
+        assert_eq!(
+            map.position(2),
+            Position {
+                line: 0,
+                character: 1
+            }
+        );
+        assert_eq!(
+            map.position(3),
+            Position {
+                line: 1,
+                character: 0
+            }
+        );
+        let map = SourceMap::new("é\r\n%");
+        assert_eq!(
+            map.position(2),
+            Position {
+                line: 0,
+                character: 1
+            }
+        );
         let map = SourceMap::new("%\r");
         assert_eq!(
             map.position(2),
