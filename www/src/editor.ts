@@ -17,16 +17,9 @@ import { tags as t } from '@lezer/highlight';
 import type { Fix } from '@kubeharden/engine/kubeharden.js';
 import { lineChanges } from './line-diff';
 import { rangeToOffsets } from './positions';
+import { CM_SEVERITY } from './levels';
 import { renderFindingDetails } from './diagnostic-view';
 import type { Finding } from './findings';
-
-const CM_SEVERITY = {
-  critical: 'error',
-  high: 'error',
-  medium: 'warning',
-  low: 'info',
-  info: 'hint',
-} as const;
 
 /** Marks transactions that replace the document on the program's behalf. */
 const programmatic = Annotation.define<boolean>();
