@@ -565,27 +565,29 @@ fn load(
     };
     let mut problems = Vec::new();
     let known = Object::is_known(api_version, kind);
-    let object = Object::decode(api_version, kind, &json, &mut problems);
+    // The typed object is only the schema check and the source of a
+    // workload's pod template: it is dropped once both are done, so a bundle
+    // holds one copy of each object (its JSON) and the pod specs rules read.
+    let mut object = Object::decode(api_version, kind, &json, &mut problems);
     let span = doc.node(node).span;
-    let mut resource = Resource {
+    let resource = Resource {
         id,
         source: at.source,
         doc: at.doc,
         node,
         base,
         json,
-        object,
         range: out.map.range(span),
     };
     let index = resources.len();
-    if let Some(w) = Workload::of(index, &mut resource, known, &mut problems) {
+    if let Some(w) = Workload::of(index, &resource, &mut object, known, &mut problems) {
         workloads.push(w);
     }
     let mut unknown = UnknownFields::new(doc, resource.node);
     for p in problems {
         report_schema(out, doc, &resource, &mut unknown, p);
     }
-    resource.json = std::mem::take(&mut resource.json);
+    drop(object);
     resources.push(resource);
 }
 
