@@ -212,12 +212,6 @@ pub fn check_bundle_each(
     for f in run_rules(&ctx) {
         findings[resources[f.resource].source].push(f);
     }
-    for (out, findings) in diagnostics.iter_mut().zip(findings) {
-        place_findings(&ctx, findings, out);
-    }
-    // Exceptions need every source's findings first: a config exemption
-    // that suppresses nothing in any source is itself a finding.
-    crate::exceptions::apply(&ctx, options, &mut diagnostics);
     let mut summaries: Vec<Vec<ResourceSummary>> = files.iter().map(|_| Vec::new()).collect();
     for r in &resources {
         summaries[r.source].push(ResourceSummary {
@@ -225,15 +219,35 @@ pub fn check_bundle_each(
             range: r.range,
         });
     }
-    for (i, (diagnostics, resources)) in diagnostics.into_iter().zip(summaries).enumerate() {
-        each(
-            i,
-            Report {
-                diagnostics: finish(diagnostics),
-                resources,
-            },
-        );
+    // Each source's diagnostics are handed out as soon as its report is
+    // complete, so memory holds a few sources' diagnostics, not the
+    // bundle's. A report waits only while an exception it holds can still
+    // be used by a later source (a config exemption applies to every
+    // source; the CLI reads the config last).
+    let mut exceptions = crate::exceptions::Applier::new(&ctx, options);
+    let mut pending: std::collections::VecDeque<(usize, Vec<Diagnostic>)> =
+        std::collections::VecDeque::new();
+    for (i, (mut out, findings)) in diagnostics.into_iter().zip(findings).enumerate() {
+        place_findings(&ctx, findings, &mut out);
+        exceptions.suppress(&ctx, options, i, &mut out);
+        pending.push_back((i, out));
+        while let Some((j, _)) = pending.front()
+            && exceptions.complete(*j, i)
+        {
+            let Some((j, mut out)) = pending.pop_front() else {
+                break;
+            };
+            exceptions.finish(options, j, &mut out);
+            each(
+                j,
+                Report {
+                    diagnostics: finish(out),
+                    resources: std::mem::take(&mut summaries[j]),
+                },
+            );
+        }
     }
+    debug_assert!(pending.is_empty(), "the last source completes every report");
 }
 
 /// A source read as far as it goes alone: positions, documents, typed
