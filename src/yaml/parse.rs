@@ -659,15 +659,25 @@ fn read_piece(
                         // scalar's `:` right before a flow indicator
                         // (`[a:]`, `{a:}`), which YAML 1.2 reads as an
                         // empty value.
-                        let colon_before_indicator = style == ScalarStyle::Plain
+                        // libyaml checks every `:` of the scalar, so
+                        // also one inside it that YAML 1.2 keeps as text
+                        // (`{r:?}`: only `?` can follow inside).
+                        let colon_before_indicator = if style == ScalarStyle::Plain
                             && !text.is_empty()
                             && !b.flow_opens.is_empty()
-                            && chars.get(raw_end) == Some(&':')
-                            && chars
-                                .get(raw_end + 1)
-                                .is_some_and(|c| matches!(c, ',' | '?' | '[' | ']' | '{' | '}'));
-                        let bad = if colon_before_indicator {
-                            Some((raw_end, "found unexpected ':'"))
+                        {
+                            let start = past_properties(chars, pspan.start.index()).min(raw_end);
+                            (start..=raw_end).find(|&i| {
+                                chars.get(i) == Some(&':')
+                                    && chars.get(i + 1).is_some_and(|c| {
+                                        matches!(c, ',' | '?' | '[' | ']' | '{' | '}')
+                                    })
+                            })
+                        } else {
+                            None
+                        };
+                        let bad = if let Some(at) = colon_before_indicator {
+                            Some((at, "found unexpected ':'"))
                         } else {
                             bad_property(chars, pspan.start.index())
                         };
@@ -976,6 +986,19 @@ fn implicit_key_problem(
 /// An anchor or alias name (in the properties from char `start`) that
 /// libyaml refuses: it takes letters, digits, `_` and `-` only, up to a
 /// blank or one of `?:,]}%@` and a backquote; YAML 1.2 takes more.
+/// Where a node's text starts after its anchor and tag (`&a !!str x`).
+fn past_properties(chars: &[char], mut i: usize) -> usize {
+    while chars.get(i).is_some_and(|c| matches!(c, '&' | '!')) {
+        while chars.get(i).is_some_and(|c| !c.is_whitespace()) {
+            i += 1;
+        }
+        while chars.get(i).is_some_and(|c| matches!(c, ' ' | '\t')) {
+            i += 1;
+        }
+    }
+    i
+}
+
 fn bad_property(chars: &[char], start: usize) -> Option<(usize, &'static str)> {
     let mut i = start;
     loop {
