@@ -149,7 +149,9 @@ impl<'a> SourceMap<'a> {
         self.offsets(char_index).0
     }
 
-    pub fn line_of(&self, char_index: u32) -> usize {
+    /// 0-based index of the line holding a character (`Position::line`);
+    /// `Context::line_number` gives the 1-based number messages show.
+    pub fn line_index(&self, char_index: u32) -> usize {
         match self.line_starts.binary_search(&char_index) {
             Ok(l) => l,
             Err(l) => l - 1,
@@ -167,7 +169,7 @@ impl<'a> SourceMap<'a> {
         } else {
             char_index
         };
-        let line = self.line_of(char_index);
+        let line = self.line_index(char_index);
         let start = self.line_starts[line];
         let character = if self.ascii {
             char_index - start

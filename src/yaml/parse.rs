@@ -540,11 +540,7 @@ fn read_piece(
                     let trimmed = piece.trim_end();
                     at = base + shifts.original(trimmed.chars().count().saturating_sub(1));
                 }
-                parsed.problems.push(Problem {
-                    kind: ProblemKind::Syntax,
-                    span: Span::new(at, at + 1),
-                    message: err.info().to_string(),
-                });
+                syntax_at(&mut parsed.problems, at, err.info().to_string());
                 return retry;
             }
         };
@@ -647,11 +643,11 @@ fn read_piece(
                                     raw_end,
                                 ));
                         if refused {
-                            parsed.problems.push(Problem {
-                                kind: ProblemKind::Syntax,
-                                span: Span::new(span.start as usize, span.start as usize + 1),
-                                message: "found character that cannot start any token".into(),
-                            });
+                            syntax_at(
+                                &mut parsed.problems,
+                                span.start as usize,
+                                "found character that cannot start any token",
+                            );
                             return None;
                         }
                         let chars = chars.get_or_insert_with(|| piece.chars().collect());
@@ -682,12 +678,7 @@ fn read_piece(
                             bad_property(chars, pspan.start.index())
                         };
                         if let Some((at, message)) = bad {
-                            let at = base + shifts.original(at);
-                            parsed.problems.push(Problem {
-                                kind: ProblemKind::Syntax,
-                                span: Span::new(at, at + 1),
-                                message: message.into(),
-                            });
+                            syntax_at(&mut parsed.problems, base + shifts.original(at), message);
                             return None;
                         }
                         if matches!(b.stack.last(), Some(Frame::Map(_, None))) {
@@ -695,12 +686,11 @@ fn read_piece(
                             if let Some((at, message)) =
                                 implicit_key_problem(chars, pspan.start.index(), raw_end, empty)
                             {
-                                let at = base + shifts.original(at);
-                                parsed.problems.push(Problem {
-                                    kind: ProblemKind::Syntax,
-                                    span: Span::new(at, at + 1),
-                                    message: message.into(),
-                                });
+                                syntax_at(
+                                    &mut parsed.problems,
+                                    base + shifts.original(at),
+                                    message,
+                                );
                                 return None;
                             }
                         }
@@ -746,12 +736,7 @@ fn read_piece(
                     Event::Alias(anchor) => {
                         let chars = chars.get_or_insert_with(|| piece.chars().collect());
                         if let Some((at, message)) = bad_property(chars, pspan.start.index()) {
-                            let at = base + shifts.original(at);
-                            parsed.problems.push(Problem {
-                                kind: ProblemKind::Syntax,
-                                span: Span::new(at, at + 1),
-                                message: message.into(),
-                            });
+                            syntax_at(&mut parsed.problems, base + shifts.original(at), message);
                             return None;
                         }
                         // The latest definition of an anchor wins, as YAML says.
@@ -845,12 +830,7 @@ fn read_piece(
                         // child's bracket (`ingress:\n- {}`).
                         let chars = chars.get_or_insert_with(|| piece.chars().collect());
                         if let Some((at, message)) = bad_property(chars, pspan.start.index()) {
-                            let at = base + shifts.original(at);
-                            parsed.problems.push(Problem {
-                                kind: ProblemKind::Syntax,
-                                span: Span::new(at, at + 1),
-                                message: message.into(),
-                            });
+                            syntax_at(&mut parsed.problems, base + shifts.original(at), message);
                             return None;
                         }
                         let flow = pspan.end.index() > pspan.start.index()
@@ -986,6 +966,15 @@ fn implicit_key_problem(
 /// An anchor or alias name (in the properties from char `start`) that
 /// libyaml refuses: it takes letters, digits, `_` and `-` only, up to a
 /// blank or one of `?:,]}%@` and a backquote; YAML 1.2 takes more.
+/// A syntax problem at one character.
+fn syntax_at(problems: &mut Vec<Problem>, at: usize, message: impl Into<String>) {
+    problems.push(Problem {
+        kind: ProblemKind::Syntax,
+        span: Span::new(at, at + 1),
+        message: message.into(),
+    });
+}
+
 /// Where a node's text starts after its anchor and tag (`&a !!str x`).
 fn past_properties(chars: &[char], mut i: usize) -> usize {
     while chars.get(i).is_some_and(|c| matches!(c, '&' | '!')) {
