@@ -20,7 +20,7 @@ MKDOCS_VENV ?= $(HOME)/.cache/kubeharden-mkdocs-$(MKDOCS_VERSION)
 #   make site KUBEHARDEN_DOCS_BASE=https://docs.example.org/kubeharden/
 export KUBEHARDEN_DOCS_BASE ?=
 
-.PHONY: bench-peers readme all deps deps-browser deps-mkdocs deps-lsp deps-nvim wasm pkg site serve test test-rust test-wasm test-node test-lsp test-nvim test-vsix vsix test-e2e bench lint fmt clean fuzz fuzz-smoke fuzz-deps fuzz-seed
+.PHONY: bench-peers bench-scale bench-memory readme all deps deps-browser deps-mkdocs deps-lsp deps-nvim wasm pkg site serve test test-rust test-wasm test-node test-lsp test-nvim test-vsix vsix test-e2e bench lint fmt clean fuzz fuzz-smoke fuzz-deps fuzz-seed
 
 all: pkg site
 
@@ -171,6 +171,16 @@ bench: pkg
 	node benches/wasm.mjs
 	@echo "wasm size (raw / gzip / brotli):"
 	@node -e 'const fs=require("fs"),z=require("zlib");const b=fs.readFileSync("pkg/web/kubeharden_bg.wasm");console.log(b.length, z.gzipSync(b,{level:9}).length, z.brotliCompressSync(b).length)'
+
+# Cost per resource from 1,000 to 100,000 small pods, as a stream and as a
+# List: time, peak heap and peak RSS per row (benches/scale.rs).
+bench-scale:
+	cargo bench --locked --bench scale
+
+# Where a bundle's memory goes, stage by stage (benches/memory.rs); DIR
+# defaults to ../shared/corpus/real: `make bench-memory DIR=/tmp/repo`.
+bench-memory:
+	cargo bench --locked --bench memory -- $(DIR)
 
 # Side by side with Checkov on the real corpus and a generated 5,000-file
 # repository (minutes; not part of `make test`).

@@ -208,16 +208,7 @@ pub fn check_bundle_each(
         options,
         index: Index::new(&resources),
     };
-    let mut findings: Vec<Vec<Finding>> = files.iter().map(|_| Vec::new()).collect();
-    for f in run_rules(&ctx) {
-        findings[resources[f.resource].source].push(f);
-    }
-    for (out, findings) in diagnostics.iter_mut().zip(findings) {
-        place_findings(&ctx, findings, out);
-    }
-    // Exceptions need every source's findings first: a config exemption
-    // that suppresses nothing in any source is itself a finding.
-    crate::exceptions::apply(&ctx, options, &mut diagnostics);
+    let findings = by_source(run_rules(&ctx), &resources, files.len());
     let mut summaries: Vec<Vec<ResourceSummary>> = files.iter().map(|_| Vec::new()).collect();
     for r in &resources {
         summaries[r.source].push(ResourceSummary {
@@ -225,15 +216,54 @@ pub fn check_bundle_each(
             range: r.range,
         });
     }
-    for (i, (diagnostics, resources)) in diagnostics.into_iter().zip(summaries).enumerate() {
-        each(
-            i,
-            Report {
-                diagnostics: finish(diagnostics),
-                resources,
-            },
-        );
+    // Each source's diagnostics are handed out as soon as its report is
+    // complete, so memory holds a few sources' diagnostics, not the
+    // bundle's. A report waits only while an exception it holds can still
+    // be used by a later source (a config exemption applies to every
+    // source; the CLI reads the config last).
+    let mut exceptions = crate::exceptions::Applier::new(&ctx, options);
+    let mut pending: std::collections::VecDeque<(usize, Vec<Diagnostic>)> =
+        std::collections::VecDeque::new();
+    for (i, (mut out, findings)) in diagnostics.into_iter().zip(findings).enumerate() {
+        place_findings(&ctx, findings, &mut out);
+        exceptions.suppress(&ctx, options, i, &mut out);
+        pending.push_back((i, out));
+        while let Some((j, _)) = pending.front()
+            && exceptions.complete(*j, i)
+        {
+            let Some((j, mut out)) = pending.pop_front() else {
+                break;
+            };
+            exceptions.finish(options, j, &mut out);
+            each(
+                j,
+                Report {
+                    diagnostics: finish(out),
+                    resources: std::mem::take(&mut summaries[j]),
+                },
+            );
+        }
     }
+    debug_assert!(pending.is_empty(), "the last source completes every report");
+}
+
+/// The bundle's findings split by source, each list allocated once at its
+/// size: a finding is 224 bytes and a large bundle has hundreds of
+/// thousands, and lists grown by doubling copy them into fresh pages again
+/// and again.
+fn by_source(all: Vec<Finding>, resources: &[Resource], sources: usize) -> Vec<Vec<Finding>> {
+    if sources == 1 {
+        return vec![all];
+    }
+    let mut counts = vec![0usize; sources];
+    for f in &all {
+        counts[resources[f.resource].source] += 1;
+    }
+    let mut split: Vec<Vec<Finding>> = counts.into_iter().map(Vec::with_capacity).collect();
+    for f in all {
+        split[resources[f.resource].source].push(f);
+    }
+    split
 }
 
 /// A source read as far as it goes alone: positions, documents, typed
@@ -447,6 +477,7 @@ fn run_rules(ctx: &Context) -> Vec<Finding> {
 /// Stage 3, per source: each finding of the source's resources becomes a
 /// diagnostic at its range.
 fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnostic>) {
+    out.reserve_exact(findings.len());
     for f in findings {
         let Some(rule) = find(f.rule) else { continue };
         if !ctx.options.selects(&rule.meta) {
@@ -565,27 +596,29 @@ fn load(
     };
     let mut problems = Vec::new();
     let known = Object::is_known(api_version, kind);
-    let object = Object::decode(api_version, kind, &json, &mut problems);
+    // The typed object is only the schema check and the source of a
+    // workload's pod template: it is dropped once both are done, so a bundle
+    // holds one copy of each object (its JSON) and the pod specs rules read.
+    let mut object = Object::decode(api_version, kind, &json, &mut problems);
     let span = doc.node(node).span;
-    let mut resource = Resource {
+    let resource = Resource {
         id,
         source: at.source,
         doc: at.doc,
         node,
         base,
         json,
-        object,
         range: out.map.range(span),
     };
     let index = resources.len();
-    if let Some(w) = Workload::of(index, &mut resource, known, &mut problems) {
+    if let Some(w) = Workload::of(index, &resource, &mut object, known, &mut problems) {
         workloads.push(w);
     }
     let mut unknown = UnknownFields::new(doc, resource.node);
     for p in problems {
         report_schema(out, doc, &resource, &mut unknown, p);
     }
-    resource.json = std::mem::take(&mut resource.json);
+    drop(object);
     resources.push(resource);
 }
 

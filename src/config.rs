@@ -148,7 +148,7 @@ impl Reader<'_> {
     /// A string scalar (any scalar but null; YAML `1.2` reads as text here).
     fn string(&mut self, node: NodeId, what: &str) -> Option<String> {
         match &self.doc.node(self.doc.resolve(node)).kind {
-            NodeKind::Scalar { text, .. } if !is_null(self.doc, node) => Some(text.clone()),
+            NodeKind::Scalar { text, .. } if !is_null(self.doc, node) => Some(text.to_string()),
             _ => {
                 let found = kind_name(self.doc, node);
                 self.problem(node, format!("{what} must be a string, not {found}"));
@@ -244,7 +244,7 @@ fn is_null(doc: &Document, node: NodeId) -> bool {
     match &doc.node(doc.resolve(node)).kind {
         NodeKind::Scalar { text, style } => {
             *style == crate::yaml::tree::ScalarStyle::Plain
-                && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL")
+                && matches!(&**text, "" | "~" | "null" | "Null" | "NULL")
         }
         _ => false,
     }

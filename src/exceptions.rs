@@ -255,24 +255,75 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 }
 
 /// Stage 4, across the bundle: severity overrides, then exceptions.
-pub fn apply(ctx: &Context, options: &Options, out: &mut [Vec<Diagnostic>]) {
-    for d in out.iter_mut().flatten() {
-        d.severity = options.severity_of(&d.rule, d.severity);
-    }
-    let mut found = Vec::new();
-    let mut problems: Vec<(usize, Diagnostic)> = Vec::new();
-    annotations(ctx, &mut found, &mut problems);
-    comments(ctx, &mut found, &mut problems);
-    config(ctx, options, &mut found);
-    let valid = validate(ctx, options, &mut found, &mut problems);
+///
+/// The bundle's exceptions, applied source by source so that a caller can
+/// hand each source's report out before the next is built: only findings
+/// about an exception (unused, invalid) wait for the sources it can cover.
+pub struct Applier {
+    found: Vec<Exception>,
+    /// Findings about exceptions known before any is applied, per source.
+    problems: Vec<Vec<Diagnostic>>,
+    valid: Vec<usize>,
+    /// Per source, the valid exceptions it holds (in `valid` order).
+    held: Vec<Vec<usize>>,
+    /// Per source, the last source its exceptions can cover: its report
+    /// is complete once that one is suppressed.
+    complete_after: Vec<usize>,
+}
 
-    for (source, diagnostics) in out.iter_mut().enumerate() {
+impl Applier {
+    pub fn new(ctx: &Context, options: &Options) -> Applier {
+        let mut found = Vec::new();
+        let mut problems: Vec<(usize, Diagnostic)> = Vec::new();
+        annotations(ctx, &mut found, &mut problems);
+        comments(ctx, &mut found, &mut problems);
+        config(ctx, options, &mut found);
+        let valid = validate(ctx, options, &mut found, &mut problems);
+        let sources = ctx.files.len();
+        let mut by_source: Vec<Vec<Diagnostic>> = vec![Vec::new(); sources];
+        for (source, d) in problems {
+            by_source[source].push(d);
+        }
+        let mut held = vec![Vec::new(); sources];
+        let mut complete_after: Vec<usize> = (0..sources).collect();
+        for &e in &valid {
+            let ex = &found[e];
+            let Some(source) = ex.source else { continue };
+            held[source].push(e);
+            let last = match &ex.scope {
+                Scope::Resource(r) => ctx.resources[*r].source,
+                Scope::Lines { source, .. } => *source,
+                Scope::Select { .. } => sources.saturating_sub(1),
+            };
+            complete_after[source] = complete_after[source].max(last);
+        }
+        Applier {
+            found,
+            problems: by_source,
+            valid,
+            held,
+            complete_after,
+        }
+    }
+
+    /// Severity overrides, then the first exception that covers each
+    /// finding of `source` suppresses it (and counts as used).
+    pub fn suppress(
+        &mut self,
+        ctx: &Context,
+        options: &Options,
+        source: usize,
+        diagnostics: &mut [Diagnostic],
+    ) {
+        for d in diagnostics.iter_mut() {
+            d.severity = options.severity_of(&d.rule, d.severity);
+        }
         for d in diagnostics.iter_mut() {
             if d.suppression.is_some() {
                 continue;
             }
-            for &e in &valid {
-                let ex = &mut found[e];
+            for &e in &self.valid {
+                let ex = &mut self.found[e];
                 if !covers(ctx, ex, source, d) {
                     continue;
                 }
@@ -293,24 +344,38 @@ pub fn apply(ctx: &Context, options: &Options, out: &mut [Vec<Diagnostic>]) {
             }
         }
     }
-    for &e in &valid {
-        let ex = &found[e];
-        for (id, range, used) in &ex.rules {
-            if !used && crate::rules::enabled(options, id) {
-                report(
-                    &mut problems,
-                    ex,
-                    &input::EXCEPTION_UNUSED.meta,
-                    *range,
-                    format!("this exception of {id} suppresses nothing: remove it"),
-                );
+
+    /// Whether `source`'s report is complete once every source up to
+    /// `done` has been suppressed.
+    pub fn complete(&self, source: usize, done: usize) -> bool {
+        self.complete_after
+            .get(source)
+            .is_none_or(|&last| last <= done)
+    }
+
+    /// Appends the findings about `source`'s own exceptions, after its
+    /// others: what was wrong with them, then the rules they suppressed
+    /// nothing of (call once the report is [`Applier::complete`]).
+    pub fn finish(&mut self, options: &Options, source: usize, diagnostics: &mut Vec<Diagnostic>) {
+        let mut problems = std::mem::take(&mut self.problems[source]);
+        for &e in &self.held[source] {
+            let ex = &self.found[e];
+            for (id, range, used) in &ex.rules {
+                // `held` lists the exceptions whose source is this one.
+                if !used && crate::rules::enabled(options, id) {
+                    problems.push(crate::check::input_diagnostic(
+                        &input::EXCEPTION_UNUSED.meta,
+                        *range,
+                        format!("this exception of {id} suppresses nothing: remove it"),
+                    ));
+                }
             }
         }
-    }
-    for (source, d) in problems {
-        if crate::rules::enabled(options, &d.rule) {
-            out[source].push(d);
-        }
+        diagnostics.extend(
+            problems
+                .into_iter()
+                .filter(|d| crate::rules::enabled(options, &d.rule)),
+        );
     }
 }
 

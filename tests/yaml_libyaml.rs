@@ -205,7 +205,7 @@ fn ours(doc: &Document, id: NodeId, budget: &mut usize) -> Option<Tree> {
     let tag = node.tag.as_deref().map(full_tag);
     Some(match &node.kind {
         NodeKind::Scalar { text, style } => Tree::Scalar {
-            text: text.clone(),
+            text: text.to_string(),
             plain: *style == ScalarStyle::Plain,
             tag,
         },

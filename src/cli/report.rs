@@ -9,7 +9,7 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{
     self,
-    termcolor::{ColorChoice, StandardStream},
+    termcolor::{BufferedStandardStream, ColorChoice},
 };
 use kubeharden::render::json::{FileReport, JsonReport};
 use kubeharden::render::{ITEMS, PrettyArrayStream, sarif};
@@ -21,7 +21,11 @@ use super::Format;
 
 pub enum Writer {
     Text {
-        out: StandardStream,
+        /// Buffered: a large repository's report is a million lines, and
+        /// line-buffered stdout made one write call per line (seconds of
+        /// system time). A terminal still sees each file as it is done.
+        out: BufferedStandardStream,
+        tty: bool,
         findings: usize,
         files: usize,
         /// Suppressed findings are counted, and drawn only when asked.
@@ -40,11 +44,12 @@ impl Writer {
     pub fn new(format: Format, show_suppressed: bool) -> Writer {
         match format {
             Format::Text => Writer::Text {
-                out: StandardStream::stdout(if io::stdout().is_terminal() {
+                out: BufferedStandardStream::stdout(if io::stdout().is_terminal() {
                     ColorChoice::Auto
                 } else {
                     ColorChoice::Never
                 }),
+                tty: io::stdout().is_terminal(),
                 findings: 0,
                 files: 0,
                 suppressed: 0,
@@ -70,6 +75,7 @@ impl Writer {
         match self {
             Writer::Text {
                 out,
+                tty,
                 findings,
                 files,
                 suppressed,
@@ -88,9 +94,14 @@ impl Writer {
                         .filter(|d| d.suppression.is_none())
                         .cloned()
                         .collect();
-                    return write_text(out, path, text, &shown);
+                    write_text(out, path, text, &shown)?;
+                } else {
+                    write_text(out, path, text, diagnostics)?;
                 }
-                write_text(out, path, text, diagnostics)
+                if *tty {
+                    out.flush()?;
+                }
+                Ok(())
             }
             Writer::Json(stream) => stream.item(&FileReport { path, diagnostics }),
             Writer::Sarif(stream) => {
@@ -106,6 +117,7 @@ impl Writer {
         match self {
             Writer::Text {
                 mut out,
+                tty: _,
                 findings,
                 files,
                 suppressed,
@@ -119,6 +131,7 @@ impl Writer {
                     }
                 }
                 writeln!(out)?;
+                out.flush()?;
             }
             Writer::Json(stream) | Writer::Sarif(stream) => {
                 let mut out = stream.finish()?;
@@ -131,7 +144,7 @@ impl Writer {
 }
 
 fn write_text(
-    out: &mut StandardStream,
+    out: &mut BufferedStandardStream,
     path: &str,
     text: &str,
     diagnostics: &[Diagnostic],

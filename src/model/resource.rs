@@ -105,7 +105,6 @@ pub struct Resource {
     pub base: Path,
     /// The object as Kubernetes reads it.
     pub json: Value,
-    pub object: Object,
     pub range: Range,
 }
 

@@ -64,7 +64,7 @@ impl<'d> UnknownFields<'d> {
             for &(k, _) in doc.entries(node) {
                 let kn = doc.node(doc.resolve(k));
                 if let NodeKind::Scalar { text, style } = &kn.kind {
-                    raw.push(text.as_str());
+                    raw.push(&**text);
                     if let Some(name) = key_string(text, *style, kn.tag.as_deref()) {
                         keys.entry(name).or_insert(k);
                     }

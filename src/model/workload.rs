@@ -127,7 +127,8 @@ impl Workload {
     /// resources); known kinds had theirs reported already.
     pub fn of(
         index: usize,
-        resource: &mut Resource,
+        resource: &Resource,
+        object: &mut Object,
         known_kind: bool,
         problems: &mut Vec<SchemaProblem>,
     ) -> Option<Workload> {
@@ -140,7 +141,7 @@ impl Workload {
         let mut local = Vec::new();
         // Known kinds were decoded (and their problems reported) already:
         // take the pod template from the typed object instead of decoding twice.
-        let (spec, meta) = match take_template(&mut resource.object) {
+        let (spec, meta) = match take_template(object) {
             Some((spec, meta)) => (spec, meta.unwrap_or_default()),
             None => {
                 let spec: PodSpec = decode(spec_json, &mut local)?;

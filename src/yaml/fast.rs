@@ -185,7 +185,10 @@ impl Fast<'_> {
         let span = self.span(start, end);
         self.push(Node {
             span,
-            kind: NodeKind::Scalar { text, style },
+            kind: NodeKind::Scalar {
+                text: text.into_boxed_str(),
+                style,
+            },
             tag: None,
             flow: false,
         })

@@ -323,7 +323,7 @@ impl<'d> Converter<'d> {
             }
             NodeKind::Scalar { text, style } => {
                 match resolve_scalar(text, *style, node.tag.as_deref()) {
-                    Scalar::Str => Value::String(text.clone()),
+                    Scalar::Str => Value::String(text.to_string()),
                     other => match number(other) {
                         Ok(v) => v,
                         Err(msg) => {
@@ -384,7 +384,7 @@ impl<'d> Converter<'d> {
             let kn = self.doc.node(self.doc.resolve(k));
             match &kn.kind {
                 NodeKind::Scalar { text, style } => {
-                    if *style == ScalarStyle::Plain && text == "<<" && kn.tag.is_none() {
+                    if *style == ScalarStyle::Plain && &**text == "<<" && kn.tag.is_none() {
                         merges.push(v);
                         continue;
                     }
@@ -463,7 +463,7 @@ pub fn duplicate_keys(doc: &Document) -> Vec<(Span, Span, String)> {
             let NodeKind::Scalar { text, style } = &kn.kind else {
                 continue;
             };
-            if *style == ScalarStyle::Plain && text == "<<" {
+            if *style == ScalarStyle::Plain && &**text == "<<" {
                 continue;
             }
             let Some(key) = key_string(text, *style, kn.tag.as_deref()) else {

@@ -88,6 +88,10 @@ pub fn parse(map: &SourceMap) -> Parsed {
         let end_char = map.char_index_of_byte(end) as usize;
         parse_piece(piece, base, end_char, &mut parsed);
     }
+    for doc in &mut parsed.documents {
+        doc.compact();
+    }
+    parsed.documents.shrink_to_fit();
     parsed
 }
 
@@ -151,7 +155,7 @@ impl Builder {
         let is_merge = |key: NodeId| {
             let n = self.doc.node(key);
             n.tag.is_none()
-                && matches!(&n.kind, NodeKind::Scalar { text, style: ScalarStyle::Plain } if text == "<<")
+                && matches!(&n.kind, NodeKind::Scalar { text, style: ScalarStyle::Plain } if &**text == "<<")
         };
         let mut frames = self.stack.iter().rev();
         match frames.next()? {
@@ -208,12 +212,12 @@ impl Builder {
     }
 }
 
-fn tag_string(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<String> {
+fn tag_string(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<Box<str>> {
     tag.map(|t| {
         if t.handle == "tag:yaml.org,2002:" {
-            format!("!!{}", t.suffix)
+            format!("!!{}", t.suffix).into()
         } else {
-            t.to_string()
+            t.to_string().into()
         }
     })
 }
@@ -719,7 +723,10 @@ fn read_piece(
                         }
                         let node = Node {
                             span,
-                            kind: NodeKind::Scalar { text, style },
+                            kind: NodeKind::Scalar {
+                                text: text.into_boxed_str(),
+                                style,
+                            },
                             tag: tag_string(tag),
                             flow: false,
                         };
@@ -766,7 +773,7 @@ fn read_piece(
                                     span,
                                     "this alias refers to a collection that contains it: a value cannot contain itself, and Kubernetes refuses the document (\"anchor value contains itself\"); it is read as null here",
                                     NodeKind::Scalar {
-                                        text: String::new(),
+                                        text: "".into(),
                                         style: ScalarStyle::Plain,
                                     },
                                 ),
@@ -1261,7 +1268,7 @@ mod tests {
             let doc = &parsed.documents[0];
             let (_, v) = doc.get(doc.root.unwrap(), key).unwrap();
             match &doc.node(v).kind {
-                NodeKind::Scalar { text, .. } => text.clone(),
+                NodeKind::Scalar { text, .. } => text.to_string(),
                 NodeKind::Seq(items) => items
                     .iter()
                     .map(|&i| doc.scalar(i).unwrap_or("?").to_string())
