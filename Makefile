@@ -20,7 +20,7 @@ MKDOCS_VENV ?= $(HOME)/.cache/kubeharden-mkdocs-$(MKDOCS_VERSION)
 #   make site KUBEHARDEN_DOCS_BASE=https://docs.example.org/kubeharden/
 export KUBEHARDEN_DOCS_BASE ?=
 
-.PHONY: bench-peers readme all deps deps-browser deps-mkdocs deps-lsp deps-nvim wasm pkg site serve test test-rust test-wasm test-node test-lsp test-nvim test-vsix vsix test-e2e bench lint fmt clean fuzz fuzz-smoke fuzz-deps fuzz-seed
+.PHONY: bench-wasm bench-peers readme all deps deps-browser deps-mkdocs deps-lsp deps-nvim wasm pkg site serve test test-rust test-wasm test-node test-lsp test-nvim test-vsix vsix test-e2e bench lint fmt clean fuzz fuzz-smoke fuzz-deps fuzz-seed
 
 all: pkg site
 
@@ -171,6 +171,12 @@ bench: pkg
 	node benches/wasm.mjs
 	@echo "wasm size (raw / gzip / brotli):"
 	@node -e 'const fs=require("fs"),z=require("zlib");const b=fs.readFileSync("pkg/web/kubeharden_bg.wasm");console.log(b.length, z.gzipSync(b,{level:9}).length, z.brotliCompressSync(b).length)'
+
+# issue 15's goals for the npm package's module: its size (raw, gzip, brotli)
+# and its CPU time per check of the 150-line Deployment under Node against
+# the native engine's (benches/wasm-size.mjs runs the `check` benchmark).
+bench-wasm: pkg
+	node benches/wasm-size.mjs
 
 # Side by side with Checkov on the real corpus and a generated 5,000-file
 # repository (minutes; not part of `make test`).
