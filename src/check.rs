@@ -598,9 +598,9 @@ fn report_schema(
 ) {
     match problem {
         SchemaProblem::UnknownField { path } => {
-            // A security field at the wrong securityContext level: that rule says where it belongs.
-            use crate::rules::workload::misplaced_security_field as misplaced;
-            if misplaced::owns(&path) && out.options.selects(&misplaced::RULE.meta) {
+            // A rule that reports this field itself says more (where a
+            // misplaced security field belongs).
+            if crate::rules::reports_unknown_field(out.options, &path) {
                 return;
             }
             let (Some(Seg::Key(key)), Some(found)) = (path.0.last(), unknown.at(&path)) else {

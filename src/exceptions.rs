@@ -576,11 +576,9 @@ fn comments(ctx: &Context, found: &mut Vec<Exception>, problems: &mut Vec<(usize
         if !text.contains(COMMENT) {
             continue;
         }
-        let lines: Vec<&str> = text.split('\n').collect();
-        let mut line_byte = 0;
-        for (n, line) in lines.iter().enumerate() {
-            let this_line = line_byte;
-            line_byte += line.len() + 1;
+        let numbered: Vec<(usize, &str)> = crate::source::lines(text).collect();
+        let lines: Vec<&str> = numbered.iter().map(|&(_, l)| l).collect();
+        for (n, &(this_line, line)) in numbered.iter().enumerate() {
             let Some(at) = line.find(COMMENT) else {
                 continue;
             };

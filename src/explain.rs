@@ -9,9 +9,10 @@ use k8s_openapi::api::core::v1::SecurityContext;
 
 use crate::check::{Source, with_context};
 use crate::diagnostic::Diagnostic;
+use crate::model::setting::Setting;
 use crate::model::workload::{ContainerRef, Workload};
 use crate::options::Options;
-use crate::rules::Context;
+use crate::rules::{Context, setting_of};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Explanation {
@@ -21,46 +22,6 @@ pub struct Explanation {
     pub value: String,
     /// Where the value comes from, in a sentence.
     pub origin: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Setting {
-    RunAsNonRoot,
-    RunAsUser,
-    RunAsGroup,
-    Privileged,
-    AllowPrivilegeEscalation,
-    ReadOnlyRootFilesystem,
-    Capabilities,
-    Seccomp,
-    AppArmor,
-    SeLinux,
-    ProcMount,
-    Automount,
-    ImagePullPolicy,
-    HostUsers,
-    ShareProcessNamespace,
-}
-
-fn setting_of(rule: &str) -> Option<Setting> {
-    Some(match rule {
-        "run-as-non-root" => Setting::RunAsNonRoot,
-        "run-as-user" => Setting::RunAsUser,
-        "run-as-root-group" => Setting::RunAsGroup,
-        "privileged" => Setting::Privileged,
-        "allow-privilege-escalation" => Setting::AllowPrivilegeEscalation,
-        "read-only-root-filesystem" => Setting::ReadOnlyRootFilesystem,
-        "capabilities-baseline" | "capabilities-restricted" => Setting::Capabilities,
-        "seccomp-profile-baseline" | "seccomp-profile-restricted" => Setting::Seccomp,
-        "apparmor-profile" => Setting::AppArmor,
-        "selinux-options" => Setting::SeLinux,
-        "proc-mount" | "proc-mount-restricted" => Setting::ProcMount,
-        "automount-service-account-token" => Setting::Automount,
-        "image-pull-policy" => Setting::ImagePullPolicy,
-        "host-users" => Setting::HostUsers,
-        "share-process-namespace" => Setting::ShareProcessNamespace,
-        _ => return None,
-    })
 }
 
 /// Whether explaining this rule's finding needs the other files of the

@@ -10,16 +10,15 @@ use crate::model::edit::{Applicability, Fix, TextEdit};
 pub use crate::model::edit::{SkipReason, apply_edits};
 use crate::model::resource::ResourceId;
 use crate::options::Options;
+use crate::rules::input::BROKEN_BY_AN_EDIT;
 use crate::source::Range;
 
-/// Rules whose new findings mean an edit broke the text. `fix_all` switches
-/// them on for its own checks whatever the options say.
-const GUARD_RULES: &[&str] = &[
-    "yaml-syntax",
-    "yaml-duplicate-key",
-    "schema-invalid",
-    "schema-unknown-field",
-];
+/// Rules whose new findings mean an edit broke the text, as the input
+/// rules declare them. `fix_all` switches them on for its own checks
+/// whatever the options say.
+fn guard_rules() -> impl Iterator<Item = &'static str> {
+    BROKEN_BY_AN_EDIT.iter().map(|r| r.meta.id)
+}
 
 /// A fix `fix_all` applied.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -67,10 +66,10 @@ fn count_key(report: &Report, d: &Diagnostic) -> usize {
         .count()
 }
 
-fn guard_counts(report: &Report) -> [usize; GUARD_RULES.len()] {
-    let mut counts = [0; GUARD_RULES.len()];
+fn guard_counts(report: &Report) -> Vec<usize> {
+    let mut counts = vec![0; BROKEN_BY_AN_EDIT.len()];
     for d in &report.diagnostics {
-        if let Some(i) = GUARD_RULES.iter().position(|g| *g == d.rule) {
+        if let Some(i) = guard_rules().position(|g| g == d.rule) {
             counts[i] += 1;
         }
     }
@@ -132,10 +131,8 @@ pub fn fix_all_within(source: &str, options: &Options, max_passes: usize) -> Fix
         None => ("", source.to_string()),
     };
     let mut guard = options.clone();
-    guard.disable.retain(|d| !GUARD_RULES.contains(&d.as_str()));
-    guard
-        .enable
-        .extend(GUARD_RULES.iter().map(|g| g.to_string()));
+    guard.disable.retain(|d| !guard_rules().any(|g| g == d));
+    guard.enable.extend(guard_rules().map(str::to_string));
     let wanted = |d: &Diagnostic| crate::rules::enabled(options, &d.rule);
     let json = is_json(&text);
 
@@ -235,10 +232,7 @@ pub fn fix_all_within(source: &str, options: &Options, max_passes: usize) -> Fix
 
     // The guard rules may be off in `options`: the final report is the one
     // `check` gives with them.
-    if guard.disable != options.disable
-        || !GUARD_RULES
-            .iter()
-            .all(|g| crate::rules::enabled(options, g))
+    if guard.disable != options.disable || !guard_rules().all(|g| crate::rules::enabled(options, g))
     {
         report = check(&text, options);
     }

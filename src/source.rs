@@ -42,6 +42,40 @@ impl Span {
     }
 }
 
+/// Whether a line ends with byte `b` at `i`: LSP and YAML both break lines at
+/// `\n`, `\r\n` and a `\r` alone.
+fn breaks_after(bytes: &[u8], i: usize, b: u8) -> bool {
+    b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+}
+
+/// The lines of a text with the byte offset where each starts, without their
+/// line breaks (`\n`, `\r\n` or a `\r` alone, as `SourceMap` counts them).
+pub fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let mut i = start;
+        while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
+            i += 1;
+        }
+        let line = (start, &text[start..i]);
+        if i >= bytes.len() {
+            done = true;
+        } else {
+            start = i + if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            };
+        }
+        Some(line)
+    })
+}
+
 /// Every `CHECKPOINT` characters we remember the byte and UTF-16 offset, so a
 /// conversion walks at most `CHECKPOINT - 1` characters even on megabyte lines.
 const CHECKPOINT: usize = 64;
@@ -60,9 +94,10 @@ impl<'a> SourceMap<'a> {
         let ascii = text.is_ascii();
         let mut line_starts = vec![0u32];
         let mut checkpoints = Vec::new();
+        let bytes = text.as_bytes();
         if ascii {
-            for (i, b) in text.bytes().enumerate() {
-                if b == b'\n' {
+            for (i, &b) in bytes.iter().enumerate() {
+                if breaks_after(bytes, i, b) {
                     line_starts.push(i as u32 + 1);
                 }
             }
@@ -73,7 +108,7 @@ impl<'a> SourceMap<'a> {
                     checkpoints.push((bi as u32, utf16));
                 }
                 utf16 += ch.len_utf16() as u32;
-                if ch == '\n' {
+                if ch.is_ascii() && breaks_after(bytes, bi, ch as u8) {
                     line_starts.push(ci as u32 + 1);
                 }
             }
@@ -114,7 +149,9 @@ impl<'a> SourceMap<'a> {
         self.offsets(char_index).0
     }
 
-    pub fn line_of(&self, char_index: u32) -> usize {
+    /// 0-based index of the line holding a character (`Position::line`);
+    /// `Context::line_number` gives the 1-based number messages show.
+    pub fn line_index(&self, char_index: u32) -> usize {
         match self.line_starts.binary_search(&char_index) {
             Ok(l) => l,
             Err(l) => l - 1,
@@ -122,7 +159,17 @@ impl<'a> SourceMap<'a> {
     }
 
     pub fn position(&self, char_index: u32) -> Position {
-        let line = self.line_of(char_index);
+        // Between the `\r` and the `\n` of a line break is no LSP position:
+        // the line's end stands for it.
+        let byte = self.byte_offset(char_index);
+        let bytes = self.text.as_bytes();
+        let char_index = if byte > 0 && bytes[byte - 1] == b'\r' && bytes.get(byte) == Some(&b'\n')
+        {
+            char_index - 1
+        } else {
+            char_index
+        };
+        let line = self.line_index(char_index);
         let start = self.line_starts[line];
         let character = if self.ascii {
             char_index - start
@@ -247,6 +294,74 @@ mod tests {
         assert_eq!(at(1, 4), Some(text.len() - 1));
         assert_eq!(at(2, 0), Some(text.len()));
         assert_eq!(at(3, 0), None);
+    }
+
+    /// LSP clients and YAML break lines at `\r\n`, `\n` and a lone `\r`
+    /// (found by the language server's fuzz target: `%\r`).
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        for text in ["%\r", "a: 1\rb: é\r\nc: 2\n"] {
+            let map = SourceMap::new(text);
+            let lines: Vec<(usize, &str)> = lines(text).collect();
+            assert_eq!(map.line_count(), lines.len(), "{text:?}");
+            for (n, &(start, line)) in lines.iter().enumerate() {
+                assert_eq!(map.line_text(n), line, "{text:?}");
+                assert_eq!(map.byte_offset(map.line_start(n)), start, "{text:?}");
+            }
+        }
+        // A span that ends inside `\r\n` ends at the line's end.
+        let map = SourceMap::new("%\r\n%");
+        assert_eq!(
+            map.position(2),
+            Position {
+                line: 0,
+                character: 1
+            }
+        );
+        assert_eq!(
+            map.position(3),
+            Position {
+                line: 1,
+                character: 0
+            }
+        );
+        let map = SourceMap::new("é\r\n%");
+        assert_eq!(
+            map.position(2),
+            Position {
+                line: 0,
+                character: 1
+            }
+        );
+        let map = SourceMap::new("%\r");
+        assert_eq!(
+            map.position(2),
+            Position {
+                line: 1,
+                character: 0
+            }
+        );
+        let at = |line, character| map.byte_of_position(Position { line, character });
+        assert_eq!(at(0, 1), Some(1));
+        assert_eq!(at(0, 2), None, "inside the line break");
+        let text = "a: 1\rb: é\r\nc: 2\n";
+        let lines: Vec<&str> = lines(text).map(|(_, l)| l).collect();
+        assert_eq!(lines, ["a: 1", "b: é", "c: 2", ""]);
+        let map = SourceMap::new(text);
+        assert_eq!(
+            map.position(5),
+            Position {
+                line: 1,
+                character: 0
+            }
+        );
+        assert_eq!(
+            map.position(11),
+            Position {
+                line: 2,
+                character: 0
+            }
+        );
     }
 
     #[test]

@@ -327,7 +327,9 @@ fn other_containers_of_component_images_are_not_components() {
         // A command decides what runs: etcdctl in an etcd image.
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: backup\nspec:\n  containers:\n  - name: c\n    image: registry.k8s.io/etcd:3.5.15-0\n    command: [etcdctl, snapshot, save, /backup/db]\n".to_string(),
         // Args that do not begin with a flag: not a component command line.
-        entrypoint_pod("registry.k8s.io/etcd:3.5.15-0", "", &["sh", "-c", "etcd --auto-tls=true"]),
+        entrypoint_pod("registry.k8s.io/etcd:3.5.15-0", "", &["member", "list", "--auto-tls=true"]),
+        // A script that runs another program of the image.
+        entrypoint_pod("registry.k8s.io/etcd:3.5.15-0", "", &["sh", "-c", "etcdctl --auto-tls=true get x"]),
         // A first argument whose value ends in a component's name is a
         // flag, not the binary (prometheus-operator's `--kubelet-service`).
         entrypoint_pod("registry.example.com/proxy:v1", "", &["--upstream=https://kube-system/kube-apiserver"]),
@@ -340,4 +342,21 @@ fn other_containers_of_component_images_are_not_components() {
             "{source}: {rules:?}"
         );
     }
+}
+
+/// Args that replace the image's command with a shell script run what the
+/// script names (`sh -c "etcd …"` in an etcd image runs etcd).
+#[test]
+fn a_component_started_by_a_shell_script_is_that_component() {
+    let source = entrypoint_pod(
+        "registry.k8s.io/etcd:3.5.15-0",
+        "",
+        &[
+            "sh",
+            "-c",
+            "exec etcd --auto-tls=true --data-dir=/var/lib/etcd",
+        ],
+    );
+    let rules = rules_of(&source);
+    assert!(rules.iter().any(|r| r.starts_with("etcd-")), "{rules:?}");
 }

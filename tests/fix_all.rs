@@ -29,12 +29,18 @@ fn assert_sound(source: &str, options: &Options, what: &str) -> FixAll {
             result.text
         );
     }
+    // The same resource may stand twice in a text (no name, no namespace):
+    // counts, not presence.
+    let at = |diags: &[kubeharden::Diagnostic], a: &kubeharden::AppliedFix| {
+        diags
+            .iter()
+            .filter(|d| d.rule == a.rule && d.path == a.path && d.resource == a.resource)
+            .count()
+    };
     for a in &result.applied {
+        let applied = result.applied.iter().filter(|b| *b == a).count();
         assert!(
-            !result
-                .diagnostics
-                .iter()
-                .any(|d| d.rule == a.rule && d.path == a.path && d.resource == a.resource),
+            at(&result.diagnostics, a) + applied <= at(&before.diagnostics, a),
             "{what}: {} at {:?} was applied but is still reported",
             a.rule,
             a.path
@@ -311,6 +317,35 @@ fn the_pass_limit_stops_and_says_so() {
     assert_eq!(limited, 3, "{:?}", result.skipped);
     // Still one block per container: the rest waits for a pass it never gets.
     assert!(!rules(&result.diagnostics).contains(&"yaml-duplicate-key"));
+}
+
+/// Found by the fix_all fuzz target: a repeated key (`containers` twice)
+/// whose last value Kubernetes' JSON keeps. Findings read the last one, so
+/// their ranges and fixes must point there too, not at the first.
+#[test]
+fn a_repeated_key_is_fixed_where_its_kept_value_is() {
+    let src = "kind: Pod\nspec:\n  containers:\n  - e: a\n---\nkind: Pod\nm: h-\nspec:\n  containers:\n  - 17: a\n  containers:\n  -\n";
+    let result = assert_sound(src, &Options::default(), "repeated key");
+    // The first pod is fixed; the second one's container is the null item
+    // under the second `containers`, which no edit can reach.
+    assert!(
+        result
+            .text
+            .starts_with("kind: Pod\nspec:\n  containers:\n  - e: a\n    securityContext:\n")
+    );
+    assert!(
+        result
+            .text
+            .ends_with("  containers:\n  - 17: a\n  containers:\n  -\n"),
+        "{}",
+        result.text
+    );
+    let second = check(src, &Options::default())
+        .diagnostics
+        .into_iter()
+        .find(|d| d.rule == "allow-privilege-escalation" && d.range.start.line > 4)
+        .expect("the second pod's finding");
+    assert_eq!(second.range.start.line, 11, "{second:?}");
 }
 
 #[test]

@@ -319,3 +319,31 @@ fn single_buffers_judge_the_command_line_and_the_file_apart() {
     assert_eq!(port.len(), 1);
     assert_eq!(port[0].path.as_deref(), Some("readOnlyPort"));
 }
+
+#[test]
+fn a_kubelet_started_by_a_shell_script_is_a_kubelet() {
+    // Node images and kind-style manifests wrap the kubelet in `sh -c`.
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: node\nspec:\n  containers:\n  - name: kubelet\n    image: registry.example.com/node:v1\n    command: [/bin/sh, -ec]\n    args:\n    - |\n      mkdir -p /var/lib/kubelet\n      exec /usr/bin/kubelet --anonymous-auth=true \\\n        --read-only-port 10255 --config=/etc/kubelet.yaml # --anonymous-auth=false\n";
+    let all = findings(&[("node.yaml", pod)]);
+    let anon = of(&all, "kubelet-anonymous-auth");
+    assert!(
+        anon.iter()
+            .any(|f| f.2 == "spec.containers[0].args[0]" && f.3.contains("--anonymous-auth=true")),
+        "{all:?}"
+    );
+    let port = of(&all, "kubelet-read-only-port");
+    assert_eq!(port.len(), 1, "{all:?}");
+    assert_eq!(port[0].2, "spec.containers[0].args[0]");
+    // A script that only mentions the kubelet (an echo, a comment, a
+    // flag's value) does not run it.
+    for script in [
+        "echo kubelet --anonymous-auth=true",
+        "# kubelet --anonymous-auth=true\\nsleep 1",
+        "run --name=kubelet --anonymous-auth=true",
+    ] {
+        let other = format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: node\nspec:\n  containers:\n  - name: c\n    image: registry.example.com/node:v1\n    command: [sh, -c, \"{script}\"]\n"
+        );
+        assert_eq!(findings(&[("node.yaml", &other)]), vec![], "{script}");
+    }
+}

@@ -148,3 +148,42 @@ fn the_parser_sees_grouped_and_inline_paths() {
     );
     assert_eq!(forbidden("rules/workload/image_tag.rs")[0], "check");
 }
+
+/// No layer names a single rule by its id: what a rule is (an input check
+/// that fix-all guards with, the reporter of some unknown fields, the
+/// setting a hover explains) is declared by the rule or the registry
+/// (`src/rules/`), and read from there. Ids with a dash only: `privileged`
+/// and `sysctls` are also Kubernetes field names. Unit tests are left out.
+#[test]
+fn no_layer_names_a_rule_id() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let ids: Vec<String> = kubeharden::rules::registry()
+        .iter()
+        .map(|r| r.meta.id)
+        .filter(|id| id.contains('-'))
+        .map(|id| format!("\"{id}\""))
+        .collect();
+    let mut named = Vec::new();
+    for path in &files {
+        let rel = path.strip_prefix(&src).expect("under src/");
+        if rel.starts_with("rules") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).expect("readable source");
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (n, line) in code.lines().enumerate() {
+            let line = line.split("//").next().unwrap_or("");
+            for id in ids.iter().filter(|id| line.contains(id.as_str())) {
+                named.push(format!("src/{}:{}: {id}", rel.display(), n + 1));
+            }
+        }
+    }
+    assert!(ids.len() > 100);
+    assert!(
+        named.is_empty(),
+        "rule ids named outside src/rules/:\n{}",
+        named.join("\n")
+    );
+}

@@ -167,6 +167,25 @@ fn duplicate_keys_are_errors() {
     assert!(has(&got, "yaml-duplicate-key", [4, 2, 4, 6]), "{got:?}");
 }
 
+/// Kubernetes keeps a repeated key's last value; the finding about that
+/// value points at the last occurrence, not the first.
+#[test]
+fn a_repeated_key_is_located_at_its_last_occurrence() {
+    let src = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  hostPID: false\n  hostPID: true\n  containers: []\n";
+    let got = ranges(src);
+    assert!(has(&got, "yaml-duplicate-key", [6, 2, 6, 9]), "{got:?}");
+    assert!(
+        got.iter()
+            .any(|(id, r)| id == "host-namespaces" && r[0] == 6),
+        "{got:?}"
+    );
+    assert!(
+        !got.iter()
+            .any(|(id, r)| id == "host-namespaces" && r[0] == 5),
+        "{got:?}"
+    );
+}
+
 #[test]
 fn helm_template_gets_one_diagnostic() {
     let src = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-web\n{{- if .Values.x }}\n  labels: {a: b}\n{{- end }}\nspec: {}\n";

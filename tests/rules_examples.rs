@@ -59,6 +59,22 @@ fn every_rule_has_metadata_and_examples_that_behave() {
         if let Some(d) = good.diagnostics.iter().find(|d| d.rule == m.id) {
             problems.push(format!("{}: passing example fires: {}", m.id, d.message));
         }
+        // Examples are input Kubernetes accepts, except where the problem of
+        // the input is the rule itself: the snapshots (tests/fixtures.rs)
+        // show the example's rule and input problems only, so this says it
+        // outright for every example at once.
+        let input_problem = |d: &&kubeharden::Diagnostic| {
+            d.rule != m.id
+                && kubeharden::rules::find(&d.rule).is_some_and(|r| r.meta.category == "input")
+        };
+        for (kind, report) in [("failing", &bad), ("passing", &good)] {
+            if let Some(d) = report.diagnostics.iter().find(input_problem) {
+                problems.push(format!(
+                    "{}: {kind} example has an input problem: {} {}",
+                    m.id, d.rule, d.message
+                ));
+            }
+        }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

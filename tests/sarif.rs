@@ -29,6 +29,52 @@ fn sarif_results_match_diagnostics() {
     }
 }
 
+/// A cross-resource finding names the other resource as a related
+/// location, in the file that holds it.
+#[test]
+fn sarif_related_locations_point_into_other_files() {
+    use kubeharden::{Source, check_bundle};
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: a\nspec:\n  serviceAccountName: app\n  containers:\n  - name: c\n    image: example.com/c:1\n";
+    let sa = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  namespace: a\n";
+    let sources = [
+        Source {
+            name: "pod.yaml",
+            text: pod,
+        },
+        Source {
+            name: "sa.yaml",
+            text: sa,
+        },
+    ];
+    let reports = check_bundle(&sources, &Options::default());
+    let files: Vec<(String, &[kubeharden::Diagnostic])> = ["pod.yaml", "sa.yaml"]
+        .iter()
+        .zip(&reports)
+        .map(|(n, r)| (n.to_string(), r.diagnostics.as_slice()))
+        .collect();
+    let log = sarif(&files);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let automount = results
+        .iter()
+        .find(|r| r["ruleId"] == "automount-service-account-token")
+        .expect("the automount finding");
+    let related = &automount["relatedLocations"][0];
+    assert_eq!(
+        related["physicalLocation"]["artifactLocation"]["uri"],
+        "sa.yaml"
+    );
+    // `metadata.name` of the ServiceAccount: line 4, `name: app`.
+    assert_eq!(related["physicalLocation"]["region"]["startLine"], 4);
+    assert!(
+        related["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("ServiceAccount \"app\"")
+    );
+    // Findings without related places carry none.
+    assert!(results.iter().any(|r| r.get("relatedLocations").is_none()));
+}
+
 /// The CLI writes its reports file by file (`render::PrettyArrayStream`);
 /// the bytes must be those of the whole report printed at once.
 #[test]

@@ -314,13 +314,6 @@ const KNOWN: &[(&str, &str)] = &[
          line left of the block's indentation (`- {[\n]}`): saphyr-parser refuses the line \
          before it reports the collection, so the reader cannot tell where to re-indent",
     ),
-    (
-        "libyaml refuses (found unexpected ':'), the general reader accepts",
-        "libyaml's scanner refuses a `:` inside a plain scalar of a flow collection when no \
-         blank follows it (`{r:?}`, `{port:?  80}`: its only use of this message); YAML 1.2 \
-         (saphyr-parser) reads `r:?` as one plain scalar. Kubernetes would refuse the \
-         document, we read the scalar: no real manifest writes `:` so in flow text",
-    ),
 ];
 
 /// The class name of values that differ only at U+2028/U+2029.
@@ -462,6 +455,14 @@ fn readers_match_libyaml_on_layout_edge_cases() {
         "a: >\n  x\n  y",
         "a: |\n  x\n\n  ",
         "|\n:",
+        // A `:` before a flow indicator inside a flow plain scalar.
+        "{r:?}\n",
+        "{port:?  80}\n",
+        "a: [x:?y, z]\n",
+        "a: [x:y, z]\n",
+        "a: {k: &x !!str v:?w}\n",
+        "a: [!!str x:y, z]\n",
+        "a: [&a x, *a]\n",
         // Keys.
         ": v\n",
         "a: 1\n: v\n",

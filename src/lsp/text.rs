@@ -8,17 +8,9 @@ use lsp_types::Position;
 /// of the text means the text's end. A column inside a surrogate pair rounds
 /// down to the character's start.
 pub fn byte_offset(text: &str, position: Position) -> usize {
-    let mut line_start = 0;
-    for _ in 0..position.line {
-        match text[line_start..].find('\n') {
-            Some(n) => line_start += n + 1,
-            None => return text.len(),
-        }
-    }
-    let line_end = text[line_start..]
-        .find('\n')
-        .map_or(text.len(), |n| line_start + n);
-    let line = text[line_start..line_end].trim_end_matches('\r');
+    let Some((line_start, line)) = crate::source::lines(text).nth(position.line as usize) else {
+        return text.len();
+    };
     let mut units = 0u32;
     for (i, ch) in line.char_indices() {
         let next = units + ch.len_utf16() as u32;
@@ -45,10 +37,12 @@ pub fn apply_change(text: &mut String, change: &lsp_types::TextDocumentContentCh
 
 /// The LSP position of the end of a text (for whole-document edits).
 pub fn end_position(text: &str) -> Position {
-    let line = text.matches('\n').count() as u32;
-    let last = text.rfind('\n').map_or(text, |n| &text[n + 1..]);
+    let (line, (_, last)) = crate::source::lines(text)
+        .enumerate()
+        .last()
+        .unwrap_or((0, (0, "")));
     Position {
-        line,
+        line: line as u32,
         character: last.encode_utf16().count() as u32,
     }
 }
@@ -71,6 +65,17 @@ mod tests {
         assert_eq!(byte_offset(text, pos(1, 1)), "a: é😀x\r\nb".len());
         assert_eq!(byte_offset(text, pos(2, 0)), text.len());
         assert_eq!(byte_offset(text, pos(7, 3)), text.len());
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "a\rbc\r\nd";
+        assert_eq!(byte_offset(text, pos(1, 1)), 3);
+        assert_eq!(byte_offset(text, pos(1, 9)), 4, "before \\r\\n");
+        assert_eq!(byte_offset(text, pos(2, 1)), text.len());
+        assert_eq!(end_position(text), pos(2, 1));
+        assert_eq!(end_position("a\r"), pos(1, 0));
+        assert_eq!(end_position(""), pos(0, 0));
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! args) starts with the component's binary, or a container without a command
 //! whose args begin with a flag and whose image names the component
 //! (`registry.k8s.io/etcd:3.5.15-0`: the image's entrypoint runs it) or whose
-//! pod carries kubeadm's `component: <binary>` label. Flags are read from
+//! pod carries kubeadm's `component: <binary>` label, or a shell script
+//! (`sh -c "exec kubelet --flag=…"`) whose simple command runs the binary
+//! (its flags are then all reported at the script's item). Flags are read from
 //! command and args in both `--flag=value` and `--flag value` forms; a flag
 //! given an empty value (`--tls-cert-file=`), or a non-boolean flag with no
 //! value, counts as absent.
@@ -117,10 +119,14 @@ pub fn commands(workloads: &[Workload], binary: &'static str) -> Vec<Command> {
             .and_then(|l| l.get("component"))
             .is_some_and(|c| c == binary);
         for c in w.containers() {
-            // Most containers run something else: look at argv[0] before
-            // building paths for every argument.
             let command = c.container.command.as_deref().unwrap_or_default();
             let args = c.container.args.as_deref().unwrap_or_default();
+            if let Some(found) = through_shell(w.resource, c.path, command, args, binary) {
+                out.push(found);
+                continue;
+            }
+            // Most containers run something else: look at argv[0] before
+            // building paths for every argument.
             let first = command.iter().chain(args).next();
             // A path's last segment names the binary; a flag never does
             // (`--kubelet-service=kube-system/kubelet` is an argument).
@@ -164,6 +170,132 @@ pub fn commands(workloads: &[Workload], binary: &'static str) -> Vec<Command> {
         }
     }
     out
+}
+
+/// A component started by a shell script (`sh -c "exec kubelet --flag=…"`,
+/// as node images and kind-style manifests do): the script's simple
+/// command whose program is `binary`, its flags all at the script's item.
+fn through_shell(
+    resource: usize,
+    container: &Path,
+    command: &[String],
+    args: &[String],
+    binary: &'static str,
+) -> Option<Command> {
+    let argv: Vec<(Path, &str)> = command
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (container.key("command").index(i), s.as_str()))
+        .chain(
+            args.iter()
+                .enumerate()
+                .map(|(i, s)| (container.key("args").index(i), s.as_str())),
+        )
+        .collect();
+    let shell = argv.first()?.1.rsplit('/').next()?;
+    if !matches!(shell, "sh" | "bash" | "ash" | "dash" | "zsh") {
+        return None;
+    }
+    // `-c`, or short options that end with it (`-ec`, `-xc`).
+    let c = argv.iter().skip(1).position(|(_, a)| {
+        a.len() > 1 && a.starts_with('-') && !a.starts_with("--") && a.ends_with('c')
+    })? + 1;
+    let (path, script) = argv.get(c + 1)?;
+    for words in simple_commands(script) {
+        // `exec`, and variable assignments before the program.
+        let Some(program) = words.iter().position(|w| w != "exec" && !is_assignment(w)) else {
+            continue;
+        };
+        let named = &words[program];
+        if named.starts_with('-') || named.rsplit('/').next() != Some(binary) {
+            continue;
+        }
+        let rest: Vec<(Path, &str)> = words[program + 1..]
+            .iter()
+            .map(|w| (path.clone(), w.as_str()))
+            .collect();
+        return Some(Command {
+            resource,
+            anchor: path.clone(),
+            binary,
+            flags: parse_flags(&rest),
+        });
+    }
+    None
+}
+
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+/// A shell script's simple commands as words, the way `sh` splits them
+/// before expansion: blanks separate words, quotes and backslashes keep
+/// text together, `;`, `&`, `|` and line breaks end a command, `#` starts
+/// a comment. Expansions (`$X`) stay as written.
+fn simple_commands(script: &str) -> Vec<Vec<String>> {
+    let mut commands = Vec::new();
+    let mut words: Vec<String> = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = script.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\\' => match chars.next() {
+                Some('\n') | None => {}
+                Some(n) => word.get_or_insert_with(String::new).push(n),
+            },
+            '\'' => {
+                let w = word.get_or_insert_with(String::new);
+                for n in chars.by_ref() {
+                    if n == '\'' {
+                        break;
+                    }
+                    w.push(n);
+                }
+            }
+            '"' => {
+                let w = word.get_or_insert_with(String::new);
+                while let Some(n) = chars.next() {
+                    match n {
+                        '"' => break,
+                        '\\' if matches!(chars.peek(), Some('"' | '\\' | '$' | '`')) => {
+                            w.extend(chars.next());
+                        }
+                        '\\' if chars.peek() == Some(&'\n') => {
+                            chars.next();
+                        }
+                        _ => w.push(n),
+                    }
+                }
+            }
+            '#' if word.is_none() => {
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        break;
+                    }
+                }
+                words.extend(word.take());
+                commands.push(std::mem::take(&mut words));
+            }
+            ' ' | '\t' => words.extend(word.take()),
+            ';' | '&' | '|' | '\n' | '(' | ')' => {
+                words.extend(word.take());
+                if !words.is_empty() {
+                    commands.push(std::mem::take(&mut words));
+                }
+            }
+            _ => word.get_or_insert_with(String::new).push(ch),
+        }
+    }
+    words.extend(word.take());
+    if !words.is_empty() {
+        commands.push(words);
+    }
+    commands.retain(|c| !c.is_empty());
+    commands
 }
 
 /// The flags of an argument list, in order.
@@ -211,6 +343,33 @@ mod tests {
         assert!(image_runs("localhost:5000/kubelet@sha256:abcd", "kubelet"));
         assert!(!image_runs("registry.k8s.io/etcd-backup:1", "etcd"));
         assert!(!image_runs("localhost:5000/kube-proxy", "kubelet"));
+    }
+
+    #[test]
+    fn shell_scripts_split_as_sh_does() {
+        let got = simple_commands(
+            "set -e; mkdir -p /x && KUBE=1 exec /usr/bin/kubelet --a=1 \\\n  --b 'two words' \"--c=\\\"q\\\"\" # --d\nkubelet --e",
+        );
+        assert_eq!(
+            got,
+            vec![
+                vec!["set", "-e"],
+                vec!["mkdir", "-p", "/x"],
+                vec![
+                    "KUBE=1",
+                    "exec",
+                    "/usr/bin/kubelet",
+                    "--a=1",
+                    "--b",
+                    "two words",
+                    "--c=\"q\""
+                ],
+                vec!["kubelet", "--e"],
+            ]
+        );
+        assert!(is_assignment("A_1=x"));
+        assert!(!is_assignment("--a=x"));
+        assert!(!is_assignment("1A=x"));
     }
 
     #[test]

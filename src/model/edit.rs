@@ -56,6 +56,14 @@ pub enum Change {
 }
 
 impl FixPlan {
+    fn of(change: Change, title: impl Into<String>, applicability: Applicability) -> FixPlan {
+        FixPlan {
+            title: title.into(),
+            applicability,
+            change,
+        }
+    }
+
     /// Set the field at `path` to `value` (YAML text).
     pub fn set(
         path: &Path,
@@ -63,14 +71,11 @@ impl FixPlan {
         title: impl Into<String>,
         applicability: Applicability,
     ) -> FixPlan {
-        FixPlan {
-            title: title.into(),
-            applicability,
-            change: Change::Set {
-                path: path.clone(),
-                value: value.into(),
-            },
-        }
+        let change = Change::Set {
+            path: path.clone(),
+            value: value.into(),
+        };
+        FixPlan::of(change, title, applicability)
     }
 
     /// Rename the key of the field at `path` to `to`.
@@ -80,14 +85,11 @@ impl FixPlan {
         title: impl Into<String>,
         applicability: Applicability,
     ) -> FixPlan {
-        FixPlan {
-            title: title.into(),
-            applicability,
-            change: Change::RenameKey {
-                path: path.clone(),
-                to: to.into(),
-            },
-        }
+        let change = Change::RenameKey {
+            path: path.clone(),
+            to: to.into(),
+        };
+        FixPlan::of(change, title, applicability)
     }
 }
 

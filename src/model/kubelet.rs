@@ -26,6 +26,7 @@
 use serde_json::Value;
 
 use crate::model::command_line::{Command, Flag, commands};
+use crate::model::kinds::Kind;
 use crate::model::path::Path;
 use crate::model::resource::{Resource, value_at};
 use crate::model::workload::Workload;
@@ -68,6 +69,17 @@ pub enum Given<'a> {
     },
     /// By neither.
     Default(Defaults),
+}
+
+impl Given<'_> {
+    /// Where the setting is given: the flag, or the file's field.
+    pub fn at(&self) -> Option<(usize, Path)> {
+        match self {
+            Given::Flag { command, flag, .. } => Some((command.resource, flag.path.clone())),
+            Given::Field { resource, path, .. } => Some((*resource, path.clone())),
+            Given::Default(_) => None,
+        }
+    }
 }
 
 impl<'a> Kubelet<'a> {
@@ -173,9 +185,7 @@ pub fn kubelets<'a>(
     let configs: Vec<(usize, &Resource)> = resources
         .iter()
         .enumerate()
-        .filter(|(_, r)| {
-            r.is("KubeletConfiguration") && r.id.api_version.starts_with("kubelet.config.k8s.io/")
-        })
+        .filter(|(_, r)| Kind::KUBELET_CONFIGURATION.is(r))
         .collect();
     let mut linked = vec![false; configs.len()];
     let mut out = Vec::new();

@@ -11,17 +11,18 @@
 
 use serde_json::Value;
 
+use crate::model::kinds::Kind;
 use crate::model::path::Path;
 use crate::model::resource::{Resource, items, str_at, strings};
 
 pub const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
 
 pub fn is_role(r: &Resource) -> bool {
-    r.id.api_version.starts_with(RBAC_GROUP) && (r.is("Role") || r.is("ClusterRole"))
+    Kind::ROLE.is(r) || Kind::CLUSTER_ROLE.is(r)
 }
 
 pub fn is_binding(r: &Resource) -> bool {
-    r.id.api_version.starts_with(RBAC_GROUP) && (r.is("RoleBinding") || r.is("ClusterRoleBinding"))
+    Kind::ROLE_BINDING.is(r) || Kind::CLUSTER_ROLE_BINDING.is(r)
 }
 
 /// The input's (Cluster)RoleBindings, with their index.
@@ -156,6 +157,13 @@ pub struct Subject<'v> {
     pub kind: &'v str,
     pub name: &'v str,
     pub namespace: Option<&'v str>,
+}
+
+impl Subject<'_> {
+    /// The path of one of this subject's fields, as `PolicyRule::path`.
+    pub fn path(&self, field: &str) -> Path {
+        Path::parse("subjects").index(self.index).key(field)
+    }
 }
 
 pub fn subjects(b: &Resource) -> Vec<Subject<'_>> {

@@ -110,8 +110,10 @@ pub struct Resource {
 }
 
 impl Resource {
-    /// Namespace the object lands in: its own, else `default` for namespaced
-    /// kinds the input does not scope (what `kubectl apply` does without -n).
+    /// The namespace the object names (`metadata.namespace`), or `None`
+    /// when it names none: such an object lands in whatever namespace it is
+    /// applied to (`kubectl apply -n`, the context's default), so rules
+    /// treat it as matching any namespace rather than assume `default`.
     pub fn namespace(&self) -> Option<&str> {
         self.id.namespace.as_deref()
     }

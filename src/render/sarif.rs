@@ -178,6 +178,26 @@ pub fn result(uri: &str, d: &Diagnostic) -> Value {
     if let Some(f) = &d.fix {
         result["fixes"] = json!([fix(uri, f)]);
     }
+    // The other resources a cross-resource finding names (SARIF 3.27.22),
+    // in their own files: the ServiceAccount, the binding, the role.
+    if !d.related.is_empty() {
+        let related: Vec<Value> = d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                json!({
+                    "id": i,
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": r.source.as_deref().unwrap_or(uri)},
+                        "region": region(r.range),
+                    },
+                    "message": {"text": r.message},
+                })
+            })
+            .collect();
+        result["relatedLocations"] = Value::Array(related);
+    }
     if let Some(s) = &d.suppression {
         result["suppressions"] = json!([suppression(s)]);
     }

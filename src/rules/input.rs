@@ -12,6 +12,17 @@ const K8S_YAML: Reference = Reference {
     url: "https://github.com/kubernetes-sigs/yaml",
 };
 
+/// The input problems an edit of a readable text can bring in: text that
+/// no longer parses, a key written twice, a field Kubernetes refuses or
+/// ignores. Fix-all switches these on for its own checks whatever the
+/// options say, and undoes a fix after which one of them counts more.
+pub static BROKEN_BY_AN_EDIT: &[&Rule] = &[
+    &YAML_SYNTAX,
+    &YAML_DUPLICATE_KEY,
+    &SCHEMA_INVALID,
+    &SCHEMA_UNKNOWN_FIELD,
+];
+
 pub static YAML_SYNTAX: Rule = Rule {
     meta: RuleMeta {
         id: "yaml-syntax",

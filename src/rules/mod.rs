@@ -18,10 +18,12 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::diagnostic::Severity;
-use crate::model::edit::FixPlan;
+use crate::model::edit::{Applicability, FixPlan};
+pub use crate::model::kinds::{Field, Kind};
 use crate::model::path::Path;
 use crate::model::resource::Resource;
-use crate::model::workload::Workload;
+use crate::model::setting::Setting;
+use crate::model::workload::{ContainerRef, Workload};
 // Re-exported: the profile is an option (one type), rules name it in their metadata.
 pub use crate::options::Profile;
 use crate::options::{Options, Selectable, Selected};
@@ -170,35 +172,45 @@ impl<'a> Index<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// The resources of one kind (any API version), in input order.
+    /// The resources of one kind (in any of its API groups' versions, as
+    /// `Kind` declares them), in input order.
     pub fn of_kind<'s>(
         &'s self,
-        kind: &str,
+        kind: Kind,
     ) -> impl Iterator<Item = (usize, &'a Resource)> + use<'a, 's> {
         let resources = self.resources;
         self.index
             .by_kind
-            .get(kind)
+            .get(kind.name)
             .map_or(&[][..], Vec::as_slice)
             .iter()
             .map(move |&i| (i, &resources[i]))
+            .filter(move |(_, r)| kind.is(r))
     }
 
-    /// The resources of one kind and name (any API version or namespace).
+    /// The resources of one kind and name (in any namespace).
     pub fn named<'s>(
         &'s self,
-        kind: &str,
+        kind: Kind,
         name: &str,
     ) -> impl Iterator<Item = (usize, &'a Resource)> + use<'a, 's> {
         let resources = self.resources;
         self.index
             .by_name
-            .get(kind)
+            .get(kind.name)
             .and_then(|names| names.get(name))
             .map_or(&[][..], Vec::as_slice)
             .iter()
             .map(move |&i| (i, &resources[i]))
+            .filter(move |(_, r)| kind.is(r))
     }
+    /// Every container of every workload, with its workload.
+    pub fn containers(&self) -> impl Iterator<Item = (&'a Workload, ContainerRef<'a>)> {
+        self.workloads
+            .iter()
+            .flat_map(|w| w.containers().map(move |c| (w, c)))
+    }
+
     pub fn resource(&self, w: &Workload) -> &Resource {
         &self.resources[w.resource]
     }
@@ -292,6 +304,17 @@ impl Finding {
     pub fn with_fix(mut self, fix: Option<FixPlan>) -> Finding {
         self.fix = fix;
         self
+    }
+
+    /// With the fix that sets the finding's own field to `value`.
+    pub fn setting(
+        self,
+        value: impl Into<String>,
+        title: impl Into<String>,
+        applicability: Applicability,
+    ) -> Finding {
+        let fix = FixPlan::set(&self.path, value, title, applicability);
+        self.with_fix(Some(fix))
     }
 }
 
@@ -445,6 +468,84 @@ pub fn registry() -> &'static [&'static Rule] {
         &cluster::deprecated_api::DEPRECATED_API_VERSION,
     ];
     RULES
+}
+
+/// The workload setting each rule's finding is about, where it is one
+/// setting with an effective value (what an editor's hover explains).
+static SETTINGS: &[(&Rule, Setting)] = &[
+    (&pod_security::run_as_non_root::RULE, Setting::RunAsNonRoot),
+    (&pod_security::run_as_user::RULE, Setting::RunAsUser),
+    (&workload::run_as_root_group::RULE, Setting::RunAsGroup),
+    (&pod_security::privileged::RULE, Setting::Privileged),
+    (
+        &pod_security::allow_privilege_escalation::RULE,
+        Setting::AllowPrivilegeEscalation,
+    ),
+    (
+        &workload::read_only_root_filesystem::RULE,
+        Setting::ReadOnlyRootFilesystem,
+    ),
+    (
+        &pod_security::capabilities_baseline::RULE,
+        Setting::Capabilities,
+    ),
+    (
+        &pod_security::capabilities_restricted::RULE,
+        Setting::Capabilities,
+    ),
+    (
+        &pod_security::seccomp_profile_baseline::RULE,
+        Setting::Seccomp,
+    ),
+    (
+        &pod_security::seccomp_profile_restricted::RULE,
+        Setting::Seccomp,
+    ),
+    (&pod_security::apparmor_profile::RULE, Setting::AppArmor),
+    (&pod_security::selinux_options::RULE, Setting::SeLinux),
+    (&pod_security::proc_mount::RULE, Setting::ProcMount),
+    (
+        &pod_security::proc_mount_restricted::RULE,
+        Setting::ProcMount,
+    ),
+    (
+        &workload::automount_service_account_token::RULE,
+        Setting::Automount,
+    ),
+    (&workload::image_pull_policy::RULE, Setting::ImagePullPolicy),
+    (&workload::host_users::RULE, Setting::HostUsers),
+    (
+        &workload::share_process_namespace::RULE,
+        Setting::ShareProcessNamespace,
+    ),
+];
+
+/// The setting the findings of rule `id` are about, if one.
+pub fn setting_of(id: &str) -> Option<Setting> {
+    SETTINGS
+        .iter()
+        .find(|(r, _)| r.meta.id == id)
+        .map(|&(_, s)| s)
+}
+
+/// Whether a resource's path is one a rule reports.
+type OwnsPath = fn(&Path) -> bool;
+
+/// Rules that report some of the fields the schema finds unknown, better
+/// than it can (a security field at the wrong securityContext level, with
+/// where it belongs), each with the paths it reports.
+static UNKNOWN_FIELD_OWNERS: &[(&Rule, OwnsPath)] = &[(
+    &workload::misplaced_security_field::RULE,
+    workload::misplaced_security_field::owns,
+)];
+
+/// Whether a rule that `options` switch on reports the unknown field at
+/// `path` (a resource's path) itself: the reader then leaves it to that rule
+/// instead of reporting it twice.
+pub fn reports_unknown_field(options: &Options, path: &Path) -> bool {
+    UNKNOWN_FIELD_OWNERS
+        .iter()
+        .any(|(rule, owns)| owns(path) && options.selects(&rule.meta))
 }
 
 /// The restricted rule that overrides rule `id`, as the restricted rule

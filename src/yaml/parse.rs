@@ -536,11 +536,7 @@ fn read_piece(
                     let trimmed = piece.trim_end();
                     at = base + shifts.original(trimmed.chars().count().saturating_sub(1));
                 }
-                parsed.problems.push(Problem {
-                    kind: ProblemKind::Syntax,
-                    span: Span::new(at, at + 1),
-                    message: err.info().to_string(),
-                });
+                syntax_at(&mut parsed.problems, at, err.info().to_string());
                 return retry;
             }
         };
@@ -643,11 +639,11 @@ fn read_piece(
                                     raw_end,
                                 ));
                         if refused {
-                            parsed.problems.push(Problem {
-                                kind: ProblemKind::Syntax,
-                                span: Span::new(span.start as usize, span.start as usize + 1),
-                                message: "found character that cannot start any token".into(),
-                            });
+                            syntax_at(
+                                &mut parsed.problems,
+                                span.start as usize,
+                                "found character that cannot start any token",
+                            );
                             return None;
                         }
                         let chars = chars.get_or_insert_with(|| piece.chars().collect());
@@ -655,25 +651,30 @@ fn read_piece(
                         // scalar's `:` right before a flow indicator
                         // (`[a:]`, `{a:}`), which YAML 1.2 reads as an
                         // empty value.
-                        let colon_before_indicator = style == ScalarStyle::Plain
+                        // libyaml checks every `:` of the scalar, so
+                        // also one inside it that YAML 1.2 keeps as text
+                        // (`{r:?}`: only `?` can follow inside).
+                        let colon_before_indicator = if style == ScalarStyle::Plain
                             && !text.is_empty()
                             && !b.flow_opens.is_empty()
-                            && chars.get(raw_end) == Some(&':')
-                            && chars
-                                .get(raw_end + 1)
-                                .is_some_and(|c| matches!(c, ',' | '?' | '[' | ']' | '{' | '}'));
-                        let bad = if colon_before_indicator {
-                            Some((raw_end, "found unexpected ':'"))
+                        {
+                            let start = past_properties(chars, pspan.start.index()).min(raw_end);
+                            (start..=raw_end).find(|&i| {
+                                chars.get(i) == Some(&':')
+                                    && chars.get(i + 1).is_some_and(|c| {
+                                        matches!(c, ',' | '?' | '[' | ']' | '{' | '}')
+                                    })
+                            })
+                        } else {
+                            None
+                        };
+                        let bad = if let Some(at) = colon_before_indicator {
+                            Some((at, "found unexpected ':'"))
                         } else {
                             bad_property(chars, pspan.start.index())
                         };
                         if let Some((at, message)) = bad {
-                            let at = base + shifts.original(at);
-                            parsed.problems.push(Problem {
-                                kind: ProblemKind::Syntax,
-                                span: Span::new(at, at + 1),
-                                message: message.into(),
-                            });
+                            syntax_at(&mut parsed.problems, base + shifts.original(at), message);
                             return None;
                         }
                         if matches!(b.stack.last(), Some(Frame::Map(_, None))) {
@@ -681,12 +682,11 @@ fn read_piece(
                             if let Some((at, message)) =
                                 implicit_key_problem(chars, pspan.start.index(), raw_end, empty)
                             {
-                                let at = base + shifts.original(at);
-                                parsed.problems.push(Problem {
-                                    kind: ProblemKind::Syntax,
-                                    span: Span::new(at, at + 1),
-                                    message: message.into(),
-                                });
+                                syntax_at(
+                                    &mut parsed.problems,
+                                    base + shifts.original(at),
+                                    message,
+                                );
                                 return None;
                             }
                         }
@@ -729,12 +729,7 @@ fn read_piece(
                     Event::Alias(anchor) => {
                         let chars = chars.get_or_insert_with(|| piece.chars().collect());
                         if let Some((at, message)) = bad_property(chars, pspan.start.index()) {
-                            let at = base + shifts.original(at);
-                            parsed.problems.push(Problem {
-                                kind: ProblemKind::Syntax,
-                                span: Span::new(at, at + 1),
-                                message: message.into(),
-                            });
+                            syntax_at(&mut parsed.problems, base + shifts.original(at), message);
                             return None;
                         }
                         // The latest definition of an anchor wins, as YAML says.
@@ -828,12 +823,7 @@ fn read_piece(
                         // child's bracket (`ingress:\n- {}`).
                         let chars = chars.get_or_insert_with(|| piece.chars().collect());
                         if let Some((at, message)) = bad_property(chars, pspan.start.index()) {
-                            let at = base + shifts.original(at);
-                            parsed.problems.push(Problem {
-                                kind: ProblemKind::Syntax,
-                                span: Span::new(at, at + 1),
-                                message: message.into(),
-                            });
+                            syntax_at(&mut parsed.problems, base + shifts.original(at), message);
                             return None;
                         }
                         let flow = pspan.end.index() > pspan.start.index()
@@ -969,6 +959,28 @@ fn implicit_key_problem(
 /// An anchor or alias name (in the properties from char `start`) that
 /// libyaml refuses: it takes letters, digits, `_` and `-` only, up to a
 /// blank or one of `?:,]}%@` and a backquote; YAML 1.2 takes more.
+/// A syntax problem at one character.
+fn syntax_at(problems: &mut Vec<Problem>, at: usize, message: impl Into<String>) {
+    problems.push(Problem {
+        kind: ProblemKind::Syntax,
+        span: Span::new(at, at + 1),
+        message: message.into(),
+    });
+}
+
+/// Where a node's text starts after its anchor and tag (`&a !!str x`).
+fn past_properties(chars: &[char], mut i: usize) -> usize {
+    while chars.get(i).is_some_and(|c| matches!(c, '&' | '!')) {
+        while chars.get(i).is_some_and(|c| !c.is_whitespace()) {
+            i += 1;
+        }
+        while chars.get(i).is_some_and(|c| matches!(c, ' ' | '\t')) {
+            i += 1;
+        }
+    }
+    i
+}
+
 fn bad_property(chars: &[char], start: usize) -> Option<(usize, &'static str)> {
     let mut i = start;
     loop {

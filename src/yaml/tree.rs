@@ -106,6 +106,10 @@ impl Document {
                 return None;
             }
             seen.push(map);
+            // A key repeated in the mapping itself: the last one, as the JSON
+            // conversion keeps it; in a merged mapping the first one.
+            let explicit = seen.len() == 1;
+            let mut found = None;
             let mut merges = Vec::new();
             for &(k, v) in self.entries(map) {
                 let kn = self.node(self.resolve(k));
@@ -116,9 +120,15 @@ impl Document {
                         .as_deref()
                         == Some(key)
                     {
-                        return Some((k, v));
+                        if !explicit {
+                            return Some((k, v));
+                        }
+                        found = Some((k, v));
                     }
                 }
+            }
+            if found.is_some() {
+                return found;
             }
             // Depth first, earlier sources first: pushed in reverse.
             for m in merges.into_iter().rev() {

@@ -17,19 +17,15 @@ import { tags as t } from '@lezer/highlight';
 import type { Fix } from '@kubeharden/engine/kubeharden.js';
 import { lineChanges } from './line-diff';
 import { rangeToOffsets } from './positions';
+import { CM_SEVERITY } from './levels';
 import { renderFindingDetails } from './diagnostic-view';
 import type { Finding } from './findings';
 
-const CM_SEVERITY = {
-  critical: 'error',
-  high: 'error',
-  medium: 'warning',
-  low: 'info',
-  info: 'hint',
-} as const;
-
 /** Marks transactions that replace the document on the program's behalf. */
 const programmatic = Annotation.define<boolean>();
+
+/** Tooltips and panels sit on the panel colours. */
+const PANEL = { backgroundColor: 'var(--panel-bg)', color: 'var(--fg)' };
 
 const theme = EditorView.theme({
   '&': { height: '100%', color: 'var(--fg)', backgroundColor: 'var(--editor-bg)' },
@@ -46,13 +42,9 @@ const theme = EditorView.theme({
     borderRight: '1px solid var(--border)',
   },
   '.cm-activeLineGutter': { backgroundColor: 'var(--active-line)' },
-  '.cm-tooltip': {
-    backgroundColor: 'var(--panel-bg)',
-    color: 'var(--fg)',
-    border: '1px solid var(--border)',
-  },
+  '.cm-tooltip': { ...PANEL, border: '1px solid var(--border)' },
   '.cm-tooltip-lint': { maxWidth: 'min(34rem, 90vw)' },
-  '.cm-panels': { backgroundColor: 'var(--panel-bg)', color: 'var(--fg)' },
+  '.cm-panels': PANEL,
   '.cm-textfield': { backgroundColor: 'var(--editor-bg)', color: 'var(--fg)' },
   '.cm-button': {
     backgroundImage: 'none',

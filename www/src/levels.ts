@@ -12,6 +12,15 @@ export const SEVERITY_RANK: Record<Severity, number> = {
 };
 export const SEVERITIES = Object.keys(SEVERITY_RANK) as Severity[];
 
+/** How CodeMirror's lint marks show each severity (the playground and the embed). */
+export const CM_SEVERITY = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'info',
+  info: 'hint',
+} as const satisfies Record<Severity, 'error' | 'warning' | 'info' | 'hint'>;
+
 export function severityRank(s: string): number {
   return SEVERITY_RANK[s as Severity] ?? 5;
 }

@@ -10,9 +10,8 @@ use serde_json::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
-use crate::model::resource::{Resource, value_at};
-use crate::rules::cluster::{items, k8s, strings};
-use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
+use crate::rules::cluster::{k8s, strings};
+use crate::rules::{Context, Field, Finding, HARDENED, Kind, Rule, RuleMeta};
 
 macro_rules! config_rule {
     ($($rule:tt)*) => {
@@ -92,56 +91,41 @@ config_rule!(
     check_admission_defaults
 );
 
-fn of_kind<'a>(
-    ctx: &'a Context,
-    group: &'a str,
-    kind: &'a str,
-) -> impl Iterator<Item = (usize, &'a Resource)> {
-    ctx.resources
-        .iter()
-        .enumerate()
-        .filter(move |(_, r)| r.is(kind) && r.id.api_version.starts_with(&format!("{group}/")))
-}
-
 /// Whether an EncryptionConfiguration resource entry covers Secrets.
-fn covers_secrets(names: &[(usize, &str)]) -> bool {
-    names
-        .iter()
-        .any(|(_, n)| matches!(*n, "secrets" | "*.*" | "*."))
+fn covers_secrets(entry: &Field) -> bool {
+    entry.key("resources").is_some_and(|r| {
+        r.strings()
+            .any(|(n, _)| matches!(n, "secrets" | "*.*" | "*."))
+    })
 }
 
 fn check_encryption(ctx: &Context, out: &mut Vec<Finding>) {
     let meta = &ENCRYPTION_PROVIDER.meta;
-    for (ri, r) in of_kind(ctx, "apiserver.config.k8s.io", "EncryptionConfiguration") {
+    for (ri, r) in ctx.of_kind(Kind::ENCRYPTION_CONFIGURATION) {
         let mut covered = false;
-        for (i, entry) in items(&r.json, "resources") {
-            if !covers_secrets(&strings(entry.get("resources"))) {
+        for entry in r.field("resources").iter().flat_map(Field::items) {
+            if !covers_secrets(&entry) {
                 continue;
             }
             covered = true;
-            let providers = items(entry, "providers");
-            let Some((_, first)) = providers.first() else {
+            let providers: Vec<Field> = entry
+                .key("providers")
+                .iter()
+                .flat_map(Field::items)
+                .collect();
+            // The first provider encrypts what is written: `{kind: {...}}`.
+            let Some((kind, first)) = providers.first().and_then(|p| p.entries().next()) else {
                 continue;
             };
-            let kind = first
-                .as_object()
-                .and_then(|o| o.keys().next())
-                .map(String::as_str)
-                .unwrap_or("");
-            let path = Path::parse("resources")
-                .index(i)
-                .key("providers")
-                .index(0)
-                .key(kind);
             let (severity, message) = match kind {
                 "identity" if providers.len() == 1 => (Severity::High, "secrets have only the identity provider: they are stored in etcd unencrypted; add kms (v2) or secretbox first".to_string()),
                 "identity" => (Severity::High, "identity is the first provider for secrets: new Secrets are written unencrypted; move kms (v2) or secretbox first and identity last".to_string()),
                 "aescbc" => (Severity::Low, "aescbc encrypts secrets, but is weaker than KMS v2 or secretbox (padding oracle, key on disk); prefer kms (v2) or secretbox".to_string()),
                 "aesgcm" => (Severity::Low, "aesgcm needs its key rotated every 200,000 writes, and the key stays on the control plane's disk; prefer kms (v2) or secretbox".to_string()),
-                "kms" if first.get("kms").and_then(|k| k.get("apiVersion")).and_then(Value::as_str) != Some("v2") => (Severity::Low, "KMS v1 is deprecated (disabled by default since v1.29); use kms with apiVersion: v2".to_string()),
+                "kms" if first.key("apiVersion").and_then(|v| v.str()) != Some("v2") => (Severity::Low, "KMS v1 is deprecated (disabled by default since v1.29); use kms with apiVersion: v2".to_string()),
                 _ => continue,
             };
-            let mut f = Finding::new(meta, ri, path, message);
+            let mut f = Finding::new(meta, ri, first.path, message);
             f.severity = Some(severity);
             out.push(f);
         }
@@ -158,12 +142,12 @@ fn check_encryption(ctx: &Context, out: &mut Vec<Finding>) {
 type Decision<'v> = (usize, &'v str);
 
 fn audit_level<'v>(
-    rules: &[(usize, &'v Value)],
+    rules: &[&'v Value],
     group: &str,
     resource: &str,
 ) -> (Vec<Decision<'v>>, Option<Decision<'v>>) {
     let mut partial = Vec::new();
-    for (i, rule) in rules {
+    for (i, rule) in rules.iter().enumerate() {
         let level = rule.get("level").and_then(Value::as_str).unwrap_or("None");
         let matches = match rule.get("resources").and_then(Value::as_array) {
             None => rule.get("nonResourceURLs").is_none(),
@@ -185,9 +169,9 @@ fn audit_level<'v>(
                     .is_some_and(|a| !a.is_empty())
             });
         if narrowed {
-            partial.push((*i, level));
+            partial.push((i, level));
         } else {
-            return (partial, Some((*i, level)));
+            return (partial, Some((i, level)));
         }
     }
     (partial, None)
@@ -195,22 +179,26 @@ fn audit_level<'v>(
 
 fn check_audit_policy(ctx: &Context, out: &mut Vec<Finding>) {
     let meta = &AUDIT_POLICY.meta;
-    for (ri, r) in of_kind(ctx, "audit.k8s.io", "Policy") {
-        let rules = items(&r.json, "rules");
+    for (ri, r) in ctx.of_kind(Kind::AUDIT_POLICY) {
+        let rules: Vec<Field> = r.field("rules").iter().flat_map(Field::items).collect();
+        let values: Vec<&Value> = rules.iter().map(|r| r.value).collect();
+        // A rule's level may be left out (it defaults to None): its path
+        // is then where it would be.
+        let level_at = |i: usize| rules[i].path.key("level");
         for (group, resource) in [
             ("", "secrets"),
             ("", "configmaps"),
             ("authentication.k8s.io", "tokenreviews"),
         ] {
-            let (partial, decided) = audit_level(&rules, group, resource);
+            let (partial, decided) = audit_level(&values, group, resource);
             for (i, level) in partial.into_iter().chain(decided) {
                 if matches!(level, "Request" | "RequestResponse") {
-                    out.push(Finding::new(meta, ri, Path::parse("rules").index(i).key("level"), format!("rule {i} logs {resource} at {level} level: their contents (Secret data, tokens) are written into the audit log; log {resource} at Metadata level")));
+                    out.push(Finding::new(meta, ri, level_at(i), format!("rule {i} logs {resource} at {level} level: their contents (Secret data, tokens) are written into the audit log; log {resource} at Metadata level")));
                 }
             }
             match decided {
                 None => out.push(Finding::new(meta, ri, Path::parse("rules"), format!("no rule covers {resource}: access to them is not audited; add a Metadata-level rule for {resource}"))),
-                Some((i, "None")) => out.push(Finding::new(meta, ri, Path::parse("rules").index(i).key("level"), format!("rule {i} drops events on {resource} (level: None): access to them is not audited; log {resource} at Metadata level first"))),
+                Some((i, "None")) => out.push(Finding::new(meta, ri, level_at(i), format!("rule {i} drops events on {resource} (level: None): access to them is not audited; log {resource} at Metadata level first"))),
                 _ => {}
             }
         }
@@ -221,36 +209,34 @@ const LEVELS: &[&str] = &["privileged", "baseline", "restricted"];
 
 fn check_admission_defaults(ctx: &Context, out: &mut Vec<Finding>) {
     let meta = &ADMISSION_POD_SECURITY_DEFAULTS.meta;
-    let mut configs: Vec<(usize, Path, &Value)> = Vec::new();
-    for (ri, r) in of_kind(ctx, "apiserver.config.k8s.io", "AdmissionConfiguration") {
-        for (i, plugin) in items(&r.json, "plugins") {
-            if plugin.get("name").and_then(Value::as_str) == Some("PodSecurity")
-                && let Some(c) = plugin.get("configuration")
+    let mut configs: Vec<(usize, Field)> = Vec::new();
+    for (ri, r) in ctx.of_kind(Kind::ADMISSION_CONFIGURATION) {
+        for plugin in r.field("plugins").iter().flat_map(Field::items) {
+            if plugin.key("name").and_then(|n| n.str()) == Some("PodSecurity")
+                && let Some(c) = plugin.key("configuration")
             {
-                configs.push((ri, Path::parse("plugins").index(i).key("configuration"), c));
+                configs.push((ri, c));
             }
         }
     }
-    for (ri, r) in of_kind(
-        ctx,
-        "pod-security.admission.config.k8s.io",
-        "PodSecurityConfiguration",
-    ) {
-        configs.push((ri, Path::root(), &r.json));
+    for (ri, r) in ctx.of_kind(Kind::POD_SECURITY_CONFIGURATION) {
+        configs.push((ri, Field::of(r)));
     }
-    for (ri, base, c) in configs {
-        let enforce = value_at(c, "defaults.enforce").and_then(Value::as_str);
-        let level = enforce.unwrap_or("privileged");
+    for (ri, c) in configs {
+        let defaults = c.key("defaults");
+        let enforce = defaults.as_ref().and_then(|d| d.key("enforce"));
+        let set = enforce.as_ref().and_then(|e| e.str());
+        let level = set.unwrap_or("privileged");
         if level == "restricted" || !LEVELS.contains(&level) {
             continue;
         }
-        let path = if enforce.is_some() {
-            base.key("defaults").key("enforce")
-        } else if c.get("defaults").is_some() {
-            base.key("defaults")
-        } else {
-            base
+        let enforce_unset = set.is_none();
+        // The value, else the mapping that lacks it, else the configuration.
+        let path = match (set, enforce, defaults) {
+            (Some(_), Some(e), _) => e.path,
+            (_, _, Some(d)) => d.path,
+            _ => c.path,
         };
-        out.push(Finding::new(meta, ri, path, format!("the PodSecurity plugin enforces \"{level}\" by default{}: namespaces without their own label admit pods a restricted policy rejects; set defaults.enforce: restricted and list exceptions under exemptions", if enforce.is_none() { " (enforce is not set)" } else { "" })));
+        out.push(Finding::new(meta, ri, path, format!("the PodSecurity plugin enforces \"{level}\" by default{}: namespaces without their own label admit pods a restricted policy rejects; set defaults.enforce: restricted and list exceptions under exemptions", if enforce_unset { " (enforce is not set)" } else { "" })));
     }
 }

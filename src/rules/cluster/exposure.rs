@@ -12,10 +12,10 @@ use serde_json::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
-use crate::model::resource::{Resource, str_at, value_at};
+use crate::model::resource::{Resource, value_at};
 use crate::rules::cluster::{describe, items, k8s, nsa, strings};
 use crate::rules::peers::{kube_linter, kubescape};
-use crate::rules::{Context, Finding, HARDENED, Reference, Rule, RuleMeta};
+use crate::rules::{Context, Field, Finding, HARDENED, Kind, Reference, Rule, RuleMeta};
 
 const SERVICE_DOC: &str = "https://kubernetes.io/docs/concepts/services-networking/service/";
 const NSA_NET: Reference = nsa(
@@ -208,20 +208,18 @@ pub static EXTERNAL_NAME_LOCAL: Rule = Rule {
     check: Some(check_external_name),
 };
 
-fn services<'a>(ctx: &'a Context) -> impl Iterator<Item = (usize, &'a Resource)> {
-    ctx.resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.is("Service") && r.id.api_version == "v1")
+/// A Service's `spec.type`, when it is `ty`.
+fn of_type<'a>(s: &'a Resource, ty: &str) -> Option<Field<'a>> {
+    s.field("spec.type").filter(|t| t.str() == Some(ty))
 }
 
 fn check_node_port(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, s) in services(ctx) {
-        if str_at(&s.json, "spec.type") == Some("NodePort") {
+    for (ri, s) in ctx.of_kind(Kind::SERVICE) {
+        if let Some(ty) = of_type(s, "NodePort") {
             out.push(Finding::new(
                 &NODE_PORT.meta,
                 ri,
-                Path::parse("spec.type"),
+                ty.path,
                 format!(
                     "{} is a NodePort: it listens on every node's addresses; use ClusterIP behind an Ingress",
                     describe(s)
@@ -251,10 +249,10 @@ const INTERNAL: &[(&str, &str)] = &[
 ];
 
 fn check_load_balancer(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, s) in services(ctx) {
-        if str_at(&s.json, "spec.type") != Some("LoadBalancer") {
+    for (ri, s) in ctx.of_kind(Kind::SERVICE) {
+        let Some(ty) = of_type(s, "LoadBalancer") else {
             continue;
-        }
+        };
         let annotations = value_at(&s.json, "metadata.annotations");
         let internal = INTERNAL.iter().any(|(k, v)| {
             annotations
@@ -265,15 +263,18 @@ fn check_load_balancer(ctx: &Context, out: &mut Vec<Finding>) {
         if internal {
             continue;
         }
-        let ranges = strings(value_at(&s.json, "spec.loadBalancerSourceRanges"));
-        if let Some((i, open)) = ranges
+        let ranges: Vec<(&str, Path)> = s
+            .field("spec.loadBalancerSourceRanges")
+            .map(|r| r.strings().collect())
+            .unwrap_or_default();
+        if let Some((open, at)) = ranges
             .iter()
-            .find(|(_, c)| *c == "0.0.0.0/0" || *c == "::/0")
+            .find(|(c, _)| *c == "0.0.0.0/0" || *c == "::/0")
         {
             out.push(Finding::new(
                 &LOAD_BALANCER.meta,
                 ri,
-                Path::parse("spec.loadBalancerSourceRanges").index(*i),
+                at.clone(),
                 format!(
                     "{} is a LoadBalancer open to {open}; list the client CIDRs instead",
                     describe(s)
@@ -283,7 +284,7 @@ fn check_load_balancer(ctx: &Context, out: &mut Vec<Finding>) {
             out.push(Finding::new(
                 &LOAD_BALANCER.meta,
                 ri,
-                Path::parse("spec.type"),
+                ty.path,
                 format!(
                     "{} is a LoadBalancer without loadBalancerSourceRanges: it accepts traffic from anywhere; set the allowed client CIDRs or make it internal",
                     describe(s)
@@ -294,12 +295,15 @@ fn check_load_balancer(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn check_external_ips(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, s) in services(ctx) {
-        for (i, ip) in strings(value_at(&s.json, "spec.externalIPs")) {
+    for (ri, s) in ctx.of_kind(Kind::SERVICE) {
+        let Some(ips) = s.field("spec.externalIPs") else {
+            continue;
+        };
+        for (ip, at) in ips.strings() {
             out.push(Finding::new(
                 &EXTERNAL_IPS.meta,
                 ri,
-                Path::parse("spec.externalIPs").index(i),
+                at,
                 format!(
                     "{} claims external IP {ip}: every node will answer for that address (CVE-2020-8554); remove externalIPs",
                     describe(s)
@@ -310,52 +314,46 @@ fn check_external_ips(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn check_ssh(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            for (i, p) in c.container.ports.iter().flatten().enumerate() {
-                let named = p
-                    .name
-                    .as_deref()
-                    .is_some_and(|n| n.eq_ignore_ascii_case("ssh"));
-                let field = if p.container_port == 22 {
-                    "containerPort"
-                } else if named {
-                    "name"
-                } else {
-                    continue;
-                };
-                out.push(Finding::new(
-                    &SSH_PORT.meta,
-                    w.resource,
-                    c.path.key("ports").index(i).key(field),
-                    format!(
-                        "{} listens for SSH (container port {}{}): a way in that bypasses the API server's authentication and audit; remove the SSH server and use kubectl exec or kubectl debug",
-                        c.describe(),
-                        p.container_port,
-                        if named { ", named ssh" } else { "" }
-                    ),
-                ));
-            }
+    for (w, c) in ctx.containers() {
+        for (i, p) in c.container.ports.iter().flatten().enumerate() {
+            let named = p
+                .name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case("ssh"));
+            let field = if p.container_port == 22 {
+                "containerPort"
+            } else if named {
+                "name"
+            } else {
+                continue;
+            };
+            out.push(Finding::new(
+                &SSH_PORT.meta,
+                w.resource,
+                c.path.key("ports").index(i).key(field),
+                format!(
+                    "{} listens for SSH (container port {}{}): a way in that bypasses the API server's authentication and audit; remove the SSH server and use kubectl exec or kubectl debug",
+                    c.describe(),
+                    p.container_port,
+                    if named { ", named ssh" } else { "" }
+                ),
+            ));
         }
     }
-    for (ri, s) in services(ctx) {
-        for (i, p) in items(&s.json, "spec.ports") {
-            let port = p.get("port").and_then(Value::as_i64);
-            let target = p.get("targetPort");
-            let (field, hit) = if port == Some(22) {
-                ("port", true)
-            } else {
-                (
-                    "targetPort",
-                    target.and_then(Value::as_i64) == Some(22)
-                        || target.and_then(Value::as_str) == Some("ssh"),
-                )
-            };
-            if hit {
+    for (ri, s) in ctx.of_kind(Kind::SERVICE) {
+        let Some(ports) = s.field("spec.ports") else {
+            continue;
+        };
+        for p in ports.items() {
+            let port = p.key("port").filter(|f| f.value.as_i64() == Some(22));
+            let target = p
+                .key("targetPort")
+                .filter(|f| f.value.as_i64() == Some(22) || f.str() == Some("ssh"));
+            if let Some(at) = port.or(target) {
                 out.push(Finding::new(
                     &SSH_PORT.meta,
                     ri,
-                    Path::parse("spec.ports").index(i).key(field),
+                    at.path,
                     format!(
                         "{} exposes SSH (port 22): a way in that bypasses the API server's authentication and audit; use kubectl exec or kubectl debug",
                         describe(s)
@@ -366,24 +364,17 @@ fn check_ssh(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn ingresses<'a>(ctx: &'a Context) -> impl Iterator<Item = (usize, &'a Resource)> {
-    ctx.resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.is("Ingress"))
-}
-
 fn check_ingress_tls(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, ing) in ingresses(ctx) {
+    for (ri, ing) in ctx.of_kind(Kind::INGRESS) {
         let tls = items(&ing.json, "spec.tls");
+        let rules = ing.field("spec.rules");
         if tls.is_empty() {
             out.push(Finding::new(
                 &INGRESS_TLS.meta,
                 ri,
-                if value_at(&ing.json, "spec.rules").is_some() {
-                    Path::parse("spec.rules")
-                } else {
-                    Path::parse("spec")
+                match &rules {
+                    Some(rules) => rules.path.clone(),
+                    None => Path::parse("spec"),
                 },
                 format!(
                     "{} has no spec.tls: its hosts are served over plain HTTP; add a TLS section",
@@ -404,15 +395,19 @@ fn check_ingress_tls(ctx: &Context, out: &mut Vec<Finding>) {
                     })
             })
         };
-        for (i, rule) in items(&ing.json, "spec.rules") {
-            if let Some(host) = rule.get("host").and_then(Value::as_str)
-                && !wildcard_covers(host)
+        for host in rules
+            .iter()
+            .flat_map(Field::items)
+            .filter_map(|r| r.key("host"))
+        {
+            if let Some(name) = host.str()
+                && !wildcard_covers(name)
             {
                 out.push(Finding::new(
                     &INGRESS_TLS.meta,
                     ri,
-                    Path::parse("spec.rules").index(i).key("host"),
-                    format!("{} serves host {host} but no spec.tls entry lists it: it is served over plain HTTP", describe(ing)),
+                    host.path,
+                    format!("{} serves host {name} but no spec.tls entry lists it: it is served over plain HTTP", describe(ing)),
                 ));
             }
         }
@@ -428,18 +423,16 @@ const SNIPPETS: &[&str] = &[
 ];
 
 fn check_snippets(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, ing) in ingresses(ctx) {
-        let Some(annotations) =
-            value_at(&ing.json, "metadata.annotations").and_then(Value::as_object)
-        else {
+    for (ri, ing) in ctx.of_kind(Kind::INGRESS) {
+        let Some(annotations) = ing.field("metadata.annotations") else {
             continue;
         };
         for key in SNIPPETS {
-            if annotations.contains_key(*key) {
+            if let Some(at) = annotations.key(key) {
                 out.push(Finding::new(
                     &NGINX_SNIPPETS.meta,
                     ri,
-                    Path::parse("metadata.annotations").key(key),
+                    at.path,
                     format!(
                         "{} sets {key}: raw nginx configuration runs in a controller that can read every Secret (CVE-2021-25742); use a dedicated annotation",
                         describe(ing)
@@ -449,17 +442,16 @@ fn check_snippets(ctx: &Context, out: &mut Vec<Finding>) {
         }
     }
     // The controller's own switch for snippets.
-    for (ri, cm) in ctx
-        .resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.is("ConfigMap"))
-    {
-        if str_at(&cm.json, "data.allow-snippet-annotations") == Some("true") {
+    for (ri, cm) in ctx.of_kind(Kind::CONFIG_MAP) {
+        if let Some(allow) = cm
+            .field("data")
+            .and_then(|d| d.key("allow-snippet-annotations"))
+            .filter(|a| a.str() == Some("true"))
+        {
             out.push(Finding::new(
                 &NGINX_SNIPPETS.meta,
                 ri,
-                Path::parse("data").key("allow-snippet-annotations"),
+                allow.path,
                 format!(
                     "{} enables snippet annotations for ingress-nginx (allow-snippet-annotations: \"true\"): anyone who can create an Ingress can read the controller's Secrets (CVE-2021-25742); set it to \"false\"",
                     describe(cm)
@@ -531,18 +523,19 @@ fn local_target(name: &str) -> Option<&'static str> {
 }
 
 fn check_external_name(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, s) in services(ctx) {
-        if str_at(&s.json, "spec.type") != Some("ExternalName") {
+    for (ri, s) in ctx.of_kind(Kind::SERVICE) {
+        if of_type(s, "ExternalName").is_none() {
             continue;
         }
-        let Some(target) = str_at(&s.json, "spec.externalName") else {
+        let Some(name) = s.field("spec.externalName") else {
             continue;
         };
+        let Some(target) = name.str() else { continue };
         if let Some(what) = local_target(target) {
             out.push(Finding::new(
                 &EXTERNAL_NAME_LOCAL.meta,
                 ri,
-                Path::parse("spec.externalName"),
+                name.path,
                 format!(
                     "{} is an ExternalName for {target}, {what}: ingress controllers and proxies that follow it connect there; point it at a real external host",
                     describe(s)

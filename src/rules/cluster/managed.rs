@@ -2,13 +2,10 @@
 //! (eksctl.io/v1alpha5). eksctl creates the EKS API endpoint public and
 //! private-off, and control-plane logging off, unless the file says otherwise.
 
-use serde_json::Value;
-
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
-use crate::model::resource::value_at;
-use crate::rules::cluster::{k8s, strings};
-use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
+use crate::rules::cluster::k8s;
+use crate::rules::{Context, Finding, HARDENED, Kind, Rule, RuleMeta};
 
 const EKSCTL_VPC: &str = "https://eksctl.io/usage/vpc-cluster-access/";
 const EKSCTL_LOGGING: &str = "https://eksctl.io/usage/cloudwatch-cluster-logging/";
@@ -65,31 +62,25 @@ pub static AUDIT_LOGGING: Rule = Rule {
     check: Some(check_logging),
 };
 
-fn clusters<'a>(
-    ctx: &'a Context,
-) -> impl Iterator<Item = (usize, &'a crate::model::resource::Resource)> {
-    ctx.resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.is("ClusterConfig") && r.id.api_version.starts_with("eksctl.io/"))
-}
-
 fn check_endpoint(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, r) in clusters(ctx) {
-        let public = value_at(&r.json, "vpc.clusterEndpoints.publicAccess");
-        if public.and_then(Value::as_bool) == Some(false) {
+    for (ri, r) in ctx.of_kind(Kind::EKSCTL_CLUSTER_CONFIG) {
+        let public = r.field("vpc.clusterEndpoints.publicAccess");
+        if public.as_ref().and_then(|p| p.value.as_bool()) == Some(false) {
             continue;
         }
-        let cidrs = strings(value_at(&r.json, "vpc.publicAccessCIDRs"));
-        if !cidrs.is_empty() && !cidrs.iter().any(|(_, c)| *c == "0.0.0.0/0") {
+        let cidrs: Vec<(&str, Path)> = r
+            .field("vpc.publicAccessCIDRs")
+            .map(|c| c.strings().collect())
+            .unwrap_or_default();
+        let open = cidrs.iter().find(|(c, _)| *c == "0.0.0.0/0");
+        if !cidrs.is_empty() && open.is_none() {
             continue;
         }
-        let path = if let Some((i, _)) = cidrs.iter().find(|(_, c)| *c == "0.0.0.0/0") {
-            Path::parse("vpc.publicAccessCIDRs").index(*i)
-        } else if public.is_some() {
-            Path::parse("vpc.clusterEndpoints.publicAccess")
-        } else {
-            Path::parse("kind")
+        let unset = public.is_none();
+        let path = match (open, public) {
+            (Some((_, at)), _) => at.clone(),
+            (None, Some(public)) => public.path,
+            (None, None) => Path::parse("kind"),
         };
         out.push(Finding::new(
             &PUBLIC_ENDPOINT.meta,
@@ -97,25 +88,25 @@ fn check_endpoint(ctx: &Context, out: &mut Vec<Finding>) {
             path,
             format!(
                 "the cluster's API endpoint is public{} and open to every address (vpc.publicAccessCIDRs is unset or 0.0.0.0/0); make it private or list the allowed CIDRs",
-                if public.is_none() { " (eksctl's default)" } else { "" }
+                if unset { " (eksctl's default)" } else { "" }
             ),
         ));
     }
 }
 
 fn check_logging(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, r) in clusters(ctx) {
-        let types = strings(value_at(&r.json, "cloudWatch.clusterLogging.enableTypes"));
-        if types
+    for (ri, r) in ctx.of_kind(Kind::EKSCTL_CLUSTER_CONFIG) {
+        let enabled = r.field("cloudWatch.clusterLogging.enableTypes");
+        let types: Vec<&str> = enabled
             .iter()
-            .any(|(_, t)| matches!(*t, "audit" | "*" | "all"))
-        {
+            .flat_map(|e| e.strings().map(|(t, _)| t))
+            .collect();
+        if types.iter().any(|t| matches!(*t, "audit" | "*" | "all")) {
             continue;
         }
-        let path = if types.is_empty() {
-            Path::parse("kind")
-        } else {
-            Path::parse("cloudWatch.clusterLogging.enableTypes")
+        let path = match enabled {
+            Some(e) if !types.is_empty() => e.path,
+            _ => Path::parse("kind"),
         };
         out.push(Finding::new(&AUDIT_LOGGING.meta, ri, path, "control-plane audit logging is off (cloudWatch.clusterLogging.enableTypes has no audit): API requests leave no record; enable audit".into()));
     }

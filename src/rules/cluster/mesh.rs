@@ -15,10 +15,10 @@ use serde_json::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
-use crate::model::resource::{Resource, str_at, value_at};
+use crate::model::resource::{Resource, value_at};
 use crate::model::workload::Workload;
-use crate::rules::cluster::{describe, items, k8s, nsa};
-use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
+use crate::rules::cluster::{describe, k8s, nsa};
+use crate::rules::{Context, Field, Finding, HARDENED, Kind, Rule, RuleMeta};
 
 pub static MESH_MTLS: Rule = Rule {
     meta: RuleMeta {
@@ -49,74 +49,56 @@ pub static MESH_MTLS: Rule = Rule {
     check: Some(check),
 };
 
+/// A finding of a weak mTLS or TLS mode at `at`.
+fn weak(out: &mut Vec<Finding>, ri: usize, r: &Resource, at: Field, what: &str) {
+    let Some(mode) = at.str() else { return };
+    let effect = if mode == "DISABLE" {
+        "turns mTLS off"
+    } else {
+        "still accepts plaintext, so callers outside the mesh bypass its authentication"
+    };
+    out.push(Finding::new(
+        &MESH_MTLS.meta,
+        ri,
+        at.path,
+        format!("{} {what} mode {mode}: {effect}; use STRICT", describe(r)),
+    ));
+}
+
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, r) in ctx.resources.iter().enumerate() {
-        let group = r.id.api_version.rsplit_once('/').map_or("", |(g, _)| g);
-        let mut weak = |path: Path, mode: &str, what: &str| {
-            let effect = if mode == "DISABLE" {
-                "turns mTLS off"
-            } else {
-                "still accepts plaintext, so callers outside the mesh bypass its authentication"
-            };
-            out.push(Finding::new(
-                &MESH_MTLS.meta,
-                ri,
-                path,
-                format!("{} {what} mode {mode}: {effect}; use STRICT", describe(r)),
-            ));
-        };
-        match (group, r.id.kind.as_str()) {
-            ("security.istio.io", "PeerAuthentication") => {
-                if let Some(mode) = str_at(&r.json, "spec.mtls.mode")
-                    .filter(|m| matches!(*m, "DISABLE" | "PERMISSIVE"))
-                {
-                    weak(Path::parse("spec.mtls.mode"), mode, "sets mTLS");
-                }
-                if let Some(ports) =
-                    value_at(&r.json, "spec.portLevelMtls").and_then(Value::as_object)
-                {
-                    for (port, v) in ports {
-                        if let Some(mode) = v
-                            .get("mode")
-                            .and_then(Value::as_str)
-                            .filter(|m| matches!(*m, "DISABLE" | "PERMISSIVE"))
-                        {
-                            weak(
-                                Path::parse("spec.portLevelMtls").key(port).key("mode"),
-                                mode,
-                                &format!("sets port {port} mTLS"),
-                            );
-                        }
-                    }
-                }
+    let weak_mtls = |f: &Field| matches!(f.str(), Some("DISABLE" | "PERMISSIVE"));
+    for (ri, r) in ctx.of_kind(Kind::PEER_AUTHENTICATION) {
+        if let Some(mode) = r.field("spec.mtls.mode").filter(weak_mtls) {
+            weak(out, ri, r, mode, "sets mTLS");
+        }
+        for (port, v) in r
+            .field("spec.portLevelMtls")
+            .iter()
+            .flat_map(Field::entries)
+        {
+            if let Some(mode) = v.key("mode").filter(weak_mtls) {
+                weak(out, ri, r, mode, &format!("sets port {port} mTLS"));
             }
-            ("networking.istio.io", "DestinationRule") => {
-                let mut policies = vec![(
-                    Path::parse("spec.trafficPolicy"),
-                    value_at(&r.json, "spec.trafficPolicy"),
-                )];
-                for (i, p) in items(&r.json, "spec.trafficPolicy.portLevelSettings") {
-                    policies.push((
-                        Path::parse("spec.trafficPolicy.portLevelSettings").index(i),
-                        Some(p),
-                    ));
-                }
-                for (i, s) in items(&r.json, "spec.subsets") {
-                    policies.push((
-                        Path::parse("spec.subsets").index(i).key("trafficPolicy"),
-                        s.get("trafficPolicy"),
-                    ));
-                }
-                for (path, p) in policies {
-                    if p.and_then(|p| value_at(p, "tls.mode"))
-                        .and_then(Value::as_str)
-                        == Some("DISABLE")
-                    {
-                        weak(path.key("tls").key("mode"), "DISABLE", "sets client TLS");
-                    }
-                }
+        }
+    }
+    for (ri, r) in ctx.of_kind(Kind::DESTINATION_RULE) {
+        let traffic = r.field("spec.trafficPolicy");
+        let ports = traffic.iter().flat_map(|t| t.key("portLevelSettings"));
+        let subsets = r.field("spec.subsets");
+        let policies = traffic
+            .iter()
+            .cloned()
+            .chain(ports.flat_map(|p| p.items().collect::<Vec<_>>()))
+            .chain(
+                subsets
+                    .iter()
+                    .flat_map(Field::items)
+                    .filter_map(|s| s.key("trafficPolicy")),
+            );
+        for p in policies {
+            if let Some(mode) = p.at("tls.mode").filter(|m| m.str() == Some("DISABLE")) {
+                weak(out, ri, r, mode, "sets client TLS");
             }
-            _ => {}
         }
     }
 }
@@ -259,8 +241,8 @@ fn pod_ambient_opt_out(ctx: &Context, w: &Workload) -> Option<Path> {
     // The same when the pod's Namespace, in the input, injects sidecars.
     let ns = ctx.resource(w).namespace();
     let namespace_injects = ns.is_some_and(|ns| {
-        ctx.named("Namespace", ns)
-            .any(|(_, r)| r.id.api_version == "v1" && namespace_injects_sidecars(r))
+        ctx.named(Kind::NAMESPACE, ns)
+            .any(|(_, r)| namespace_injects_sidecars(r))
     });
     (!sidecar && !namespace_injects).then(|| w.meta_path.key("labels").key(AMBIENT_MODE))
 }
@@ -304,18 +286,19 @@ fn check_injection(ctx: &Context, out: &mut Vec<Finding>) {
             ));
         }
     }
-    for (ri, r) in ctx.resources.iter().enumerate() {
-        if !(r.is("Namespace") && r.id.api_version == "v1") {
-            continue;
-        }
-        let label = value_at(&r.json, "metadata.labels")
-            .and_then(|l| l.get("istio-injection"))
-            .and_then(Value::as_str);
-        if let Some(v) = label.filter(|v| v.trim() != "enabled") {
+    for (ri, r) in ctx.of_kind(Kind::NAMESPACE) {
+        // A label or annotation of the Namespace, with its string value.
+        let meta = |map: &str, key: &str| {
+            let f = r.field(map)?.key(key)?;
+            Some((f.str()?, f.path))
+        };
+        if let Some((v, at)) =
+            meta("metadata.labels", "istio-injection").filter(|(v, _)| v.trim() != "enabled")
+        {
             out.push(Finding::new(
                 &MESH_INJECTION_DISABLED.meta,
                 ri,
-                Path::parse("metadata.labels").key("istio-injection"),
+                at,
                 format!(
                     "{} turns Istio sidecar injection off (istio-injection: {v}): its pods talk outside the mesh, without mTLS; label it istio-injection: enabled",
                     describe(r)
@@ -325,29 +308,27 @@ fn check_injection(ctx: &Context, out: &mut Vec<Finding>) {
         // Ambient mode's opt-out, unless the namespace uses sidecar
         // injection (`istio-injection: enabled` or a revision label), where
         // its pods are in the mesh through their sidecars.
-        let labels = value_at(&r.json, "metadata.labels");
-        let ambient = labels
-            .and_then(|l| l.get(AMBIENT_MODE))
-            .and_then(Value::as_str);
-        if ambient.is_some_and(|v| v.trim() == "none") && !namespace_injects_sidecars(r) {
+        if let Some((_, at)) =
+            meta("metadata.labels", AMBIENT_MODE).filter(|(v, _)| v.trim() == "none")
+            && !namespace_injects_sidecars(r)
+        {
             out.push(Finding::new(
                 &MESH_INJECTION_DISABLED.meta,
                 ri,
-                Path::parse("metadata.labels").key(AMBIENT_MODE),
+                at,
                 format!(
                     "{} opts out of Istio ambient mode ({AMBIENT_MODE}: none): its pods talk outside the mesh, without mTLS; label it {AMBIENT_MODE}: ambient",
                     describe(r)
                 ),
             ));
         }
-        let linkerd = value_at(&r.json, "metadata.annotations")
-            .and_then(|a| a.get(LINKERD_INJECT))
-            .and_then(Value::as_str);
-        if linkerd.is_some_and(|v| v.trim() == "disabled") {
+        if let Some((_, at)) =
+            meta("metadata.annotations", LINKERD_INJECT).filter(|(v, _)| v.trim() == "disabled")
+        {
             out.push(Finding::new(
                 &MESH_INJECTION_DISABLED.meta,
                 ri,
-                Path::parse("metadata.annotations").key(LINKERD_INJECT),
+                at,
                 format!(
                     "{} disables Linkerd proxy injection ({LINKERD_INJECT}: disabled): its pods talk outside the mesh, without mTLS; remove the annotation or set it to enabled",
                     describe(r)
@@ -449,25 +430,21 @@ fn check_port_skipping(ctx: &Context, out: &mut Vec<Finding>) {
             ));
         }
     }
-    for (ri, r) in ctx.resources.iter().enumerate() {
-        if !(r.is("Namespace") && r.id.api_version == "v1") {
-            continue;
-        }
-        let Some(annotations) = value_at(&r.json, "metadata.annotations") else {
+    for (ri, r) in ctx.of_kind(Kind::NAMESPACE) {
+        let Some(annotations) = r.field("metadata.annotations") else {
             continue;
         };
         for skip in SKIP_ANNOTATIONS.iter().filter(|s| s.on_namespace) {
-            let Some(values) = annotations
-                .get(skip.annotation)
-                .and_then(Value::as_str)
-                .filter(|p| !p.trim().is_empty())
-            else {
+            let Some(at) = annotations.key(skip.annotation) else {
+                continue;
+            };
+            let Some(values) = at.str().filter(|p| !p.trim().is_empty()) else {
                 continue;
             };
             out.push(Finding::new(
                 &MESH_PORT_SKIPPING.meta,
                 ri,
-                Path::parse("metadata.annotations").key(skip.annotation),
+                at.path,
                 skip_message(
                     &format!("{} (for every pod in it)", describe(r)),
                     skip,

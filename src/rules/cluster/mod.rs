@@ -88,7 +88,7 @@ use serde_json::Value;
 
 use crate::model::path::Path;
 use crate::model::resource::{Resource, str_at};
-use crate::rules::{Context, Reference};
+use crate::rules::{Context, Kind, Reference};
 
 pub use crate::rules::pod_security::{cis, list, nsa};
 
@@ -130,7 +130,7 @@ pub fn namespaces(ctx: &Context) -> Vec<InputNamespace> {
     let mut out: Vec<InputNamespace> = Vec::new();
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, r) in ctx.resources.iter().enumerate() {
-        let (ns, declared) = if r.is("Namespace") && r.id.api_version == "v1" {
+        let (ns, declared) = if Kind::NAMESPACE.is(r) {
             (str_at(&r.json, "metadata.name"), true)
         } else {
             (r.namespace(), false)

@@ -7,13 +7,10 @@
 //! otherwise). Exceptions belong in an AdmissionConfiguration exemption, not in
 //! a weaker label.
 
-use serde_json::Value;
-
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
-use crate::model::resource::value_at;
 use crate::rules::cluster::{k8s, namespaces, nsa};
-use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
+use crate::rules::{Context, Finding, HARDENED, Kind, Rule, RuleMeta};
 
 pub const ENFORCE_LABEL: &str = "pod-security.kubernetes.io/enforce";
 
@@ -82,23 +79,25 @@ fn check_label(ctx: &Context, out: &mut Vec<Finding>) {
     for ns in namespaces(ctx) {
         let Some(ri) = ns.declared else { continue };
         let r = &ctx.resources[ri];
-        let labels = value_at(&r.json, "metadata.labels");
+        let labels = r.field("metadata.labels");
+        let enforce = labels.as_ref().and_then(|l| l.key(ENFORCE_LABEL));
         let exception = "for a workload that needs more, add an exemption to the PodSecurity plugin's AdmissionConfiguration (exemptions.usernames, runtimeClasses or namespaces) instead of weakening the label";
-        match labels.and_then(|l| l.get(ENFORCE_LABEL)).and_then(Value::as_str) {
-            Some("restricted") => {}
-            Some(level) => out.push(Finding::new(
+        match enforce.as_ref().map(|e| (e.str(), &e.path)) {
+            Some((Some("restricted"), _)) => {}
+            Some((Some(level), path)) => out.push(Finding::new(
                 &POD_SECURITY_LABEL.meta,
                 ri,
-                Path::parse("metadata.labels").key(ENFORCE_LABEL),
+                path.clone(),
                 format!(
                     "namespace \"{}\" enforces \"{level}\", less than restricted ({ENFORCE_LABEL}: {level}); set it to restricted, and {exception}",
                     ns.name
                 ),
             )),
-            None => out.push(Finding::new(
+            // Absent, or not a string.
+            _ => out.push(Finding::new(
                 &POD_SECURITY_LABEL.meta,
                 ri,
-                if labels.is_some() { Path::parse("metadata.labels") } else { Path::parse("metadata") },
+                labels.map_or_else(|| Path::parse("metadata"), |l| l.path),
                 format!(
                     "namespace \"{}\" has no {ENFORCE_LABEL} label: the cluster default (privileged unless configured) admits any pod; label it {ENFORCE_LABEL}: restricted, and {exception}",
                     ns.name
@@ -110,14 +109,13 @@ fn check_label(ctx: &Context, out: &mut Vec<Finding>) {
 
 fn check_resource_policies(ctx: &Context, out: &mut Vec<Finding>) {
     let present: std::collections::HashSet<(&str, &str)> = ctx
-        .resources
-        .iter()
-        .filter(|r| (r.is("LimitRange") || r.is("ResourceQuota")) && r.id.api_version == "v1")
-        .filter_map(|r| Some((r.id.kind.as_str(), r.namespace()?)))
+        .of_kind(Kind::LIMIT_RANGE)
+        .chain(ctx.of_kind(Kind::RESOURCE_QUOTA))
+        .filter_map(|(_, r)| Some((r.id.kind.as_str(), r.namespace()?)))
         .collect();
     for ns in namespaces(ctx) {
         let has = |kind: &str| present.contains(&(kind, ns.name.as_str()));
-        let missing: Vec<&str> = ["LimitRange", "ResourceQuota"]
+        let missing: Vec<&str> = [Kind::LIMIT_RANGE.name, Kind::RESOURCE_QUOTA.name]
             .into_iter()
             .filter(|k| !has(k))
             .collect();

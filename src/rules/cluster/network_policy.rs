@@ -14,12 +14,11 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 
 use crate::diagnostic::Severity;
-use crate::model::path::Path;
-use crate::model::resource::{Resource, value_at};
+use crate::model::resource::value_at;
 use crate::rules::cluster::{
-    describe, items, k8s, namespaces, nsa, selector_is_empty, selector_matches, strings,
+    describe, k8s, namespaces, nsa, selector_is_empty, selector_matches, strings,
 };
-use crate::rules::{Context, Finding, HARDENED, Reference, Rule, RuleMeta};
+use crate::rules::{Context, Field, Finding, HARDENED, Kind, Reference, Rule, RuleMeta};
 
 const NETPOL_DOC: &str =
     "https://kubernetes.io/docs/concepts/services-networking/network-policies/";
@@ -103,12 +102,6 @@ pub static COVERAGE: Rule = Rule {
     check: Some(check_coverage),
 };
 
-fn policies<'a>(ctx: &'a Context) -> impl Iterator<Item = (usize, &'a Resource)> {
-    ctx.resources.iter().enumerate().filter(|(_, r)| {
-        r.is("NetworkPolicy") && r.id.api_version.starts_with("networking.k8s.io/")
-    })
-}
-
 /// The directions a policy isolates its pods for, as Kubernetes defaults them.
 fn policy_types(p: &Value) -> (bool, bool) {
     match value_at(p, "spec.policyTypes").and_then(Value::as_array) {
@@ -130,7 +123,7 @@ fn no_rules(p: &Value, field: &str) -> bool {
 fn check_default_deny(ctx: &Context, out: &mut Vec<Finding>) {
     // Per namespace: (default deny for ingress, for egress).
     let mut deny: HashMap<&str, (bool, bool)> = HashMap::new();
-    for (_, p) in policies(ctx) {
+    for (_, p) in ctx.of_kind(Kind::NETWORK_POLICY) {
         let Some(ns) = p.namespace() else { continue };
         if !selector_is_empty(value_at(&p.json, "spec.podSelector")) {
             continue;
@@ -163,21 +156,21 @@ fn check_default_deny(ctx: &Context, out: &mut Vec<Finding>) {
 const ANYWHERE: &[&str] = &["0.0.0.0/0", "::/0"];
 
 fn check_allow_all(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, p) in policies(ctx) {
+    for (ri, p) in ctx.of_kind(Kind::NETWORK_POLICY) {
         for (dir, peers_key) in [("ingress", "from"), ("egress", "to")] {
-            for (i, rule) in items(&p.json, &format!("spec.{dir}")) {
-                let rule_path = Path::parse("spec").key(dir).index(i);
-                let peers = rule.get(peers_key).and_then(Value::as_array);
+            let rules = p.field("spec").and_then(|s| s.key(dir));
+            for (i, rule) in rules.iter().flat_map(Field::items).enumerate() {
+                let peers: Vec<Field> = rule.key(peers_key).iter().flat_map(Field::items).collect();
                 let ports = rule
-                    .get("ports")
-                    .and_then(Value::as_array)
+                    .key("ports")
+                    .and_then(|p| p.value.as_array())
                     .is_some_and(|a| !a.is_empty());
-                if peers.is_none_or(Vec::is_empty) {
+                if peers.is_empty() {
                     if !ports {
                         out.push(Finding::new(
                             &ALLOW_ALL.meta,
                             ri,
-                            rule_path,
+                            rule.path,
                             format!(
                                 "{} allows all {dir} traffic (a rule without `{peers_key}` or ports matches every peer on every port); name the peers",
                                 describe(p)
@@ -186,28 +179,29 @@ fn check_allow_all(ctx: &Context, out: &mut Vec<Finding>) {
                     }
                     continue;
                 }
-                for (j, peer) in peers.into_iter().flatten().enumerate() {
-                    let peer_path = rule_path.key(peers_key).index(j);
-                    let what = if peer.as_object().is_some_and(|o| o.is_empty()) {
-                        Some(("the empty peer `{}` names no selector: the API server rejects it, and tools that accept it read it as every peer".to_string(), peer_path))
-                    } else if let Some(cidr) =
-                        value_at(peer, "ipBlock.cidr").and_then(Value::as_str)
-                    {
-                        let except = strings(value_at(peer, "ipBlock.except"));
+                for peer in peers {
+                    let cidr = peer
+                        .at("ipBlock.cidr")
+                        .and_then(|c| Some((c.str()?, c.path)));
+                    let namespaces = peer
+                        .key("namespaceSelector")
+                        .filter(|n| selector_is_empty(Some(n.value)));
+                    let what = if peer.value.as_object().is_some_and(|o| o.is_empty()) {
+                        Some(("the empty peer `{}` names no selector: the API server rejects it, and tools that accept it read it as every peer".to_string(), peer.path))
+                    } else if let Some((cidr, at)) = cidr {
+                        let except = strings(value_at(peer.value, "ipBlock.except"));
                         (ANYWHERE.contains(&cidr) && except.is_empty()).then(|| {
-                            (format!("ipBlock {cidr} without `except` matches every address, including the cloud metadata endpoint"), peer_path.key("ipBlock").key("cidr"))
+                            (format!("ipBlock {cidr} without `except` matches every address, including the cloud metadata endpoint"), at)
                         })
-                    } else if peer.get("namespaceSelector").is_some()
-                        && selector_is_empty(peer.get("namespaceSelector"))
-                    {
-                        let pods = if selector_is_empty(peer.get("podSelector")) {
+                    } else if let Some(namespaces) = namespaces {
+                        let pods = if selector_is_empty(peer.value.get("podSelector")) {
                             "every pod"
                         } else {
                             "the selected pods"
                         };
                         Some((
                             format!("`namespaceSelector: {{}}` matches {pods} in every namespace"),
-                            peer_path.key("namespaceSelector"),
+                            namespaces.path,
                         ))
                     } else {
                         None
@@ -259,7 +253,7 @@ fn names(policies: &[&Selecting]) -> String {
 
 fn check_coverage(ctx: &Context, out: &mut Vec<Finding>) {
     let mut pols: HashMap<Option<&str>, Vec<Selecting>> = HashMap::new();
-    for (_, p) in policies(ctx) {
+    for (_, p) in ctx.of_kind(Kind::NETWORK_POLICY) {
         let (ingress, egress) = policy_types(&p.json);
         pols.entry(p.namespace()).or_default().push(Selecting {
             selector: value_at(&p.json, "spec.podSelector").unwrap_or(&Value::Null),

@@ -13,12 +13,11 @@
 use serde_json::Value;
 
 use crate::diagnostic::Severity;
-use crate::model::path::Path;
-use crate::model::resource::{str_at, value_at};
+use crate::model::resource::value_at;
 use crate::rules::cluster::{describe, k8s, nsa};
 use crate::rules::credentials::{credential_name, credential_shape, placeholder};
 use crate::rules::peers::{kubescape, polaris, trivy};
-use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
+use crate::rules::{Context, Finding, HARDENED, Kind, Rule, RuleMeta};
 
 pub static CONFIGMAP_SECRET_DATA: Rule = Rule {
     meta: RuleMeta {
@@ -77,17 +76,12 @@ pub static SERVICE_ACCOUNT_TOKEN_SECRET: Rule = Rule {
 };
 
 fn check_configmap(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, cm) in ctx
-        .resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.is("ConfigMap"))
-    {
-        let Some(data) = value_at(&cm.json, "data").and_then(Value::as_object) else {
+    for (ri, cm) in ctx.of_kind(Kind::CONFIG_MAP) {
+        let Some(data) = cm.field("data") else {
             continue;
         };
-        for (key, value) in data {
-            let Some(value) = value.as_str() else {
+        for (key, entry) in data.entries() {
+            let Some(value) = entry.str() else {
                 continue;
             };
             let what = if let Some(shape) = credential_shape(value) {
@@ -100,7 +94,7 @@ fn check_configmap(ctx: &Context, out: &mut Vec<Finding>) {
             out.push(Finding::new(
                 &CONFIGMAP_SECRET_DATA.meta,
                 ri,
-                Path::parse("data").key(key),
+                entry.path,
                 format!(
                     "{} key \"{key}\" holds {what}: ConfigMaps are stored unencrypted and readable with `view`; move it to a Secret",
                     describe(cm)
@@ -111,13 +105,11 @@ fn check_configmap(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn check_token_secret(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, s) in ctx
-        .resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.is("Secret"))
-    {
-        if str_at(&s.json, "type") == Some("kubernetes.io/service-account-token") {
+    for (ri, s) in ctx.of_kind(Kind::SECRET) {
+        if let Some(ty) = s
+            .field("type")
+            .filter(|t| t.str() == Some("kubernetes.io/service-account-token"))
+        {
             let sa = value_at(&s.json, "metadata.annotations")
                 .and_then(|a| a.get("kubernetes.io/service-account.name"))
                 .and_then(Value::as_str)
@@ -125,7 +117,7 @@ fn check_token_secret(ctx: &Context, out: &mut Vec<Finding>) {
             out.push(Finding::new(
                 &SERVICE_ACCOUNT_TOKEN_SECRET.meta,
                 ri,
-                Path::parse("type"),
+                ty.path,
                 format!(
                     "{} holds a token of ServiceAccount \"{sa}\" that never expires; use projected or TokenRequest tokens",
                     describe(s)

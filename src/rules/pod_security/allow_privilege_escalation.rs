@@ -44,59 +44,51 @@ pub static RULE: Rule = Rule {
         help: "set securityContext.allowPrivilegeEscalation to false",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      allowPrivilegeEscalation: false\n",
-        pss: Some(PssCheck {
-            check: "allowPrivilegeEscalation",
-            level: PssLevel::Restricted,
-            since: 8,
-            windows_exempt_from: Some(25),
-            overrides: None,
-        }),
+        pss: Some(
+            PssCheck::new("allowPrivilegeEscalation", PssLevel::Restricted)
+                .from_version(8)
+                .windows_exempt_from(25),
+        ),
         params: &[],
     },
     check: Some(check),
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let versions = Versions::new(ctx);
-    for w in ctx.workloads {
-        if !versions.applies(w, &RULE.meta) {
+    for (w, c) in Versions::new(ctx).containers(&RULE.meta) {
+        let sc = c.container.security_context.as_ref();
+        let value = sc.and_then(|s| s.allow_privilege_escalation);
+        if value == Some(false) {
             continue;
         }
-        for c in w.containers() {
-            let sc = c.container.security_context.as_ref();
-            let value = sc.and_then(|s| s.allow_privilege_escalation);
-            if value == Some(false) {
-                continue;
-            }
-            let path = sc_path(&c, "allowPrivilegeEscalation");
-            let privileged = sc.and_then(|s| s.privileged) == Some(true);
-            let message = match value {
-                Some(true) => format!(
-                    "{} allows privilege escalation (allowPrivilegeEscalation: true); set it to false",
-                    c.describe()
-                ),
-                _ if privileged => format!(
-                    "{} is privileged, which always allows privilege escalation, and does not set allowPrivilegeEscalation to false; remove privileged and set allowPrivilegeEscalation to false",
-                    c.describe()
-                ),
-                _ => format!(
-                    "{} does not set allowPrivilegeEscalation, which defaults to true; set it to false",
-                    c.describe()
-                ),
-            };
-            // Kubernetes refuses `privileged: true` with
-            // `allowPrivilegeEscalation: false`: no one-field fix then.
-            let fix = (!privileged)
-                .then(|| {
-                    Some(FixPlan::set(
-                        &path,
-                        "false",
-                        "Set allowPrivilegeEscalation to false",
-                        Applicability::Safe,
-                    ))
-                })
-                .flatten();
-            out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
-        }
+        let path = sc_path(&c, "allowPrivilegeEscalation");
+        let privileged = sc.and_then(|s| s.privileged) == Some(true);
+        let message = match value {
+            Some(true) => format!(
+                "{} allows privilege escalation (allowPrivilegeEscalation: true); set it to false",
+                c.describe()
+            ),
+            _ if privileged => format!(
+                "{} is privileged, which always allows privilege escalation, and does not set allowPrivilegeEscalation to false; remove privileged and set allowPrivilegeEscalation to false",
+                c.describe()
+            ),
+            _ => format!(
+                "{} does not set allowPrivilegeEscalation, which defaults to true; set it to false",
+                c.describe()
+            ),
+        };
+        // Kubernetes refuses `privileged: true` with
+        // `allowPrivilegeEscalation: false`: no one-field fix then.
+        let fix = (!privileged)
+            .then(|| {
+                Some(FixPlan::set(
+                    &path,
+                    "false",
+                    "Set allowPrivilegeEscalation to false",
+                    Applicability::Safe,
+                ))
+            })
+            .flatten();
+        out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
     }
 }

@@ -58,13 +58,7 @@ pub static RULE: Rule = Rule {
         help: "remove the capability from capabilities.add",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        add: [SYS_ADMIN]\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        add: [NET_BIND_SERVICE]\n",
-        pss: Some(PssCheck {
-            check: "capabilities_baseline",
-            level: PssLevel::Baseline,
-            since: 0,
-            windows_exempt_from: None,
-            overrides: None,
-        }),
+        pss: Some(PssCheck::new("capabilities_baseline", PssLevel::Baseline)),
         params: &[],
     },
     check: Some(check),
@@ -78,36 +72,34 @@ pub fn canonical(cap: &str) -> Option<String> {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            let adds = c
-                .container
-                .security_context
-                .as_ref()
-                .and_then(|s| s.capabilities.as_ref())
-                .and_then(|caps| caps.add.as_ref());
-            for (i, cap) in adds.into_iter().flatten().enumerate() {
-                if ALLOWED.contains(&cap.as_str()) {
-                    continue;
-                }
-                let path = sc_path(&c, "capabilities.add").index(i);
-                let meant = canonical(cap).filter(|m| ALLOWED.contains(&m.as_str()));
-                let message = match &meant {
-                    Some(m) => format!(
-                        "{} adds capability \"{cap}\", which is not in the baseline set as spelled: names are upper case without CAP_; write {m}",
-                        c.describe()
-                    ),
-                    None => format!(
-                        "{} adds capability {cap}, outside the baseline set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT); remove it",
-                        c.describe()
-                    ),
-                };
-                let fix = meant.map(|m| {
-                    let title = format!("Write {m}");
-                    FixPlan::set(&path, m, title, Applicability::Unsafe)
-                });
-                out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
+    for (w, c) in ctx.containers() {
+        let adds = c
+            .container
+            .security_context
+            .as_ref()
+            .and_then(|s| s.capabilities.as_ref())
+            .and_then(|caps| caps.add.as_ref());
+        for (i, cap) in adds.into_iter().flatten().enumerate() {
+            if ALLOWED.contains(&cap.as_str()) {
+                continue;
             }
+            let path = sc_path(&c, "capabilities.add").index(i);
+            let meant = canonical(cap).filter(|m| ALLOWED.contains(&m.as_str()));
+            let message = match &meant {
+                Some(m) => format!(
+                    "{} adds capability \"{cap}\", which is not in the baseline set as spelled: names are upper case without CAP_; write {m}",
+                    c.describe()
+                ),
+                None => format!(
+                    "{} adds capability {cap}, outside the baseline set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT); remove it",
+                    c.describe()
+                ),
+            };
+            let fix = meant.map(|m| {
+                let title = format!("Write {m}");
+                FixPlan::set(&path, m, title, Applicability::Unsafe)
+            });
+            out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
         }
     }
 }

@@ -17,7 +17,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::model::edit::FixPlan;
-use crate::rules::pod_security::{Override, PssCheck, PssLevel};
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, capabilities_baseline::canonical, nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -44,102 +44,92 @@ pub static RULE: Rule = Rule {
         help: "drop ALL capabilities; add back only NET_BIND_SERVICE",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        add: [NET_ADMIN]\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        drop: [ALL]\n        add: [NET_BIND_SERVICE]\n",
-        pss: Some(PssCheck {
-            check: "capabilities_restricted",
-            level: PssLevel::Restricted,
-            since: 22,
-            windows_exempt_from: Some(25),
-            overrides: Some(Override {
-                baseline: "capabilities-baseline",
-                from: 22,
-            }),
-        }),
+        pss: Some(
+            PssCheck::new("capabilities_restricted", PssLevel::Restricted)
+                .from_version(22)
+                .windows_exempt_from(25)
+                .overriding("capabilities-baseline", 22),
+        ),
         params: &[],
     },
     check: Some(check),
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let versions = Versions::new(ctx);
-    for w in ctx.workloads {
-        if !versions.applies(w, &RULE.meta) {
-            continue;
-        }
-        for c in w.containers() {
-            let caps = c
-                .container
-                .security_context
-                .as_ref()
-                .and_then(|s| s.capabilities.as_ref());
-            let drop = caps.and_then(|caps| caps.drop.as_ref());
-            if !drop.is_some_and(|d| d.iter().any(|x| x == "ALL")) {
-                let path = sc_path(&c, "capabilities.drop");
-                let message = match drop {
-                    None => format!(
-                        "{} does not drop capabilities; add capabilities.drop: [ALL]",
-                        c.describe()
-                    ),
-                    Some(d) if d.iter().any(|x| canonical(x).as_deref() == Some("ALL")) => {
-                        format!(
-                            "{} drops \"{}\", but capability names are case-sensitive: write ALL",
-                            c.describe(),
-                            d.iter()
-                                .find(|x| canonical(x).as_deref() == Some("ALL"))
-                                .map_or("", |s| s)
-                        )
-                    }
-                    Some(d) if d.is_empty() => format!(
-                        "{} drops no capabilities; add ALL to capabilities.drop",
-                        c.describe()
-                    ),
-                    Some(d) => format!(
-                        "{} drops {} capabilit{} but not ALL (dropping them one by one does not count); add ALL to capabilities.drop",
+    for (w, c) in Versions::new(ctx).containers(&RULE.meta) {
+        let caps = c
+            .container
+            .security_context
+            .as_ref()
+            .and_then(|s| s.capabilities.as_ref());
+        let drop = caps.and_then(|caps| caps.drop.as_ref());
+        if !drop.is_some_and(|d| d.iter().any(|x| x == "ALL")) {
+            let path = sc_path(&c, "capabilities.drop");
+            let message = match drop {
+                None => format!(
+                    "{} does not drop capabilities; add capabilities.drop: [ALL]",
+                    c.describe()
+                ),
+                Some(d) if d.iter().any(|x| canonical(x).as_deref() == Some("ALL")) => {
+                    format!(
+                        "{} drops \"{}\", but capability names are case-sensitive: write ALL",
                         c.describe(),
-                        d.len(),
-                        if d.len() == 1 { "y" } else { "ies" }
-                    ),
-                };
-                let fix = if drop.is_none() {
+                        d.iter()
+                            .find(|x| canonical(x).as_deref() == Some("ALL"))
+                            .map_or("", |s| s)
+                    )
+                }
+                Some(d) if d.is_empty() => format!(
+                    "{} drops no capabilities; add ALL to capabilities.drop",
+                    c.describe()
+                ),
+                Some(d) => format!(
+                    "{} drops {} capabilit{} but not ALL (dropping them one by one does not count); add ALL to capabilities.drop",
+                    c.describe(),
+                    d.len(),
+                    if d.len() == 1 { "y" } else { "ies" }
+                ),
+            };
+            let fix = if drop.is_none() {
+                Some(FixPlan::set(
+                    &path,
+                    "[ALL]",
+                    "Drop ALL capabilities",
+                    Applicability::Unsafe,
+                ))
+            } else {
+                None
+            };
+            out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
+        }
+        let adds = caps.and_then(|caps| caps.add.as_ref());
+        for (i, cap) in adds.into_iter().flatten().enumerate() {
+            if cap == "NET_BIND_SERVICE" {
+                continue;
+            }
+            let path = sc_path(&c, "capabilities.add").index(i);
+            let message = if canonical(cap).as_deref() == Some("NET_BIND_SERVICE") {
+                format!(
+                    "{} adds \"{cap}\": capability names are upper case without CAP_; write NET_BIND_SERVICE",
+                    c.describe()
+                )
+            } else {
+                format!(
+                    "{} adds capability {cap}; restricted allows adding back only NET_BIND_SERVICE: remove it",
+                    c.describe()
+                )
+            };
+            let fix = (canonical(cap).as_deref() == Some("NET_BIND_SERVICE"))
+                .then(|| {
                     Some(FixPlan::set(
                         &path,
-                        "[ALL]",
-                        "Drop ALL capabilities",
-                        Applicability::Unsafe,
+                        "NET_BIND_SERVICE",
+                        "Write NET_BIND_SERVICE",
+                        Applicability::Safe,
                     ))
-                } else {
-                    None
-                };
-                out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
-            }
-            let adds = caps.and_then(|caps| caps.add.as_ref());
-            for (i, cap) in adds.into_iter().flatten().enumerate() {
-                if cap == "NET_BIND_SERVICE" {
-                    continue;
-                }
-                let path = sc_path(&c, "capabilities.add").index(i);
-                let message = if canonical(cap).as_deref() == Some("NET_BIND_SERVICE") {
-                    format!(
-                        "{} adds \"{cap}\": capability names are upper case without CAP_; write NET_BIND_SERVICE",
-                        c.describe()
-                    )
-                } else {
-                    format!(
-                        "{} adds capability {cap}; restricted allows adding back only NET_BIND_SERVICE: remove it",
-                        c.describe()
-                    )
-                };
-                let fix = (canonical(cap).as_deref() == Some("NET_BIND_SERVICE"))
-                    .then(|| {
-                        Some(FixPlan::set(
-                            &path,
-                            "NET_BIND_SERVICE",
-                            "Write NET_BIND_SERVICE",
-                            Applicability::Safe,
-                        ))
-                    })
-                    .flatten();
-                out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
-            }
+                })
+                .flatten();
+            out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
         }
     }
 }

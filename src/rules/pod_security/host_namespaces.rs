@@ -5,7 +5,6 @@
 //! > Allowed values: undefined/nil, `false`.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::model::edit::FixPlan;
 use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{nsa, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
@@ -38,13 +37,7 @@ pub static RULE: Rule = Rule {
         help: "set the field to false (or remove it)",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostNetwork: true\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostNetwork: false\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        pss: Some(PssCheck {
-            check: "hostNamespaces",
-            level: PssLevel::Baseline,
-            since: 0,
-            windows_exempt_from: None,
-            overrides: None,
-        }),
+        pss: Some(PssCheck::new("hostNamespaces", PssLevel::Baseline)),
         params: &[],
     },
     check: Some(check),
@@ -64,12 +57,6 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         for (field, value, what) in fields {
             if value == Some(true) {
                 let path = w.spec_field(field);
-                let fix = Some(FixPlan::set(
-                    &path,
-                    "false",
-                    format!("Set {field} to false"),
-                    Applicability::Unsafe,
-                ));
                 out.push(
                     Finding::new(
                         &RULE.meta,
@@ -77,7 +64,11 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         path,
                         format!("pod shares {what} ({field}: true); set {field} to false"),
                     )
-                    .with_fix(fix),
+                    .setting(
+                        "false",
+                        format!("Set {field} to false"),
+                        Applicability::Unsafe,
+                    ),
                 );
             }
         }

@@ -36,37 +36,29 @@ pub static RULE: Rule = Rule {
         help: "remove hostPort; expose the port through a Service",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    ports:\n    - containerPort: 8080\n      hostPort: 8080\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    ports:\n    - containerPort: 8080\n",
-        pss: Some(PssCheck {
-            check: "hostPorts",
-            level: PssLevel::Baseline,
-            since: 0,
-            windows_exempt_from: None,
-            overrides: None,
-        }),
+        pss: Some(PssCheck::new("hostPorts", PssLevel::Baseline)),
         params: &[],
     },
     check: Some(check),
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            for (i, p) in c.container.ports.iter().flatten().enumerate() {
-                let Some(host) = p.host_port.filter(|&h| h != 0) else {
-                    continue;
-                };
-                let path = c.path.key("ports").index(i).key("hostPort");
-                out.push(Finding::new(
-                    &RULE.meta,
-                    w.resource,
-                    path,
-                    format!(
-                        "{} binds port {host} on the node (hostPort: {host}); remove hostPort and expose containerPort {} through a Service",
-                        c.describe(),
-                        p.container_port
-                    ),
-                ));
-            }
+    for (w, c) in ctx.containers() {
+        for (i, p) in c.container.ports.iter().flatten().enumerate() {
+            let Some(host) = p.host_port.filter(|&h| h != 0) else {
+                continue;
+            };
+            let path = c.path.key("ports").index(i).key("hostPort");
+            out.push(Finding::new(
+                &RULE.meta,
+                w.resource,
+                path,
+                format!(
+                    "{} binds port {host} on the node (hostPort: {host}); remove hostPort and expose containerPort {} through a Service",
+                    c.describe(),
+                    p.container_port
+                ),
+            ));
         }
     }
 }

@@ -50,78 +50,66 @@ pub static RULE: Rule = Rule {
         help: "remove the host field; the kubelet then targets the pod's IP",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    livenessProbe:\n      httpGet:\n        host: 169.254.169.254\n        path: /latest/meta-data/\n        port: 80\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    livenessProbe:\n      httpGet:\n        path: /healthz\n        port: 8080\n",
-        pss: Some(PssCheck {
-            check: "hostProbesAndHostLifecycle",
-            level: PssLevel::Baseline,
-            since: 34,
-            windows_exempt_from: None,
-            overrides: None,
-        }),
+        pss: Some(PssCheck::new("hostProbesAndHostLifecycle", PssLevel::Baseline).from_version(34)),
         params: &[],
     },
     check: Some(check),
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let versions = Versions::new(ctx);
-    for w in ctx.workloads {
-        if !versions.applies(w, &RULE.meta) {
-            continue;
+    for (w, c) in Versions::new(ctx).containers(&RULE.meta) {
+        let k = c.container;
+        // (where, what, httpGet, tcpSocket)
+        let mut handlers: Vec<(
+            Path,
+            String,
+            Option<&HTTPGetAction>,
+            Option<&TCPSocketAction>,
+        )> = Vec::new();
+        for (field, probe) in [
+            ("livenessProbe", &k.liveness_probe),
+            ("readinessProbe", &k.readiness_probe),
+            ("startupProbe", &k.startup_probe),
+        ] {
+            if let Some(p) = probe {
+                handlers.push((
+                    c.path.key(field),
+                    field.to_string(),
+                    p.http_get.as_ref(),
+                    p.tcp_socket.as_ref(),
+                ));
+            }
         }
-        for c in w.containers() {
-            let k = c.container;
-            // (where, what, httpGet, tcpSocket)
-            let mut handlers: Vec<(
-                Path,
-                String,
-                Option<&HTTPGetAction>,
-                Option<&TCPSocketAction>,
-            )> = Vec::new();
-            for (field, probe) in [
-                ("livenessProbe", &k.liveness_probe),
-                ("readinessProbe", &k.readiness_probe),
-                ("startupProbe", &k.startup_probe),
-            ] {
-                if let Some(p) = probe {
+        if let Some(l) = &k.lifecycle {
+            for (field, hook) in [("postStart", &l.post_start), ("preStop", &l.pre_stop)] {
+                if let Some(h) = hook {
                     handlers.push((
-                        c.path.key(field),
-                        field.to_string(),
-                        p.http_get.as_ref(),
-                        p.tcp_socket.as_ref(),
+                        c.path.key("lifecycle").key(field),
+                        format!("{field} hook"),
+                        h.http_get.as_ref(),
+                        h.tcp_socket.as_ref(),
                     ));
                 }
             }
-            if let Some(l) = &k.lifecycle {
-                for (field, hook) in [("postStart", &l.post_start), ("preStop", &l.pre_stop)] {
-                    if let Some(h) = hook {
-                        handlers.push((
-                            c.path.key("lifecycle").key(field),
-                            format!("{field} hook"),
-                            h.http_get.as_ref(),
-                            h.tcp_socket.as_ref(),
-                        ));
-                    }
-                }
-            }
-            for (at, what, http, tcp) in handlers {
-                let hosts = [
-                    ("httpGet", http.and_then(|h| h.host.as_deref())),
-                    ("tcpSocket", tcp.and_then(|t| t.host.as_deref())),
-                ];
-                for (kind, host) in hosts {
-                    let Some(host) = host.filter(|h| !h.is_empty()) else {
-                        continue;
-                    };
-                    out.push(Finding::new(
-                        &RULE.meta,
-                        w.resource,
-                        at.key(kind).key("host"),
-                        format!(
-                            "{}'s {what} sends the kubelet's {kind} to host \"{host}\" instead of the pod; remove host",
-                            c.describe()
-                        ),
-                    ));
-                }
+        }
+        for (at, what, http, tcp) in handlers {
+            let hosts = [
+                ("httpGet", http.and_then(|h| h.host.as_deref())),
+                ("tcpSocket", tcp.and_then(|t| t.host.as_deref())),
+            ];
+            for (kind, host) in hosts {
+                let Some(host) = host.filter(|h| !h.is_empty()) else {
+                    continue;
+                };
+                out.push(Finding::new(
+                    &RULE.meta,
+                    w.resource,
+                    at.key(kind).key("host"),
+                    format!(
+                        "{}'s {what} sends the kubelet's {kind} to host \"{host}\" instead of the pod; remove host",
+                        c.describe()
+                    ),
+                ));
             }
         }
     }

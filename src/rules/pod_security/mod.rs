@@ -41,7 +41,7 @@ use crate::model::path::Path;
 use crate::model::resource::str_at;
 use crate::model::workload::{ContainerRef, Workload};
 use crate::options::PssVersion;
-use crate::rules::{Context, Reference, RuleMeta};
+use crate::rules::{Context, Kind, Reference, RuleMeta};
 
 /// A Pod Security Standards level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -65,6 +65,43 @@ pub struct PssCheck {
     pub windows_exempt_from: Option<u32>,
     /// For a restricted check: the baseline check it takes over.
     pub overrides: Option<Override>,
+}
+
+impl PssCheck {
+    /// A check of `level` at every policy version, for every pod.
+    pub const fn new(check: &'static str, level: PssLevel) -> PssCheck {
+        PssCheck {
+            check,
+            level,
+            since: 0,
+            windows_exempt_from: None,
+            overrides: None,
+        }
+    }
+
+    /// The check from policy version `v1.<minor>` on.
+    pub const fn from_version(self, minor: u32) -> PssCheck {
+        PssCheck {
+            since: minor,
+            ..self
+        }
+    }
+
+    /// Windows pods exempt from policy version `v1.<minor>` on.
+    pub const fn windows_exempt_from(self, minor: u32) -> PssCheck {
+        PssCheck {
+            windows_exempt_from: Some(minor),
+            ..self
+        }
+    }
+
+    /// Takes over the baseline rule `baseline` from policy version `v1.<from>`.
+    pub const fn overriding(self, baseline: &'static str, from: u32) -> PssCheck {
+        PssCheck {
+            overrides: Some(Override { baseline, from }),
+            ..self
+        }
+    }
 }
 
 /// A restricted check's override of a baseline check (by rule id), from a
@@ -117,10 +154,8 @@ pub struct Versions<'a> {
 impl<'a> Versions<'a> {
     pub fn new(ctx: &'a Context<'a>) -> Versions<'a> {
         let labelled = ctx
-            .resources
-            .iter()
-            .filter(|r| r.is("Namespace") && r.id.api_version == "v1")
-            .filter_map(|r| {
+            .of_kind(Kind::NAMESPACE)
+            .filter_map(|(_, r)| {
                 let name = str_at(&r.json, "metadata.name")?;
                 let label = r
                     .json
@@ -143,6 +178,23 @@ impl<'a> Versions<'a> {
         let version = self.of(w);
         version.at_least(pss.since)
             && !(pss.windows_exempt_from.is_some_and(|v| version.at_least(v)) && w.is_windows())
+    }
+
+    /// The workloads the check `rule` declares applies to (`applies`).
+    pub fn workloads<'s>(&'s self, rule: &'s RuleMeta) -> impl Iterator<Item = &'a Workload> + 's {
+        self.ctx
+            .workloads
+            .iter()
+            .filter(move |w| self.applies(w, rule))
+    }
+
+    /// The containers of `workloads(rule)`, each with its workload.
+    pub fn containers<'s>(
+        &'s self,
+        rule: &'s RuleMeta,
+    ) -> impl Iterator<Item = (&'a Workload, ContainerRef<'a>)> + 's {
+        self.workloads(rule)
+            .flat_map(|w| w.containers().map(move |c| (w, c)))
     }
 
     /// The policy version `w` is checked at.

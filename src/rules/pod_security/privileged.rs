@@ -10,7 +10,6 @@
 //! cannot set the field; HostProcess is `windows-host-process`).
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::model::edit::FixPlan;
 use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
@@ -35,43 +34,27 @@ pub static RULE: Rule = Rule {
         help: "set securityContext.privileged to false (or remove it)",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: true\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: false\n",
-        pss: Some(PssCheck {
-            check: "privileged",
-            level: PssLevel::Baseline,
-            since: 0,
-            windows_exempt_from: None,
-            overrides: None,
-        }),
+        pss: Some(PssCheck::new("privileged", PssLevel::Baseline)),
         params: &[],
     },
     check: Some(check),
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            let sc = c.container.security_context.as_ref();
-            if sc.and_then(|s| s.privileged) == Some(true) {
-                let path = sc_path(&c, "privileged");
-                let fix = Some(FixPlan::set(
-                    &path,
-                    "false",
-                    "Set privileged to false",
-                    Applicability::Unsafe,
-                ));
-                out.push(
-                    Finding::new(
-                        &RULE.meta,
-                        w.resource,
-                        path,
-                        format!(
-                            "{} runs privileged (privileged: true): it gets every capability and the node's devices; set privileged to false",
-                            c.describe()
-                        ),
-                    )
-                    .with_fix(fix),
-                );
-            }
+    for (w, c) in ctx.containers() {
+        let sc = c.container.security_context.as_ref();
+        if sc.and_then(|s| s.privileged) == Some(true) {
+            let path = sc_path(&c, "privileged");
+            out.push(Finding::new(
+                    &RULE.meta,
+                    w.resource,
+                    path,
+                    format!(
+                        "{} runs privileged (privileged: true): it gets every capability and the node's devices; set privileged to false",
+                        c.describe()
+                    ),
+                ).setting("false", "Set privileged to false", Applicability::Unsafe),
+            );
         }
     }
 }

@@ -11,7 +11,7 @@
 
 use crate::diagnostic::Severity;
 use crate::rules::pod_security::profile::Field;
-use crate::rules::pod_security::{Override, PssCheck, PssLevel};
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, nsa, proc_mount, pss, user_namespaced};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -31,16 +31,11 @@ pub static RULE: Rule = Rule {
         help: "set securityContext.procMount to Default (or remove it)",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostUsers: false\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Unmasked\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostUsers: false\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Default\n",
-        pss: Some(PssCheck {
-            check: "procMount_restricted",
-            level: PssLevel::Restricted,
-            since: 35,
-            windows_exempt_from: None,
-            overrides: Some(Override {
-                baseline: "proc-mount",
-                from: 35,
-            }),
-        }),
+        pss: Some(
+            PssCheck::new("procMount_restricted", PssLevel::Restricted)
+                .from_version(35)
+                .overriding("proc-mount", 35),
+        ),
         params: &[],
     },
     check: Some(check),
@@ -50,10 +45,7 @@ static FIELD: Field = proc_mount::field(&RULE.meta);
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
-    for w in ctx.workloads {
-        if !versions.applies(w, &RULE.meta) {
-            continue;
-        }
+    for w in versions.workloads(&RULE.meta) {
         let note = if user_namespaced(w) {
             format!(
                 ", and the restricted level refuses it even with hostUsers: false (line {})",

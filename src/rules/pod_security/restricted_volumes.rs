@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::diagnostic::Severity;
 use crate::rules::pod_security::host_path_volumes::mounted_by;
-use crate::rules::pod_security::{Override, PssCheck, PssLevel};
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{nsa, pss};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -37,16 +37,10 @@ pub static RULE: Rule = Rule {
         help: "use an allowed volume type (a persistentVolumeClaim for storage)",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n  volumes:\n  - name: shared\n    nfs:\n      server: nfs.example.com\n      path: /exports/web\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n  volumes:\n  - name: shared\n    persistentVolumeClaim:\n      claimName: web-data\n",
-        pss: Some(PssCheck {
-            check: "restrictedVolumes",
-            level: PssLevel::Restricted,
-            since: 0,
-            windows_exempt_from: None,
-            overrides: Some(Override {
-                baseline: "host-path-volumes",
-                from: 0,
-            }),
-        }),
+        pss: Some(
+            PssCheck::new("restrictedVolumes", PssLevel::Restricted)
+                .overriding("host-path-volumes", 0),
+        ),
         params: &[],
     },
     check: Some(check),

@@ -40,13 +40,7 @@ pub static RULE: Rule = Rule {
         help: "set securityContext.runAsNonRoot to true",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        pss: Some(PssCheck {
-            check: "runAsNonRoot",
-            level: PssLevel::Restricted,
-            since: 0,
-            windows_exempt_from: None,
-            overrides: None,
-        }),
+        pss: Some(PssCheck::new("runAsNonRoot", PssLevel::Restricted)),
         params: &[],
     },
     check: Some(check),
@@ -116,13 +110,11 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     c.describe()
                 ),
             };
-            let fix = Some(FixPlan::set(
-                &path,
+            out.push(Finding::new(&RULE.meta, w.resource, path, message).setting(
                 "true",
                 "Set runAsNonRoot to true",
                 Applicability::Unsafe,
             ));
-            out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
         }
     }
 }

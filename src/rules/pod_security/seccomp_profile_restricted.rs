@@ -19,7 +19,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::rules::pod_security::profile::ProfileField;
-use crate::rules::pod_security::{Override, PssCheck, PssLevel};
+use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, inheriting, nsa, pss, seccomp_profile_baseline};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
@@ -46,16 +46,12 @@ pub static RULE: Rule = Rule {
         help: "set securityContext.seccompProfile.type to RuntimeDefault",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        pss: Some(PssCheck {
-            check: "seccompProfile_restricted",
-            level: PssLevel::Restricted,
-            since: 19,
-            windows_exempt_from: Some(25),
-            overrides: Some(Override {
-                baseline: "seccomp-profile-baseline",
-                from: 19,
-            }),
-        }),
+        pss: Some(
+            PssCheck::new("seccompProfile_restricted", PssLevel::Restricted)
+                .from_version(19)
+                .windows_exempt_from(25)
+                .overriding("seccomp-profile-baseline", 19),
+        ),
         params: &[],
     },
     check: Some(check),
@@ -66,10 +62,7 @@ static PROFILE: ProfileField = seccomp_profile_baseline::profile(&RULE.meta);
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let versions = Versions::new(ctx);
     let f = &PROFILE.field;
-    for w in ctx.workloads {
-        if !versions.applies(w, &RULE.meta) {
-            continue;
-        }
+    for w in versions.workloads(&RULE.meta) {
         let pod = f.pod(w);
         if let Some(t) = pod.filter(|t| !(f.allowed)(t)) {
             let detail = inheriting(w, |c| f.own(c).is_some(), ("inherits", "inherit"))

@@ -10,7 +10,6 @@
 //! > `false`.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::model::edit::FixPlan;
 use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{nsa, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
@@ -35,13 +34,7 @@ pub static RULE: Rule = Rule {
         help: "set windowsOptions.hostProcess to false (or remove it)",
         bad_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  os:\n    name: windows\n  hostNetwork: true\n  securityContext:\n    windowsOptions:\n      hostProcess: true\n      runAsUserName: \"NT AUTHORITY\\\\SYSTEM\"\n  containers:\n  - name: agent\n    image: mcr.microsoft.com/windows/nanoserver:ltsc2022\n",
         good_example: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  os:\n    name: windows\n  containers:\n  - name: agent\n    image: mcr.microsoft.com/windows/nanoserver:ltsc2022\n",
-        pss: Some(PssCheck {
-            check: "windowsHostProcess",
-            level: PssLevel::Baseline,
-            since: 0,
-            windows_exempt_from: None,
-            overrides: None,
-        }),
+        pss: Some(PssCheck::new("windowsHostProcess", PssLevel::Baseline)),
         params: &[],
     },
     check: Some(check),
@@ -56,13 +49,11 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .and_then(|s| s.windows_options.as_ref())
             .and_then(|o| o.host_process);
         let mut report = |path, message: String| {
-            let fix = Some(FixPlan::set(
-                &path,
+            out.push(Finding::new(&RULE.meta, w.resource, path, message).setting(
                 "false",
                 "Set hostProcess to false",
                 Applicability::Unsafe,
             ));
-            out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
         };
         if pod == Some(true) {
             report(

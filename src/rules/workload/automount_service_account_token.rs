@@ -10,10 +10,9 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::model::edit::FixPlan;
 use crate::model::path::Path;
 use crate::rules::workload::{find_service_account, nsa, service_account};
-use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
+use crate::rules::{Context, Finding, HARDENED, Kind, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -57,8 +56,8 @@ impl<'a> Bound<'a> {
     fn new(ctx: &Context<'a>) -> Bound<'a> {
         let mut bound = Bound::default();
         for (_, r) in ctx
-            .of_kind("RoleBinding")
-            .chain(ctx.of_kind("ClusterRoleBinding"))
+            .of_kind(Kind::ROLE_BINDING)
+            .chain(ctx.of_kind(Kind::CLUSTER_ROLE_BINDING))
         {
             let binding_ns = r.namespace();
             let Some(subjects) = r.json.get("subjects").and_then(|s| s.as_array()) else {
@@ -136,13 +135,11 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 }
             }
         };
-        let fix = Some(FixPlan::set(
-            &path,
+        let mut finding = Finding::new(&RULE.meta, w.resource, path, message).setting(
             "false",
             "Set automountServiceAccountToken to false",
             Applicability::Unsafe,
-        ));
-        let mut finding = Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix);
+        );
         if let Some(i) = related {
             finding = finding.with_related(
                 i,

@@ -8,7 +8,7 @@
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
 use crate::rules::workload::nsa;
-use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
+use crate::rules::{Context, Finding, HARDENED, Kind, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -32,7 +32,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for w in ctx.workloads {
         let r = ctx.resource(w);
-        if !r.is("Pod") || r.id.api_version != "v1" {
+        if !Kind::POD.is(r) {
             continue;
         }
         let owned = r

@@ -6,7 +6,6 @@
 //! containers, which makes it a sign of node-level access either way.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::model::edit::FixPlan;
 use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -33,34 +32,24 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            for (i, m) in c.container.volume_mounts.iter().flatten().enumerate() {
-                if m.mount_propagation.as_deref() != Some("Bidirectional") {
-                    continue;
-                }
-                let path = c.path.key("volumeMounts").index(i).key("mountPropagation");
-                let fix = Some(FixPlan::set(
-                    &path,
-                    "HostToContainer",
-                    "Use HostToContainer",
-                    Applicability::Unsafe,
-                ));
-                out.push(
-                    Finding::new(
-                        &RULE.meta,
-                        w.resource,
-                        path,
-                        format!(
-                            "{} mounts volume \"{}\" at {} with Bidirectional propagation: its mounts reach the host",
-                            c.describe(),
-                            m.name,
-                            m.mount_path
-                        ),
-                    )
-                    .with_fix(fix),
-                );
+    for (w, c) in ctx.containers() {
+        for (i, m) in c.container.volume_mounts.iter().flatten().enumerate() {
+            if m.mount_propagation.as_deref() != Some("Bidirectional") {
+                continue;
             }
+            let path = c.path.key("volumeMounts").index(i).key("mountPropagation");
+            out.push(Finding::new(
+                    &RULE.meta,
+                    w.resource,
+                    path,
+                    format!(
+                        "{} mounts volume \"{}\" at {} with Bidirectional propagation: its mounts reach the host",
+                        c.describe(),
+                        m.name,
+                        m.mount_path
+                    ),
+                ).setting("HostToContainer", "Use HostToContainer", Applicability::Unsafe),
+            );
         }
     }
 }

@@ -105,83 +105,84 @@ fn finding(
 }
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            if !c.container.image.as_deref().is_some_and(is_dashboard) {
+    for (w, c) in ctx.containers() {
+        if !c.container.image.as_deref().is_some_and(is_dashboard) {
+            continue;
+        }
+        let argv: Vec<(Path, &str)> = [
+            ("command", c.container.command.as_deref()),
+            ("args", c.container.args.as_deref()),
+        ]
+        .into_iter()
+        .flat_map(|(field, items)| {
+            let base = c.path.key(field);
+            items
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .map(move |(i, s)| (base.index(i), s.as_str()))
+        })
+        .collect();
+        for (n, (path, item)) in argv.iter().enumerate() {
+            let Some(flag) = item.trim().strip_prefix("--") else {
                 continue;
-            }
-            let argv: Vec<(Path, &str)> = [
-                ("command", c.container.command.as_deref()),
-                ("args", c.container.args.as_deref()),
-            ]
-            .into_iter()
-            .flat_map(|(field, items)| {
-                let base = c.path.key(field);
-                items
-                    .unwrap_or_default()
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, s)| (base.index(i), s.as_str()))
-            })
-            .collect();
-            for (n, (path, item)) in argv.iter().enumerate() {
-                let Some(flag) = item.trim().strip_prefix("--") else {
+            };
+            let (name, value) = match flag.split_once('=') {
+                Some((name, value)) => (name, Some(value)),
+                None => (flag, None),
+            };
+            if let Some(&(_, severity, effect)) = BOOL_FLAGS.iter().find(|(f, ..)| *f == name) {
+                if value.is_some_and(|v| !go_true(v)) {
                     continue;
-                };
-                let (name, value) = match flag.split_once('=') {
-                    Some((name, value)) => (name, Some(value)),
-                    None => (flag, None),
-                };
-                if let Some(&(_, severity, effect)) = BOOL_FLAGS.iter().find(|(f, ..)| *f == name) {
-                    if value.is_some_and(|v| !go_true(v)) {
-                        continue;
-                    }
-                    out.push(finding(
-                        w.resource,
-                        path.clone(),
-                        severity,
-                        format!("{} runs the Kubernetes Dashboard with --{name}, which {effect}; remove it", c.describe()),
-                        Some((format!("--{name}=false"), "Turn the flag off")),
-                    ));
-                } else if name == "authentication-mode" {
-                    // The value follows `=`, or is the next element.
-                    let (path, value, inline) = match value {
-                        Some(v) => (path, v, true),
-                        None => match argv.get(n + 1) {
-                            Some((next, v)) => (next, *v, false),
-                            None => continue,
-                        },
-                    };
-                    let modes: Vec<&str> = value.split(',').map(str::trim).collect();
-                    if !modes.contains(&"basic") {
-                        continue;
-                    }
-                    let mut rest: Vec<&str> = modes
-                        .iter()
-                        .copied()
-                        .filter(|m| *m != "basic" && !m.is_empty())
-                        .collect();
-                    if rest.is_empty() {
-                        rest.push("token");
-                    }
-                    let rest = rest.join(",");
-                    let fixed = if inline {
-                        format!("--authentication-mode={rest}")
-                    } else {
-                        rest.clone()
-                    };
-                    out.push(finding(
-                        w.resource,
-                        path.clone(),
-                        Severity::Medium,
-                        format!(
-                            "{} runs the Kubernetes Dashboard with --authentication-mode={}: basic login sends passwords checked against the API server's static password file, removed in Kubernetes 1.19; use token",
-                            c.describe(),
-                            value.trim()
-                        ),
-                        Some((fixed, "Log in with tokens only")),
-                    ));
                 }
+                out.push(finding(
+                    w.resource,
+                    path.clone(),
+                    severity,
+                    format!(
+                        "{} runs the Kubernetes Dashboard with --{name}, which {effect}; remove it",
+                        c.describe()
+                    ),
+                    Some((format!("--{name}=false"), "Turn the flag off")),
+                ));
+            } else if name == "authentication-mode" {
+                // The value follows `=`, or is the next element.
+                let (path, value, inline) = match value {
+                    Some(v) => (path, v, true),
+                    None => match argv.get(n + 1) {
+                        Some((next, v)) => (next, *v, false),
+                        None => continue,
+                    },
+                };
+                let modes: Vec<&str> = value.split(',').map(str::trim).collect();
+                if !modes.contains(&"basic") {
+                    continue;
+                }
+                let mut rest: Vec<&str> = modes
+                    .iter()
+                    .copied()
+                    .filter(|m| *m != "basic" && !m.is_empty())
+                    .collect();
+                if rest.is_empty() {
+                    rest.push("token");
+                }
+                let rest = rest.join(",");
+                let fixed = if inline {
+                    format!("--authentication-mode={rest}")
+                } else {
+                    rest.clone()
+                };
+                out.push(finding(
+                    w.resource,
+                    path.clone(),
+                    Severity::Medium,
+                    format!(
+                        "{} runs the Kubernetes Dashboard with --authentication-mode={}: basic login sends passwords checked against the API server's static password file, removed in Kubernetes 1.19; use token",
+                        c.describe(),
+                        value.trim()
+                    ),
+                    Some((fixed, "Log in with tokens only")),
+                ));
             }
         }
     }

@@ -12,12 +12,12 @@
 use serde_json::Value;
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::model::edit::FixPlan;
 use crate::model::path::Path;
+use crate::model::rbac::is_binding;
 use crate::model::resource::{str_at, value_at};
 use crate::rules::peers::{checkov, kube_linter, kubescape, kubesec};
 use crate::rules::workload::{nsa, service_account, service_account_path};
-use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
+use crate::rules::{Context, Finding, HARDENED, Kind, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -89,10 +89,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
 /// namespace's `default` ServiceAccount.
 fn check_objects(ctx: &Context, out: &mut Vec<Finding>) {
     for (ri, r) in ctx.resources.iter().enumerate() {
-        if r.is("ServiceAccount")
-            && r.id.api_version == "v1"
-            && r.id.name.as_deref() == Some("default")
-        {
+        if Kind::SERVICE_ACCOUNT.is(r) && r.id.name.as_deref() == Some("default") {
             let field = value_at(&r.json, "automountServiceAccountToken");
             if field == Some(&Value::Bool(false)) {
                 continue;
@@ -114,27 +111,19 @@ fn check_objects(ctx: &Context, out: &mut Vec<Finding>) {
                     "automountServiceAccountToken is not set".to_string(),
                 ),
             };
-            let fix = Some(FixPlan::set(
-                &path,
-                "false",
-                "Set automountServiceAccountToken to false",
-                Applicability::Safe,
-            ));
             let mut f = Finding::new(
                 &RULE.meta,
                 ri,
                 path,
                 format!("the \"default\" ServiceAccount mounts its token into every pod that names no ServiceAccount ({state}); set automountServiceAccountToken: false"),
-            )
-            .with_fix(fix);
+            ).setting("false", "Set automountServiceAccountToken to false", Applicability::Safe);
             f.help = Some(
                 "set automountServiceAccountToken: false on the default ServiceAccount".into(),
             );
             f.span = span;
             out.push(f);
         }
-        let rbac = r.id.api_version.starts_with("rbac.authorization.k8s.io/");
-        if !(rbac && (r.is("RoleBinding") || r.is("ClusterRoleBinding"))) {
+        if !is_binding(r) {
             continue;
         }
         let role = str_at(&r.json, "roleRef.name").unwrap_or("?");

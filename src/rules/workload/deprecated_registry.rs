@@ -5,7 +5,6 @@
 //! The same paths exist on `registry.k8s.io`.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::model::edit::FixPlan;
 use crate::rules::workload::{nsa, parse_image};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -32,37 +31,27 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            let Some(image) = c.container.image.as_deref() else {
-                continue;
-            };
-            let r = parse_image(image);
-            if !matches!(r.registry, "k8s.gcr.io" | "eu.gcr.io/k8s-artifacts-prod")
-                || !r.explicit_registry
-            {
-                continue;
-            }
-            let path = c.path.key("image");
-            let replaced = image.trim().replacen("k8s.gcr.io", "registry.k8s.io", 1);
-            let fix = Some(FixPlan::set(
-                &path,
-                replaced.clone(),
-                "Use registry.k8s.io",
-                Applicability::Safe,
-            ));
-            out.push(
-                Finding::new(
-                    &RULE.meta,
-                    w.resource,
-                    path,
-                    format!(
-                        "{} uses image \"{image}\" from k8s.gcr.io, which is frozen; use \"{replaced}\"",
-                        c.describe()
-                    ),
-                )
-                .with_fix(fix),
-            );
+    for (w, c) in ctx.containers() {
+        let Some(image) = c.container.image.as_deref() else {
+            continue;
+        };
+        let r = parse_image(image);
+        if !matches!(r.registry, "k8s.gcr.io" | "eu.gcr.io/k8s-artifacts-prod")
+            || !r.explicit_registry
+        {
+            continue;
         }
+        let path = c.path.key("image");
+        let replaced = image.trim().replacen("k8s.gcr.io", "registry.k8s.io", 1);
+        out.push(Finding::new(
+                &RULE.meta,
+                w.resource,
+                path,
+                format!(
+                    "{} uses image \"{image}\" from k8s.gcr.io, which is frozen; use \"{replaced}\"",
+                    c.describe()
+                ),
+            ).setting(replaced.clone(), "Use registry.k8s.io", Applicability::Safe),
+        );
     }
 }

@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::diagnostic::Severity;
 use crate::model::workload::{ContainerKind, Workload};
 use crate::rules::workload::{json_at, nsa, same_namespace};
-use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
+use crate::rules::{Context, Finding, HARDENED, Kind, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -58,7 +58,7 @@ fn pod_has_storage_limit(w: &Workload) -> bool {
 /// namespace a default (or a maximum, which defaults the limit) ephemeral-storage limit.
 fn limit_range_covers(ctx: &Context, w: &Workload) -> bool {
     let ns = ctx.resource(w).namespace();
-    ctx.of_kind("LimitRange").any(|(_, r)| {
+    ctx.of_kind(Kind::LIMIT_RANGE).any(|(_, r)| {
         same_namespace(r.namespace(), ns)
             && r.json
                 .pointer("/spec/limits")

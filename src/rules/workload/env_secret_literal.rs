@@ -49,35 +49,33 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            for (i, e) in c.container.env.iter().flatten().enumerate() {
-                let Some(value) = e.value.as_deref() else {
-                    continue;
-                };
-                let shape = credential_shape(value);
-                let message = if let Some(what) = shape {
-                    format!(
-                        "{} sets {} to a literal that looks like {what}; move it into a Secret",
-                        c.describe(),
-                        e.name
-                    )
-                } else if credential_name(&e.name) && !placeholder(value) {
-                    format!(
-                        "{} sets {} to a literal value: a credential in the manifest; move it into a Secret",
-                        c.describe(),
-                        e.name
-                    )
-                } else {
-                    continue;
-                };
-                out.push(Finding::new(
-                    &RULE.meta,
-                    w.resource,
-                    c.path.key("env").index(i).key("value"),
-                    message,
-                ));
-            }
+    for (w, c) in ctx.containers() {
+        for (i, e) in c.container.env.iter().flatten().enumerate() {
+            let Some(value) = e.value.as_deref() else {
+                continue;
+            };
+            let shape = credential_shape(value);
+            let message = if let Some(what) = shape {
+                format!(
+                    "{} sets {} to a literal that looks like {what}; move it into a Secret",
+                    c.describe(),
+                    e.name
+                )
+            } else if credential_name(&e.name) && !placeholder(value) {
+                format!(
+                    "{} sets {} to a literal value: a credential in the manifest; move it into a Secret",
+                    c.describe(),
+                    e.name
+                )
+            } else {
+                continue;
+            };
+            out.push(Finding::new(
+                &RULE.meta,
+                w.resource,
+                c.path.key("env").index(i).key("value"),
+                message,
+            ));
         }
     }
 }

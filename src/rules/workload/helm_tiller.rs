@@ -64,22 +64,20 @@ pub fn is_tiller(image: &str) -> bool {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            let Some(image) = c.container.image.as_deref().filter(|i| is_tiller(i)) else {
-                continue;
-            };
-            out.push(Finding::new(
-                &RULE.meta,
-                w.resource,
-                c.path.key("image"),
-                format!(
-                    "{} runs Helm v2 Tiller (image \"{}\"): its unauthenticated gRPC API on port 44134 lets any pod act with Tiller's ServiceAccount, and Helm v2 has had no security fixes since November 2020; remove it and use Helm 3",
-                    c.describe(),
-                    image.trim()
-                ),
-            ));
-        }
+    for (w, c) in ctx.containers() {
+        let Some(image) = c.container.image.as_deref().filter(|i| is_tiller(i)) else {
+            continue;
+        };
+        out.push(Finding::new(
+            &RULE.meta,
+            w.resource,
+            c.path.key("image"),
+            format!(
+                "{} runs Helm v2 Tiller (image \"{}\"): its unauthenticated gRPC API on port 44134 lets any pod act with Tiller's ServiceAccount, and Helm v2 has had no security fixes since November 2020; remove it and use Helm 3",
+                c.describe(),
+                image.trim()
+            ),
+        ));
     }
 }
 

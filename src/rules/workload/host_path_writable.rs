@@ -10,7 +10,6 @@
 //! runtime sockets).
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::model::edit::FixPlan;
 use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -61,14 +60,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     continue;
                 };
                 let path = c.path.key("volumeMounts").index(i).key("readOnly");
-                let fix = Some(FixPlan::set(
-                    &path,
-                    "true",
-                    "Mount read-only",
-                    Applicability::Unsafe,
-                ));
-                out.push(
-                    Finding::new(
+                out.push(Finding::new(
                         &RULE.meta,
                         w.resource,
                         path,
@@ -78,8 +70,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                             m.name,
                             m.mount_path
                         ),
-                    )
-                    .with_fix(fix),
+                    ).setting("true", "Mount read-only", Applicability::Unsafe),
                 );
             }
         }

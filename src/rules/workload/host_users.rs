@@ -9,7 +9,6 @@
 //! `hostUsers: false`) and Windows pods (Linux only).
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::model::edit::FixPlan;
 use crate::rules::peers::kubesec;
 use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Reference, Rule, RuleMeta};
@@ -62,20 +61,12 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         } else {
             "hostUsers is not set"
         };
-        let fix = Some(FixPlan::set(
-            &path,
-            "false",
-            "Set hostUsers to false",
-            Applicability::Unsafe,
-        ));
-        out.push(
-            Finding::new(
+        out.push(Finding::new(
                 &RULE.meta,
                 w.resource,
                 path,
                 format!("pod shares the node's user namespace ({state}): root in its containers is root on the node after an escape; set hostUsers: false where the cluster supports user namespaces (beta on by default from Kubernetes 1.33, stable in 1.36)"),
-            )
-            .with_fix(fix),
+            ).setting("false", "Set hostUsers to false", Applicability::Unsafe),
         );
     }
 }

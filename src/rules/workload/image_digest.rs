@@ -4,7 +4,7 @@
 //! changes what a tag runs. A digest (`@sha256:...`) names exact content.
 
 use crate::diagnostic::Severity;
-use crate::rules::workload::{nsa, parse_image, plausible_image, valid_digest};
+use crate::rules::workload::{container_images, nsa, parse_image, valid_digest};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -30,33 +30,28 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            let Some(image) = c.container.image.as_deref().filter(|i| plausible_image(i)) else {
-                continue;
-            };
-            let message = match parse_image(image).digest {
-                Some(d) if valid_digest(d) => continue,
-                Some(d) => format!(
-                    "{} pins image \"{image}\" to \"{d}\", which is not a content digest (algorithm:hex)",
-                    c.describe()
-                ),
-                None => format!(
-                    "{} uses image \"{image}\" {}; pin it by digest",
-                    c.describe(),
-                    if parse_image(image).tag.is_some() {
-                        "by tag only"
-                    } else {
-                        "without tag or digest"
-                    }
-                ),
-            };
-            out.push(Finding::new(
-                &RULE.meta,
-                w.resource,
-                c.path.key("image"),
-                message,
-            ));
-        }
+    for (w, c, image) in container_images(ctx) {
+        let message = match parse_image(image).digest {
+            Some(d) if valid_digest(d) => continue,
+            Some(d) => format!(
+                "{} pins image \"{image}\" to \"{d}\", which is not a content digest (algorithm:hex)",
+                c.describe()
+            ),
+            None => format!(
+                "{} uses image \"{image}\" {}; pin it by digest",
+                c.describe(),
+                if parse_image(image).tag.is_some() {
+                    "by tag only"
+                } else {
+                    "without tag or digest"
+                }
+            ),
+        };
+        out.push(Finding::new(
+            &RULE.meta,
+            w.resource,
+            c.path.key("image"),
+            message,
+        ));
     }
 }

@@ -9,9 +9,8 @@
 //! container, with a fix that adds the field). Digest-pinned images pass.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::model::edit::FixPlan;
 use crate::rules::peers::{checkov, kube_linter, kube_score, kubescape, polaris};
-use crate::rules::workload::{nsa, parse_image, plausible_image};
+use crate::rules::workload::{container_images, nsa, parse_image};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -47,53 +46,46 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            let Some(image) = c.container.image.as_deref().filter(|i| plausible_image(i)) else {
-                continue;
-            };
-            let parsed = parse_image(image);
-            if parsed.digest.is_some() {
-                continue;
-            }
-            // The API server's default for a missing or empty policy.
-            let explicit = c
-                .container
-                .image_pull_policy
-                .as_deref()
-                .filter(|p| !p.is_empty());
-            let policy = match explicit {
-                Some(p) => p,
-                None if parsed.tag.is_none_or(|t| t == "latest") => continue,
-                None => "IfNotPresent",
-            };
-            if policy == "Always" {
-                continue;
-            }
-            let how = match (explicit, c.container.image_pull_policy.as_deref()) {
-                (Some(_), _) => format!("with imagePullPolicy {policy}"),
-                (None, Some(_)) => "with imagePullPolicy IfNotPresent (an empty imagePullPolicy gets the default for a tagged image)".to_string(),
-                (None, None) => "with imagePullPolicy IfNotPresent (the default for a tagged image without imagePullPolicy)".to_string(),
-            };
-            let path = c.path.key("imagePullPolicy");
-            let fix = Some(FixPlan::set(
-                &path,
+    for (w, c, image) in container_images(ctx) {
+        let parsed = parse_image(image);
+        if parsed.digest.is_some() {
+            continue;
+        }
+        // The API server's default for a missing or empty policy.
+        let explicit = c
+            .container
+            .image_pull_policy
+            .as_deref()
+            .filter(|p| !p.is_empty());
+        let policy = match explicit {
+            Some(p) => p,
+            None if parsed.tag.is_none_or(|t| t == "latest") => continue,
+            None => "IfNotPresent",
+        };
+        if policy == "Always" {
+            continue;
+        }
+        let how = match (explicit, c.container.image_pull_policy.as_deref()) {
+            (Some(_), _) => format!("with imagePullPolicy {policy}"),
+            (None, Some(_)) => "with imagePullPolicy IfNotPresent (an empty imagePullPolicy gets the default for a tagged image)".to_string(),
+            (None, None) => "with imagePullPolicy IfNotPresent (the default for a tagged image without imagePullPolicy)".to_string(),
+        };
+        let path = c.path.key("imagePullPolicy");
+        out.push(
+            Finding::new(
+                &RULE.meta,
+                w.resource,
+                path,
+                format!(
+                    "{} pulls the mutable tag \"{image}\" {how}: a cached copy runs unchecked",
+                    c.describe()
+                ),
+            )
+            .setting(
                 "Always",
                 "Set imagePullPolicy to Always",
                 Applicability::Unsafe,
-            ));
-            out.push(
-                Finding::new(
-                    &RULE.meta,
-                    w.resource,
-                    path,
-                    format!(
-                        "{} pulls the mutable tag \"{image}\" {how}: a cached copy runs unchecked",
-                        c.describe()
-                    ),
-                )
-                .with_fix(fix),
-            );
-        }
+            ),
+        );
     }
 }

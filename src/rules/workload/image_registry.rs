@@ -10,7 +10,7 @@
 
 use crate::diagnostic::Severity;
 use crate::options::Parameter;
-use crate::rules::workload::{list, nsa, parse_image, plausible_image};
+use crate::rules::workload::{container_images, list, nsa, parse_image};
 use crate::rules::{Context, Finding, OPT_IN, ParamKind, Rule, RuleMeta, RuleParam};
 
 pub static RULE: Rule = Rule {
@@ -71,28 +71,23 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         return;
     }
     let shown: Vec<String> = allow.iter().map(|a| format!("\"{a}\"")).collect();
-    for w in ctx.workloads {
-        for c in w.containers() {
-            let Some(image) = c.container.image.as_deref().filter(|i| plausible_image(i)) else {
-                continue;
-            };
-            if allow.iter().any(|a| allowed(image, a)) {
-                continue;
-            }
-            let r = parse_image(image);
-            out.push(Finding::new(
-                &RULE.meta,
-                w.resource,
-                c.path.key("image"),
-                format!(
-                    "{} uses image \"{image}\" from {}{}, which is not among the allowed registries ({})",
-                    c.describe(),
-                    canonical_registry(r.registry),
-                    if r.explicit_registry { "" } else { " (Docker Hub, no registry named)" },
-                    list(&shown)
-                ),
-            ));
+    for (w, c, image) in container_images(ctx) {
+        if allow.iter().any(|a| allowed(image, a)) {
+            continue;
         }
+        let r = parse_image(image);
+        out.push(Finding::new(
+            &RULE.meta,
+            w.resource,
+            c.path.key("image"),
+            format!(
+                "{} uses image \"{image}\" from {}{}, which is not among the allowed registries ({})",
+                c.describe(),
+                canonical_registry(r.registry),
+                if r.explicit_registry { "" } else { " (Docker Hub, no registry named)" },
+                list(&shown)
+            ),
+        ));
     }
 }
 

@@ -4,7 +4,7 @@
 //! digest only (`app@sha256:...`) is exact whatever its tag.
 
 use crate::diagnostic::Severity;
-use crate::rules::workload::{nsa, parse_image, plausible_image};
+use crate::rules::workload::{container_images, nsa, parse_image};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -30,32 +30,27 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            let Some(image) = c.container.image.as_deref().filter(|i| plausible_image(i)) else {
-                continue;
-            };
-            let r = parse_image(image);
-            if r.digest.is_some() {
-                continue;
-            }
-            let message = match r.tag {
-                None => format!(
-                    "{} uses image \"{image}\" without a tag, which means latest",
-                    c.describe()
-                ),
-                Some("latest") => format!(
-                    "{} uses image \"{image}\" on the mutable latest tag",
-                    c.describe()
-                ),
-                Some(_) => continue,
-            };
-            out.push(Finding::new(
-                &RULE.meta,
-                w.resource,
-                c.path.key("image"),
-                message,
-            ));
+    for (w, c, image) in container_images(ctx) {
+        let r = parse_image(image);
+        if r.digest.is_some() {
+            continue;
         }
+        let message = match r.tag {
+            None => format!(
+                "{} uses image \"{image}\" without a tag, which means latest",
+                c.describe()
+            ),
+            Some("latest") => format!(
+                "{} uses image \"{image}\" on the mutable latest tag",
+                c.describe()
+            ),
+            Some(_) => continue,
+        };
+        out.push(Finding::new(
+            &RULE.meta,
+            w.resource,
+            c.path.key("image"),
+            message,
+        ));
     }
 }

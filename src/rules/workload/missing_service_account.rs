@@ -10,7 +10,7 @@
 use crate::diagnostic::Severity;
 use crate::model::resource::Resource;
 use crate::rules::workload::{find_service_account, nsa, service_account, service_account_path};
-use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
+use crate::rules::{Context, Finding, HARDENED, Kind, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -35,11 +35,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let defined: Vec<&Resource> = ctx
-        .resources
-        .iter()
-        .filter(|r| r.is("ServiceAccount") && r.id.api_version == "v1")
-        .collect();
+    let defined: Vec<&Resource> = ctx.of_kind(Kind::SERVICE_ACCOUNT).map(|(_, r)| r).collect();
     if defined.is_empty() {
         return;
     }

@@ -41,9 +41,9 @@ use serde_json::Value;
 
 use crate::model::path::{Path, Seg};
 use crate::model::resource::Resource;
-use crate::model::workload::Workload;
+use crate::model::workload::{ContainerRef, Workload};
 pub use crate::rules::pod_security::{list, nsa, sc_path};
-use crate::rules::{Context, Finding, RuleMeta};
+use crate::rules::{Context, Finding, Kind, RuleMeta};
 
 /// The value at a path of a resource's JSON.
 pub fn json_at<'v>(value: &'v Value, path: &Path) -> Option<&'v Value> {
@@ -96,8 +96,8 @@ pub fn find_service_account<'a>(
     name: &str,
 ) -> Option<(usize, &'a Resource)> {
     let ns = ctx.resource(w).namespace();
-    ctx.named("ServiceAccount", name)
-        .find(|(_, r)| r.id.api_version == "v1" && same_namespace(r.namespace(), ns))
+    ctx.named(Kind::SERVICE_ACCOUNT, name)
+        .find(|(_, r)| same_namespace(r.namespace(), ns))
 }
 
 /// An image reference split the way container runtimes read it.
@@ -141,6 +141,21 @@ pub fn parse_image(image: &str) -> ImageRef<'_> {
         tag: tag.filter(|t| !t.is_empty()),
         digest: digest.filter(|d| !d.is_empty()),
     }
+}
+
+/// Every container of every workload whose image can be an image
+/// reference, with the workload and the reference.
+pub fn container_images<'a>(
+    ctx: &'a Context,
+) -> impl Iterator<Item = (&'a Workload, ContainerRef<'a>, &'a str)> {
+    ctx.containers().filter_map(|(w, c)| {
+        let image = c
+            .container
+            .image
+            .as_deref()
+            .filter(|i| plausible_image(i))?;
+        Some((w, c, image))
+    })
 }
 
 /// Whether a string can be an image reference at all (not a placeholder

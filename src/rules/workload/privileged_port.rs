@@ -36,29 +36,27 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            // Ephemeral containers cannot declare ports.
-            if c.kind == ContainerKind::Ephemeral {
+    for (w, c) in ctx.containers() {
+        // Ephemeral containers cannot declare ports.
+        if c.kind == ContainerKind::Ephemeral {
+            continue;
+        }
+        for (i, p) in c.container.ports.iter().flatten().enumerate() {
+            // 0 and negative values are schema errors, reported elsewhere.
+            if !(1..1024).contains(&p.container_port) {
                 continue;
             }
-            for (i, p) in c.container.ports.iter().flatten().enumerate() {
-                // 0 and negative values are schema errors, reported elsewhere.
-                if !(1..1024).contains(&p.container_port) {
-                    continue;
-                }
-                out.push(Finding::new(
-                    &RULE.meta,
-                    w.resource,
-                    c.path.key("ports").index(i).key("containerPort"),
-                    format!(
-                        "{} listens on port {}, a privileged port: binding it takes root or NET_BIND_SERVICE; listen on a port >= 1024 and map {} in the Service",
-                        c.describe(),
-                        p.container_port,
-                        p.container_port
-                    ),
-                ));
-            }
+            out.push(Finding::new(
+                &RULE.meta,
+                w.resource,
+                c.path.key("ports").index(i).key("containerPort"),
+                format!(
+                    "{} listens on port {}, a privileged port: binding it takes root or NET_BIND_SERVICE; listen on a port >= 1024 and map {} in the Service",
+                    c.describe(),
+                    p.container_port,
+                    p.container_port
+                ),
+            ));
         }
     }
 }

@@ -9,7 +9,6 @@
 //! which cannot use the field, are skipped.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::model::edit::FixPlan;
 use crate::rules::workload::{json_at, nsa, sc_path};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -72,13 +71,11 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     ctx.line_number(w.resource, &pod_path)
                 ));
             }
-            let fix = Some(FixPlan::set(
-                &path,
+            out.push(Finding::new(&RULE.meta, w.resource, path, message).setting(
                 "true",
                 "Set readOnlyRootFilesystem to true",
                 Applicability::Unsafe,
             ));
-            out.push(Finding::new(&RULE.meta, w.resource, path, message).with_fix(fix));
         }
     }
 }

@@ -33,41 +33,39 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            // Ephemeral containers cannot set resources.
-            if c.kind == crate::model::workload::ContainerKind::Ephemeral {
-                continue;
-            }
-            let res = c.container.resources.as_ref();
-            let limits = res.and_then(|r| r.limits.as_ref());
-            let requests = res.and_then(|r| r.requests.as_ref());
-            let has_limit = |k: &str| limits.is_some_and(|m| m.contains_key(k));
-            let has_request = |k: &str| requests.is_some_and(|m| m.contains_key(k));
-            let mut missing = Vec::new();
-            if !has_limit("memory") {
-                missing.push("memory limit");
-            }
-            // A CPU limit without a request defaults the request to it.
-            if !has_request("cpu") && !has_limit("cpu") {
-                missing.push("CPU request");
-            }
-            if missing.is_empty() {
-                continue;
-            }
-            let path = if res.is_none() {
-                c.path.key("resources")
-            } else if !has_limit("memory") {
-                c.path.key("resources").key("limits").key("memory")
-            } else {
-                c.path.key("resources").key("requests").key("cpu")
-            };
-            out.push(Finding::new(
-                &RULE.meta,
-                w.resource,
-                path,
-                format!("{} has no {}", c.describe(), missing.join(" and no ")),
-            ));
+    for (w, c) in ctx.containers() {
+        // Ephemeral containers cannot set resources.
+        if c.kind == crate::model::workload::ContainerKind::Ephemeral {
+            continue;
         }
+        let res = c.container.resources.as_ref();
+        let limits = res.and_then(|r| r.limits.as_ref());
+        let requests = res.and_then(|r| r.requests.as_ref());
+        let has_limit = |k: &str| limits.is_some_and(|m| m.contains_key(k));
+        let has_request = |k: &str| requests.is_some_and(|m| m.contains_key(k));
+        let mut missing = Vec::new();
+        if !has_limit("memory") {
+            missing.push("memory limit");
+        }
+        // A CPU limit without a request defaults the request to it.
+        if !has_request("cpu") && !has_limit("cpu") {
+            missing.push("CPU request");
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let path = if res.is_none() {
+            c.path.key("resources")
+        } else if !has_limit("memory") {
+            c.path.key("resources").key("limits").key("memory")
+        } else {
+            c.path.key("resources").key("requests").key("cpu")
+        };
+        out.push(Finding::new(
+            &RULE.meta,
+            w.resource,
+            path,
+            format!("{} has no {}", c.describe(), missing.join(" and no ")),
+        ));
     }
 }

@@ -36,44 +36,42 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            for (i, e) in c.container.env.iter().flatten().enumerate() {
-                let Some(r) = e
-                    .value_from
-                    .as_ref()
-                    .and_then(|v| v.secret_key_ref.as_ref())
-                else {
-                    continue;
-                };
-                out.push(Finding::new(
-                    &RULE.meta,
-                    w.resource,
-                    c.path.key("env").index(i).key("valueFrom").key("secretKeyRef"),
-                    format!(
-                        "{} reads key \"{}\" of Secret \"{}\" into environment variable {}; mount it as a file instead",
-                        c.describe(),
-                        r.key,
-                        r.name,
-                        e.name
-                    ),
-                ));
-            }
-            for (i, e) in c.container.env_from.iter().flatten().enumerate() {
-                let Some(r) = e.secret_ref.as_ref() else {
-                    continue;
-                };
-                out.push(Finding::new(
-                    &RULE.meta,
-                    w.resource,
-                    c.path.key("envFrom").index(i).key("secretRef"),
-                    format!(
-                        "{} loads every key of Secret \"{}\" into its environment; mount it as a file instead",
-                        c.describe(),
-                        r.name
-                    ),
-                ));
-            }
+    for (w, c) in ctx.containers() {
+        for (i, e) in c.container.env.iter().flatten().enumerate() {
+            let Some(r) = e
+                .value_from
+                .as_ref()
+                .and_then(|v| v.secret_key_ref.as_ref())
+            else {
+                continue;
+            };
+            out.push(Finding::new(
+                &RULE.meta,
+                w.resource,
+                c.path.key("env").index(i).key("valueFrom").key("secretKeyRef"),
+                format!(
+                    "{} reads key \"{}\" of Secret \"{}\" into environment variable {}; mount it as a file instead",
+                    c.describe(),
+                    r.key,
+                    r.name,
+                    e.name
+                ),
+            ));
+        }
+        for (i, e) in c.container.env_from.iter().flatten().enumerate() {
+            let Some(r) = e.secret_ref.as_ref() else {
+                continue;
+            };
+            out.push(Finding::new(
+                &RULE.meta,
+                w.resource,
+                c.path.key("envFrom").index(i).key("secretRef"),
+                format!(
+                    "{} loads every key of Secret \"{}\" into its environment; mount it as a file instead",
+                    c.describe(),
+                    r.name
+                ),
+            ));
         }
     }
 }

@@ -7,7 +7,6 @@
 //! secrets.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::model::edit::FixPlan;
 use crate::rules::workload::nsa;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
@@ -39,14 +38,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let path = w.spec_field("shareProcessNamespace");
-        let fix = Some(FixPlan::set(
-            &path,
-            "false",
-            "Set shareProcessNamespace to false",
-            Applicability::Unsafe,
-        ));
-        out.push(
-            Finding::new(
+        out.push(Finding::new(
                 &RULE.meta,
                 w.resource,
                 path,
@@ -54,8 +46,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     "pod shares one process namespace between its {} containers: each can read the others' files and environment through /proc",
                     w.containers().count()
                 ),
-            )
-            .with_fix(fix),
+            ).setting("false", "Set shareProcessNamespace to false", Applicability::Unsafe),
         );
     }
 }

@@ -115,62 +115,60 @@ fn elements<'a>(
 }
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    for w in ctx.workloads {
-        for c in w.containers() {
-            let who = c.describe();
-            // The argv the container runs: command then args (args alone
-            // follow the image's entrypoint, which the manifest does not show).
-            let mut argv = elements(c.path, "command", c.container.command.as_deref());
-            argv.extend(elements(c.path, "args", c.container.args.as_deref()));
+    for (w, c) in ctx.containers() {
+        let who = c.describe();
+        // The argv the container runs: command then args (args alone
+        // follow the image's entrypoint, which the manifest does not show).
+        let mut argv = elements(c.path, "command", c.container.command.as_deref());
+        argv.extend(elements(c.path, "args", c.container.args.as_deref()));
+        check_argv(out, w.resource, &who, &argv);
+        // Lifecycle hooks and exec probes run their own argv in the
+        // container, as its user.
+        let lifecycle = c.container.lifecycle.as_ref();
+        let handlers = [
+            (
+                "lifecycle.postStart",
+                lifecycle
+                    .and_then(|l| l.post_start.as_ref())
+                    .and_then(|h| h.exec.as_ref()),
+            ),
+            (
+                "lifecycle.preStop",
+                lifecycle
+                    .and_then(|l| l.pre_stop.as_ref())
+                    .and_then(|h| h.exec.as_ref()),
+            ),
+            (
+                "livenessProbe",
+                c.container
+                    .liveness_probe
+                    .as_ref()
+                    .and_then(|p| p.exec.as_ref()),
+            ),
+            (
+                "readinessProbe",
+                c.container
+                    .readiness_probe
+                    .as_ref()
+                    .and_then(|p| p.exec.as_ref()),
+            ),
+            (
+                "startupProbe",
+                c.container
+                    .startup_probe
+                    .as_ref()
+                    .and_then(|p| p.exec.as_ref()),
+            ),
+        ];
+        for (at, exec) in handlers {
+            let Some(exec) = exec else { continue };
+            let base = c.path.join(&Path::parse(at)).key("exec");
+            let argv: Vec<(Path, String, &str)> =
+                elements(&base, "command", exec.command.as_deref())
+                    .into_iter()
+                    .map(|(p, name, s)| (p, format!("{at}.exec.{name}"), s))
+                    .collect();
             check_argv(out, w.resource, &who, &argv);
-            // Lifecycle hooks and exec probes run their own argv in the
-            // container, as its user.
-            let lifecycle = c.container.lifecycle.as_ref();
-            let handlers = [
-                (
-                    "lifecycle.postStart",
-                    lifecycle
-                        .and_then(|l| l.post_start.as_ref())
-                        .and_then(|h| h.exec.as_ref()),
-                ),
-                (
-                    "lifecycle.preStop",
-                    lifecycle
-                        .and_then(|l| l.pre_stop.as_ref())
-                        .and_then(|h| h.exec.as_ref()),
-                ),
-                (
-                    "livenessProbe",
-                    c.container
-                        .liveness_probe
-                        .as_ref()
-                        .and_then(|p| p.exec.as_ref()),
-                ),
-                (
-                    "readinessProbe",
-                    c.container
-                        .readiness_probe
-                        .as_ref()
-                        .and_then(|p| p.exec.as_ref()),
-                ),
-                (
-                    "startupProbe",
-                    c.container
-                        .startup_probe
-                        .as_ref()
-                        .and_then(|p| p.exec.as_ref()),
-                ),
-            ];
-            for (at, exec) in handlers {
-                let Some(exec) = exec else { continue };
-                let base = c.path.join(&Path::parse(at)).key("exec");
-                let argv: Vec<(Path, String, &str)> =
-                    elements(&base, "command", exec.command.as_deref())
-                        .into_iter()
-                        .map(|(p, name, s)| (p, format!("{at}.exec.{name}"), s))
-                        .collect();
-                check_argv(out, w.resource, &who, &argv);
-            }
         }
     }
 }

@@ -27,21 +27,13 @@ import type {
   Fix,
   Profile,
 } from '@kubeharden/engine/kubeharden.js';
-import { PROFILES } from '../levels';
+import { CM_SEVERITY, PROFILES } from '../levels';
 import { rangeToOffsets } from '../positions';
 import { encodeShareHash } from '../share';
 import { sanitizeSettings } from '../settings';
 import { DOCS_BASE } from '../dom';
 import { loadEngine, type Engine } from './engine';
 import { ELEMENT_CSS } from './styles';
-
-const CM_SEVERITY = {
-  critical: 'error',
-  high: 'error',
-  medium: 'warning',
-  low: 'info',
-  info: 'hint',
-} as const;
 
 const RULE_ID = /^[a-z0-9][a-z0-9-]{0,80}$/;
 const RULE_DOCS = /^rules\.html#[a-z0-9][a-z0-9-]*$/;

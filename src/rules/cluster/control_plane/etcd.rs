@@ -124,70 +124,58 @@ flag_rule!(
     check_etcd_unique_ca
 );
 
-fn check_etcd_client(ctx: &Context, out: &mut Vec<Finding>) {
-    let meta = &ETCD_CLIENT_CERT_AUTH.meta;
+/// Reports each flag of `expected` that the etcd command lines configured by
+/// flags (not by `--config-file`) do not set as wanted.
+fn expect_etcd(
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+    meta: &'static RuleMeta,
+    expected: &[(&str, Want, &str)],
+) {
     for cmd in commands(ctx, "etcd")
         .iter()
         .filter(|c| !c.has("config-file"))
     {
-        expect(
-            out,
-            meta,
-            cmd,
-            "cert-file",
-            Want::Set,
-            "clients talk to etcd without TLS",
-        );
-        expect(
-            out,
-            meta,
-            cmd,
-            "key-file",
-            Want::Set,
-            "clients talk to etcd without TLS",
-        );
-        expect(
-            out,
-            meta,
-            cmd,
-            "client-cert-auth",
-            Want::Is("true"),
-            "any client that reaches etcd reads and writes every object, Secrets included",
-        );
+        for &(flag, want, why) in expected {
+            expect(out, meta, cmd, flag, want, why);
+        }
     }
 }
 
+fn check_etcd_client(ctx: &Context, out: &mut Vec<Finding>) {
+    let plaintext = "clients talk to etcd without TLS";
+    expect_etcd(
+        ctx,
+        out,
+        &ETCD_CLIENT_CERT_AUTH.meta,
+        &[
+            ("cert-file", Want::Set, plaintext),
+            ("key-file", Want::Set, plaintext),
+            (
+                "client-cert-auth",
+                Want::Is("true"),
+                "any client that reaches etcd reads and writes every object, Secrets included",
+            ),
+        ],
+    );
+}
+
 fn check_etcd_peer(ctx: &Context, out: &mut Vec<Finding>) {
-    let meta = &ETCD_PEER_TLS.meta;
-    for cmd in commands(ctx, "etcd")
-        .iter()
-        .filter(|c| !c.has("config-file"))
-    {
-        expect(
-            out,
-            meta,
-            cmd,
-            "peer-cert-file",
-            Want::Set,
-            "members replicate in plaintext",
-        );
-        expect(
-            out,
-            meta,
-            cmd,
-            "peer-key-file",
-            Want::Set,
-            "members replicate in plaintext",
-        );
-        expect(
-            out,
-            meta,
-            cmd,
-            "peer-client-cert-auth",
-            Want::Is("true"),
-            "any host can join as a member",
-        );
-    }
+    let plaintext = "members replicate in plaintext";
+    expect_etcd(
+        ctx,
+        out,
+        &ETCD_PEER_TLS.meta,
+        &[
+            ("peer-cert-file", Want::Set, plaintext),
+            ("peer-key-file", Want::Set, plaintext),
+            (
+                "peer-client-cert-auth",
+                Want::Is("true"),
+                "any host can join as a member",
+            ),
+        ],
+    );
 }
 
 fn check_etcd_auto_tls(ctx: &Context, out: &mut Vec<Finding>) {

@@ -227,15 +227,13 @@ fn check_kubelet_client_ca(ctx: &Context, out: &mut Vec<Finding>) {
                 }
                 Given::Default(Defaults::Unknown) => continue,
             };
-        push_unique(
+        report(
             out,
-            Finding::new(
-                meta,
-                ri,
-                path,
-                format!(
-                    "the kubelet verifies no client certificates ({state}): {consequence}; {advice} to the CA bundle that signs the API server's kubelet client certificate"
-                ),
+            meta,
+            ri,
+            path,
+            format!(
+                "the kubelet verifies no client certificates ({state}): {consequence}; {advice} to the CA bundle that signs the API server's kubelet client certificate"
             ),
         );
     }
@@ -245,54 +243,34 @@ fn check_kubelet_authorization(ctx: &Context, out: &mut Vec<Finding>) {
     let meta = &KUBELET_AUTHORIZATION_MODE.meta;
     let field = "authorization.mode";
     for k in kubelets(ctx) {
-        match k.given("authorization-mode", field) {
+        let given = k.given("authorization-mode", field);
+        let message = match &given {
             Given::Flag {
-                command,
-                flag,
-                overrides,
+                flag, overrides, ..
             } => {
                 let mode = flag.value.as_deref().unwrap_or_default();
-                if mode != "Webhook" {
-                    push_unique(
-                        out,
-                        Finding::new(
-                            meta,
-                            command.resource,
-                            flag.path.clone(),
-                            format!(
-                                "the kubelet authorizes with {mode} ({}{}): every authenticated caller can exec into the node's pods; set --authorization-mode=Webhook",
-                                shown(flag),
-                                overriding(overrides, field)
-                            ),
-                        ),
-                    );
+                if mode == "Webhook" {
+                    continue;
                 }
+                format!(
+                    "the kubelet authorizes with {mode} ({}): every authenticated caller can exec into the node's pods; set --authorization-mode=Webhook",
+                    flag_state(flag, *overrides, field)
+                )
             }
-            Given::Field {
-                resource,
-                path,
-                value,
-            } => {
-                if let Some(mode) = value.as_str().filter(|m| *m != "Webhook") {
-                    push_unique(
-                        out,
-                        Finding::new(
-                            meta,
-                            resource,
-                            path,
-                            format!(
-                                "the kubelet authorizes with {mode}: every authenticated caller can exec into the node's pods; set authorization.mode: Webhook"
-                            ),
-                        ),
-                    );
-                }
-            }
+            Given::Field { value, .. } => match value.as_str().filter(|m| *m != "Webhook") {
+                Some(mode) => format!(
+                    "the kubelet authorizes with {mode}: every authenticated caller can exec into the node's pods; set authorization.mode: Webhook"
+                ),
+                None => continue,
+            },
             Given::Default(Defaults::CommandLine) => {
                 let (ri, path) = k.anchor();
-                push_unique(out, Finding::new(meta, ri, path, "the kubelet authorizes with AlwaysAllow (--authorization-mode is not set and there is no --config): every authenticated caller can exec into the node's pods; set --authorization-mode=Webhook".into()));
+                report(out, meta, ri, path, "the kubelet authorizes with AlwaysAllow (--authorization-mode is not set and there is no --config): every authenticated caller can exec into the node's pods; set --authorization-mode=Webhook".into());
+                continue;
             }
-            Given::Default(_) => {}
-        }
+            Given::Default(_) => continue,
+        };
+        report_given(out, meta, &given, message);
     }
 }
 
@@ -300,53 +278,31 @@ fn check_kubelet_read_only_port(ctx: &Context, out: &mut Vec<Finding>) {
     let meta = &KUBELET_READ_ONLY_PORT.meta;
     let field = "readOnlyPort";
     for k in kubelets(ctx) {
-        match k.given("read-only-port", field) {
+        let given = k.given("read-only-port", field);
+        let message = match &given {
             Given::Flag {
-                command,
-                flag,
-                overrides,
-            } => {
-                if let Some(port) = flag_int(flag).filter(|p| *p != 0) {
-                    push_unique(
-                        out,
-                        Finding::new(
-                            meta,
-                            command.resource,
-                            flag.path.clone(),
-                            format!(
-                                "the kubelet serves pod and node details without authentication on port {port} ({}{}); set --read-only-port=0",
-                                shown(flag),
-                                overriding(overrides, field)
-                            ),
-                        ),
-                    );
-                }
-            }
-            Given::Field {
-                resource,
-                path,
-                value,
-            } => {
-                if let Some(port) = value.as_i64().filter(|p| *p != 0) {
-                    push_unique(
-                        out,
-                        Finding::new(
-                            meta,
-                            resource,
-                            path,
-                            format!(
-                                "the kubelet serves pod and node details without authentication on port {port} (readOnlyPort: {port}); set readOnlyPort: 0"
-                            ),
-                        ),
-                    );
-                }
-            }
+                flag, overrides, ..
+            } => match flag_int(flag).filter(|p| *p != 0) {
+                Some(port) => format!(
+                    "the kubelet serves pod and node details without authentication on port {port} ({}); set --read-only-port=0",
+                    flag_state(flag, *overrides, field)
+                ),
+                None => continue,
+            },
+            Given::Field { value, .. } => match value.as_i64().filter(|p| *p != 0) {
+                Some(port) => format!(
+                    "the kubelet serves pod and node details without authentication on port {port} (readOnlyPort: {port}); set readOnlyPort: 0"
+                ),
+                None => continue,
+            },
             Given::Default(Defaults::CommandLine) => {
                 let (ri, path) = k.anchor();
-                push_unique(out, Finding::new(meta, ri, path, "the kubelet serves pod and node details without authentication on port 10255 (--read-only-port is not set and there is no --config, so 10255); set --read-only-port=0".into()));
+                report(out, meta, ri, path, "the kubelet serves pod and node details without authentication on port 10255 (--read-only-port is not set and there is no --config, so 10255); set --read-only-port=0".into());
+                continue;
             }
-            Given::Default(_) => {}
-        }
+            Given::Default(_) => continue,
+        };
+        report_given(out, meta, &given, message);
     }
 }
 
@@ -396,17 +352,15 @@ fn check_kubelet_streaming(ctx: &Context, out: &mut Vec<Finding>) {
         } = k.given("streaming-connection-idle-timeout", field)
             && flag.value.as_deref().and_then(zero_duration) == Some(true)
         {
-            push_unique(
+            report(
                 out,
-                Finding::new(
-                    meta,
-                    command.resource,
-                    flag.path.clone(),
-                    format!(
-                        "the kubelet never closes idle exec, attach and port-forward streams ({}{}); set --streaming-connection-idle-timeout to a non-zero duration such as 5m",
-                        shown(flag),
-                        overriding(overrides, field)
-                    ),
+                meta,
+                command.resource,
+                flag.path.clone(),
+                format!(
+                    "the kubelet never closes idle exec, attach and port-forward streams ({}{}); set --streaming-connection-idle-timeout to a non-zero duration such as 5m",
+                    shown(flag),
+                    overriding(overrides, field)
                 ),
             );
         }

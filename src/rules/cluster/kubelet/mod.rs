@@ -111,6 +111,19 @@ fn overriding(overrides: Option<&Value>, field: &str) -> String {
     }
 }
 
+/// How a flag gives a setting, for a message: the flag as written and,
+/// when the linked file sets the field too, that the flag wins.
+fn flag_state(flag: &Flag, overrides: Option<&Value>, field: &str) -> String {
+    format!("{}{}", shown(flag), overriding(overrides, field))
+}
+
+/// `push_unique` of a finding of `meta` where `given` gives the setting.
+fn report_given(out: &mut Vec<Finding>, meta: &'static RuleMeta, given: &Given, message: String) {
+    if let Some((ri, path)) = given.at() {
+        report(out, meta, ri, path, message);
+    }
+}
+
 /// A boolean flag's value: a bare flag is true.
 fn flag_bool(f: &Flag) -> Option<bool> {
     f.value.as_deref().map_or(Some(true), parse_bool)
@@ -129,6 +142,11 @@ fn push_unique(out: &mut Vec<Finding>, f: Finding) {
     }) {
         out.push(f);
     }
+}
+
+/// `push_unique` of a finding of `meta` at `path` of resource `ri`.
+fn report(out: &mut Vec<Finding>, meta: &'static RuleMeta, ri: usize, path: Path, message: String) {
+    push_unique(out, Finding::new(meta, ri, path, message));
 }
 
 /// Which source decides the setting a finding is about, for its advice.

@@ -178,48 +178,40 @@ fn check_kubelet_pids(ctx: &Context, out: &mut Vec<Finding>) {
     let meta = &KUBELET_POD_PIDS_LIMIT.meta;
     let field = "podPidsLimit";
     for k in kubelets(ctx) {
-        let (ri, path, message) = match k.given("pod-max-pids", field) {
-            Given::Flag {
-                command,
-                flag,
-                overrides,
-            } => match flag_int(flag) {
+        let given = k.given("pod-max-pids", field);
+        let (at, message) = match &given {
+            Given::Flag { flag, overrides, .. } => match flag_int(flag) {
                 Some(n) if n <= 0 => (
-                    command.resource,
-                    flag.path.clone(),
+                    given.at(),
                     format!(
-                        "the kubelet sets no per-pod process limit ({}{}): one pod can exhaust the node's PIDs; set --pod-max-pids to a positive value",
-                        shown(flag),
-                        overriding(overrides, field)
+                        "the kubelet sets no per-pod process limit ({}): one pod can exhaust the node's PIDs; set --pod-max-pids to a positive value",
+                        flag_state(flag, *overrides, field)
                     ),
                 ),
                 _ => continue,
             },
-            Given::Field {
-                resource,
-                path,
-                value,
-            } => match value.as_i64() {
+            Given::Field { value, .. } => match value.as_i64() {
                 Some(n) if n <= 0 => (
-                    resource,
-                    path,
+                    given.at(),
                     format!(
                         "the kubelet sets no per-pod process limit (podPidsLimit: {value}): one pod can exhaust the node's PIDs; set podPidsLimit to a positive value"
                     ),
                 ),
                 _ => continue,
             },
-            Given::Default(Defaults::ConfigFile) => {
-                let (ri, path) = k.anchor_in_file();
-                (ri, path, "the kubelet sets no per-pod process limit (podPidsLimit is not set, so -1): one pod can exhaust the node's PIDs; set podPidsLimit to a positive value".to_string())
-            }
-            Given::Default(Defaults::CommandLine) => {
-                let (ri, path) = k.anchor();
-                (ri, path, "the kubelet sets no per-pod process limit (--pod-max-pids is not set and there is no --config, so -1): one pod can exhaust the node's PIDs; set --pod-max-pids to a positive value".to_string())
-            }
+            Given::Default(Defaults::ConfigFile) => (
+                Some(k.anchor_in_file()),
+                "the kubelet sets no per-pod process limit (podPidsLimit is not set, so -1): one pod can exhaust the node's PIDs; set podPidsLimit to a positive value".to_string(),
+            ),
+            Given::Default(Defaults::CommandLine) => (
+                Some(k.anchor()),
+                "the kubelet sets no per-pod process limit (--pod-max-pids is not set and there is no --config, so -1): one pod can exhaust the node's PIDs; set --pod-max-pids to a positive value".to_string(),
+            ),
             Given::Default(Defaults::Unknown) => continue,
         };
-        push_unique(out, Finding::new(meta, ri, path, message));
+        if let Some((ri, path)) = at {
+            report(out, meta, ri, path, message);
+        }
     }
 }
 
@@ -227,16 +219,14 @@ fn check_kubelet_seccomp_default(ctx: &Context, out: &mut Vec<Finding>) {
     let meta = &KUBELET_SECCOMP_DEFAULT.meta;
     let field = "seccompDefault";
     for k in kubelets(ctx) {
-        let (ri, path, state, advice) = match k.given_bool("seccomp-default", field) {
+        let given = k.given_bool("seccomp-default", field);
+        let (at, state, advice) = match &given {
             Given::Flag {
-                command,
-                flag,
-                overrides,
+                flag, overrides, ..
             } => match flag_bool(flag) {
                 Some(false) => (
-                    command.resource,
-                    flag.path.clone(),
-                    format!("{}{}", shown(flag), overriding(overrides, field)),
+                    given.at(),
+                    flag_state(flag, *overrides, field),
                     "--seccomp-default=true",
                 ),
                 _ => continue,
@@ -245,45 +235,31 @@ fn check_kubelet_seccomp_default(ctx: &Context, out: &mut Vec<Finding>) {
                 value: Value::Bool(true),
                 ..
             } => continue,
-            Given::Field {
-                resource,
-                path,
-                value,
-            } => (
-                resource,
-                path,
+            Given::Field { value, .. } => (
+                given.at(),
                 format!("seccompDefault: {value}"),
                 "seccompDefault: true",
             ),
-            Given::Default(Defaults::ConfigFile) => {
-                let (ri, path) = k.anchor_in_file();
-                (
-                    ri,
-                    path,
-                    "seccompDefault is not set, so false".to_string(),
-                    "seccompDefault: true",
-                )
-            }
-            Given::Default(Defaults::CommandLine) => {
-                let (ri, path) = k.anchor();
-                (
-                    ri,
-                    path,
-                    "--seccomp-default is not set and there is no --config, so false".to_string(),
-                    "--seccomp-default=true",
-                )
-            }
+            Given::Default(Defaults::ConfigFile) => (
+                Some(k.anchor_in_file()),
+                "seccompDefault is not set, so false".to_string(),
+                "seccompDefault: true",
+            ),
+            Given::Default(Defaults::CommandLine) => (
+                Some(k.anchor()),
+                "--seccomp-default is not set and there is no --config, so false".to_string(),
+                "--seccomp-default=true",
+            ),
             Given::Default(Defaults::Unknown) => continue,
         };
-        push_unique(
+        let Some((ri, path)) = at else { continue };
+        report(
             out,
-            Finding::new(
-                meta,
-                ri,
-                path,
-                format!(
-                    "containers that set no seccomp profile run Unconfined on this node ({state}); set {advice} so they get the runtime's RuntimeDefault profile"
-                ),
+            meta,
+            ri,
+            path,
+            format!(
+                "containers that set no seccomp profile run Unconfined on this node ({state}); set {advice} so they get the runtime's RuntimeDefault profile"
             ),
         );
     }
@@ -293,29 +269,20 @@ fn check_kubelet_event_qps(ctx: &Context, out: &mut Vec<Finding>) {
     let meta = &KUBELET_EVENT_QPS.meta;
     let field = "eventRecordQPS";
     for k in kubelets(ctx) {
-        let (ri, path, qps, state, advice) = match k.given("event-qps", field) {
+        let given = k.given("event-qps", field);
+        let (qps, state, advice) = match &given {
             Given::Flag {
-                command,
-                flag,
-                overrides,
+                flag, overrides, ..
             } => match flag_int(flag) {
                 Some(n) if n <= 0 => (
-                    command.resource,
-                    flag.path.clone(),
                     n,
-                    format!("{}{}", shown(flag), overriding(overrides, field)),
+                    flag_state(flag, *overrides, field),
                     "remove --event-qps or set it to a positive rate (the default is 50)",
                 ),
                 _ => continue,
             },
-            Given::Field {
-                resource,
-                path,
-                value,
-            } => match value.as_i64() {
+            Given::Field { value, .. } => match value.as_i64() {
                 Some(n) if n <= 0 => (
-                    resource,
-                    path,
                     n,
                     format!("eventRecordQPS: {n}"),
                     "remove eventRecordQPS or set it to a positive rate (the default is 50)",
@@ -333,6 +300,6 @@ fn check_kubelet_event_qps(ctx: &Context, out: &mut Vec<Finding>) {
                 "the kubelet rejects a negative event rate ({state}) and does not start; {advice}"
             )
         };
-        push_unique(out, Finding::new(meta, ri, path, message));
+        report_given(out, meta, &given, message);
     }
 }

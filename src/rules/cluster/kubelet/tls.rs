@@ -163,15 +163,13 @@ fn check_kubelet_rotation(ctx: &Context, out: &mut Vec<Finding>) {
                         (set.to_string(), "tlsCertFile", "serverTLSBootstrap: true")
                     }
                 };
-                push_unique(
+                report(
                     out,
-                    Finding::new(
-                        meta,
-                        *ri,
-                        path.clone(),
-                        format!(
-                            "{set} is set without {missing}: the kubelet needs both to serve its own certificate; set {missing} too (or remove both and set {bootstrap})"
-                        ),
+                    meta,
+                    *ri,
+                    path.clone(),
+                    format!(
+                        "{set} is set without {missing}: the kubelet needs both to serve its own certificate; set {missing} too (or remove both and set {bootstrap})"
                     ),
                 );
             }
@@ -192,28 +190,24 @@ fn check_kubelet_rotation(ctx: &Context, out: &mut Vec<Finding>) {
 
 fn check_kubelet_tls(ctx: &Context, out: &mut Vec<Finding>) {
     let meta = &KUBELET_TLS_CIPHER_SUITES.meta;
+    let weak = "no forward secrecy or no AEAD mode; keep only ECDHE suites with AES-GCM or ChaCha20-Poly1305";
     for k in kubelets(ctx) {
         let field = "tlsCipherSuites";
-        match k.given("tls-cipher-suites", field) {
+        let given = k.given("tls-cipher-suites", field);
+        match &given {
             Given::Flag {
-                command,
-                flag,
-                overrides,
+                command, overrides, ..
             } => {
-                let suites = command.list("tls-cipher-suites");
-                for suite in suites.iter().filter(|s| weak_cipher(s)) {
-                    push_unique(
-                        out,
-                        Finding::new(
-                            meta,
-                            command.resource,
-                            flag.path.clone(),
-                            format!(
-                                "the kubelet allows the weak cipher suite {suite} (--tls-cipher-suites{}): no forward secrecy or no AEAD mode; keep only ECDHE suites with AES-GCM or ChaCha20-Poly1305",
-                                overriding(overrides, field)
-                            ),
-                        ),
+                for suite in command
+                    .list("tls-cipher-suites")
+                    .iter()
+                    .filter(|s| weak_cipher(s))
+                {
+                    let message = format!(
+                        "the kubelet allows the weak cipher suite {suite} (--tls-cipher-suites{}): {weak}",
+                        overriding(*overrides, field)
                     );
+                    report_given(out, meta, &given, message);
                 }
             }
             Given::Field {
@@ -223,66 +217,35 @@ fn check_kubelet_tls(ctx: &Context, out: &mut Vec<Finding>) {
             } => {
                 for (i, suite) in strings(Some(value)) {
                     if weak_cipher(suite) {
-                        push_unique(
-                            out,
-                            Finding::new(
-                                meta,
-                                resource,
-                                path.clone().index(i),
-                                format!(
-                                    "the kubelet allows the weak cipher suite {suite}: no forward secrecy or no AEAD mode; keep only ECDHE suites with AES-GCM or ChaCha20-Poly1305"
-                                ),
-                            ),
-                        );
+                        let message =
+                            format!("the kubelet allows the weak cipher suite {suite}: {weak}");
+                        report(out, meta, *resource, path.index(i), message);
                     }
                 }
             }
             Given::Default(_) => {}
         }
         let field = "tlsMinVersion";
-        match k.given("tls-min-version", field) {
+        let given = k.given("tls-min-version", field);
+        let message = match &given {
             Given::Flag {
-                command,
-                flag,
-                overrides,
-            } => {
-                if let Some(v) = flag.value.as_deref().filter(|v| weak_tls_version(v)) {
-                    push_unique(
-                        out,
-                        Finding::new(
-                            meta,
-                            command.resource,
-                            flag.path.clone(),
-                            format!(
-                                "the kubelet accepts {v}, a deprecated TLS version (RFC 8996) ({}{}); set --tls-min-version=VersionTLS12 or higher",
-                                shown(flag),
-                                overriding(overrides, field)
-                            ),
-                        ),
-                    );
-                }
-            }
-            Given::Field {
-                resource,
-                path,
-                value,
-            } => {
-                if let Some(v) = value.as_str().filter(|v| weak_tls_version(v)) {
-                    push_unique(
-                        out,
-                        Finding::new(
-                            meta,
-                            resource,
-                            path,
-                            format!(
-                                "the kubelet accepts {v}, a deprecated TLS version (RFC 8996); set tlsMinVersion: VersionTLS12 or higher"
-                            ),
-                        ),
-                    );
-                }
-            }
-            Given::Default(_) => {}
-        }
+                flag, overrides, ..
+            } => match flag.value.as_deref().filter(|v| weak_tls_version(v)) {
+                Some(v) => format!(
+                    "the kubelet accepts {v}, a deprecated TLS version (RFC 8996) ({}); set --tls-min-version=VersionTLS12 or higher",
+                    flag_state(flag, *overrides, field)
+                ),
+                None => continue,
+            },
+            Given::Field { value, .. } => match value.as_str().filter(|v| weak_tls_version(v)) {
+                Some(v) => format!(
+                    "the kubelet accepts {v}, a deprecated TLS version (RFC 8996); set tlsMinVersion: VersionTLS12 or higher"
+                ),
+                None => continue,
+            },
+            Given::Default(_) => continue,
+        };
+        report_given(out, meta, &given, message);
     }
 }
 
@@ -294,17 +257,15 @@ fn check_kubelet_hostname_override(ctx: &Context, out: &mut Vec<Finding>) {
                 .get("hostname-override")
                 .filter(|f| f.value.is_some())
         {
-            push_unique(
+            report(
                 out,
-                Finding::new(
-                    meta,
-                    command.resource,
-                    flag.path.clone(),
-                    format!(
-                        "the kubelet registers the node as {} ({}), not under the machine's host name: its certificates and node identity no longer match the machine, which can break TLS between the API server and the kubelet; remove --hostname-override and give the node a resolvable host name",
-                        flag.value.as_deref().unwrap_or_default(),
-                        shown(flag)
-                    ),
+                meta,
+                command.resource,
+                flag.path.clone(),
+                format!(
+                    "the kubelet registers the node as {} ({}), not under the machine's host name: its certificates and node identity no longer match the machine, which can break TLS between the API server and the kubelet; remove --hostname-override and give the node a resolvable host name",
+                    flag.value.as_deref().unwrap_or_default(),
+                    shown(flag)
                 ),
             );
         }

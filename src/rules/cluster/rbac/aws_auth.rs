@@ -61,7 +61,7 @@ fn block_span(map: &SourceMap, doc: &Document, value: NodeId, inner: Span) -> Op
                 .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
     };
     // Leading blank lines are part of a literal's text.
-    let mut header = map.line_of(node.span.start);
+    let mut header = map.line_index(node.span.start);
     if !is_header(header) {
         header = header.checked_sub(1)?;
         while header > 0 && map.line_text(header).trim().is_empty() {
@@ -89,14 +89,10 @@ fn block_span(map: &SourceMap, doc: &Document, value: NodeId, inner: Span) -> Op
 }
 
 fn check_aws_auth(ctx: &Context, out: &mut Vec<Finding>) {
-    for (ri, r) in ctx.resources.iter().enumerate() {
+    for (ri, r) in ctx.named(Kind::CONFIG_MAP, "aws-auth") {
         // aws-auth is only read in kube-system; a manifest without a
         // namespace is applied there.
-        if !(r.is("ConfigMap")
-            && r.id.api_version == "v1"
-            && name(r) == "aws-auth"
-            && r.namespace().is_none_or(|n| n == "kube-system"))
-        {
+        if r.namespace().is_some_and(|n| n != "kube-system") {
             continue;
         }
         let doc = ctx.document(ri);

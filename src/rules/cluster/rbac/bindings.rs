@@ -95,7 +95,7 @@ fn check_system_masters(ctx: &Context, out: &mut Vec<Finding>) {
                 out.push(Finding::new(
                     &SYSTEM_MASTERS_BINDING.meta,
                     ri,
-                    Path::parse("subjects").index(s.index).key("name"),
+                    s.path("name"),
                     format!(
                         "{} binds {kind} \"{role}\" to group system:masters, whose members bypass RBAC altogether: the binding grants nothing and suggests the group is mistaken for an ordinary one; bind the role to a dedicated group",
                         describe(b)
@@ -111,7 +111,7 @@ fn check_system_masters(ctx: &Context, out: &mut Vec<Finding>) {
 /// `kubernetes.io/bootstrapping: rbac-defaults`. The API server re-creates
 /// it at every start, so a manifest that carries it changes nothing.
 fn is_bootstrap_admin(b: &Resource) -> bool {
-    b.is("ClusterRoleBinding")
+    Kind::CLUSTER_ROLE_BINDING.is(b)
         && role_ref(b) == ("ClusterRole", "cluster-admin")
         && crate::model::resource::value_at(&b.json, "metadata.labels")
             .and_then(|l| l.get("kubernetes.io/bootstrapping"))
@@ -199,7 +199,7 @@ fn check_anonymous(ctx: &Context, out: &mut Vec<Finding>) {
             out.push(Finding::new(
                 &ANONYMOUS_BINDING.meta,
                 ri,
-                Path::parse("subjects").index(s.index).key("name"),
+                s.path("name"),
                 format!(
                     "{} grants {kind} \"{role}\" to {} ({who}); bind it to specific subjects",
                     describe(b),

@@ -118,7 +118,7 @@ pub(super) const KUBE_SYSTEM_WORKLOADS: &[(&str, &str)] = &[
 const PROXY_VERBS: &[&str] = &["get", "create", "update", "patch", "delete"];
 
 pub(super) fn escalations(r: &Resource) -> Vec<Grant> {
-    let kube_system = r.is("Role") && r.namespace() == Some("kube-system");
+    let kube_system = Kind::ROLE.is(r) && r.namespace() == Some("kube-system");
     let mut out = Vec::new();
     for rule in rules(r) {
         for &(verb, targets, what) in ESCALATING_VERBS {

@@ -26,12 +26,10 @@ use serde_json::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
-use crate::model::rbac::{
-    PolicyRule, RBAC_GROUP, Subject, is_binding, is_role, role_ref, rules, subjects,
-};
+use crate::model::rbac::{PolicyRule, RBAC_GROUP, Subject, is_role, role_ref, rules, subjects};
 use crate::model::resource::{Resource, str_at};
 use crate::rules::cluster::{describe, items, k8s, list, name, nsa, strings};
-use crate::rules::{Context, Finding, HARDENED, Reference, Rule, RuleMeta};
+use crate::rules::{Context, Field, Finding, HARDENED, Kind, Reference, Rule, RuleMeta};
 use crate::source::{SourceMap, Span};
 use crate::yaml::tree::{Document, NodeId, NodeKind, ScalarStyle};
 

@@ -46,12 +46,12 @@ pub static PREFER_NAMESPACED: Rule = Rule {
 
 pub(super) fn wildcards(r: &Resource) -> Vec<Grant> {
     let mut out = Vec::new();
-    for (index, rule) in items(&r.json, "rules") {
+    for rule in r.field("rules").iter().flat_map(Field::items) {
         for field in ["verbs", "apiGroups", "resources", "nonResourceURLs"] {
-            for (i, s) in strings(rule.get(field)) {
+            for (s, path) in rule.key(field).iter().flat_map(Field::strings) {
                 if s == "*" || (field == "nonResourceURLs" && s == "/*") {
                     out.push(Grant {
-                        path: Path::parse("rules").index(index).key(field).index(i),
+                        path,
                         what: format!("\"{s}\" in {field}"),
                         through: Vec::new(),
                     });
@@ -122,12 +122,13 @@ fn check_prefer_namespaced(ctx: &Context, out: &mut Vec<Finding>) {
         .resources
         .iter()
         .filter(|r| {
-            r.is("CustomResourceDefinition") && str_at(&r.json, "spec.scope") == Some("Namespaced")
+            Kind::CUSTOM_RESOURCE_DEFINITION.is(r)
+                && str_at(&r.json, "spec.scope") == Some("Namespaced")
         })
         .filter_map(|r| str_at(&r.json, "spec.names.plural"))
         .collect();
     for (ri, b) in ctx.resources.iter().enumerate() {
-        if !(is_binding(b) && b.is("ClusterRoleBinding")) {
+        if !Kind::CLUSTER_ROLE_BINDING.is(b) {
             continue;
         }
         let (kind, role_name) = role_ref(b);
@@ -136,9 +137,9 @@ fn check_prefer_namespaced(ctx: &Context, out: &mut Vec<Finding>) {
         }
         // By the index: a repository holds thousands of bindings and roles.
         let Some(role) = ctx
-            .named("ClusterRole", role_name)
+            .named(Kind::CLUSTER_ROLE, role_name)
             .map(|(_, r)| r)
-            .find(|r| is_role(r))
+            .next()
         else {
             continue;
         };

@@ -48,7 +48,7 @@ pub static WORKLOAD_CREATION: Rule = Rule {
 
 fn creation(r: &Resource) -> Vec<Grant> {
     let mut out = Vec::new();
-    if r.is("Role") && r.namespace() == Some("kube-system") {
+    if Kind::ROLE.is(r) && r.namespace() == Some("kube-system") {
         return out;
     }
     for rule in rules(r) {
@@ -78,7 +78,7 @@ fn creation(r: &Resource) -> Vec<Grant> {
 
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for (ri, r) in roles(ctx) {
-        let reach = if r.is("Role") {
+        let reach = if Kind::ROLE.is(r) {
             match r.namespace() {
                 Some(ns) => format!("namespace \"{ns}\""),
                 None => "its namespace".to_string(),
