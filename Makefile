@@ -61,10 +61,11 @@ deps-nvim:
 
 # WASM_OPT_LEVEL: rustc's opt-level for the module (Cargo.toml's `wasm`
 # profile says "z"). Measured with `make bench-wasm` (150-line Deployment, CPU
-# per check under Node 20, native 123.9 us): "z" 438.5 KB brotli, 723 us
-# (5.8x native); "s" ~498 KB, ~560 us; 3 651.5 KB, 302 us (2.4x). With fat
-# LTO the root crate's level decides: `[profile.wasm.package.kubeharden]
-# opt-level = 3` over "z" dependencies measured the same as 3 everywhere.
+# per check under Node 20, native 163.9 us): "z" 442.4 KB brotli, 876 us
+# (5.3x native); 3 646.2 KB brotli, 389 us (2.4x); "s" (measured on an
+# earlier tree) ~10 % more brotli than "z" and ~1.5x faster. With fat LTO the
+# root crate's level decides: `[profile.wasm.package.kubeharden] opt-level = 3`
+# over "z" dependencies measured the same as 3 everywhere.
 #   make pkg WASM_OPT_LEVEL=3
 WASM_OPT_LEVEL ?=
 
