@@ -58,12 +58,56 @@ fn main() {
         stages(deployment);
     }
     measure("deployment-150.yaml", deployment, 1000);
+    if let Some(rounds) = std::env::var("CPU_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+    {
+        cpu_per_check(deployment, rounds);
+    }
     let argo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/corpus/real/argo-cd/install.yaml");
     match std::fs::read_to_string(&argo) {
         Ok(text) => measure("argo-cd/install.yaml", &text, 20),
         Err(_) => println!("SKIPPED argo-cd/install.yaml: ../shared is absent"),
     }
+}
+
+/// `CPU_ROUNDS=7 cargo bench --bench check -- deployment` (what
+/// `benches/wasm-size.mjs` runs): CPU time of this thread per check, median
+/// of the rounds of at least 1 s each, to compare with the wasm module's CPU
+/// time under Node on a machine whose other load would stretch wall time.
+fn cpu_per_check(source: &str, rounds: usize) {
+    // Linux: nanoseconds this thread ran (the first field of schedstat).
+    fn thread_cpu() -> Option<Duration> {
+        let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+        Some(Duration::from_nanos(stat.split(' ').next()?.parse().ok()?))
+    }
+    let options = Options::default();
+    if thread_cpu().is_none() {
+        println!("no CPU time: /proc/thread-self/schedstat is unreadable");
+        return;
+    }
+    for _ in 0..200 {
+        black_box(check(black_box(source), &options));
+    }
+    let mut per_check = Vec::new();
+    for _ in 0..rounds.max(1) {
+        let (wall, cpu) = (Instant::now(), thread_cpu().unwrap_or_default());
+        let mut n = 0u32;
+        while wall.elapsed() < Duration::from_secs(1) {
+            for _ in 0..50 {
+                black_box(check(black_box(source), &options));
+            }
+            n += 50;
+        }
+        per_check.push((thread_cpu().unwrap_or_default() - cpu) / n);
+    }
+    per_check.sort();
+    println!(
+        "deployment-150.yaml cpu {:.1} µs per check (median of {} rounds)",
+        per_check[per_check.len() / 2].as_secs_f64() * 1e6,
+        per_check.len()
+    );
 }
 
 /// `STAGES=1 cargo bench --bench check`: where the time of one document goes

@@ -121,7 +121,7 @@ pub fn commands(workloads: &[Workload], binary: &'static str) -> Vec<Command> {
         for c in w.containers() {
             let command = c.container.command.as_deref().unwrap_or_default();
             let args = c.container.args.as_deref().unwrap_or_default();
-            if let Some(found) = through_shell(w.resource, &c.path, command, args, binary) {
+            if let Some(found) = through_shell(w.resource, c.path, command, args, binary) {
                 out.push(found);
                 continue;
             }

@@ -52,6 +52,7 @@ pub struct Error {
 }
 
 impl Error {
+    #[inline(never)]
     fn at(mut self, node: &Node) -> Error {
         if self.path.is_none() {
             self.path = Some(node.to_path());
@@ -102,20 +103,43 @@ impl<'de> de::Deserializer<'de> for Deserializer<'de, '_> {
                 }
             }
             Value::String(s) => visitor.visit_borrowed_str(s),
-            Value::Array(items) => visitor.visit_seq(Seq {
-                items: items.iter(),
-                index: 0,
-                node,
-                unknown: self.unknown,
-            }),
-            Value::Object(map) => visitor.visit_map(Entries {
-                iter: map.iter(),
-                value: None,
-                node,
-                unknown: self.unknown,
-            }),
+            Value::Array(items) => visitor.visit_seq(self.seq(items)),
+            Value::Object(map) => visitor.visit_map(self.entries(map)),
         };
         result.map_err(|e| e.at(node))
+    }
+
+    // Structs, maps and lists: every k8s-openapi struct visitor, and serde's
+    // `Vec` and `BTreeMap` visitors, accept only a map (a list), so only that
+    // visitor method is called, and any other value gets the error the
+    // visitor's default methods give (`wrong_type`). Through
+    // `deserialize_any` each of the ~360 visitor types would instantiate all
+    // eight visitor methods: most of the module's decoding code (issue 15).
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Object(map) => visitor
+                .visit_map(self.entries(map))
+                .map_err(|e| e.at(self.node)),
+            other => Err(wrong_type(other, &visitor, self.node)),
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Array(items) => visitor
+                .visit_seq(self.seq(items))
+                .map_err(|e| e.at(self.node)),
+            other => Err(wrong_type(other, &visitor, self.node)),
+        }
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -161,8 +185,52 @@ impl<'de> de::Deserializer<'de> for Deserializer<'de, '_> {
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
-        unit_struct seq tuple tuple_struct map struct identifier
+        unit_struct tuple tuple_struct identifier
     }
+}
+
+impl<'de, 'a> Deserializer<'de, 'a> {
+    fn seq(&self, items: &'de [Value]) -> Seq<'de, 'a> {
+        Seq {
+            items: items.iter(),
+            index: 0,
+            node: self.node,
+            unknown: self.unknown,
+        }
+    }
+
+    fn entries(&self, map: &'de serde_json::Map<String, Value>) -> Entries<'de, 'a> {
+        Entries {
+            iter: map.iter(),
+            value: None,
+            node: self.node,
+            unknown: self.unknown,
+        }
+    }
+}
+
+/// The error a visitor's default method gives for a value it does not take
+/// (`invalid type: string "x", expected struct Foo`), built outside the
+/// generic code: `expected` is the visitor as `&dyn Expected`.
+#[inline(never)]
+fn wrong_type(value: &Value, expected: &dyn de::Expected, node: &Node) -> Error {
+    let unexpected = match value {
+        Value::Null => de::Unexpected::Unit,
+        Value::Bool(b) => de::Unexpected::Bool(*b),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                de::Unexpected::Unsigned(u)
+            } else if let Some(i) = n.as_i64() {
+                de::Unexpected::Signed(i)
+            } else {
+                de::Unexpected::Float(n.as_f64().unwrap_or(f64::NAN))
+            }
+        }
+        Value::String(s) => de::Unexpected::Str(s),
+        Value::Array(_) => de::Unexpected::Seq,
+        Value::Object(_) => de::Unexpected::Map,
+    };
+    <Error as de::Error>::invalid_type(unexpected, expected).at(node)
 }
 
 fn unexpected(v: &Value) -> de::Unexpected<'_> {
@@ -218,6 +286,24 @@ struct Entries<'de, 'a> {
     unknown: &'a RefCell<Vec<Path>>,
 }
 
+impl<'de> Entries<'de, '_> {
+    // The seed-independent halves of `next_key_seed` and `next_value_seed`,
+    // kept out of their ~200 instantiations each.
+    #[inline(never)]
+    fn next_key(&mut self) -> Option<&'de str> {
+        let (key, value) = self.iter.next()?;
+        self.value = Some((key.as_str(), value));
+        Some(key.as_str())
+    }
+
+    #[inline(never)]
+    fn take_value(&mut self) -> Result<(&'de str, &'de Value), Error> {
+        self.value
+            .take()
+            .ok_or_else(|| de::Error::custom("value requested before key"))
+    }
+}
+
 impl<'de> MapAccess<'de> for Entries<'de, '_> {
     type Error = Error;
 
@@ -225,19 +311,16 @@ impl<'de> MapAccess<'de> for Entries<'de, '_> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, Error> {
-        let Some((key, value)) = self.iter.next() else {
+        let Some(key) = self.next_key() else {
             return Ok(None);
         };
-        self.value = Some((key.as_str(), value));
         let de: de::value::BorrowedStrDeserializer<'de, Error> =
             de::value::BorrowedStrDeserializer::new(key);
         seed.deserialize(de).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let Some((key, value)) = self.value.take() else {
-            return Err(de::Error::custom("value requested before key"));
-        };
+        let (key, value) = self.take_value()?;
         let node = Node::Key(self.node, key);
         seed.deserialize(Deserializer {
             value,
@@ -245,5 +328,59 @@ impl<'de> MapAccess<'de> for Entries<'de, '_> {
             unknown: self.unknown,
         })
         .map_err(|e| e.at(&node))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::{Container, PodSpec};
+    use serde::de::DeserializeOwned;
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    fn tracked<T: DeserializeOwned>(value: &Value) -> Result<T, Error> {
+        let unknown = RefCell::new(Vec::new());
+        T::deserialize(Deserializer {
+            value,
+            node: &Node::Root,
+            unknown: &unknown,
+        })
+    }
+
+    /// A struct, a list or a map given another kind of value fails with the
+    /// message a visitor's default methods give, as serde_json's own
+    /// `Value` deserializer words it, except that serde_json calls a null
+    /// `null` where serde's `Unexpected::Unit` says `unit value` (the direct
+    /// `visit_map`/`visit_seq` dispatch must not change what users read).
+    #[test]
+    fn wrong_kinds_of_value_read_as_serde_says() {
+        let values = [
+            json!(null),
+            json!(true),
+            json!(3),
+            json!(-3),
+            json!(1.5),
+            json!("x"),
+            json!([1]),
+            json!({"a": 1}),
+        ];
+        fn same<T: DeserializeOwned + fmt::Debug>(v: &Value) {
+            let ours = tracked::<T>(v).map_err(|e| e.message);
+            let theirs = serde_json::from_value::<T>(v.clone())
+                .map_err(|e| e.to_string().replace("type: null", "type: unit value"));
+            assert_eq!(ours.is_ok(), theirs.is_ok(), "{v}");
+            if let (Err(ours), Err(theirs)) = (ours, theirs) {
+                assert_eq!(ours, theirs, "{v}");
+            }
+        }
+        for v in &values {
+            same::<PodSpec>(v);
+            same::<Vec<Container>>(v);
+            same::<BTreeMap<String, String>>(v);
+        }
+        let err = tracked::<PodSpec>(&json!({"containers": [{"name": "a"}, 5]})).unwrap_err();
+        assert_eq!(err.message, "invalid type: integer `5`, expected Container");
+        assert_eq!(err.path.unwrap().to_string(), "containers[1]");
     }
 }

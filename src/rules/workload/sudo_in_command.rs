@@ -119,8 +119,8 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let who = c.describe();
         // The argv the container runs: command then args (args alone
         // follow the image's entrypoint, which the manifest does not show).
-        let mut argv = elements(&c.path, "command", c.container.command.as_deref());
-        argv.extend(elements(&c.path, "args", c.container.args.as_deref()));
+        let mut argv = elements(c.path, "command", c.container.command.as_deref());
+        argv.extend(elements(c.path, "args", c.container.args.as_deref()));
         check_argv(out, w.resource, &who, &argv);
         // Lifecycle hooks and exec probes run their own argv in the
         // container, as its user.
