@@ -98,24 +98,17 @@ pub struct Source<'a> {
 /// it without every report carrying it.
 pub fn ignore_fix(source: &str, rule: &str, at: crate::source::Position) -> Option<crate::Fix> {
     let options = Options::default();
-    let loaded = read_source(
+    let bundle = Bundle::join(vec![read_source(
         0,
         &Source {
             name: "",
             text: source,
         },
         &options,
-    );
-    let files = [loaded.file];
-    let ctx = Context {
-        files: &files,
-        resources: &loaded.resources,
-        workloads: &loaded.workloads,
-        options: &options,
-        index: Index::new(&loaded.resources),
-    };
+    )]);
+    let ctx = bundle.context(&options);
     // The innermost resource holding the position (a List's item).
-    let index = loaded
+    let index = bundle
         .resources
         .iter()
         .enumerate()
@@ -133,26 +126,51 @@ pub(crate) fn with_context<R>(
     options: &Options,
     f: impl FnOnce(&Context) -> R,
 ) -> R {
-    let mut files = Vec::with_capacity(sources.len());
-    let mut resources = Vec::new();
-    let mut workloads = Vec::new();
-    for l in read_sources(sources, options) {
-        let offset = resources.len();
-        workloads.extend(l.workloads.into_iter().map(|mut w| {
-            w.resource += offset;
-            w
-        }));
-        resources.extend(l.resources);
-        files.push(l.file);
+    f(&Bundle::join(read_sources(sources, options)).context(options))
+}
+
+/// Every source's resources joined into one bundle: resource indices
+/// become the bundle's (a workload names its resource by index).
+struct Bundle<'a> {
+    files: Vec<SourceFile<'a>>,
+    resources: Vec<Resource>,
+    workloads: Vec<Workload>,
+    /// Each source's problems of the input itself, by source.
+    diagnostics: Vec<Vec<Diagnostic>>,
+}
+
+impl<'a> Bundle<'a> {
+    fn join(loaded: Vec<Loaded<'a>>) -> Self {
+        let mut bundle = Bundle {
+            files: Vec::with_capacity(loaded.len()),
+            resources: Vec::new(),
+            workloads: Vec::new(),
+            diagnostics: Vec::with_capacity(loaded.len()),
+        };
+        for l in loaded {
+            let offset = bundle.resources.len();
+            bundle
+                .workloads
+                .extend(l.workloads.into_iter().map(|mut w| {
+                    w.resource += offset;
+                    w
+                }));
+            bundle.resources.extend(l.resources);
+            bundle.files.push(l.file);
+            bundle.diagnostics.push(l.diagnostics);
+        }
+        bundle
     }
-    let ctx = Context {
-        files: &files,
-        resources: &resources,
-        workloads: &workloads,
-        options,
-        index: Index::new(&resources),
-    };
-    f(&ctx)
+
+    fn context<'b>(&'b self, options: &'b Options) -> Context<'b> {
+        Context {
+            files: &self.files,
+            resources: &self.resources,
+            workloads: &self.workloads,
+            options,
+            index: Index::new(&self.resources),
+        }
+    }
 }
 
 /// Checks one text on its own (the playground, a single buffer).
@@ -186,31 +204,13 @@ pub fn check_bundle_each(
     options: &Options,
     mut each: impl FnMut(usize, Report),
 ) {
-    let loaded = read_sources(sources, options);
-    let mut files = Vec::with_capacity(loaded.len());
-    let mut diagnostics = Vec::with_capacity(loaded.len());
-    let mut resources = Vec::new();
-    let mut workloads = Vec::new();
-    for l in loaded {
-        let offset = resources.len();
-        workloads.extend(l.workloads.into_iter().map(|mut w| {
-            w.resource += offset;
-            w
-        }));
-        resources.extend(l.resources);
-        files.push(l.file);
-        diagnostics.push(l.diagnostics);
-    }
-    let ctx = Context {
-        files: &files,
-        resources: &resources,
-        workloads: &workloads,
-        options,
-        index: Index::new(&resources),
-    };
-    let findings = by_source(run_rules(&ctx), &resources, files.len());
-    let mut summaries: Vec<Vec<ResourceSummary>> = files.iter().map(|_| Vec::new()).collect();
-    for r in &resources {
+    let mut bundle = Bundle::join(read_sources(sources, options));
+    let diagnostics = std::mem::take(&mut bundle.diagnostics);
+    let ctx = bundle.context(options);
+    let findings = by_source(run_rules(&ctx), &bundle.resources, bundle.files.len());
+    let mut summaries: Vec<Vec<ResourceSummary>> =
+        bundle.files.iter().map(|_| Vec::new()).collect();
+    for r in &bundle.resources {
         summaries[r.source].push(ResourceSummary {
             id: r.id.clone(),
             range: r.range,

@@ -448,13 +448,7 @@ fn run_fix(paths: Vec<PathBuf>, dry_run: bool, rules: RuleArgs) -> ExitCode {
         let config = match &group.config {
             Some(c) if c.is_invalid() => {
                 for d in &c.parsed.diagnostics {
-                    eprintln!(
-                        "kubeharden: {}:{}:{}: {}",
-                        c.name,
-                        d.range.start.line + 1,
-                        d.range.start.character + 1,
-                        d.message
-                    );
+                    eprintln!("kubeharden: {}", at(&c.name, d));
                 }
                 eprintln!("kubeharden: the config file has problems; nothing was fixed");
                 return ExitCode::from(2);
@@ -475,13 +469,7 @@ fn run_fix(paths: Vec<PathBuf>, dry_run: bool, rules: RuleArgs) -> ExitCode {
         match input.content {
             Content::Text(text) => texts.push((input.name, text, options, fail_on)),
             Content::Refused(d) => {
-                eprintln!(
-                    "kubeharden: {}:{}:{}: {}; nothing was fixed",
-                    input.name,
-                    d.range.start.line + 1,
-                    d.range.start.character + 1,
-                    d.message
-                );
+                eprintln!("kubeharden: {}; nothing was fixed", at(&input.name, &d));
                 return ExitCode::from(2);
             }
         }
@@ -632,4 +620,14 @@ fn out(text: &str) {
         eprintln!("kubeharden: cannot write the report: {e}");
         std::process::exit(2);
     }
+}
+
+/// `file:line:column: message`, 1-based, as compilers print a problem.
+fn at(name: &str, d: &Diagnostic) -> String {
+    format!(
+        "{name}:{}:{}: {}",
+        d.range.start.line + 1,
+        d.range.start.character + 1,
+        d.message
+    )
 }

@@ -212,6 +212,31 @@ fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
+/// A quick fix for the diagnostic `d`: the fix's edits in the document `uri`.
+fn quick_fix(
+    title: String,
+    d: &lsp::Diagnostic,
+    uri: &lsp::Uri,
+    fix: &crate::Fix,
+    preferred: bool,
+) -> lsp::CodeAction {
+    let edits = fix
+        .edits
+        .iter()
+        .map(|e| lsp::TextEdit::new(range(e.range), e.new_text.clone()))
+        .collect();
+    lsp::CodeAction {
+        title,
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![d.clone()]),
+        edit: Some(lsp::WorkspaceEdit::new(
+            [(uri.clone(), edits)].into_iter().collect(),
+        )),
+        is_preferred: Some(preferred),
+        ..Default::default()
+    }
+}
+
 fn range(r: crate::source::Range) -> lsp::Range {
     lsp::Range::new(
         lsp::Position::new(r.start.line, r.start.character),
@@ -934,27 +959,14 @@ impl Server {
                 if !overlaps(&d.range, &p.range) {
                     continue;
                 }
-                let edits = fix
-                    .edits
-                    .iter()
-                    .map(|e| lsp::TextEdit::new(range(e.range), e.new_text.clone()))
-                    .collect();
                 let title = match fix.applicability {
                     Applicability::Safe => fix.title.clone(),
                     Applicability::Unsafe => {
                         format!("{} (review: may stop the workload)", fix.title)
                     }
                 };
-                actions.push(lsp::CodeAction {
-                    title,
-                    kind: Some(lsp::CodeActionKind::QUICKFIX),
-                    diagnostics: Some(vec![d.clone()]),
-                    edit: Some(lsp::WorkspaceEdit::new(
-                        [(uri.clone(), edits)].into_iter().collect(),
-                    )),
-                    is_preferred: Some(fix.applicability == Applicability::Safe),
-                    ..Default::default()
-                });
+                let safe = fix.applicability == Applicability::Safe;
+                actions.push(quick_fix(title, d, &uri, fix, safe));
             }
         }
         // "Ignore with a reason": an annotation on the resource, never
@@ -974,21 +986,8 @@ impl Server {
                 let Some(fix) = crate::check::ignore_fix(text, &f.rule, at) else {
                     continue;
                 };
-                let edits = fix
-                    .edits
-                    .iter()
-                    .map(|e| lsp::TextEdit::new(range(e.range), e.new_text.clone()))
-                    .collect();
-                actions.push(lsp::CodeAction {
-                    title: format!("Ignore {} with a reason", f.rule),
-                    kind: Some(lsp::CodeActionKind::QUICKFIX),
-                    diagnostics: Some(vec![d.clone()]),
-                    edit: Some(lsp::WorkspaceEdit::new(
-                        [(uri.clone(), edits)].into_iter().collect(),
-                    )),
-                    is_preferred: Some(false),
-                    ..Default::default()
-                });
+                let title = format!("Ignore {} with a reason", f.rule);
+                actions.push(quick_fix(title, d, &uri, &fix, false));
             }
         }
         // Fix-all re-checks the text once per fix: only when asked for it,

@@ -585,14 +585,14 @@ fn read_piece(
             _ => {
                 let Some(b) = builder.as_mut() else { continue };
                 if b.doc.nodes.len() >= MAX_NODES {
-                    let at = b.span(&pspan);
-                    parsed.problems.push(Problem {
-                        kind: ProblemKind::Limit,
-                        span: Span::new(at.start as usize, at.start as usize + 1),
-                        message: format!(
+                    let at = b.span(&pspan).start as usize;
+                    limit_at(
+                        &mut parsed.problems,
+                        at,
+                        format!(
                             "document has more than {MAX_NODES} nodes; the rest of it is not read"
                         ),
-                    });
+                    );
                     return None;
                 }
                 let span = b.span(&pspan);
@@ -816,13 +816,13 @@ fn read_piece(
                             unreachable!()
                         };
                         if b.stack.len() >= MAX_DEPTH {
-                            parsed.problems.push(Problem {
-                                kind: ProblemKind::Limit,
-                                span: Span::new(span.start as usize, span.start as usize + 1),
-                                message: format!(
+                            limit_at(
+                                &mut parsed.problems,
+                                span.start as usize,
+                                format!(
                                     "nesting deeper than {MAX_DEPTH} levels; this document is not checked"
                                 ),
-                            });
+                            );
                             return None;
                         }
                         // A flow collection's start event covers its bracket; a
@@ -968,10 +968,19 @@ fn implicit_key_problem(
 /// blank or one of `?:,]}%@` and a backquote; YAML 1.2 takes more.
 /// A syntax problem at one character.
 fn syntax_at(problems: &mut Vec<Problem>, at: usize, message: impl Into<String>) {
+    problem_at(problems, ProblemKind::Syntax, at, message.into());
+}
+
+/// A size or depth limit reached at one character.
+fn limit_at(problems: &mut Vec<Problem>, at: usize, message: String) {
+    problem_at(problems, ProblemKind::Limit, at, message);
+}
+
+fn problem_at(problems: &mut Vec<Problem>, kind: ProblemKind, at: usize, message: String) {
     problems.push(Problem {
-        kind: ProblemKind::Syntax,
+        kind,
         span: Span::new(at, at + 1),
-        message: message.into(),
+        message,
     });
 }
 

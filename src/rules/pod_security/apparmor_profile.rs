@@ -16,8 +16,8 @@
 
 use crate::diagnostic::Severity;
 use crate::rules::pod_security::profile::{Field, ProfileField, runtime_default_or_localhost};
-use crate::rules::pod_security::{PssCheck, PssLevel};
-use crate::rules::pod_security::{nsa, pss};
+use crate::rules::pod_security::pss;
+use crate::rules::pod_security::{NSA_SECCOMP_APPARMOR, PssCheck, PssLevel};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
 pub const ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
@@ -31,10 +31,7 @@ pub static RULE: Rule = Rule {
         profiles: PSS_BASELINE,
         references: &[
             pss("appArmorProfile", "Baseline: AppArmor"),
-            nsa(
-                "Hardening container environments",
-                "Pod security: AppArmor, seccomp and SELinux",
-            ),
+            NSA_SECCOMP_APPARMOR,
         ],
         rationale: "The runtime's default AppArmor profile denies containers writes to /proc and /sys, mounts and raw kernel interfaces. `Unconfined` removes that layer, so a container escape needs one bug less.",
         remediation: "Remove the override, or set `appArmorProfile.type` to `RuntimeDefault` (or `Localhost` with a reviewed profile); in the old annotation form use `runtime/default` or `localhost/<profile>`.",

@@ -130,6 +130,22 @@ pub const fn nsa(id: &'static str, title: &'static str) -> Reference {
     }
 }
 
+/// NSA/CISA on where images come from (the supply-chain rules).
+pub const NSA_TRUSTED_IMAGES: Reference = nsa(
+    "Pod security: image scanning",
+    "Use trusted, scanned images from trusted repositories",
+);
+/// NSA/CISA on kernel-level confinement (seccomp, AppArmor, SELinux).
+pub const NSA_SECCOMP_APPARMOR: Reference = nsa(
+    "Hardening container environments",
+    "Pod security: AppArmor, seccomp and SELinux",
+);
+/// NSA/CISA on workload identities (one ServiceAccount per workload).
+pub const NSA_SERVICE_ACCOUNTS: Reference = nsa(
+    "Authentication and authorization",
+    "Create separate service accounts per workload with least privilege",
+);
+
 pub const fn cis(id: &'static str, title: &'static str) -> Reference {
     Reference {
         source: "CIS",

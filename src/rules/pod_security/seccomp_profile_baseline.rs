@@ -15,8 +15,8 @@
 
 use crate::diagnostic::Severity;
 use crate::rules::pod_security::profile::{Field, ProfileField, runtime_default_or_localhost};
-use crate::rules::pod_security::{PssCheck, PssLevel};
-use crate::rules::pod_security::{Versions, nsa, pss};
+use crate::rules::pod_security::{NSA_SECCOMP_APPARMOR, PssCheck, PssLevel};
+use crate::rules::pod_security::{Versions, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
 pub const POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
@@ -31,10 +31,7 @@ pub static RULE: Rule = Rule {
         profiles: PSS_BASELINE,
         references: &[
             pss("seccompProfile_baseline", "Baseline: Seccomp"),
-            nsa(
-                "Hardening container environments",
-                "Pod security: AppArmor, seccomp and SELinux",
-            ),
+            NSA_SECCOMP_APPARMOR,
             cis_k8s!(
                 "5.6.2",
                 "Ensure that the seccomp profile is set to docker/default in your Pod definitions"

@@ -19,8 +19,8 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::rules::pod_security::profile::ProfileField;
-use crate::rules::pod_security::{PssCheck, PssLevel};
-use crate::rules::pod_security::{Versions, inheriting, nsa, pss, seccomp_profile_baseline};
+use crate::rules::pod_security::{NSA_SECCOMP_APPARMOR, PssCheck, PssLevel};
+use crate::rules::pod_security::{Versions, inheriting, pss, seccomp_profile_baseline};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -32,10 +32,7 @@ pub static RULE: Rule = Rule {
         profiles: PSS_RESTRICTED,
         references: &[
             pss("seccompProfile_restricted", "Restricted: Seccomp"),
-            nsa(
-                "Hardening container environments",
-                "Pod security: AppArmor, seccomp and SELinux",
-            ),
+            NSA_SECCOMP_APPARMOR,
             cis_k8s!(
                 "5.6.2",
                 "Ensure that the seccomp profile is set to docker/default in your Pod definitions"

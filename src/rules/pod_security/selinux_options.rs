@@ -14,8 +14,8 @@
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
-use crate::rules::pod_security::{PssCheck, PssLevel};
-use crate::rules::pod_security::{Versions, nsa, pss, sc_path};
+use crate::rules::pod_security::{NSA_SECCOMP_APPARMOR, PssCheck, PssLevel};
+use crate::rules::pod_security::{Versions, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
 use k8s_openapi::api::core::v1::SELinuxOptions;
@@ -29,10 +29,7 @@ pub static RULE: Rule = Rule {
         profiles: PSS_BASELINE,
         references: &[
             pss("seLinuxOptions", "Baseline: SELinux"),
-            nsa(
-                "Hardening container environments",
-                "Pod security: AppArmor, seccomp and SELinux",
-            ),
+            NSA_SECCOMP_APPARMOR,
         ],
         rationale: "SELinux confines containers through their process type (container_t). Another type such as spc_t (super-privileged) or unconfined_t, or a custom user or role, lifts that confinement and gives the container the node's file and process access.",
         remediation: "Remove `seLinuxOptions.user` and `.role`; leave `type` unset or use container_t, container_init_t, container_kvm_t or container_engine_t. Setting `level` (MCS categories) is fine.",

@@ -9,6 +9,7 @@
 //! that needs a token sets it on its own spec, which wins), and no binding
 //! should name it.
 
+use crate::rules::pod_security::NSA_SERVICE_ACCOUNTS;
 use serde_json::Value;
 
 use crate::diagnostic::{Applicability, Severity};
@@ -16,7 +17,7 @@ use crate::model::path::Path;
 use crate::model::rbac::is_binding;
 use crate::model::resource::{str_at, value_at};
 use crate::rules::peers::{checkov, kube_linter, kubescape, kubesec};
-use crate::rules::workload::{nsa, service_account, service_account_path};
+use crate::rules::workload::{service_account, service_account_path};
 use crate::rules::{Context, Finding, HARDENED, Kind, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -27,10 +28,7 @@ pub static RULE: Rule = Rule {
         category: "workload",
         profiles: HARDENED,
         references: &[
-            nsa(
-                "Authentication and authorization",
-                "Create separate service accounts per workload with least privilege",
-            ),
+            NSA_SERVICE_ACCOUNTS,
             cis_k8s!(
                 "5.1.5",
                 "Ensure that default service accounts are not actively used"

@@ -5,7 +5,8 @@
 //! The same paths exist on `registry.k8s.io`.
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::rules::workload::{nsa, parse_image};
+use crate::rules::pod_security::NSA_TRUSTED_IMAGES;
+use crate::rules::workload::parse_image;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -15,10 +16,7 @@ pub static RULE: Rule = Rule {
         severity: Severity::Medium,
         category: "supply-chain",
         profiles: HARDENED,
-        references: &[nsa(
-            "Pod security: image scanning",
-            "Use trusted, scanned images from trusted repositories",
-        )],
+        references: &[NSA_TRUSTED_IMAGES],
         rationale: "k8s.gcr.io is frozen: patched releases of Kubernetes components are published only on registry.k8s.io, so images referenced there stay on their old, vulnerable versions (Kubescape C-0253, Kyverno restrict-deprecated-registry).",
         remediation: "Replace `k8s.gcr.io` with `registry.k8s.io` (same repository paths) and move to a current version.",
         help: "use registry.k8s.io instead of k8s.gcr.io",

@@ -6,7 +6,7 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::model::edit::FixPlan;
-use crate::rules::workload::nsa;
+use crate::rules::pod_security::NSA_SERVICE_ACCOUNTS;
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -16,10 +16,7 @@ pub static RULE: Rule = Rule {
         severity: Severity::Low,
         category: "workload",
         profiles: HARDENED,
-        references: &[nsa(
-            "Authentication and authorization",
-            "Create separate service accounts per workload with least privilege",
-        )],
+        references: &[NSA_SERVICE_ACCOUNTS],
         rationale: "`serviceAccount` is a deprecated alias of `serviceAccountName`. Reviewers and tools that read only one of them can misjudge which identity, and which RBAC permissions, the pod gets (KubeLinter deprecated-service-account-field, Kubescape C-0294).",
         remediation: "Rename `serviceAccount` to `serviceAccountName` (or remove it when `serviceAccountName` is set to the same value).",
         help: "use serviceAccountName instead of serviceAccount",

@@ -4,7 +4,8 @@
 //! changes what a tag runs. A digest (`@sha256:...`) names exact content.
 
 use crate::diagnostic::Severity;
-use crate::rules::workload::{container_images, nsa, parse_image, valid_digest};
+use crate::rules::pod_security::NSA_TRUSTED_IMAGES;
+use crate::rules::workload::{container_images, parse_image, valid_digest};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -14,10 +15,7 @@ pub static RULE: Rule = Rule {
         severity: Severity::Low,
         category: "supply-chain",
         profiles: HARDENED,
-        references: &[nsa(
-            "Pod security: image scanning",
-            "Use trusted, scanned images from trusted repositories",
-        )],
+        references: &[NSA_TRUSTED_IMAGES],
         rationale: "A tag can be moved to other content by anyone who can push to the repository; the image that was scanned and approved is only guaranteed to be the one that runs when it is referenced by digest (Checkov CKV_K8S_43, Kubescape C-0306, Kyverno require-image-checksum).",
         remediation: "Reference images as `name:tag@sha256:<digest>` (tools like `crane digest` or Renovate/Dependabot keep digests current).",
         help: "pin the image by digest (@sha256:...)",

@@ -10,7 +10,8 @@
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::rules::peers::{checkov, kube_linter, kube_score, kubescape, polaris};
-use crate::rules::workload::{container_images, nsa, parse_image};
+use crate::rules::pod_security::NSA_TRUSTED_IMAGES;
+use crate::rules::workload::{container_images, parse_image};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -21,10 +22,7 @@ pub static RULE: Rule = Rule {
         category: "supply-chain",
         profiles: HARDENED,
         references: &[
-            nsa(
-                "Pod security: image scanning",
-                "Use trusted, scanned images from trusted repositories",
-            ),
+            NSA_TRUSTED_IMAGES,
             kube_linter("image-pull-policy", "Image pull policy (template)"),
             polaris("pullPolicyNotAlways", "Image pull policy is not Always"),
             kube_score("container-image-pull-policy", "Container image pull policy"),

@@ -10,7 +10,8 @@
 
 use crate::diagnostic::Severity;
 use crate::options::Parameter;
-use crate::rules::workload::{container_images, list, nsa, parse_image};
+use crate::rules::pod_security::NSA_TRUSTED_IMAGES;
+use crate::rules::workload::{container_images, list, parse_image};
 use crate::rules::{Context, Finding, OPT_IN, ParamKind, Rule, RuleMeta, RuleParam};
 
 pub static RULE: Rule = Rule {
@@ -20,10 +21,7 @@ pub static RULE: Rule = Rule {
         severity: Severity::Medium,
         category: "supply-chain",
         profiles: OPT_IN,
-        references: &[nsa(
-            "Pod security: image scanning",
-            "Use trusted, scanned images from trusted repositories",
-        )],
+        references: &[NSA_TRUSTED_IMAGES],
         rationale: "Images from arbitrary registries bypass the scanning, signing and provenance controls of the organisation's own registry; typosquatted public images are a known supply-chain attack (Trivy KSV-0125, Kubescape C-0001/C-0078, Kyverno restrict-image-registries).",
         remediation: "Mirror the image into an allowed registry and reference it there, or add the registry to the allow-list after review.",
         help: "use an image from an allowed registry",

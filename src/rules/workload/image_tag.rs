@@ -4,7 +4,8 @@
 //! digest only (`app@sha256:...`) is exact whatever its tag.
 
 use crate::diagnostic::Severity;
-use crate::rules::workload::{container_images, nsa, parse_image};
+use crate::rules::pod_security::NSA_TRUSTED_IMAGES;
+use crate::rules::workload::{container_images, parse_image};
 use crate::rules::{Context, Finding, HARDENED, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -14,10 +15,7 @@ pub static RULE: Rule = Rule {
         severity: Severity::Medium,
         category: "supply-chain",
         profiles: HARDENED,
-        references: &[nsa(
-            "Pod security: image scanning",
-            "Use trusted, scanned images from trusted repositories",
-        )],
+        references: &[NSA_TRUSTED_IMAGES],
         rationale: "An untagged image means `latest`, which moves: what was reviewed and scanned is not what runs after the next push or node restart, and a rollback cannot name the previous version (KubeLinter latest-tag, Polaris tagNotSpecified, Checkov CKV_K8S_14, Trivy KSV-0013, Kyverno disallow-latest-tag).",
         remediation: "Use an immutable version tag (`nginx:1.27.3`), or better, pin the digest (`nginx:1.27.3@sha256:...`).",
         help: "use a version tag or a digest",

@@ -9,7 +9,8 @@
 
 use crate::diagnostic::Severity;
 use crate::model::resource::Resource;
-use crate::rules::workload::{find_service_account, nsa, service_account, service_account_path};
+use crate::rules::pod_security::NSA_SERVICE_ACCOUNTS;
+use crate::rules::workload::{find_service_account, service_account, service_account_path};
 use crate::rules::{Context, Finding, HARDENED, Kind, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
@@ -19,10 +20,7 @@ pub static RULE: Rule = Rule {
         severity: Severity::Low,
         category: "workload",
         profiles: HARDENED,
-        references: &[nsa(
-            "Authentication and authorization",
-            "Create separate service accounts per workload with least privilege",
-        )],
+        references: &[NSA_SERVICE_ACCOUNTS],
         rationale: "When the manifests define their ServiceAccounts, a pod that names another one either fails admission or runs with a ServiceAccount, and RBAC, nobody reviewed here (KubeLinter non-existent-service-account, Kubescape C-0307).",
         remediation: "Fix the `serviceAccountName`, or add the ServiceAccount (and its RBAC) to the manifests.",
         help: "name a ServiceAccount the manifests define, or add it",
