@@ -124,6 +124,22 @@ fn quote_style(q: u8) -> ScalarStyle {
     }
 }
 
+/// The character a double-quoted escape `\\b` stands for: the escapes
+/// manifests use; the rest (`\\x`, `\\u`, line continuations, ...) are left to
+/// the general reader.
+fn escape(b: u8) -> R<u8> {
+    Ok(match b {
+        b'\\' => b'\\',
+        b'"' => b'"',
+        b'/' => b'/',
+        b'n' => b'\n',
+        b't' => b'\t',
+        b'r' => b'\r',
+        b'0' => 0,
+        _ => return Err(Bail),
+    })
+}
+
 fn is_blank(b: u8) -> bool {
     b == b' '
 }
@@ -269,7 +285,11 @@ impl Fast<'_> {
         let end = self.line_end(i);
         match self.at(i) {
             q @ (b'"' | b'\'') => {
-                let (text, close) = self.quoted(i, q)?;
+                // One that does not close on its line is no key (an implicit
+                // key is one line): `inline` reads it as a value.
+                let Ok((text, close)) = self.quoted(i, q) else {
+                    return Ok(None);
+                };
                 if self.at(close) == b':' && matches!(self.at(close + 1), b' ' | b'\n') {
                     let style = quote_style(q);
                     return Ok(Some(KeyAt {
@@ -308,7 +328,8 @@ impl Fast<'_> {
     }
 
     /// A quoted scalar on one line starting at `i`: its text and the
-    /// position after the closing quote. Escapes and line breaks give up.
+    /// position after the closing quote. Unusual escapes and line breaks
+    /// give up.
     fn quoted(&self, i: usize, q: u8) -> R<(String, usize)> {
         let mut text = Vec::new();
         let mut j = i + 1;
@@ -317,18 +338,7 @@ impl Fast<'_> {
         while j < self.s.len() && self.s[j] != b'\n' {
             let b = self.s[j];
             if q == b'"' && b == b'\\' {
-                // The escapes manifests use; the rest (\x, \u, line
-                // continuations, ...) are left to the general reader.
-                text.push(match self.at(j + 1) {
-                    b'\\' => b'\\',
-                    b'"' => b'"',
-                    b'/' => b'/',
-                    b'n' => b'\n',
-                    b't' => b'\t',
-                    b'r' => b'\r',
-                    b'0' => 0,
-                    _ => return Err(Bail),
-                });
+                text.push(escape(self.at(j + 1))?);
                 j += 2;
                 continue;
             }
@@ -342,6 +352,72 @@ impl Fast<'_> {
                 return Ok((text, j + 1));
             }
             text.push(b);
+            j += 1;
+        }
+        Err(Bail)
+    }
+
+    /// A quoted value in block context, which may go on over lines (long
+    /// descriptions in CRDs do): its text and the position after the closing
+    /// quote. Line breaks fold as YAML folds them in quoted scalars: the
+    /// blanks around a break are dropped, a single break becomes a space and
+    /// each empty line a line feed. Every continuation line must be indented
+    /// more than `parent`; a line that is not (which libyaml accepts in some
+    /// places) and an escaped line break give up.
+    fn quoted_lines(&self, i: usize, q: u8, parent: usize) -> R<(String, usize)> {
+        let mut text = Vec::new();
+        // `text`'s length without the blanks at its end that a line break
+        // would drop (escaped characters are kept).
+        let mut kept = 0;
+        let mut j = i + 1;
+        while j < self.s.len() {
+            let b = self.s[j];
+            if b == b'\n' {
+                text.truncate(kept);
+                let mut empty = 0;
+                let mut line = j + 1;
+                j = loop {
+                    let nb = self.skip_blanks(line);
+                    if nb >= self.s.len() {
+                        return Err(Bail);
+                    }
+                    if self.s[nb] != b'\n' {
+                        if nb - line <= parent {
+                            return Err(Bail);
+                        }
+                        break nb;
+                    }
+                    empty += 1;
+                    line = nb + 1;
+                };
+                if empty == 0 {
+                    text.push(b' ');
+                } else {
+                    text.resize(text.len() + empty, b'\n');
+                }
+                kept = text.len();
+                continue;
+            }
+            if q == b'"' && b == b'\\' {
+                text.push(escape(self.at(j + 1))?);
+                kept = text.len();
+                j += 2;
+                continue;
+            }
+            if b == q {
+                if q == b'\'' && self.at(j + 1) == b'\'' {
+                    text.push(b'\'');
+                    kept = text.len();
+                    j += 2;
+                    continue;
+                }
+                let text = String::from_utf8(text).map_err(|_| Bail)?;
+                return Ok((text, j + 1));
+            }
+            text.push(b);
+            if b != b' ' {
+                kept = text.len();
+            }
             j += 1;
         }
         Err(Bail)
@@ -465,12 +541,12 @@ impl Fast<'_> {
         let end = self.line_end(p);
         let id = match self.at(p) {
             q @ (b'"' | b'\'') => {
-                let (text, close) = self.quoted(p, q)?;
+                let (text, close) = self.quoted_lines(p, q, parent)?;
                 if !self.rest_is_empty(close) {
                     return Err(Bail);
                 }
                 let style = quote_style(q);
-                self.pos = end + 1;
+                self.pos = self.line_end(close) + 1;
                 self.scalar(p, close, text, style)?
             }
             b'|' | b'>' => return self.block_scalar(p, parent),
@@ -651,9 +727,11 @@ impl Fast<'_> {
             if nb - line <= parent {
                 break;
             }
-            // A comment, an indicator or a `: ` here is not a plain
-            // continuation for certain: the general reader decides.
-            if !self.plain_start(nb) || self.s[nb] == b'#' {
+            // A continuation line may start with an indicator (`-`, `[`,
+            // `*`, a quote, ...): only the first line may not (YAML's
+            // ns-plain-char). A comment or a `: ` is not a continuation for
+            // certain: the general reader decides.
+            if self.s[nb] == b'#' {
                 return Err(Bail);
             }
             let mut j = nb;
