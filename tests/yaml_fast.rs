@@ -128,6 +128,8 @@ fn fast_path_reads_multi_line_values_as_the_general_reader_does() {
         "a: \"\n  leading\"\n",
         "a: \"trailing\n  \"\n",
         "a: 'x\n  y' # comment\n",
+        "a: \"keeps\n  \\ a space\"\n",
+        "a: \"no-break\u{a0}space\n  \u{a0}here\"\n",
         "d: plain text\n  - not a list\n  [not flow] *not alias 'not quoted\n",
         "d: plain\n  \"quote\" and {brace}\n  :colon-word\n",
     ];

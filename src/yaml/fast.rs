@@ -59,7 +59,7 @@ pub fn parse(piece: &str, base: usize) -> Option<Document> {
     } else {
         if piece.chars().any(|c| {
             (c < ' ' && c != '\n')
-                || ('\u{7f}'..='\u{a0}').contains(&c)
+                || ('\u{7f}'..='\u{9f}').contains(&c)
                 || matches!(
                     c,
                     '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
@@ -136,6 +136,8 @@ fn escape(b: u8) -> R<u8> {
         b't' => b'\t',
         b'r' => b'\r',
         b'0' => 0,
+        // Serializers escape a space that starts a folded line.
+        b' ' => b' ',
         _ => return Err(Bail),
     })
 }
