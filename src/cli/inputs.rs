@@ -53,6 +53,7 @@ fn is_manifest_name(path: &Path) -> bool {
 /// noted once and not followed, and special files (FIFOs, sockets, devices)
 /// met in a walk are skipped with a note.
 pub fn read(paths: Vec<PathBuf>) -> Result<Inputs, String> {
+    use rayon::prelude::*;
     let paths = if paths.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -62,15 +63,14 @@ pub fn read(paths: Vec<PathBuf>) -> Result<Inputs, String> {
         inputs: Vec::new(),
         notes: Vec::new(),
     };
+    // First what to read, in order (the walk is cheap), then the reading
+    // itself on every core: a large repository's files are read while
+    // others are validated as UTF-8.
+    let mut pending = Vec::new();
     let mut seen = HashSet::new();
     for p in &paths {
         if p.as_os_str() == "-" {
-            let content = read_bounded(std::io::stdin().lock())
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
-            out.inputs.push(Input {
-                name: "-".into(),
-                content,
-            });
+            pending.push(Pending::Stdin);
             continue;
         }
         let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
@@ -78,16 +78,41 @@ pub fn read(paths: Vec<PathBuf>) -> Result<Inputs, String> {
             // Named on the command line: read whatever it is (a FIFO from
             // `<(helm template ...)` is a common one), bounded.
             if first_visit(&mut seen, p) {
-                out.inputs.push(read_file(p)?);
+                pending.push(Pending::File(p.clone()));
             }
             continue;
         }
-        walk(p, &mut seen, &mut out)?;
+        walk(p, &mut seen, &mut pending, &mut out.notes)?;
     }
+    out.inputs = pending
+        .into_par_iter()
+        .map(|p| match p {
+            Pending::Stdin => Ok(Input {
+                name: "-".into(),
+                content: read_bounded(std::io::stdin().lock(), None)
+                    .map_err(|e| format!("cannot read standard input: {e}"))?,
+            }),
+            Pending::File(path) => read_file(&path),
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        // The first problem in the walk's order, whichever thread met it.
+        .collect::<Result<_, _>>()?;
     Ok(out)
 }
 
-fn walk(root: &Path, seen: &mut HashSet<PathBuf>, out: &mut Inputs) -> Result<(), String> {
+/// An input still to be read.
+enum Pending {
+    Stdin,
+    File(PathBuf),
+}
+
+fn walk(
+    root: &Path,
+    seen: &mut HashSet<PathBuf>,
+    pending: &mut Vec<Pending>,
+    notes: &mut Vec<String>,
+) -> Result<(), String> {
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
@@ -100,7 +125,7 @@ fn walk(root: &Path, seen: &mut HashSet<PathBuf>, out: &mut Inputs) -> Result<()
             Ok(e) => e,
             Err(e) => {
                 if let Some(note) = loop_note(&e) {
-                    out.notes.push(note);
+                    notes.push(note);
                     continue;
                 }
                 return Err(e.to_string());
@@ -114,14 +139,14 @@ fn walk(root: &Path, seen: &mut HashSet<PathBuf>, out: &mut Inputs) -> Result<()
             continue;
         }
         if !kind.is_file() {
-            out.notes.push(format!(
+            notes.push(format!(
                 "{}: skipped: not a regular file (a FIFO, socket or device)",
                 path.display()
             ));
             continue;
         }
         if first_visit(seen, path) {
-            out.inputs.push(read_file(path)?);
+            pending.push(Pending::File(entry.into_path()));
         }
     }
     Ok(())
@@ -150,7 +175,9 @@ fn first_visit(seen: &mut HashSet<PathBuf>, path: &Path) -> bool {
 
 fn read_file(path: &Path) -> Result<Input, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let content = read_bounded(file).map_err(|e| format!("{}: {e}", path.display()))?;
+    // The size, when the file has one, sizes the buffer once (a FIFO says 0).
+    let size = file.metadata().ok().map(|m| m.len());
+    let content = read_bounded(file, size).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(Input {
         name: path.display().to_string(),
         content,
@@ -159,11 +186,10 @@ fn read_file(path: &Path) -> Result<Input, String> {
 
 /// Reads at most one byte past the limit: enough to know the input is too
 /// large without holding it.
-fn read_bounded(reader: impl Read) -> std::io::Result<Content> {
-    let mut bytes = Vec::new();
-    reader
-        .take(MAX_INPUT_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)?;
+fn read_bounded(reader: impl Read, size: Option<u64>) -> std::io::Result<Content> {
+    let limit = MAX_INPUT_BYTES as u64 + 1;
+    let mut bytes = Vec::with_capacity(size.unwrap_or(0).min(limit) as usize);
+    reader.take(limit).read_to_end(&mut bytes)?;
     if bytes.len() > MAX_INPUT_BYTES {
         return Ok(Content::Refused(Box::new(input_diagnostic(
             &input::INPUT_LIMIT.meta,
