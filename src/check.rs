@@ -148,14 +148,11 @@ impl<'a> Bundle<'a> {
             diagnostics: Vec::with_capacity(loaded.len()),
         };
         for l in loaded {
-            let offset = bundle.resources.len();
-            bundle
-                .workloads
-                .extend(l.workloads.into_iter().map(|mut w| {
-                    w.resource += offset;
-                    w
-                }));
-            bundle.resources.extend(l.resources);
+            Part {
+                resources: l.resources,
+                workloads: l.workloads,
+            }
+            .append_to(&mut bundle.resources, &mut bundle.workloads);
             bundle.files.push(l.file);
             bundle.diagnostics.push(l.diagnostics);
         }
@@ -293,6 +290,27 @@ fn by_source(all: Vec<Finding>, resources: &[Resource], sources: usize) -> Vec<V
     split
 }
 
+/// Resources read from part of the input (a document, a source), their
+/// workloads naming them by index within the part.
+#[derive(Default)]
+struct Part {
+    resources: Vec<Resource>,
+    workloads: Vec<Workload>,
+}
+
+impl Part {
+    /// Appends the part after `resources`, its workloads' indices moved
+    /// past the resources already there.
+    fn append_to(self, resources: &mut Vec<Resource>, workloads: &mut Vec<Workload>) {
+        let offset = resources.len();
+        workloads.extend(self.workloads.into_iter().map(|mut w| {
+            w.resource += offset;
+            w
+        }));
+        resources.extend(self.resources);
+    }
+}
+
 /// A source read as far as it goes alone: positions, documents, typed
 /// resources, and the problems of the input itself.
 struct Loaded<'a> {
@@ -302,30 +320,9 @@ struct Loaded<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 fn read_sources<'a>(sources: &[Source<'a>], options: &Options) -> Vec<Loaded<'a>> {
-    use rayon::prelude::*;
-    if sources.len() < 2 {
-        return read_sequentially(sources, options);
-    }
-    sources
-        .par_iter()
-        .enumerate()
-        .map(|(i, s)| read_source(i, s, options))
-        .collect()
-}
-
-#[cfg(target_arch = "wasm32")]
-fn read_sources<'a>(sources: &[Source<'a>], options: &Options) -> Vec<Loaded<'a>> {
-    read_sequentially(sources, options)
-}
-
-fn read_sequentially<'a>(sources: &[Source<'a>], options: &Options) -> Vec<Loaded<'a>> {
-    sources
-        .iter()
-        .enumerate()
-        .map(|(i, s)| read_source(i, s, options))
-        .collect()
+    let indexed: Vec<(usize, &Source<'a>)> = sources.iter().enumerate().collect();
+    crate::par::map(&indexed, true, |&(i, s)| read_source(i, s, options))
 }
 
 /// Stage 1, per source: size limit, Helm templates, YAML, conversion to what
@@ -372,24 +369,37 @@ fn read_source<'a>(index: usize, source: &Source<'a>, options: &Options) -> Load
         if helm.is_none() {
             report_problems(&mut out, &parsed.problems);
         }
-        for (doc_index, doc) in parsed.documents.iter().enumerate() {
+        // Each document on its own (on every core for a large stream), the
+        // results joined in order.
+        let docs: Vec<(usize, &Document)> = parsed.documents.iter().enumerate().collect();
+        let large = text.len() >= crate::yaml::parse::PARALLEL_BYTES;
+        let loaded = crate::par::map(&docs, large, |&(doc_index, doc)| {
+            let mut out = Out {
+                map: &map,
+                options,
+                diagnostics: Vec::new(),
+            };
+            let mut part = Part::default();
             // A document with template text is not YAML yet: skip it.
-            if helm.is_some()
-                && text[map.byte_offset(doc.span.start)..map.byte_offset(doc.span.end)]
+            if helm.is_none()
+                || !text[map.byte_offset(doc.span.start)..map.byte_offset(doc.span.end)]
                     .contains("{{")
             {
-                continue;
+                load_document(
+                    &mut out,
+                    &mut part,
+                    doc,
+                    DocAt {
+                        source: index,
+                        doc: doc_index,
+                    },
+                );
             }
-            load_document(
-                &mut out,
-                &mut resources,
-                &mut workloads,
-                doc,
-                DocAt {
-                    source: index,
-                    doc: doc_index,
-                },
-            );
+            (out.diagnostics, part)
+        });
+        for (diagnostics, part) in loaded {
+            out.diagnostics.extend(diagnostics);
+            part.append_to(&mut resources, &mut workloads);
         }
         parsed.documents
     };
@@ -429,13 +439,7 @@ struct DocAt {
 }
 
 /// Duplicate keys, conversion, then each object (each item of a `List`).
-fn load_document(
-    out: &mut Out,
-    resources: &mut Vec<Resource>,
-    workloads: &mut Vec<Workload>,
-    doc: &Document,
-    at: DocAt,
-) {
+fn load_document(out: &mut Out, part: &mut Part, doc: &Document, at: DocAt) {
     let Some(root) = doc.root else { return };
     for (first, again, key) in duplicate_keys(doc) {
         let line = out.map.position(first.start).line + 1;
@@ -473,8 +477,7 @@ fn load_document(
         for (i, (item_json, &item_node)) in values.into_iter().zip(items).enumerate() {
             load(
                 out,
-                resources,
-                workloads,
+                part,
                 doc,
                 at,
                 item_node,
@@ -483,7 +486,7 @@ fn load_document(
             );
         }
     } else {
-        load(out, resources, workloads, doc, at, root, Path::root(), json);
+        load(out, part, doc, at, root, Path::root(), json);
     }
 }
 
@@ -495,18 +498,11 @@ fn run_rules(ctx: &Context) -> Vec<Finding> {
         .filter(|rule| ctx.options.selects(&rule.meta))
         .filter_map(|rule| rule.check)
         .collect();
-    let run = |check: &crate::rules::CheckFn| {
+    let each = crate::par::map(&rules, true, |check| {
         let mut found = Vec::new();
         check(ctx, &mut found);
         found
-    };
-    #[cfg(not(target_arch = "wasm32"))]
-    let each: Vec<Vec<Finding>> = {
-        use rayon::prelude::*;
-        rules.par_iter().map(run).collect()
-    };
-    #[cfg(target_arch = "wasm32")]
-    let each: Vec<Vec<Finding>> = rules.iter().map(run).collect();
+    });
     let mut findings = Vec::with_capacity(each.iter().map(Vec::len).sum());
     for found in each {
         findings.extend(found);
@@ -603,11 +599,9 @@ fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics
 }
 
-#[allow(clippy::too_many_arguments)]
 fn load(
     out: &mut Out,
-    resources: &mut Vec<Resource>,
-    workloads: &mut Vec<Workload>,
+    part: &mut Part,
     doc: &Document,
     at: DocAt,
     node: u32,
@@ -651,16 +645,16 @@ fn load(
         json,
         range: out.map.range(span),
     };
-    let index = resources.len();
+    let index = part.resources.len();
     if let Some(w) = Workload::of(index, &resource, &mut object, known, &mut problems) {
-        workloads.push(w);
+        part.workloads.push(w);
     }
     let mut unknown = UnknownFields::new(doc, resource.node);
     for p in problems {
         report_schema(out, doc, &resource, &mut unknown, p);
     }
     drop(object);
-    resources.push(resource);
+    part.resources.push(resource);
 }
 
 fn report_schema(

@@ -13,6 +13,7 @@ pub mod fix_all;
 pub mod lsp;
 pub mod model;
 pub mod options;
+pub mod par;
 pub mod render;
 pub mod rules;
 pub mod source;
