@@ -102,14 +102,22 @@ impl<'a> SourceMap<'a> {
                 }
             }
         } else {
+            // Byte by byte (a character starts at every byte that is not a
+            // continuation byte; one of four bytes is two UTF-16 units):
+            // several times faster than decoding each character.
+            let mut ci = 0u32;
             let mut utf16 = 0u32;
-            for (ci, (bi, ch)) in text.char_indices().enumerate() {
-                if ci % CHECKPOINT == 0 {
+            for (bi, &b) in bytes.iter().enumerate() {
+                if b & 0xc0 == 0x80 {
+                    continue;
+                }
+                if ci as usize % CHECKPOINT == 0 {
                     checkpoints.push((bi as u32, utf16));
                 }
-                utf16 += ch.len_utf16() as u32;
-                if ch.is_ascii() && breaks_after(bytes, bi, ch as u8) {
-                    line_starts.push(ci as u32 + 1);
+                utf16 += if b >= 0xf0 { 2 } else { 1 };
+                ci += 1;
+                if breaks_after(bytes, bi, b) {
+                    line_starts.push(ci);
                 }
             }
         }

@@ -54,16 +54,17 @@ pub fn unrendered_at(text: &str) -> Option<usize> {
     }
     // No Helm name: a template only if its actions break the YAML, that is
     // the document does not parse as written but does once they are gone.
-    for (start, end) in split_documents(text) {
+    // Each piece on its own (on every core for a large stream).
+    let pieces = split_documents(text);
+    let large = text.len() >= crate::yaml::parse::PARALLEL_BYTES;
+    crate::par::map(&pieces, large, |&(start, end)| {
         let piece = &text[start..end];
-        let Some(action) = piece.find("{{") else {
-            continue;
-        };
-        if !parses(piece) && parses(&without_actions(piece)) {
-            return Some(start + action);
-        }
-    }
-    None
+        let action = piece.find("{{")?;
+        (!parses(piece) && parses(&without_actions(piece))).then_some(start + action)
+    })
+    .into_iter()
+    .flatten()
+    .next()
 }
 
 fn parses(piece: &str) -> bool {
