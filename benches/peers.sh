@@ -2,8 +2,10 @@
 # Side by side with the peers, on this machine (`make bench-peers`; not part
 # of `make test`: Checkov alone takes minutes).
 #
-# 1. ../shared/corpus/real (47 real install manifests) checked as one run:
-#    kubeharden's release CLI against Checkov (PyPI), three runs each.
+# 1. ../shared/corpus/real (45 real install manifests) checked as one run:
+#    kubeharden's release CLI against Checkov (PyPI) and Monokle's
+#    validation library (npm; benches/monokle.mjs says what it runs), three
+#    runs each.
 # 2. A large generated repository (benches/gen_repo.py: 5,000 files, about
 #    40 MB): wall time and peak memory of kubeharden for each output format,
 #    and of Checkov.
@@ -32,6 +34,13 @@ if [ "$("$VENV/bin/checkov" --version 2>/dev/null)" != "$CHECKOV_VERSION" ]; the
   "$VENV/bin/pip" install -q "checkov==$CHECKOV_VERSION"
 fi
 CHECKOV="$VENV/bin/checkov"
+# Monokle: its validation library from npm, run by benches/monokle.mjs (the
+# Monokle CLI is not on npm).
+MONOKLE_VERSION=0.33.0
+MONOKLE=${KUBEHARDEN_BENCH_MONOKLE:-$HOME/.cache/kubeharden-bench-monokle}
+if ! grep -qs "\"version\": \"$MONOKLE_VERSION\"" "$MONOKLE/node_modules/@monokle/validation/package.json"; then
+  npm install --silent --prefix "$MONOKLE" "@monokle/validation@$MONOKLE_VERSION"
+fi
 
 # `measure LABEL CMD...`: wall seconds and peak RSS (MB) of one run.
 measure() {
@@ -58,12 +67,16 @@ median_wall() {
 }
 
 echo "## corpus: $CORPUS ($(find "$CORPUS" -name '*.yaml' -o -name '*.yml' | wc -l) files, $(du -sh "$CORPUS" | cut -f1))"
-echo "| run | kubeharden (s, median of 11) | Checkov $CHECKOV_VERSION (s) | ratio |"
-echo "|---|---|---|---|"
+ratio() {
+  awk -v k="$1" -v c="$2" 'BEGIN { printf "%.0f×", c / (k > 0 ? k : 0.005) }'
+}
+echo "| run | kubeharden (s, median of 11) | Checkov $CHECKOV_VERSION (s) | ratio | Monokle validation $MONOKLE_VERSION (s) | ratio |"
+echo "|---|---|---|---|---|---|"
 for i in $(seq "$RUNS"); do
   k=$(median_wall "$KH" check --format json "$CORPUS")
   c=$(measure checkov "$CHECKOV" -d "$CORPUS" --framework kubernetes -o json --quiet | awk '{print $2}')
-  echo "| $i | $k | $c | $(awk -v k="$k" -v c="$c" 'BEGIN { printf "%.0f×", c / (k > 0 ? k : 0.005) }') |"
+  m=$(measure monokle node benches/monokle.mjs "$MONOKLE" "$CORPUS" | awk '{print $2}')
+  echo "| $i | $k | $c | $(ratio "$k" "$c") | $m | $(ratio "$k" "$m") |"
 done
 
 # The large repository takes Checkov more than an hour: PEERS_LARGE=0 skips it.
