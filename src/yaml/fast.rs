@@ -54,24 +54,22 @@ pub fn parse(piece: &str, base: usize) -> Option<Document> {
     // Line feeds and printable characters only: no tab, CR, BOM, control
     // character or Unicode line separator needs YAML's rules here.
     let ascii = s.iter().all(|&b| b == b'\n' || (0x20..0x7f).contains(&b));
-    let chars = if ascii {
-        Vec::new()
-    } else {
-        if piece.chars().any(|c| {
+    if !ascii
+        && piece.chars().any(|c| {
             (c < ' ' && c != '\n')
                 || ('\u{7f}'..='\u{9f}').contains(&c)
                 || matches!(
                     c,
                     '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
                 )
-        }) {
-            return None;
-        }
-        char_indices(s)
-    };
+        })
+    {
+        return None;
+    }
     let mut f = Fast {
         s,
-        chars,
+        ascii,
+        cursor: std::cell::Cell::new((0, 0)),
         base,
         pos: 0,
         depth: 0,
@@ -86,29 +84,14 @@ pub fn parse(piece: &str, base: usize) -> Option<Document> {
     })
 }
 
-/// For non-ASCII text: the character index of every byte offset. Every
-/// position the reader stops at is a character boundary, because it stops
-/// only at ASCII delimiters; columns are counted in spaces and `-`, so they
-/// are the same in bytes and characters.
-fn char_indices(s: &[u8]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(s.len() + 1);
-    let mut n = 0u32;
-    for &b in s {
-        out.push(n);
-        if b & 0xc0 != 0x80 {
-            n += 1;
-        }
-    }
-    // A continuation byte's entry is never used; the end is one past the last
-    // character.
-    out.push(n);
-    out
-}
-
 struct Fast<'a> {
     s: &'a [u8],
-    /// Byte offset → character index, for non-ASCII pieces (empty for ASCII).
-    chars: Vec<u32>,
+    /// Whether every byte is a character (else `char_index` counts).
+    ascii: bool,
+    /// The last `(byte offset, character index)` asked for: the reader asks
+    /// in nearly increasing order, so counting from there is linear overall,
+    /// without a table of four bytes per byte of text.
+    cursor: std::cell::Cell<(usize, usize)>,
     base: usize,
     /// Start of the next line to read.
     pos: usize,
@@ -177,11 +160,21 @@ impl Fast<'_> {
     }
 
     fn char_index(&self, byte: usize) -> usize {
-        if self.chars.is_empty() {
-            byte
-        } else {
-            self.chars[byte] as usize
+        // Every position the reader stops at is a character boundary,
+        // because it stops only at ASCII delimiters; columns are counted in
+        // spaces and `-`, so they are the same in bytes and characters.
+        if self.ascii {
+            return byte;
         }
+        let starts = |b: &[u8]| b.iter().filter(|&&x| x & 0xc0 != 0x80).count();
+        let (at, chars) = self.cursor.get();
+        let chars = if byte >= at {
+            chars + starts(&self.s[at..byte])
+        } else {
+            chars - starts(&self.s[byte..at])
+        };
+        self.cursor.set((byte, chars));
+        chars
     }
 
     fn span(&self, start: usize, end: usize) -> Span {
