@@ -111,7 +111,7 @@ impl<'a> SourceMap<'a> {
                 if b & 0xc0 == 0x80 {
                     continue;
                 }
-                if ci as usize % CHECKPOINT == 0 {
+                if (ci as usize).is_multiple_of(CHECKPOINT) {
                     checkpoints.push((bi as u32, utf16));
                 }
                 utf16 += if b >= 0xf0 { 2 } else { 1 };
