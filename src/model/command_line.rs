@@ -182,25 +182,27 @@ fn through_shell(
     args: &[String],
     binary: &'static str,
 ) -> Option<Command> {
-    let argv: Vec<(Path, &str)> = command
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (container.key("command").index(i), s.as_str()))
-        .chain(
-            args.iter()
-                .enumerate()
-                .map(|(i, s)| (container.key("args").index(i), s.as_str())),
-        )
-        .collect();
-    let shell = argv.first()?.1.rsplit('/').next()?;
+    // Decided on the strings alone: paths (allocations) are built only for
+    // the script's item of a shell container (this runs for every container
+    // and every component's rules).
+    let mut argv = command.iter().chain(args).map(String::as_str);
+    let shell = argv.next()?.rsplit('/').next()?;
     if !matches!(shell, "sh" | "bash" | "ash" | "dash" | "zsh") {
         return None;
     }
     // `-c`, or short options that end with it (`-ec`, `-xc`).
-    let c = argv.iter().skip(1).position(|(_, a)| {
+    let c = argv.position(|a| {
         a.len() > 1 && a.starts_with('-') && !a.starts_with("--") && a.ends_with('c')
     })? + 1;
-    let (path, script) = argv.get(c + 1)?;
+    let script = argv.next()?;
+    // The script's item: argv[c + 1], in command or in args.
+    let at = c + 1;
+    let path = if at < command.len() {
+        container.key("command").index(at)
+    } else {
+        container.key("args").index(at - command.len())
+    };
+    let path = &path;
     for words in simple_commands(script) {
         // `exec`, and variable assignments before the program.
         let Some(program) = words.iter().position(|w| w != "exec" && !is_assignment(w)) else {

@@ -11,8 +11,6 @@
 //! so; fixture `restricted/v1.37/pass/restrictedvolumes0`, volume `volume0`).
 //! Overrides `host-path-volumes` at every version.
 
-use serde_json::Value;
-
 use crate::diagnostic::Severity;
 use crate::rules::pod_security::host_path_volumes::mounted_by;
 use crate::rules::pod_security::{PssCheck, PssLevel};
@@ -60,23 +58,59 @@ fn allowed(v: &Volume) -> bool {
         || v.secret.is_some()
 }
 
+/// The volume's source fields that are set, by their JSON names in
+/// alphabetical order (the order of `Volume`'s fields). Listed here rather
+/// than found by serialising the volume: `Volume`'s `Serialize` pulls the
+/// serialisers of every volume source, and jiff's timestamp formatter,
+/// into the WebAssembly module (issue 15).
+fn set_sources(v: &Volume) -> Vec<&'static str> {
+    [
+        ("awsElasticBlockStore", v.aws_elastic_block_store.is_some()),
+        ("azureDisk", v.azure_disk.is_some()),
+        ("azureFile", v.azure_file.is_some()),
+        ("cephfs", v.cephfs.is_some()),
+        ("cinder", v.cinder.is_some()),
+        ("configMap", v.config_map.is_some()),
+        ("csi", v.csi.is_some()),
+        ("downwardAPI", v.downward_api.is_some()),
+        ("emptyDir", v.empty_dir.is_some()),
+        ("ephemeral", v.ephemeral.is_some()),
+        ("fc", v.fc.is_some()),
+        ("flexVolume", v.flex_volume.is_some()),
+        ("flocker", v.flocker.is_some()),
+        ("gcePersistentDisk", v.gce_persistent_disk.is_some()),
+        ("gitRepo", v.git_repo.is_some()),
+        ("glusterfs", v.glusterfs.is_some()),
+        ("hostPath", v.host_path.is_some()),
+        ("image", v.image.is_some()),
+        ("iscsi", v.iscsi.is_some()),
+        ("nfs", v.nfs.is_some()),
+        ("persistentVolumeClaim", v.persistent_volume_claim.is_some()),
+        ("photonPersistentDisk", v.photon_persistent_disk.is_some()),
+        ("portworxVolume", v.portworx_volume.is_some()),
+        ("projected", v.projected.is_some()),
+        ("quobyte", v.quobyte.is_some()),
+        ("rbd", v.rbd.is_some()),
+        ("scaleIO", v.scale_io.is_some()),
+        ("secret", v.secret.is_some()),
+        ("storageos", v.storageos.is_some()),
+        ("vsphereVolume", v.vsphere_volume.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, set)| set.then_some(name))
+    .collect()
+}
+
 fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for w in ctx.workloads {
         for (i, v) in w.spec.volumes.iter().flatten().enumerate() {
             if allowed(v) {
                 continue;
             }
-            // The source fields the volume sets (normally one).
-            let sources: Vec<String> = match serde_json::to_value(v) {
-                Ok(Value::Object(map)) => map
-                    .into_iter()
-                    .filter(|(k, v)| k != "name" && !v.is_null())
-                    .map(|(k, _)| k)
-                    .collect(),
-                _ => Vec::new(),
-            };
+            // The source fields the volume sets (normally one), by JSON name.
+            let sources = set_sources(v);
             // No source: the API server makes it an emptyDir.
-            let Some(first) = sources.first() else {
+            let Some(&first) = sources.first() else {
                 continue;
             };
             let path = w.spec_field("volumes").index(i).key(first);
@@ -91,5 +125,86 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 ),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    /// The names `set_sources` gives are the fields `Volume` serialises, in
+    /// serde_json's (sorted) order, each for its own field.
+    #[test]
+    fn sources_are_named_as_serde_names_them() {
+        let names = |v: &Volume| -> Vec<String> {
+            match serde_json::to_value(v).unwrap() {
+                Value::Object(map) => map
+                    .into_iter()
+                    .map(|(k, _)| k)
+                    .filter(|k| k != "name")
+                    .collect(),
+                _ => unreachable!(),
+            }
+        };
+        let decode = |value: &Value| -> Volume {
+            let mut problems = Vec::new();
+            let v =
+                crate::model::schema::decode(value, &mut problems).expect("repaired into a Volume");
+            // Every name is a field of `Volume`.
+            assert!(
+                !problems
+                    .iter()
+                    .any(|p| matches!(p, crate::model::schema::SchemaProblem::UnknownField { .. })),
+                "{value}"
+            );
+            v
+        };
+        // Every field the type knows, from its own serialisation.
+        let mut all = serde_json::Map::new();
+        all.insert("name".into(), json!("v"));
+        for name in [
+            "awsElasticBlockStore",
+            "azureDisk",
+            "azureFile",
+            "cephfs",
+            "cinder",
+            "configMap",
+            "csi",
+            "downwardAPI",
+            "emptyDir",
+            "ephemeral",
+            "fc",
+            "flexVolume",
+            "flocker",
+            "gcePersistentDisk",
+            "gitRepo",
+            "glusterfs",
+            "hostPath",
+            "image",
+            "iscsi",
+            "nfs",
+            "persistentVolumeClaim",
+            "photonPersistentDisk",
+            "portworxVolume",
+            "projected",
+            "quobyte",
+            "rbd",
+            "scaleIO",
+            "secret",
+            "storageos",
+            "vsphereVolume",
+        ] {
+            all.insert(name.into(), json!({}));
+        }
+        let every = decode(&Value::Object(all));
+        assert_eq!(set_sources(&every), names(&every));
+        assert_eq!(set_sources(&every).len(), 30);
+        for name in set_sources(&every) {
+            let one = decode(&json!({"name": "v", name: {}}));
+            assert_eq!(set_sources(&one), vec![name]);
+            assert_eq!(names(&one), vec![name]);
+        }
+        assert!(set_sources(&decode(&json!({"name": "v"}))).is_empty());
     }
 }
