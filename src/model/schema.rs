@@ -8,11 +8,13 @@
 //! default in a missing required one) and decode again, so that one bad value
 //! does not hide the others or the rest of the resource.
 
+use std::cell::RefCell;
+
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::model::path::{Path, Seg};
-use crate::model::tracked::{Deserializer, Node};
+use crate::model::tracked::{Deserializer, Error, Node};
 
 #[derive(Debug, Clone)]
 pub enum SchemaProblem {
@@ -49,28 +51,47 @@ pub fn decode<T: DeserializeOwned>(
     original: &Value,
     problems: &mut Vec<SchemaProblem>,
 ) -> Option<T> {
+    let mut decoded = None;
+    repair(original, problems, &mut |value, unknown| {
+        decoded = Some(T::deserialize(Deserializer {
+            value,
+            node: &Node::Root,
+            unknown,
+        })?);
+        Ok(())
+    });
+    decoded
+}
+
+/// One decoding attempt of a value, collecting the paths of unknown fields.
+type Attempt<'f> = dyn FnMut(&Value, &RefCell<Vec<Path>>) -> Result<(), Error> + 'f;
+
+/// Tries to `deserialize` (which keeps what it decoded) and repairs the
+/// value after each failure. Not generic: one copy of the repair loop for
+/// all the types decoded (it was one per type, 46 KB of the wasm module).
+fn repair(
+    original: &Value,
+    problems: &mut Vec<SchemaProblem>,
+    deserialize: &mut Attempt,
+) -> Option<()> {
     // Copied only once a repair is needed: most objects decode first time.
     let mut value = std::borrow::Cow::Borrowed(original);
     // Paths we filled in ourselves, with the index of the candidate used.
     let mut filled: Vec<(Path, usize)> = Vec::new();
     for _ in 0..MAX_REPAIRS {
-        let unknown = std::cell::RefCell::new(Vec::new());
-        let result = T::deserialize(Deserializer {
-            value: value.as_ref(),
-            node: &Node::Root,
-            unknown: &unknown,
-        });
-        match result {
-            Ok(t) => {
+        let unknown = RefCell::new(Vec::new());
+        match deserialize(value.as_ref(), &unknown) {
+            Ok(()) => {
                 problems.extend(
                     unknown
                         .into_inner()
                         .into_iter()
                         .map(|path| SchemaProblem::UnknownField { path }),
                 );
-                return Some(t);
+                return Some(());
             }
             Err(err) => {
+                let err = err.into_inner();
                 let path = err.path.unwrap_or_default();
                 let message = err.message;
                 // A required field is missing: the path is the object holding it.

@@ -44,21 +44,56 @@ impl Node<'_> {
     }
 }
 
+/// A decoding error, boxed: one pointer in every `Result` the decoding code
+/// of the ~500 k8s-openapi types moves and checks, as serde_json's own
+/// `Error` is (issue 15: the module's size).
 #[derive(Debug)]
-pub struct Error {
+pub struct Error(Box<ErrorInner>);
+
+#[derive(Debug)]
+pub struct ErrorInner {
     pub message: String,
     /// The innermost value the error is about (set on the way out).
     pub path: Option<Path>,
 }
 
+impl std::ops::Deref for Error {
+    type Target = ErrorInner;
+
+    fn deref(&self) -> &ErrorInner {
+        &self.0
+    }
+}
+
 impl Error {
     #[inline(never)]
     fn at(mut self, node: &Node) -> Error {
-        if self.path.is_none() {
-            self.path = Some(node.to_path());
-        }
+        self.locate(node);
         self
     }
+
+    /// Puts `node` on the error unless an inner value's node is on it.
+    #[inline(never)]
+    fn locate(&mut self, node: &Node) {
+        if self.0.path.is_none() {
+            self.0.path = Some(node.to_path());
+        }
+    }
+
+    pub fn into_inner(self) -> ErrorInner {
+        *self.0
+    }
+}
+
+/// Locates the error of a value's result in place: one call, and no move of
+/// the value, in each of the ~350 instantiations (`map_err` rebuilt the
+/// `Result` around every decoded value).
+#[inline(always)]
+fn locate<T>(mut result: Result<T, Error>, node: &Node) -> Result<T, Error> {
+    if let Err(e) = &mut result {
+        e.locate(node);
+    }
+    result
 }
 
 impl fmt::Display for Error {
@@ -71,10 +106,10 @@ impl std::error::Error for Error {}
 
 impl de::Error for Error {
     fn custom<T: fmt::Display>(message: T) -> Self {
-        Error {
+        Error(Box::new(ErrorInner {
             message: message.to_string(),
             path: None,
-        }
+        }))
     }
 }
 
@@ -88,9 +123,12 @@ pub struct Deserializer<'de, 'a> {
 impl<'de> de::Deserializer<'de> for Deserializer<'de, '_> {
     type Error = Error;
 
+    // Errors get their path where a value's deserializer is made (the root,
+    // `next_value_seed`, `next_element_seed`), for the node it is made with:
+    // the methods below return them as they are, and being generic over the
+    // visitor they stay small (issue 15).
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let node = self.node;
-        let result = match self.value {
+        match self.value {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
             Value::Number(n) => {
@@ -105,8 +143,7 @@ impl<'de> de::Deserializer<'de> for Deserializer<'de, '_> {
             Value::String(s) => visitor.visit_borrowed_str(s),
             Value::Array(items) => visitor.visit_seq(self.seq(items)),
             Value::Object(map) => visitor.visit_map(self.entries(map)),
-        };
-        result.map_err(|e| e.at(node))
+        }
     }
 
     // Structs, maps and lists: every k8s-openapi struct visitor, and serde's
@@ -126,18 +163,14 @@ impl<'de> de::Deserializer<'de> for Deserializer<'de, '_> {
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
-            Value::Object(map) => visitor
-                .visit_map(self.entries(map))
-                .map_err(|e| e.at(self.node)),
+            Value::Object(map) => visitor.visit_map(self.entries(map)),
             other => Err(wrong_type(other, &visitor, self.node)),
         }
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
-            Value::Array(items) => visitor
-                .visit_seq(self.seq(items))
-                .map_err(|e| e.at(self.node)),
+            Value::Array(items) => visitor.visit_seq(self.seq(items)),
             other => Err(wrong_type(other, &visitor, self.node)),
         }
     }
@@ -145,10 +178,7 @@ impl<'de> de::Deserializer<'de> for Deserializer<'de, '_> {
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
             Value::Null => visitor.visit_none(),
-            _ => {
-                let node = self.node;
-                visitor.visit_some(self).map_err(|e| e.at(node))
-            }
+            _ => visitor.visit_some(self),
         }
     }
 
@@ -157,8 +187,7 @@ impl<'de> de::Deserializer<'de> for Deserializer<'de, '_> {
         _: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
-        let node = self.node;
-        visitor.visit_newtype_struct(self).map_err(|e| e.at(node))
+        visitor.visit_newtype_struct(self)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -168,14 +197,13 @@ impl<'de> de::Deserializer<'de> for Deserializer<'de, '_> {
         visitor: V,
     ) -> Result<V::Value, Error> {
         // Kubernetes enums are strings (unit variants).
-        let result = match self.value {
+        match self.value {
             Value::String(s) => {
                 let de: de::value::StrDeserializer<Error> = s.as_str().into_deserializer();
                 visitor.visit_enum(de)
             }
             other => Err(de::Error::invalid_type(unexpected(other), &"a string")),
-        };
-        result.map_err(|e| e.at(self.node))
+        }
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -265,13 +293,15 @@ impl<'de> SeqAccess<'de> for Seq<'de, '_> {
         };
         let node = Node::Index(self.node, self.index);
         self.index += 1;
-        seed.deserialize(Deserializer {
-            value,
-            node: &node,
-            unknown: self.unknown,
-        })
+        locate(
+            seed.deserialize(Deserializer {
+                value,
+                node: &node,
+                unknown: self.unknown,
+            }),
+            &node,
+        )
         .map(Some)
-        .map_err(|e| e.at(&node))
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -322,12 +352,14 @@ impl<'de> MapAccess<'de> for Entries<'de, '_> {
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
         let (key, value) = self.take_value()?;
         let node = Node::Key(self.node, key);
-        seed.deserialize(Deserializer {
-            value,
-            node: &node,
-            unknown: self.unknown,
-        })
-        .map_err(|e| e.at(&node))
+        locate(
+            seed.deserialize(Deserializer {
+                value,
+                node: &node,
+                unknown: self.unknown,
+            }),
+            &node,
+        )
     }
 }
 
@@ -366,7 +398,7 @@ mod tests {
             json!({"a": 1}),
         ];
         fn same<T: DeserializeOwned + fmt::Debug>(v: &Value) {
-            let ours = tracked::<T>(v).map_err(|e| e.message);
+            let ours = tracked::<T>(v).map_err(|e| e.into_inner().message);
             let theirs = serde_json::from_value::<T>(v.clone())
                 .map_err(|e| e.to_string().replace("type: null", "type: unit value"));
             assert_eq!(ours.is_ok(), theirs.is_ok(), "{v}");
@@ -381,6 +413,6 @@ mod tests {
         }
         let err = tracked::<PodSpec>(&json!({"containers": [{"name": "a"}, 5]})).unwrap_err();
         assert_eq!(err.message, "invalid type: integer `5`, expected Container");
-        assert_eq!(err.path.unwrap().to_string(), "containers[1]");
+        assert_eq!(err.into_inner().path.unwrap().to_string(), "containers[1]");
     }
 }
