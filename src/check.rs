@@ -251,7 +251,7 @@ pub fn check_bundle_each(
 /// this drop on one core).
 fn release(bundle: Bundle) {
     #[cfg(not(target_arch = "wasm32"))]
-    {
+    if bundle.resources.len() >= PARALLEL_RESOURCES {
         use rayon::prelude::*;
         let Bundle {
             files,
@@ -266,8 +266,8 @@ fn release(bundle: Bundle) {
                 drop((workloads, diagnostics));
             },
         );
+        return;
     }
-    #[cfg(target_arch = "wasm32")]
     drop(bundle);
 }
 
@@ -490,6 +490,9 @@ fn load_document(out: &mut Out, part: &mut Part, doc: &Document, at: DocAt) {
     }
 }
 
+/// Bundles from this many resources run their rules on every core.
+const PARALLEL_RESOURCES: usize = 64;
+
 /// Stage 2, across the bundle: every enabled rule over every resource (the
 /// rules in parallel natively, their findings joined in registry order).
 fn run_rules(ctx: &Context) -> Vec<Finding> {
@@ -498,7 +501,11 @@ fn run_rules(ctx: &Context) -> Vec<Finding> {
         .filter(|rule| ctx.options.selects(&rule.meta))
         .filter_map(|rule| rule.check)
         .collect();
-    let each = crate::par::map(&rules, true, |check| {
+    // Spread over the cores for a large bundle only: for one manifest the
+    // hand-off costs more than the rules (a 150-line Deployment took 218 µs
+    // instead of 145 µs).
+    let large = ctx.resources.len() >= PARALLEL_RESOURCES;
+    let each = crate::par::map(&rules, large, |check| {
         let mut found = Vec::new();
         check(ctx, &mut found);
         found
