@@ -274,6 +274,24 @@ fn unexpected(v: &Value) -> de::Unexpected<'_> {
     }
 }
 
+/// `seed` over an item's or entry's `value` at `node`, an error placed
+/// there.
+fn child<'de, T: DeserializeSeed<'de>>(
+    seed: T,
+    value: &'de Value,
+    node: &Node,
+    unknown: &RefCell<Vec<Path>>,
+) -> Result<T::Value, Error> {
+    locate(
+        seed.deserialize(Deserializer {
+            value,
+            node,
+            unknown,
+        }),
+        node,
+    )
+}
+
 struct Seq<'de, 'a> {
     items: std::slice::Iter<'de, Value>,
     index: usize,
@@ -293,15 +311,7 @@ impl<'de> SeqAccess<'de> for Seq<'de, '_> {
         };
         let node = Node::Index(self.node, self.index);
         self.index += 1;
-        locate(
-            seed.deserialize(Deserializer {
-                value,
-                node: &node,
-                unknown: self.unknown,
-            }),
-            &node,
-        )
-        .map(Some)
+        child(seed, value, &node, self.unknown).map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -352,14 +362,7 @@ impl<'de> MapAccess<'de> for Entries<'de, '_> {
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
         let (key, value) = self.take_value()?;
         let node = Node::Key(self.node, key);
-        locate(
-            seed.deserialize(Deserializer {
-                value,
-                node: &node,
-                unknown: self.unknown,
-            }),
-            &node,
-        )
+        child(seed, value, &node, self.unknown)
     }
 }
 
