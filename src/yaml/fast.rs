@@ -282,7 +282,7 @@ impl Fast<'_> {
             q @ (b'"' | b'\'') => {
                 // One that does not close on its line is no key (an implicit
                 // key is one line): `inline` reads it as a value.
-                let Ok((text, close)) = self.quoted(i, q) else {
+                let Ok((text, close)) = self.quoted(i, q, None) else {
                     return Ok(None);
                 };
                 if self.at(close) == b':' && matches!(self.at(close + 1), b' ' | b'\n') {
@@ -322,52 +322,29 @@ impl Fast<'_> {
         }
     }
 
-    /// A quoted scalar on one line starting at `i`: its text and the
-    /// position after the closing quote. Unusual escapes and line breaks
-    /// give up.
-    fn quoted(&self, i: usize, q: u8) -> R<(String, usize)> {
-        let mut text = Vec::new();
-        let mut j = i + 1;
-        // Up to the line's end, not computed first: a megabyte line of
-        // quoted flow items must stay linear.
-        while j < self.s.len() && self.s[j] != b'\n' {
-            let b = self.s[j];
-            if q == b'"' && b == b'\\' {
-                text.push(escape(self.at(j + 1))?);
-                j += 2;
-                continue;
-            }
-            if b == q {
-                if q == b'\'' && self.at(j + 1) == b'\'' {
-                    text.push(b'\'');
-                    j += 2;
-                    continue;
-                }
-                let text = String::from_utf8(text).map_err(|_| Bail)?;
-                return Ok((text, j + 1));
-            }
-            text.push(b);
-            j += 1;
-        }
-        Err(Bail)
-    }
-
-    /// A quoted value in block context, which may go on over lines (long
-    /// descriptions in CRDs do): its text and the position after the closing
-    /// quote. Line breaks fold as YAML folds them in quoted scalars: the
-    /// blanks around a break are dropped, a single break becomes a space and
-    /// each empty line a line feed. Every continuation line must be indented
-    /// more than `parent`; a line that is not (which libyaml accepts in some
-    /// places) and an escaped line break give up.
-    fn quoted_lines(&self, i: usize, q: u8, parent: usize) -> R<(String, usize)> {
+    /// A quoted scalar starting at `i`: its text and the position after the
+    /// closing quote. Unusual escapes give up. On one line (`fold` None: a
+    /// key, a flow item), a line break gives up. A value in block context
+    /// may go on over lines (long descriptions in CRDs do), folded as YAML
+    /// folds quoted scalars: the blanks around a break are dropped, a single
+    /// break becomes a space and each empty line a line feed. Every
+    /// continuation line must be indented more than `fold`'s parent column;
+    /// a line that is not (which libyaml accepts in some places) and an
+    /// escaped line break give up.
+    fn quoted(&self, i: usize, q: u8, fold: Option<usize>) -> R<(String, usize)> {
         let mut text = Vec::new();
         // `text`'s length without the blanks at its end that a line break
         // would drop (escaped characters are kept).
         let mut kept = 0;
         let mut j = i + 1;
+        // Up to the line's end (or the closing quote), not computed first: a
+        // megabyte line of quoted flow items must stay linear.
         while j < self.s.len() {
             let b = self.s[j];
             if b == b'\n' {
+                let Some(parent) = fold else {
+                    return Err(Bail);
+                };
                 text.truncate(kept);
                 let mut empty = 0;
                 let mut line = j + 1;
@@ -536,7 +513,7 @@ impl Fast<'_> {
         let end = self.line_end(p);
         let id = match self.at(p) {
             q @ (b'"' | b'\'') => {
-                let (text, close) = self.quoted_lines(p, q, parent)?;
+                let (text, close) = self.quoted(p, q, Some(parent))?;
                 if !self.rest_is_empty(close) {
                     return Err(Bail);
                 }
@@ -660,7 +637,7 @@ impl Fast<'_> {
     fn flow_scalar(&mut self, i: usize, close: u8, key: bool) -> R<(NodeId, usize)> {
         match self.at(i) {
             q @ (b'"' | b'\'') => {
-                let (text, after) = self.quoted(i, q)?;
+                let (text, after) = self.quoted(i, q, None)?;
                 let style = quote_style(q);
                 let id = self.scalar(i, after, text, style)?;
                 // A quoted key is followed by its `:` at once.
