@@ -53,7 +53,6 @@ fn is_manifest_name(path: &Path) -> bool {
 /// noted once and not followed, and special files (FIFOs, sockets, devices)
 /// met in a walk are skipped with a note.
 pub fn read(paths: Vec<PathBuf>) -> Result<Inputs, String> {
-    use rayon::prelude::*;
     let paths = if paths.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -84,20 +83,17 @@ pub fn read(paths: Vec<PathBuf>) -> Result<Inputs, String> {
         }
         walk(p, &mut seen, &mut pending, &mut out.notes)?;
     }
-    out.inputs = pending
-        .into_par_iter()
-        .map(|p| match p {
-            Pending::Stdin => Ok(Input {
-                name: "-".into(),
-                content: read_bounded(std::io::stdin().lock(), None)
-                    .map_err(|e| format!("cannot read standard input: {e}"))?,
-            }),
-            Pending::File(path) => read_file(&path),
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        // The first problem in the walk's order, whichever thread met it.
-        .collect::<Result<_, _>>()?;
+    out.inputs = kubeharden::par::map(&pending, true, |p| match p {
+        Pending::Stdin => Ok(Input {
+            name: "-".into(),
+            content: read_bounded(std::io::stdin().lock(), None)
+                .map_err(|e| format!("cannot read standard input: {e}"))?,
+        }),
+        Pending::File(path) => read_file(path),
+    })
+    .into_iter()
+    // The first problem in the walk's order, whichever thread met it.
+    .collect::<Result<_, _>>()?;
     Ok(out)
 }
 
