@@ -657,8 +657,11 @@ fn comments(ctx: &Context, found: &mut Vec<Exception>, problems: &mut Vec<(usize
             }
             let body = after.trim_end_matches('\r');
             let target = if line[..at].trim().is_empty() {
+                // The next field of the same document: a document marker
+                // ends the search, as a comment never covers another document.
                 lines[n + 1..]
                     .iter()
+                    .take_while(|l| crate::yaml::parse::marker_line(l).is_none())
                     .position(|l| {
                         let t = l.trim();
                         !t.is_empty() && !t.starts_with('#')

@@ -258,6 +258,31 @@ data:
 }
 
 #[test]
+fn a_comment_never_covers_the_next_document() {
+    // Found by the `bundle` fuzz target: the comment ends its document, so it
+    // is followed by no field whether a document follows it or not.
+    let first = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+  - name: app
+    # kubeharden-ignore im";
+    let unused = "exception-unused 8:5-8:27 this exception comment is followed by no field, so it suppresses nothing";
+    for text in [
+        first.to_string(),
+        format!("{first}\n"),
+        format!("{first}\n---\n\n---\nns:\n  a: b\n"),
+        format!("{first}\n...\n---\napiVersion: v1\nkind: Pod\n"),
+    ] {
+        let report = check(&text, &options());
+        assert_eq!(exception_findings(&report.diagnostics), [unused], "{text}");
+    }
+}
+
+#[test]
 fn config_exemptions_select_by_kind_namespace_and_name_globs() {
     let config = "\
 exemptions:

@@ -37,6 +37,17 @@ pub struct Parsed {
     pub problems: Vec<Problem>,
 }
 
+/// The document marker (`---` or `...`) a line starts with, when it is
+/// alone or followed by a blank or the line's end.
+pub fn marker_line(line: &str) -> Option<&'static str> {
+    let marker = ["---", "..."].into_iter().find(|m| line.starts_with(m))?;
+    matches!(
+        line.as_bytes().get(3),
+        None | Some(b' ' | b'\t' | b'\n' | b'\r')
+    )
+    .then_some(marker)
+}
+
 /// Byte ranges of the stream's pieces, each starting at a `---` line (or the
 /// directives just above it) and ending where the next one starts.
 pub fn split_documents(text: &str) -> Vec<(usize, usize)> {
@@ -45,12 +56,7 @@ pub fn split_documents(text: &str) -> Vec<(usize, usize)> {
     let mut offset = 0;
     let mut directives_from: Option<usize> = None;
     for line in text.split_inclusive('\n') {
-        let is_marker = line.starts_with("---")
-            && matches!(
-                line.as_bytes().get(3),
-                None | Some(b' ' | b'\t' | b'\n' | b'\r')
-            );
-        if is_marker {
+        if marker_line(line) == Some("---") {
             let cut = directives_from.unwrap_or(offset);
             if cut > start {
                 pieces.push((start, cut));
@@ -475,12 +481,7 @@ fn indent_lines(
         let rest = &text[line..];
         let indent = rest.len() - rest.trim_start_matches(' ').len();
         let blank = rest[indent..].starts_with(['\n', '\r']) || line + indent >= to;
-        let marker = indent == 0
-            && (rest.starts_with("---") || rest.starts_with("..."))
-            && rest[3..]
-                .chars()
-                .next()
-                .is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        let marker = indent == 0 && marker_line(rest).is_some();
         if indent < want && !blank && !marker {
             char_index += text[copied..line].chars().count();
             out.push_str(&text[copied..line]);
