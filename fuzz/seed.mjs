@@ -19,7 +19,9 @@ const MAX_SEED = 16 * 1024;
 
 function files(dir) {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
+  // Sorted: readdir's order differs between file systems, and the order
+  // decides each seed's option bytes and its neighbour in the bundle seeds.
+  return readdirSync(dir).sort().flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return files(path);
     return /\.(ya?ml|json)$/.test(name) ? [path] : [];
