@@ -642,6 +642,10 @@ fn load(
     // workload's pod template: it is dropped once both are done, so a bundle
     // holds one copy of each object (its JSON) and the pod specs rules read.
     let mut object = Object::decode(api_version, kind, &json, &mut problems);
+    let index = part.resources.len();
+    if let Some(w) = Workload::of(index, kind, &json, &mut object, known, &mut problems) {
+        part.workloads.push(w);
+    }
     let span = doc.node(node).span;
     let resource = Resource {
         id,
@@ -649,13 +653,9 @@ fn load(
         doc: at.doc,
         node,
         base,
-        json,
+        json: json.into(),
         range: out.map.range(span),
     };
-    let index = part.resources.len();
-    if let Some(w) = Workload::of(index, &resource, &mut object, known, &mut problems) {
-        part.workloads.push(w);
-    }
     let mut unknown = UnknownFields::new(doc, resource.node);
     for p in problems {
         report_schema(out, doc, &resource, &mut unknown, p);

@@ -10,7 +10,7 @@
 //! A [`Field`] is a value of a resource together with the [`Path`] it was
 //! read at, so a finding reports by construction the path it read.
 
-use serde_json::Value;
+use crate::model::value::Value;
 
 use crate::model::path::Path;
 use crate::model::resource::Resource;
@@ -156,7 +156,7 @@ impl<'a> Field<'a> {
             .flatten()
             .map(|(k, value)| {
                 (
-                    k.as_str(),
+                    k,
                     Field {
                         value,
                         path: self.path.key(k),

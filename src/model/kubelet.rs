@@ -23,7 +23,7 @@
 //! a config file's are closed (off, on, Webhook, 0). When `--config` names a
 //! file the bundle does not hold, a setting no flag gives is unknown.
 
-use serde_json::Value;
+use crate::model::value::Value;
 
 use crate::model::command_line::{Command, Flag, commands};
 use crate::model::kinds::Kind;

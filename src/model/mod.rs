@@ -13,4 +13,5 @@ pub mod setting;
 pub mod suggest;
 pub mod tracked;
 pub mod unknown;
+pub mod value;
 pub mod workload;

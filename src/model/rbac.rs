@@ -9,7 +9,7 @@
 //! resolved here: an aggregated role's rules are the ones the controller
 //! copies into it, which the input holds when it was exported from a cluster.
 
-use serde_json::Value;
+use crate::model::value::Value;
 
 use crate::model::kinds::Kind;
 use crate::model::path::Path;
@@ -143,7 +143,7 @@ pub fn rules(r: &Resource) -> Vec<PolicyRule<'_>> {
             resource_names: rule
                 .get("resourceNames")
                 .and_then(Value::as_array)
-                .map_or(0, Vec::len),
+                .map_or(0, <[_]>::len),
             names: strings(rule.get("resourceNames"))
                 .into_iter()
                 .map(|(_, n)| n)

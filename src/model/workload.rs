@@ -12,7 +12,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::Value;
 
 use crate::model::path::Path;
-use crate::model::resource::{Object, Resource, value_at};
+use crate::model::resource::{Object, value_at};
 use crate::model::schema::{SchemaProblem, decode};
 
 #[derive(Debug)]
@@ -131,13 +131,14 @@ impl Workload {
     /// resources); known kinds had theirs reported already.
     pub fn of(
         index: usize,
-        resource: &Resource,
+        kind: &str,
+        json: &Value,
         object: &mut Object,
         known_kind: bool,
         problems: &mut Vec<SchemaProblem>,
     ) -> Option<Workload> {
-        let (spec_at, meta_at) = pod_locations(&resource.id.kind, &resource.json)?;
-        let spec_json = value_at(&resource.json, spec_at)?;
+        let (spec_at, meta_at) = pod_locations(kind, json)?;
+        let spec_json = value_at(json, spec_at)?;
         if !spec_json.is_object() {
             return None;
         }
@@ -149,7 +150,7 @@ impl Workload {
             Some((spec, meta)) => (spec, meta.unwrap_or_default()),
             None => {
                 let spec: PodSpec = decode(spec_json, &mut local)?;
-                let meta: ObjectMeta = value_at(&resource.json, meta_at)
+                let meta: ObjectMeta = value_at(json, meta_at)
                     .and_then(|m| decode(m, &mut Vec::new()))
                     .unwrap_or_default();
                 (spec, meta)

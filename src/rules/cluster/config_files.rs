@@ -6,7 +6,7 @@
 //! them (ids of CIS Kubernetes Benchmark v2.0, `cis_k8s!`). The kubelet's
 //! `KubeletConfiguration` is read with its command line, in `kubelet.rs`.
 
-use serde_json::Value;
+use crate::model::value::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
@@ -164,7 +164,7 @@ fn audit_level<'v>(
         let narrowed = ["users", "userGroups", "verbs", "namespaces"]
             .iter()
             .any(|k| {
-                rule.get(*k)
+                rule.get(k)
                     .and_then(Value::as_array)
                     .is_some_and(|a| !a.is_empty())
             });

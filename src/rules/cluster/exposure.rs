@@ -8,7 +8,7 @@
 //! controller, which holds every Secret of the cluster it serves
 //! (CVE-2021-25742).
 
-use serde_json::Value;
+use crate::model::value::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;
@@ -256,7 +256,7 @@ fn check_load_balancer(ctx: &Context, out: &mut Vec<Finding>) {
         let annotations = value_at(&s.json, "metadata.annotations");
         let internal = INTERNAL.iter().any(|(k, v)| {
             annotations
-                .and_then(|a| a.get(*k))
+                .and_then(|a| a.get(k))
                 .and_then(Value::as_str)
                 .is_some_and(|a| (v.is_empty() && a != "false") || a.eq_ignore_ascii_case(v))
         });

@@ -11,7 +11,7 @@
 //! `istio.io/dataplane-mode: none`) is not in the mesh at all, and ports and
 //! IP ranges listed in the skip/exclude annotations bypass the proxy.
 
-use serde_json::Value;
+use crate::model::value::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;

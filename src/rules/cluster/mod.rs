@@ -84,7 +84,7 @@ pub mod secrets;
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use crate::model::value::Value;
 
 use crate::model::path::Path;
 use crate::model::resource::{Resource, str_at};
@@ -227,7 +227,7 @@ pub fn labels_at(v: &Value, dotted: &str) -> BTreeMap<String, String> {
         .and_then(Value::as_object)
         .map(|m| {
             m.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string())))
                 .collect()
         })
         .unwrap_or_default()

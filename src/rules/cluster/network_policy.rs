@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde_json::Value;
+use crate::model::value::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::resource::value_at;
@@ -117,7 +117,7 @@ fn policy_types(p: &Value) -> (bool, bool) {
 }
 
 fn no_rules(p: &Value, field: &str) -> bool {
-    value_at(p, field).is_none_or(|v| v.as_array().is_none_or(Vec::is_empty))
+    value_at(p, field).is_none_or(|v| v.as_array().is_none_or(<[_]>::is_empty))
 }
 
 fn check_default_deny(ctx: &Context, out: &mut Vec<Finding>) {

@@ -10,7 +10,7 @@
 //! `kubernetes.io/service-account-token` holds a token that never expires;
 //! since v1.22 pods get short-lived projected tokens instead.
 
-use serde_json::Value;
+use crate::model::value::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::resource::value_at;

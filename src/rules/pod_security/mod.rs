@@ -35,7 +35,7 @@ pub mod selinux_options;
 pub mod sysctls;
 pub mod windows_host_process;
 
-use serde_json::Value;
+use crate::model::value::Value;
 
 use crate::model::path::Path;
 use crate::model::resource::str_at;

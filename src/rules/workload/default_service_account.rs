@@ -9,8 +9,8 @@
 //! that needs a token sets it on its own spec, which wins), and no binding
 //! should name it.
 
+use crate::model::value::Value;
 use crate::rules::pod_security::NSA_SERVICE_ACCOUNTS;
-use serde_json::Value;
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::model::path::Path;

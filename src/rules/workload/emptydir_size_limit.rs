@@ -11,7 +11,7 @@
 //! volumes (`medium: Memory`) are charged to the pod's memory limit, which
 //! `resource-limits` checks.
 
-use serde_json::Value;
+use crate::model::value::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::workload::{ContainerKind, Workload};
@@ -60,14 +60,13 @@ fn limit_range_covers(ctx: &Context, w: &Workload) -> bool {
     let ns = ctx.resource(w).namespace();
     ctx.of_kind(Kind::LIMIT_RANGE).any(|(_, r)| {
         same_namespace(r.namespace(), ns)
-            && r.json
-                .pointer("/spec/limits")
+            && crate::model::resource::value_at(&r.json, "spec.limits")
                 .and_then(Value::as_array)
                 .is_some_and(|limits| {
                     limits.iter().any(|l| {
                         l.get("type").and_then(Value::as_str) == Some("Container")
                             && ["default", "max"].iter().any(|k| {
-                                l.get(*k).and_then(|m| m.get("ephemeral-storage")).is_some()
+                                l.get(k).and_then(|m| m.get("ephemeral-storage")).is_some()
                             })
                     })
                 })

@@ -9,7 +9,7 @@
 //! unknown fields; while this rule is on, it reports them instead (see
 //! [`owns`]), once, with where the field belongs.
 
-use serde_json::Value;
+use crate::model::value::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::path::{Path, Seg};
@@ -87,7 +87,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let pod_sc = w.spec_field("securityContext");
         if let Some(Value::Object(m)) = json_at(json, &pod_sc) {
             for field in CONTAINER_ONLY {
-                if m.contains_key(*field) {
+                if m.contains_key(field) {
                     out.push(Finding::new(
                         &RULE.meta,
                         w.resource,
@@ -105,7 +105,7 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 continue;
             };
             for field in POD_ONLY {
-                if m.contains_key(*field) {
+                if m.contains_key(field) {
                     out.push(Finding::new(
                         &RULE.meta,
                         w.resource,

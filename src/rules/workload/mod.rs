@@ -37,7 +37,7 @@ pub mod secret_env_vars;
 pub mod share_process_namespace;
 pub mod sudo_in_command;
 
-use serde_json::Value;
+use crate::model::value::Value;
 
 use crate::model::path::{Path, Seg};
 use crate::model::resource::Resource;
@@ -49,7 +49,7 @@ use crate::rules::{Context, Finding, Kind, RuleMeta};
 pub fn json_at<'v>(value: &'v Value, path: &Path) -> Option<&'v Value> {
     path.0.iter().try_fold(value, |v, seg| match seg {
         Seg::Key(k) => v.get(k.as_str()),
-        Seg::Index(i) => v.get(*i),
+        Seg::Index(i) => v.as_array()?.get(*i),
     })
 }
 

@@ -20,7 +20,7 @@
 //! `streamingConnectionIdleTimeout` in a file is defaulted to 4h, so only
 //! the `--streaming-connection-idle-timeout` flag can turn the timeout off.
 
-use serde_json::Value;
+use crate::model::value::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::command_line::{Flag, parse_bool};

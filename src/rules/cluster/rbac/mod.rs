@@ -22,7 +22,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use crate::model::value::Value;
 
 use crate::diagnostic::Severity;
 use crate::model::path::Path;

@@ -150,7 +150,7 @@ fn check_prefer_namespaced(ctx: &Context, out: &mut Vec<Finding>) {
         let namespaced_only = !rs.is_empty()
             && rs.iter().all(|(_, rule)| {
                 rule.get("nonResourceURLs")
-                    .is_none_or(|v| v.as_array().is_none_or(Vec::is_empty))
+                    .is_none_or(|v| v.as_array().is_none_or(<[_]>::is_empty))
                     && !strings(rule.get("apiGroups"))
                         .iter()
                         .any(|(_, g)| *g == "*")
