@@ -202,7 +202,7 @@ fn count(t: &Tree) -> usize {
 fn ours(doc: &Document, id: NodeId, budget: &mut usize) -> Option<Tree> {
     *budget = budget.checked_sub(1)?;
     let node = doc.node(id);
-    let tag = node.tag.as_deref().map(full_tag);
+    let tag = doc.tag(id).map(full_tag);
     Some(match &node.kind {
         NodeKind::Scalar { text, style } => Tree::Scalar {
             text: text.to_string(),

@@ -62,10 +62,10 @@ impl<'d> UnknownFields<'d> {
             let mut keys = HashMap::new();
             let mut raw = Vec::new();
             for &(k, _) in doc.entries(node) {
-                let kn = doc.node(doc.resolve(k));
-                if let NodeKind::Scalar { text, style } = &kn.kind {
+                let kid = doc.resolve(k);
+                if let NodeKind::Scalar { text, style } = &doc.node(kid).kind {
                     raw.push(&**text);
-                    if let Some(name) = key_string(text, *style, kn.tag.as_deref()) {
+                    if let Some(name) = key_string(text, *style, doc.tag(kid)) {
                         keys.entry(name).or_insert(k);
                     }
                 }

@@ -81,6 +81,7 @@ pub fn parse(piece: &str, base: usize) -> Option<Document> {
         nodes: f.nodes,
         root: Some(0),
         span: Span::new(base, base + end),
+        tags: Vec::new(),
     })
 }
 
@@ -200,7 +201,6 @@ impl Fast<'_> {
                 text: text.into_boxed_str(),
                 style,
             },
-            tag: None,
             flow: false,
         })
     }
@@ -399,8 +399,7 @@ impl Fast<'_> {
         self.enter()?;
         let id = self.push(Node {
             span: self.span(at, at),
-            kind: NodeKind::Map(Vec::new()),
-            tag: None,
+            kind: NodeKind::Map(Box::default()),
             flow: false,
         })?;
         let mut entries = Vec::new();
@@ -418,7 +417,11 @@ impl Fast<'_> {
                 _ => return Err(Bail),
             }
         }
-        self.close(id, entries.last().map(|&(_, v)| v), NodeKind::Map(entries));
+        self.close(
+            id,
+            entries.last().map(|&(_, v)| v),
+            NodeKind::Map(entries.into()),
+        );
         self.depth -= 1;
         Ok(id)
     }
@@ -464,8 +467,7 @@ impl Fast<'_> {
         };
         let id = self.push(Node {
             span: self.span(start, start),
-            kind: NodeKind::Seq(Vec::new()),
-            tag: None,
+            kind: NodeKind::Seq(Box::default()),
             flow: false,
         })?;
         let mut items = Vec::new();
@@ -501,7 +503,7 @@ impl Fast<'_> {
                 _ => return Err(Bail),
             }
         }
-        self.close(id, items.last().copied(), NodeKind::Seq(items));
+        self.close(id, items.last().copied(), NodeKind::Seq(items.into()));
         self.depth -= 1;
         Ok(id)
     }
@@ -585,8 +587,7 @@ impl Fast<'_> {
         let close = if is_map { b'}' } else { b']' };
         let id = self.push(Node {
             span: self.span(p, p),
-            kind: NodeKind::Seq(Vec::new()),
-            tag: None,
+            kind: NodeKind::Seq(Box::default()),
             flow: true,
         })?;
         let mut items = Vec::new();
@@ -622,9 +623,9 @@ impl Fast<'_> {
         }
         let end = self.token_end(i + 1);
         let kind = if is_map {
-            NodeKind::Map(entries)
+            NodeKind::Map(entries.into())
         } else {
-            NodeKind::Seq(items)
+            NodeKind::Seq(items.into())
         };
         self.close(id, None, kind);
         self.nodes[id as usize].span.end = (self.base + self.char_index(end)) as u32;

@@ -345,7 +345,7 @@ impl<'d> Converter<'d> {
                 self.value(t, depth + 1)
             }
             NodeKind::Scalar { text, style } => {
-                match resolve_scalar(text, *style, node.tag.as_deref()) {
+                match resolve_scalar(text, *style, self.doc.tag(id)) {
                     Scalar::Str => Value::String(text.to_string()),
                     other => match number(other) {
                         Ok(v) => v,
@@ -404,14 +404,16 @@ impl<'d> Converter<'d> {
         let mut merges = Vec::new();
         let mut own: Vec<(String, Value)> = Vec::with_capacity(entries.len());
         for (k, v) in entries {
-            let kn = self.doc.node(self.doc.resolve(k));
+            let kid = self.doc.resolve(k);
+            let kn = self.doc.node(kid);
             match &kn.kind {
                 NodeKind::Scalar { text, style } => {
-                    if *style == ScalarStyle::Plain && &**text == "<<" && kn.tag.is_none() {
+                    let tag = self.doc.tag(kid);
+                    if *style == ScalarStyle::Plain && &**text == "<<" && tag.is_none() {
                         merges.push(v);
                         continue;
                     }
-                    match key_string(text, *style, kn.tag.as_deref()) {
+                    match key_string(text, *style, tag) {
                         Some(key) => {
                             let key = key.into_owned();
                             let value = self.value(v, depth + 1);
@@ -441,7 +443,7 @@ impl<'d> Converter<'d> {
         for m in merges {
             let m = self.doc.resolve(m);
             let sources: Vec<NodeId> = match &self.doc.node(m).kind {
-                NodeKind::Seq(items) => items.clone(),
+                NodeKind::Seq(items) => items.to_vec(),
                 NodeKind::Map(_) => vec![m],
                 _ => {
                     let span = self.doc.node(m).span;
@@ -482,14 +484,14 @@ pub fn duplicate_keys(doc: &Document) -> Vec<(Span, Span, String)> {
         let mut index = std::collections::HashMap::new();
         let big = entries.len() > 16;
         for &(k, _) in entries {
-            let kn = doc.node(doc.resolve(k));
-            let NodeKind::Scalar { text, style } = &kn.kind else {
+            let kid = doc.resolve(k);
+            let NodeKind::Scalar { text, style } = &doc.node(kid).kind else {
                 continue;
             };
             if *style == ScalarStyle::Plain && &**text == "<<" {
                 continue;
             }
-            let Some(key) = key_string(text, *style, kn.tag.as_deref()) else {
+            let Some(key) = key_string(text, *style, doc.tag(kid)) else {
                 continue;
             };
             let first = if big {

@@ -126,9 +126,19 @@ pub fn parse_general(piece: &str) -> Parsed {
     parsed
 }
 
+/// An open collection with the children read so far (they go into its
+/// node, as one exact-size slice, when it closes).
 enum Frame {
-    Seq(NodeId),
-    Map(NodeId, Option<NodeId>),
+    Seq(NodeId, Vec<NodeId>),
+    Map(NodeId, Option<NodeId>, Vec<(NodeId, NodeId)>),
+}
+
+impl Frame {
+    fn id(&self) -> NodeId {
+        match self {
+            Frame::Seq(id, _) | Frame::Map(id, _, _) => *id,
+        }
+    }
 }
 
 struct Builder {
@@ -150,9 +160,12 @@ impl Builder {
         )
     }
 
-    fn push(&mut self, node: Node, anchor: usize) -> NodeId {
+    fn push(&mut self, node: Node, tag: Option<Box<str>>, anchor: usize) -> NodeId {
         let id = self.doc.nodes.len() as NodeId;
         self.doc.nodes.push(node);
+        if let Some(tag) = tag {
+            self.doc.tags.push((id, tag));
+        }
         if anchor != 0 {
             self.anchors.push((anchor, id));
         }
@@ -162,29 +175,24 @@ impl Builder {
     /// Whether `id` is a collection still being read (an ancestor of the
     /// next node). The stack holds ids in increasing order.
     fn is_open(&self, id: NodeId) -> bool {
-        self.stack
-            .binary_search_by_key(&id, |f| match f {
-                Frame::Seq(id) | Frame::Map(id, _) => *id,
-            })
-            .is_ok()
+        self.stack.binary_search_by_key(&id, Frame::id).is_ok()
     }
 
     /// The `<<` key whose value the next node is, directly or as an item of
     /// the list of mappings it merges.
     fn merge_key(&self) -> Option<NodeId> {
         let is_merge = |key: NodeId| {
-            let n = self.doc.node(key);
-            n.tag.is_none()
-                && matches!(&n.kind, NodeKind::Scalar { text, style: ScalarStyle::Plain } if &**text == "<<")
+            self.doc.tag(key).is_none()
+                && matches!(&self.doc.node(key).kind, NodeKind::Scalar { text, style: ScalarStyle::Plain } if &**text == "<<")
         };
         let mut frames = self.stack.iter().rev();
         match frames.next()? {
-            Frame::Map(_, Some(key)) => is_merge(*key).then_some(*key),
-            Frame::Seq(_) => match frames.next()? {
-                Frame::Map(_, Some(key)) => is_merge(*key).then_some(*key),
+            Frame::Map(_, Some(key), _) => is_merge(*key).then_some(*key),
+            Frame::Seq(..) => match frames.next()? {
+                Frame::Map(_, Some(key), _) => is_merge(*key).then_some(*key),
                 _ => None,
             },
-            Frame::Map(_, None) => None,
+            Frame::Map(_, None, _) => None,
         }
     }
 
@@ -192,20 +200,10 @@ impl Builder {
     fn attach(&mut self, id: NodeId) {
         match self.stack.last_mut() {
             None => self.doc.root = Some(id),
-            Some(Frame::Seq(seq)) => {
-                let seq = *seq;
-                if let NodeKind::Seq(items) = &mut self.doc.nodes[seq as usize].kind {
-                    items.push(id);
-                }
-            }
-            Some(Frame::Map(map, pending)) => match pending.take() {
+            Some(Frame::Seq(_, items)) => items.push(id),
+            Some(Frame::Map(_, pending, entries)) => match pending.take() {
                 None => *pending = Some(id),
-                Some(key) => {
-                    let map = *map;
-                    if let NodeKind::Map(entries) = &mut self.doc.nodes[map as usize].kind {
-                        entries.push((key, id));
-                    }
-                }
+                Some(key) => entries.push((key, id)),
             },
         }
     }
@@ -213,15 +211,18 @@ impl Builder {
     /// Closes a collection: its end is the end of its last child for block
     /// collections (whose end event sits on the next token), or the closing
     /// bracket for flow collections.
-    fn close(&mut self, id: NodeId, end: Span) {
-        let last_child_end = match &self.doc.nodes[id as usize].kind {
-            NodeKind::Seq(items) => items.last().map(|&c| self.doc.nodes[c as usize].span.end),
-            NodeKind::Map(entries) => entries
-                .last()
-                .map(|&(_, v)| self.doc.nodes[v as usize].span.end),
-            _ => None,
+    fn close(&mut self, frame: Frame, end: Span) {
+        let id = frame.id();
+        let (last, kind) = match frame {
+            Frame::Seq(_, items) => (items.last().copied(), NodeKind::Seq(items.into())),
+            Frame::Map(_, _, entries) => (
+                entries.last().map(|&(_, v)| v),
+                NodeKind::Map(entries.into()),
+            ),
         };
+        let last_child_end = last.map(|c| self.doc.nodes[c as usize].span.end);
         let node = &mut self.doc.nodes[id as usize];
+        node.kind = kind;
         node.span.end = if node.flow {
             end.end
         } else {
@@ -696,7 +697,7 @@ fn read_piece(
                             syntax_at(&mut parsed.problems, base + shifts.original(at), message);
                             return None;
                         }
-                        if matches!(b.stack.last(), Some(Frame::Map(_, None))) {
+                        if matches!(b.stack.last(), Some(Frame::Map(_, None, _))) {
                             let empty = text.is_empty() && anchor == 0 && tag.is_none();
                             if let Some((at, message)) =
                                 implicit_key_problem(chars, pspan.start.index(), raw_end, empty)
@@ -714,9 +715,7 @@ fn read_piece(
                                 .stack
                                 .iter()
                                 .rev()
-                                .map(|f| match f {
-                                    Frame::Seq(id) | Frame::Map(id, _) => *id,
-                                })
+                                .map(Frame::id)
                                 .find(|&id| !b.doc.node(id).flow)
                                 .and_then(|id| tabs.block_columns.get(&id).copied());
                             tabs.scalars.push(TabScalar {
@@ -742,10 +741,9 @@ fn read_piece(
                                 text: text.into_boxed_str(),
                                 style,
                             },
-                            tag: tag_string(tag),
                             flow: false,
                         };
-                        let id = b.push(node, anchor);
+                        let id = b.push(node, tag_string(tag), anchor);
                         b.attach(id);
                     }
                     Event::Alias(anchor) => {
@@ -782,7 +780,7 @@ fn read_piece(
                                 Some(key) => (
                                     b.doc.node(key).span,
                                     "this merge (<<) brings in a mapping that contains it: a value cannot contain itself, and Kubernetes refuses the document (\"anchor value contains itself\"); the merge is ignored here",
-                                    NodeKind::Map(Vec::new()),
+                                    NodeKind::Map(Box::default()),
                                 ),
                                 None => (
                                     span,
@@ -804,9 +802,9 @@ fn read_piece(
                                 Node {
                                     span,
                                     kind,
-                                    tag: None,
                                     flow: false,
                                 },
+                                None,
                                 0,
                             );
                             b.attach(id);
@@ -816,9 +814,9 @@ fn read_piece(
                             Node {
                                 span,
                                 kind: NodeKind::Alias(target),
-                                tag: None,
                                 flow: false,
                             },
+                            None,
                             0,
                         );
                         b.attach(id);
@@ -851,19 +849,11 @@ fn read_piece(
                         let flow = pspan.end.index() > pspan.start.index()
                             && matches!(cursor.char_at(pspan.start.index()), Some('[' | '{'));
                         let kind = if is_seq {
-                            NodeKind::Seq(Vec::new())
+                            NodeKind::Seq(Box::default())
                         } else {
-                            NodeKind::Map(Vec::new())
+                            NodeKind::Map(Box::default())
                         };
-                        let id = b.push(
-                            Node {
-                                span,
-                                kind,
-                                tag: tag_string(tag),
-                                flow,
-                            },
-                            anchor,
-                        );
+                        let id = b.push(Node { span, kind, flow }, tag_string(tag), anchor);
                         if flow {
                             b.flow_opens.push((id, pspan.start.index()));
                         }
@@ -881,16 +871,14 @@ fn read_piece(
                             }
                         }
                         b.stack.push(if is_seq {
-                            Frame::Seq(id)
+                            Frame::Seq(id, Vec::new())
                         } else {
-                            Frame::Map(id, None)
+                            Frame::Map(id, None, Vec::new())
                         });
                     }
                     Event::SequenceEnd | Event::MappingEnd => {
                         if let Some(frame) = b.stack.pop() {
-                            let id = match frame {
-                                Frame::Seq(id) | Frame::Map(id, _) => id,
-                            };
+                            let id = frame.id();
                             if b.flow_opens.last().is_some_and(|&(open, _)| open == id) {
                                 b.flow_opens.pop();
                                 if let Some(tabs) = tabs.as_mut()
@@ -899,7 +887,7 @@ fn read_piece(
                                     tabs.flows[i].1 = pspan.end.index();
                                 }
                             }
-                            b.close(id, span);
+                            b.close(frame, span);
                         }
                     }
                     _ => {}

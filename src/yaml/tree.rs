@@ -17,18 +17,18 @@ pub enum ScalarStyle {
     Folded,
 }
 
-/// Boxed strings, not `String`s: a bundle holds every node of every file
-/// (millions for a large repository), and each capacity word saved is 8 bytes
-/// per node.
+/// Boxed strings and slices, not `String`s and `Vec`s: a bundle holds every
+/// node of every file (millions for a large repository), and each capacity
+/// word saved is 8 bytes per node.
 #[derive(Debug)]
 pub enum NodeKind {
     Scalar {
         text: Box<str>,
         style: ScalarStyle,
     },
-    Seq(Vec<NodeId>),
+    Seq(Box<[NodeId]>),
     /// `(key, value)` pairs in source order; merge keys (`<<`) included.
-    Map(Vec<(NodeId, NodeId)>),
+    Map(Box<[(NodeId, NodeId)]>),
     Alias(NodeId),
 }
 
@@ -36,8 +36,6 @@ pub enum NodeKind {
 pub struct Node {
     pub span: Span,
     pub kind: NodeKind,
-    /// Explicit tag, as written (`!!str`, `!foo`), when there is one.
-    pub tag: Option<Box<str>>,
     /// Block collections vs. flow (`{}`/`[]`) collections, for fixes.
     pub flow: bool,
 }
@@ -48,6 +46,9 @@ pub struct Document {
     pub root: Option<NodeId>,
     /// The document's text, from its `---` (if any) to the next document.
     pub span: Span,
+    /// Explicit tags, as written (`!!str`, `!foo`), by node in increasing
+    /// order: few nodes have one, so they are kept beside the nodes.
+    pub tags: Vec<(NodeId, Box<str>)>,
 }
 
 impl Document {
@@ -55,17 +56,19 @@ impl Document {
     /// bundle keeps every document until its findings are placed.
     pub fn compact(&mut self) {
         self.nodes.shrink_to_fit();
-        for node in &mut self.nodes {
-            match &mut node.kind {
-                NodeKind::Seq(items) => items.shrink_to_fit(),
-                NodeKind::Map(entries) => entries.shrink_to_fit(),
-                NodeKind::Scalar { .. } | NodeKind::Alias(_) => {}
-            }
-        }
+        self.tags.shrink_to_fit();
     }
 
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id as usize]
+    }
+
+    /// The node's explicit tag, as written.
+    pub fn tag(&self, id: NodeId) -> Option<&str> {
+        self.tags
+            .binary_search_by_key(&id, |&(n, _)| n)
+            .ok()
+            .map(|i| &*self.tags[i].1)
     }
 
     /// Follows aliases (bounded: aliases can only point backwards).
@@ -128,12 +131,12 @@ impl Document {
             let mut found = None;
             let mut merges = Vec::new();
             for &(k, v) in self.entries(map) {
-                let kn = self.node(self.resolve(k));
-                if let NodeKind::Scalar { text, style } = &kn.kind {
-                    if *style == ScalarStyle::Plain && &**text == "<<" && kn.tag.is_none() {
+                let kid = self.resolve(k);
+                if let NodeKind::Scalar { text, style } = &self.node(kid).kind {
+                    let tag = self.tag(kid);
+                    if *style == ScalarStyle::Plain && &**text == "<<" && tag.is_none() {
                         merges.push(v);
-                    } else if crate::yaml::json::key_string(text, *style, kn.tag.as_deref())
-                        .as_deref()
+                    } else if crate::yaml::json::key_string(text, *style, tag).as_deref()
                         == Some(key)
                     {
                         if !explicit {
