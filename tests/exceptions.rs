@@ -163,21 +163,23 @@ fn wrong_annotations_are_findings_at_the_annotation() {
     assert_eq!(suppressed(&report.diagnostics).len(), 2);
 }
 
-const COMMENTED: &str = "\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-spec:
-  containers:
-  - name: app
-    # kubeharden-ignore image-tag, image-digest: the release job pins it
+/// A pod whose first container's fields the tests go on with.
+macro_rules! web_pod {
+    () => {
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n"
+    };
+}
+
+const COMMENTED: &str = concat!(
+    web_pod!(),
+    "    # kubeharden-ignore image-tag, image-digest: the release job pins it
     image: nginx:latest
     securityContext:
       privileged: true # kubeharden-ignore privileged: a test pod
   - name: sidecar
     image: busybox:latest
-";
+"
+);
 
 #[test]
 fn a_comment_covers_the_node_on_its_line_or_the_next() {
@@ -221,22 +223,17 @@ spec:
 
 #[test]
 fn wrong_comments_are_findings_at_the_comment() {
-    let text = "\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-spec:
-  containers:
-  - name: app
-    # kubeharden-ignore image-tag
+    let text = concat!(
+        web_pod!(),
+        "    # kubeharden-ignore image-tag
     image: nginx:latest
     # kubeharden-ignore imagetag: pinned
     imagePullPolicy: Always
     # kubeharden-ignore privileged: nothing is privileged here
     securityContext: {}
 # kubeharden-ignore image-tag: at the end, before nothing
-";
+"
+    );
     let report = check(text, &options());
     insta::assert_snapshot!(exception_findings(&report.diagnostics).join("\n"), @r###"
     exception-invalid 8:5-8:34 this exception has no reason, so it does not apply: write `<rule>: <reason>`
@@ -261,15 +258,7 @@ data:
 fn a_comment_never_covers_the_next_document() {
     // Found by the `bundle` fuzz target: the comment ends its document, so it
     // is followed by no field whether a document follows it or not.
-    let first = "\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-spec:
-  containers:
-  - name: app
-    # kubeharden-ignore im";
+    let first = concat!(web_pod!(), "    # kubeharden-ignore im");
     let unused = "exception-unused 8:5-8:27 this exception comment is followed by no field, so it suppresses nothing";
     for text in [
         first.to_string(),
