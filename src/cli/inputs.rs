@@ -105,7 +105,7 @@ enum Pending {
 
 fn walk(
     root: &Path,
-    seen: &mut HashSet<PathBuf>,
+    seen: &mut HashSet<FileKey>,
     pending: &mut Vec<Pending>,
     notes: &mut Vec<String>,
 ) -> Result<(), String> {
@@ -163,10 +163,26 @@ fn loop_note(e: &ignore::Error) -> Option<String> {
     }
 }
 
-/// Whether this file has not been read yet (by its canonical path).
-fn first_visit(seen: &mut HashSet<PathBuf>, path: &Path) -> bool {
+/// What makes two paths the same file.
+#[derive(PartialEq, Eq, Hash)]
+enum FileKey {
+    /// Device and inode: one `stat`, where a canonical path costs a
+    /// `readlink` per component (25,000 calls for a 5,000-file tree).
+    #[cfg(unix)]
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+/// Whether this file has not been read yet (the same file reached through
+/// a link or named twice is read once).
+fn first_visit(seen: &mut HashSet<FileKey>, path: &Path) -> bool {
+    #[cfg(unix)]
+    if let Ok(meta) = std::fs::metadata(path) {
+        use std::os::unix::fs::MetadataExt;
+        return seen.insert(FileKey::Inode(meta.dev(), meta.ino()));
+    }
     let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    seen.insert(key)
+    seen.insert(FileKey::Path(key))
 }
 
 fn read_file(path: &Path) -> Result<Input, String> {
