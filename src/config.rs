@@ -159,7 +159,10 @@ impl Reader<'_> {
 
     /// A list of strings; each bad item is reported and left out.
     fn strings(&mut self, node: NodeId, what: &str) -> Option<Vec<(String, NodeId)>> {
-        if !matches!(self.doc.node(self.doc.resolve(node)).kind, NodeKind::Seq(_)) {
+        if !matches!(
+            self.doc.node(self.doc.resolve(node)).kind,
+            NodeKind::Seq(..)
+        ) {
             let found = kind_name(self.doc, node);
             self.problem(node, format!("{what} must be a list, not {found}"));
             return None;
@@ -256,8 +259,8 @@ fn kind_name(doc: &Document, node: NodeId) -> &'static str {
     }
     match doc.node(doc.resolve(node)).kind {
         NodeKind::Scalar { .. } => "a single value",
-        NodeKind::Seq(_) => "a list",
-        NodeKind::Map(_) => "a mapping",
+        NodeKind::Seq(..) => "a list",
+        NodeKind::Map(..) => "a mapping",
         NodeKind::Alias(_) => "an alias",
     }
 }
@@ -390,7 +393,7 @@ fn read_root(r: &mut Reader, root: NodeId, c: &mut Config) {
                 }
             }
             "exemptions" => {
-                if !matches!(r.doc.node(r.doc.resolve(v)).kind, NodeKind::Seq(_)) {
+                if !matches!(r.doc.node(r.doc.resolve(v)).kind, NodeKind::Seq(..)) {
                     let found = kind_name(r.doc, v);
                     r.problem(v, format!("exemptions must be a list, not {found}"));
                     continue;

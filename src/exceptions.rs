@@ -727,7 +727,7 @@ fn node_extent(file: &crate::rules::SourceFile, line: usize) -> (Position, Posit
             if node.span.start >= lo && node.span.start < hi {
                 end = end.max(node.span.end);
             }
-            if let crate::yaml::tree::NodeKind::Map(entries) = &node.kind {
+            if let crate::yaml::tree::NodeKind::Map(entries, _) = &node.kind {
                 for &(k, v) in entries {
                     let ks = doc.node(k).span.start;
                     if ks >= lo && ks < hi {

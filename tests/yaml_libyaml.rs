@@ -209,14 +209,14 @@ fn ours(doc: &Document, id: NodeId, budget: &mut usize) -> Option<Tree> {
             plain: *style == ScalarStyle::Plain,
             tag,
         },
-        NodeKind::Seq(items) => Tree::Seq(
+        NodeKind::Seq(items, _) => Tree::Seq(
             items
                 .iter()
                 .map(|&i| ours(doc, i, budget))
                 .collect::<Option<_>>()?,
             tag,
         ),
-        NodeKind::Map(entries) => Tree::Map(
+        NodeKind::Map(entries, _) => Tree::Map(
             entries
                 .iter()
                 .map(|&(k, v)| Some((ours(doc, k, budget)?, ours(doc, v, budget)?)))

@@ -175,7 +175,7 @@ fn set_field(
         if parent != doc.resolve(parent) {
             return Err(SkipReason::Alias);
         }
-        if pnode.flow {
+        if pnode.flow() {
             return Err(SkipReason::FlowStyle);
         }
         let entries = doc.entries(parent);
@@ -258,8 +258,8 @@ fn keep_block_scalar_value(
     let mut id = value;
     loop {
         let next = match &doc.node(id).kind {
-            NodeKind::Map(entries) => entries.last().map(|&(_, v)| v),
-            NodeKind::Seq(items) => items.last().copied(),
+            NodeKind::Map(entries, _) => entries.last().map(|&(_, v)| v),
+            NodeKind::Seq(items, _) => items.last().copied(),
             _ => None,
         };
         match next {

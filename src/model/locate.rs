@@ -23,7 +23,7 @@ pub struct Located {
 pub fn field_span(doc: &Document, key: NodeId, value: NodeId) -> Span {
     let k = doc.node(key).span;
     let vn = doc.node(value);
-    let block_collection = matches!(vn.kind, NodeKind::Map(_) | NodeKind::Seq(_)) && !vn.flow;
+    let block_collection = matches!(vn.kind, NodeKind::Map(..) | NodeKind::Seq(..)) && !vn.flow();
     if block_collection { k } else { k.to(vn.span) }
 }
 
@@ -35,7 +35,7 @@ pub fn item_head(doc: &Document, item: NodeId) -> Span {
         return node.span;
     }
     match doc.entries(resolved).first() {
-        Some(&(k, v)) if !doc.node(resolved).flow => field_span(doc, k, v),
+        Some(&(k, v)) if !doc.node(resolved).flow() => field_span(doc, k, v),
         _ => node.span,
     }
 }

@@ -201,7 +201,6 @@ impl Fast<'_> {
                 text: text.into_boxed_str(),
                 style,
             },
-            flow: false,
         })
     }
 
@@ -399,8 +398,7 @@ impl Fast<'_> {
         self.enter()?;
         let id = self.push(Node {
             span: self.span(at, at),
-            kind: NodeKind::Map(Box::default()),
-            flow: false,
+            kind: NodeKind::Map(Box::default(), false),
         })?;
         let mut entries = Vec::new();
         loop {
@@ -420,7 +418,7 @@ impl Fast<'_> {
         self.close(
             id,
             entries.last().map(|&(_, v)| v),
-            NodeKind::Map(entries.into()),
+            NodeKind::Map(entries.into(), false),
         );
         self.depth -= 1;
         Ok(id)
@@ -467,8 +465,7 @@ impl Fast<'_> {
         };
         let id = self.push(Node {
             span: self.span(start, start),
-            kind: NodeKind::Seq(Box::default()),
-            flow: false,
+            kind: NodeKind::Seq(Box::default(), false),
         })?;
         let mut items = Vec::new();
         loop {
@@ -503,7 +500,11 @@ impl Fast<'_> {
                 _ => return Err(Bail),
             }
         }
-        self.close(id, items.last().copied(), NodeKind::Seq(items.into()));
+        self.close(
+            id,
+            items.last().copied(),
+            NodeKind::Seq(items.into(), false),
+        );
         self.depth -= 1;
         Ok(id)
     }
@@ -587,8 +588,7 @@ impl Fast<'_> {
         let close = if is_map { b'}' } else { b']' };
         let id = self.push(Node {
             span: self.span(p, p),
-            kind: NodeKind::Seq(Box::default()),
-            flow: true,
+            kind: NodeKind::Seq(Box::default(), true),
         })?;
         let mut items = Vec::new();
         let mut entries = Vec::new();
@@ -623,9 +623,9 @@ impl Fast<'_> {
         }
         let end = self.token_end(i + 1);
         let kind = if is_map {
-            NodeKind::Map(entries.into())
+            NodeKind::Map(entries.into(), true)
         } else {
-            NodeKind::Seq(items.into())
+            NodeKind::Seq(items.into(), true)
         };
         self.close(id, None, kind);
         self.nodes[id as usize].span.end = (self.base + self.char_index(end)) as u32;

@@ -356,7 +356,7 @@ impl<'d> Converter<'d> {
                     },
                 }
             }
-            NodeKind::Seq(items) => {
+            NodeKind::Seq(items, _) => {
                 let items = items.clone();
                 Value::Array(
                     items
@@ -365,7 +365,7 @@ impl<'d> Converter<'d> {
                         .collect(),
                 )
             }
-            NodeKind::Map(_) => {
+            NodeKind::Map(..) => {
                 let mut out = Map::new();
                 self.merge_into(id, &mut out, depth, true);
                 Value::Object(out)
@@ -443,8 +443,8 @@ impl<'d> Converter<'d> {
         for m in merges {
             let m = self.doc.resolve(m);
             let sources: Vec<NodeId> = match &self.doc.node(m).kind {
-                NodeKind::Seq(items) => items.to_vec(),
-                NodeKind::Map(_) => vec![m],
+                NodeKind::Seq(items, _) => items.to_vec(),
+                NodeKind::Map(..) => vec![m],
                 _ => {
                     let span = self.doc.node(m).span;
                     self.problem(
@@ -474,7 +474,7 @@ impl<'d> Converter<'d> {
 pub fn duplicate_keys(doc: &Document) -> Vec<(Span, Span, String)> {
     let mut out = Vec::new();
     for node in &doc.nodes {
-        let NodeKind::Map(entries) = &node.kind else {
+        let NodeKind::Map(entries, _) = &node.kind else {
             continue;
         };
         if entries.len() < 2 {

@@ -213,17 +213,18 @@ impl Builder {
     /// bracket for flow collections.
     fn close(&mut self, frame: Frame, end: Span) {
         let id = frame.id();
+        let flow = self.doc.node(id).flow();
         let (last, kind) = match frame {
-            Frame::Seq(_, items) => (items.last().copied(), NodeKind::Seq(items.into())),
+            Frame::Seq(_, items) => (items.last().copied(), NodeKind::Seq(items.into(), flow)),
             Frame::Map(_, _, entries) => (
                 entries.last().map(|&(_, v)| v),
-                NodeKind::Map(entries.into()),
+                NodeKind::Map(entries.into(), flow),
             ),
         };
         let last_child_end = last.map(|c| self.doc.nodes[c as usize].span.end);
         let node = &mut self.doc.nodes[id as usize];
         node.kind = kind;
-        node.span.end = if node.flow {
+        node.span.end = if flow {
             end.end
         } else {
             last_child_end.unwrap_or(end.end)
@@ -716,7 +717,7 @@ fn read_piece(
                                 .iter()
                                 .rev()
                                 .map(Frame::id)
-                                .find(|&id| !b.doc.node(id).flow)
+                                .find(|&id| !b.doc.node(id).flow())
                                 .and_then(|id| tabs.block_columns.get(&id).copied());
                             tabs.scalars.push(TabScalar {
                                 start: pspan.start.index(),
@@ -741,7 +742,6 @@ fn read_piece(
                                 text: text.into_boxed_str(),
                                 style,
                             },
-                            flow: false,
                         };
                         let id = b.push(node, tag_string(tag), anchor);
                         b.attach(id);
@@ -780,7 +780,7 @@ fn read_piece(
                                 Some(key) => (
                                     b.doc.node(key).span,
                                     "this merge (<<) brings in a mapping that contains it: a value cannot contain itself, and Kubernetes refuses the document (\"anchor value contains itself\"); the merge is ignored here",
-                                    NodeKind::Map(Box::default()),
+                                    NodeKind::Map(Box::default(), false),
                                 ),
                                 None => (
                                     span,
@@ -798,15 +798,7 @@ fn read_piece(
                             });
                             // Stands in for the alias so the rest of the
                             // document is still read and checked.
-                            let id = b.push(
-                                Node {
-                                    span,
-                                    kind,
-                                    flow: false,
-                                },
-                                None,
-                                0,
-                            );
+                            let id = b.push(Node { span, kind }, None, 0);
                             b.attach(id);
                             continue;
                         }
@@ -814,7 +806,6 @@ fn read_piece(
                             Node {
                                 span,
                                 kind: NodeKind::Alias(target),
-                                flow: false,
                             },
                             None,
                             0,
@@ -849,11 +840,11 @@ fn read_piece(
                         let flow = pspan.end.index() > pspan.start.index()
                             && matches!(cursor.char_at(pspan.start.index()), Some('[' | '{'));
                         let kind = if is_seq {
-                            NodeKind::Seq(Box::default())
+                            NodeKind::Seq(Box::default(), flow)
                         } else {
-                            NodeKind::Map(Box::default())
+                            NodeKind::Map(Box::default(), flow)
                         };
-                        let id = b.push(Node { span, kind, flow }, tag_string(tag), anchor);
+                        let id = b.push(Node { span, kind }, tag_string(tag), anchor);
                         if flow {
                             b.flow_opens.push((id, pspan.start.index()));
                         }
@@ -1281,7 +1272,7 @@ mod tests {
             let (_, v) = doc.get(doc.root.unwrap(), key).unwrap();
             match &doc.node(v).kind {
                 NodeKind::Scalar { text, .. } => text.to_string(),
-                NodeKind::Seq(items) => items
+                NodeKind::Seq(items, _) => items
                     .iter()
                     .map(|&i| doc.scalar(i).unwrap_or("?").to_string())
                     .collect::<Vec<_>>()

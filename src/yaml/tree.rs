@@ -17,18 +17,20 @@ pub enum ScalarStyle {
     Folded,
 }
 
-/// Boxed strings and slices, not `String`s and `Vec`s: a bundle holds every
-/// node of every file (millions for a large repository), and each capacity
-/// word saved is 8 bytes per node.
+/// Boxed strings and slices, not `String`s and `Vec`s, and a collection's
+/// flow flag beside its children: a bundle holds every node of every file
+/// (millions for a large repository), and a node is 32 bytes.
 #[derive(Debug)]
 pub enum NodeKind {
     Scalar {
         text: Box<str>,
         style: ScalarStyle,
     },
-    Seq(Box<[NodeId]>),
-    /// `(key, value)` pairs in source order; merge keys (`<<`) included.
-    Map(Box<[(NodeId, NodeId)]>),
+    /// Items; `true` for a flow (`[...]`) sequence.
+    Seq(Box<[NodeId]>, bool),
+    /// `(key, value)` pairs in source order, merge keys (`<<`) included;
+    /// `true` for a flow (`{...}`) mapping.
+    Map(Box<[(NodeId, NodeId)]>, bool),
     Alias(NodeId),
 }
 
@@ -36,8 +38,13 @@ pub enum NodeKind {
 pub struct Node {
     pub span: Span,
     pub kind: NodeKind,
-    /// Block collections vs. flow (`{}`/`[]`) collections, for fixes.
-    pub flow: bool,
+}
+
+impl Node {
+    /// A flow (`{}`/`[]`) collection rather than a block one, for fixes.
+    pub fn flow(&self) -> bool {
+        matches!(self.kind, NodeKind::Seq(_, true) | NodeKind::Map(_, true))
+    }
 }
 
 #[derive(Debug, Default)]
@@ -91,20 +98,20 @@ impl Document {
 
     pub fn entries(&self, id: NodeId) -> &[(NodeId, NodeId)] {
         match &self.node(self.resolve(id)).kind {
-            NodeKind::Map(entries) => entries,
+            NodeKind::Map(entries, _) => entries,
             _ => &[],
         }
     }
 
     pub fn items(&self, id: NodeId) -> &[NodeId] {
         match &self.node(self.resolve(id)).kind {
-            NodeKind::Seq(items) => items,
+            NodeKind::Seq(items, _) => items,
             _ => &[],
         }
     }
 
     pub fn is_map(&self, id: NodeId) -> bool {
-        matches!(self.node(self.resolve(id)).kind, NodeKind::Map(_))
+        matches!(self.node(self.resolve(id)).kind, NodeKind::Map(..))
     }
 
     /// The entry for `key` in a mapping, as Kubernetes would see it: explicit
@@ -153,7 +160,7 @@ impl Document {
             for m in merges.into_iter().rev() {
                 let m = self.resolve(m);
                 match &self.node(m).kind {
-                    NodeKind::Seq(items) => pending.extend(items.iter().rev()),
+                    NodeKind::Seq(items, _) => pending.extend(items.iter().rev()),
                     _ => pending.push(m),
                 }
             }
