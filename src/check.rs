@@ -1,8 +1,8 @@
 //! The pipeline: text → documents with positions → typed resources → rules →
 //! diagnostics. Each layer reads only the one before it.
 
+use crate::model::value::Value;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, NoFix, Related, Severity};
 use crate::model::edit::{self, At};
@@ -474,7 +474,7 @@ fn load_document(out: &mut Out, part: &mut Part, doc: &Document, at: DocAt) {
         let Some(Value::Array(values)) = json.get_mut("items").map(std::mem::take) else {
             return;
         };
-        for (i, (item_json, &item_node)) in values.into_iter().zip(items).enumerate() {
+        for (i, (item_json, &item_node)) in values.into_vec().into_iter().zip(items).enumerate() {
             load(
                 out,
                 part,
@@ -653,7 +653,7 @@ fn load(
         doc: at.doc,
         node,
         base,
-        json: json.into(),
+        json,
         range: out.map.range(span),
     };
     let mut unknown = UnknownFields::new(doc, resource.node);

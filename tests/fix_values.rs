@@ -10,12 +10,12 @@ use std::collections::BTreeMap;
 
 use kubeharden::diagnostic::Diagnostic;
 use kubeharden::model::edit::apply_edits;
+use kubeharden::model::value::Value;
 use kubeharden::rules::registry;
 use kubeharden::source::SourceMap;
 use kubeharden::yaml::json::Converter;
 use kubeharden::yaml::parse::parse;
 use kubeharden::{Options, check, fix_all};
-use serde_json::Value;
 
 /// Every scalar of every document: `"<doc>:<path>"` → value.
 fn leaves(text: &str) -> BTreeMap<String, Value> {
@@ -36,7 +36,7 @@ fn leaves(text: &str) -> BTreeMap<String, Value> {
                 }
                 Value::Array(a) => {
                     if a.is_empty() {
-                        out.insert(p.clone(), Value::Array(Vec::new()));
+                        out.insert(p.clone(), Value::Array(Box::new([])));
                     }
                     for (i, v) in a.iter().enumerate() {
                         stack.push((format!("{p}[{i}]"), v));

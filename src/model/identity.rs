@@ -8,7 +8,7 @@
 //! and is checked as far as it can be read (a misspelled `Kind: Pod` is read
 //! as `kind: Pod`; a built-in kind without `apiVersion` gets its version).
 
-use serde_json::Value;
+use crate::model::value::Value;
 
 use crate::model::resource::Object;
 use crate::source::Span;
@@ -76,7 +76,7 @@ pub fn identify(doc: &Document, node: NodeId, json: &mut Value) -> Option<Identi
     // expansion budget, reported as such) says nothing more.
     if ["apiVersion", "kind"]
         .iter()
-        .any(|k| obj.get(*k).is_some_and(|v| !v.is_string()))
+        .any(|k| obj.get(k).is_some_and(|v| !v.is_string()))
     {
         return None;
     }
@@ -93,7 +93,7 @@ pub fn identify(doc: &Document, node: NodeId, json: &mut Value) -> Option<Identi
     }
     let shaped = obj.contains_key("metadata") || obj.contains_key("spec");
     let kustomization =
-        !obj.contains_key("spec") && KUSTOMIZATION_KEYS.iter().any(|k| obj.contains_key(*k));
+        !obj.contains_key("spec") && KUSTOMIZATION_KEYS.iter().any(|k| obj.contains_key(k));
     if misspelled.is_empty() && (!shaped || kustomization) {
         return None;
     }
@@ -115,7 +115,7 @@ pub fn identify(doc: &Document, node: NodeId, json: &mut Value) -> Option<Identi
         // Read on as the author meant it.
         if let Some(value) = obj.remove(key.as_str()) {
             let text = value.as_str().map(str::to_string);
-            obj.insert((*meant).to_string(), value);
+            obj.insert((*meant).into(), value);
             match *meant {
                 "kind" => identity.kind = text,
                 _ => identity.api_version = text,

@@ -13,5 +13,6 @@ pub mod setting;
 pub mod suggest;
 pub mod tracked;
 pub mod unknown;
-pub mod value;
+// JSON as the reader builds it and the rules read it (the text layer owns it).
+pub use crate::yaml::value;
 pub mod workload;

@@ -24,7 +24,7 @@ macro_rules! objects {
         }
 
         impl Object {
-            pub fn decode(api_version: &str, kind: &str, value: &serde_json::Value, problems: &mut Vec<SchemaProblem>) -> Object {
+            pub fn decode(api_version: &str, kind: &str, value: &Value, problems: &mut Vec<SchemaProblem>) -> Object {
                 $(
                     if kind == <$ty as k8s_openapi::Resource>::KIND
                         && api_version == <$ty as k8s_openapi::Resource>::API_VERSION

@@ -10,8 +10,8 @@
 
 use std::cell::RefCell;
 
+use crate::model::value::{Map, Value};
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
 
 use crate::model::path::{Path, Seg};
 use crate::model::tracked::{Deserializer, Error, Node};
@@ -39,9 +39,9 @@ fn get_mut<'v>(value: &'v mut Value, path: &[Seg]) -> Option<&'v mut Value> {
 /// Replacement values tried, in order, for a value that has to be there.
 fn candidates() -> [Value; 3] {
     [
-        Value::String(String::new()),
-        Value::Array(Vec::new()),
-        Value::Object(Map::new()),
+        Value::String("".into()),
+        Value::Array(Box::new([])),
+        Value::Object(Map::default()),
     ]
 }
 
@@ -104,7 +104,7 @@ fn repair(
                     let Some(Value::Object(obj)) = target else {
                         return None;
                     };
-                    obj.insert(field.to_string(), candidates()[0].clone());
+                    obj.insert(field.into(), candidates()[0].clone());
                     filled.push((field_path, 0));
                     problems.push(SchemaProblem::Invalid {
                         path,
@@ -131,7 +131,7 @@ fn repair(
                     }
                     (Seg::Index(i), Value::Array(items)) => {
                         // Keep indexes stable for positions: an empty object stands in.
-                        items[*i] = Value::Object(Map::new());
+                        *items.get_mut(*i)? = Value::Object(Map::default());
                         filled.push((path.clone(), 2));
                     }
                     _ => return None,

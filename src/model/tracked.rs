@@ -9,8 +9,8 @@
 use std::cell::RefCell;
 use std::fmt;
 
+use crate::model::value::Value;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
 
 use crate::model::path::{Path, Seg};
 
@@ -199,7 +199,7 @@ impl<'de> de::Deserializer<'de> for Deserializer<'de, '_> {
         // Kubernetes enums are strings (unit variants).
         match self.value {
             Value::String(s) => {
-                let de: de::value::StrDeserializer<Error> = s.as_str().into_deserializer();
+                let de: de::value::StrDeserializer<Error> = (**s).into_deserializer();
                 visitor.visit_enum(de)
             }
             other => Err(de::Error::invalid_type(unexpected(other), &"a string")),
@@ -227,9 +227,9 @@ impl<'de, 'a> Deserializer<'de, 'a> {
         }
     }
 
-    fn entries(&self, map: &'de serde_json::Map<String, Value>) -> Entries<'de, 'a> {
+    fn entries(&self, map: &'de crate::model::value::Map) -> Entries<'de, 'a> {
         Entries {
-            iter: map.iter(),
+            iter: map.into_iter(),
             value: None,
             node: self.node,
             unknown: self.unknown,
@@ -320,7 +320,7 @@ impl<'de> SeqAccess<'de> for Seq<'de, '_> {
 }
 
 struct Entries<'de, 'a> {
-    iter: serde_json::map::Iter<'de>,
+    iter: <&'de crate::model::value::Map as IntoIterator>::IntoIter,
     value: Option<(&'de str, &'de Value)>,
     node: &'a Node<'a>,
     unknown: &'a RefCell<Vec<Path>>,
@@ -332,8 +332,8 @@ impl<'de> Entries<'de, '_> {
     #[inline(never)]
     fn next_key(&mut self) -> Option<&'de str> {
         let (key, value) = self.iter.next()?;
-        self.value = Some((key.as_str(), value));
-        Some(key.as_str())
+        self.value = Some((key, value));
+        Some(key)
     }
 
     #[inline(never)]
@@ -374,10 +374,10 @@ mod tests {
     use serde_json::json;
     use std::collections::BTreeMap;
 
-    fn tracked<T: DeserializeOwned>(value: &Value) -> Result<T, Error> {
+    fn tracked<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, Error> {
         let unknown = RefCell::new(Vec::new());
         T::deserialize(Deserializer {
-            value,
+            value: &Value::from(value.clone()),
             node: &Node::Root,
             unknown: &unknown,
         })
@@ -400,7 +400,7 @@ mod tests {
             json!([1]),
             json!({"a": 1}),
         ];
-        fn same<T: DeserializeOwned + fmt::Debug>(v: &Value) {
+        fn same<T: DeserializeOwned + fmt::Debug>(v: &serde_json::Value) {
             let ours = tracked::<T>(v).map_err(|e| e.into_inner().message);
             let theirs = serde_json::from_value::<T>(v.clone())
                 .map_err(|e| e.to_string().replace("type: null", "type: unit value"));

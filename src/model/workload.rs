@@ -7,9 +7,9 @@
 //! any custom resource that embeds a pod template at `spec.template.spec`
 //! (Argo Rollouts, many operators).
 
+use crate::model::value::Value;
 use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use serde_json::Value;
 
 use crate::model::path::Path;
 use crate::model::resource::{Object, value_at};

@@ -110,9 +110,8 @@ fn without_actions(piece: &str) -> String {
 fn actions(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut from = 0;
     std::iter::from_fn(move || {
-        let at = from + text.get(from..)?.find("{{")?;
-        let close = text[at + 2..]
-            .find("}}")
+        let at = from + memchr::memmem::find(text.get(from..)?.as_bytes(), b"{{")?;
+        let close = memchr::memmem::find(&text.as_bytes()[at + 2..], b"}}")
             .map_or(text.len(), |c| at + 2 + c + 2);
         from = at + 2;
         Some((at, &text[at..close]))

@@ -29,7 +29,9 @@
 
 use std::borrow::Cow;
 
-use serde_json::{Map, Number, Value};
+use serde_json::Number;
+
+use crate::yaml::value::{Map, Value};
 
 use crate::source::Span;
 use crate::yaml::tree::{Document, NodeId, NodeKind, ScalarStyle};
@@ -335,7 +337,10 @@ impl<'d> Converter<'d> {
             self.budget = 0;
             return Value::Null;
         }
-        let node = self.doc.node(id);
+        // The document outlives the converter: its nodes are read while
+        // `self` converts their children, without copying child lists.
+        let doc = self.doc;
+        let node = doc.node(id);
         match &node.kind {
             NodeKind::Alias(target) => {
                 let t = *target;
@@ -346,7 +351,7 @@ impl<'d> Converter<'d> {
             }
             NodeKind::Scalar { text, style } => {
                 match resolve_scalar(text, *style, self.doc.tag(id)) {
-                    Scalar::Str => Value::String(text.to_string()),
+                    Scalar::Str => Value::String(text.clone()),
                     other => match number(other) {
                         Ok(v) => v,
                         Err(msg) => {
@@ -357,27 +362,23 @@ impl<'d> Converter<'d> {
                 }
             }
             NodeKind::Seq(items, _) => {
-                let items = items.clone();
-                Value::Array(
-                    items
-                        .into_iter()
-                        .map(|i| self.value(i, depth + 1))
-                        .collect(),
-                )
+                Value::Array(items.iter().map(|&i| self.value(i, depth + 1)).collect())
             }
             NodeKind::Map(..) => {
-                let mut out = Map::new();
+                let mut out = Vec::new();
                 self.merge_into(id, &mut out, depth, true);
-                Value::Object(out)
+                Value::Object(Map::from_entries(out))
             }
         }
     }
 
-    /// Fills `out` from a mapping: explicit keys override keys that merges bring in.
+    /// Fills `out` from a mapping: explicit keys override keys that merges
+    /// bring in. `out` lists entries by precedence: where a key repeats, its
+    /// first entry is the one kept (`Map::from_entries`).
     fn merge_into(
         &mut self,
         id: NodeId,
-        out: &mut Map<String, Value>,
+        out: &mut Vec<(Box<str>, Value)>,
         depth: usize,
         explicit: bool,
     ) {
@@ -399,11 +400,12 @@ impl<'d> Converter<'d> {
             self.budget = 0;
             return;
         }
-        let id = self.doc.resolve(id);
-        let entries = self.doc.entries(id).to_vec();
+        let doc = self.doc;
+        let id = doc.resolve(id);
+        let entries = doc.entries(id);
         let mut merges = Vec::new();
-        let mut own: Vec<(String, Value)> = Vec::with_capacity(entries.len());
-        for (k, v) in entries {
+        let mut own: Vec<(Box<str>, Value)> = Vec::with_capacity(entries.len());
+        for &(k, v) in entries {
             let kid = self.doc.resolve(k);
             let kn = self.doc.node(kid);
             match &kn.kind {
@@ -415,7 +417,7 @@ impl<'d> Converter<'d> {
                     }
                     match key_string(text, *style, tag) {
                         Some(key) => {
-                            let key = key.into_owned();
+                            let key = key.into_owned().into_boxed_str();
                             let value = self.value(v, depth + 1);
                             own.push((key, value));
                         }
@@ -431,14 +433,13 @@ impl<'d> Converter<'d> {
                 ),
             }
         }
+        // A mapping's own keys: the last of a repeated key wins (the value
+        // Kubernetes keeps). A merged mapping's keys: only where no key of
+        // higher precedence is set, the first of a repeated key winning.
         if explicit {
-            for (k, v) in own {
-                out.insert(k, v);
-            }
+            out.extend(own.into_iter().rev());
         } else {
-            for (k, v) in own {
-                out.entry(k).or_insert(v);
-            }
+            out.extend(own);
         }
         for m in merges {
             let m = self.doc.resolve(m);
@@ -559,7 +560,7 @@ mod tests {
     fn integral_floats_become_integers() {
         assert_eq!(
             number(Scalar::Float(1000.0)).unwrap(),
-            serde_json::json!(1000)
+            Value::from(serde_json::json!(1000))
         );
         assert!(number(Scalar::Float(f64::INFINITY)).is_err());
     }

@@ -4,3 +4,4 @@ pub mod helm;
 pub mod json;
 pub mod parse;
 pub mod tree;
+pub mod value;

@@ -55,8 +55,11 @@ pub fn split_documents(text: &str) -> Vec<(usize, usize)> {
     let mut start = 0;
     let mut offset = 0;
     let mut directives_from: Option<usize> = None;
-    for line in text.split_inclusive('\n') {
-        if marker_line(line) == Some("---") {
+    let bytes = text.as_bytes();
+    while offset < text.len() {
+        let end = memchr::memchr(b'\n', &bytes[offset..]).map_or(text.len(), |i| offset + i + 1);
+        let line = &text[offset..end];
+        if line.starts_with('-') && marker_line(line) == Some("---") {
             let cut = directives_from.unwrap_or(offset);
             if cut > start {
                 pieces.push((start, cut));
@@ -65,10 +68,10 @@ pub fn split_documents(text: &str) -> Vec<(usize, usize)> {
             directives_from = None;
         } else if line.starts_with('%') {
             directives_from.get_or_insert(offset);
-        } else if !line.trim().is_empty() && !line.starts_with('#') {
+        } else if directives_from.is_some() && !line.trim().is_empty() && !line.starts_with('#') {
             directives_from = None;
         }
-        offset += line.len();
+        offset = end;
     }
     if text.len() > start || pieces.is_empty() {
         pieces.push((start, text.len()));

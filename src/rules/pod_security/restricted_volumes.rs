@@ -149,8 +149,8 @@ mod tests {
         };
         let decode = |value: &Value| -> Volume {
             let mut problems = Vec::new();
-            let v =
-                crate::model::schema::decode(value, &mut problems).expect("repaired into a Volume");
+            let v = crate::model::schema::decode(&value.clone().into(), &mut problems)
+                .expect("repaired into a Volume");
             // Every name is a field of `Volume`.
             assert!(
                 !problems

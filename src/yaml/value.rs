@@ -7,8 +7,9 @@
 //! for `{name: x}`) and each string with its capacity; here an object is one
 //! exact-size slice of entries sorted by key (the order serde_json's map
 //! iterates in, so every rule sees the same order), a string is a boxed `str`
-//! and a value is 24 bytes. Reading, conversion and typed decoding still use
-//! `serde_json::Value`; a resource's value becomes this one when it is kept.
+//! and a value is 24 bytes. The YAML reader builds it directly (`yaml::json`)
+//! and typed decoding reads it (`tracked`): building and dropping a
+//! `serde_json::Value` first was a seventh of a corpus run.
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
@@ -50,6 +51,38 @@ impl Map {
 
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
         self.0.iter().map(|(_, v)| v)
+    }
+
+    /// A map of these entries; where a key repeats, its first entry is kept.
+    pub fn from_entries(mut entries: Vec<(Box<str>, Value)>) -> Map {
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.dedup_by(|later, first| later.0 == first.0);
+        Map(entries.into_boxed_slice())
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        let i = self.0.binary_search_by(|(k, _)| (**k).cmp(key)).ok()?;
+        Some(&mut self.0[i].1)
+    }
+
+    /// Sets `key` (rare edits: the entries are copied).
+    pub fn insert(&mut self, key: Box<str>, value: Value) {
+        match self.0.binary_search_by(|(k, _)| (**k).cmp(&key)) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => {
+                let mut entries = std::mem::take(&mut self.0).into_vec();
+                entries.insert(i, (key, value));
+                self.0 = entries.into_boxed_slice();
+            }
+        }
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let i = self.0.binary_search_by(|(k, _)| (**k).cmp(key)).ok()?;
+        let mut entries = std::mem::take(&mut self.0).into_vec();
+        let (_, value) = entries.remove(i);
+        self.0 = entries.into_boxed_slice();
+        Some(value)
     }
 
     pub fn len(&self) -> usize {
@@ -94,6 +127,17 @@ impl Value {
     }
 
     pub fn as_object(&self) -> Option<&Map> {
+        match self {
+            Value::Object(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.as_object_mut()?.get_mut(key)
+    }
+
+    pub fn as_object_mut(&mut self) -> Option<&mut Map> {
         match self {
             Value::Object(map) => Some(map),
             _ => None,
