@@ -22,7 +22,10 @@ pub mod yaml;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use check::{Report, Source, check, check_bundle, check_bundle_each, ignore_fix};
+pub use check::{
+    Report, Retained, Source, check, check_bundle, check_bundle_each, check_bundle_retained,
+    ignore_fix,
+};
 pub use diagnostic::{Diagnostic, Fix, Severity};
 pub use fix_all::{AppliedFix, FixAll, SkipReason, SkippedFix, fix_all};
 pub use options::{Options, RawOptions};

@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use kubeharden::config::{Config, Overrides};
 use kubeharden::options::Profile;
 use kubeharden::options::PssVersion;
-use kubeharden::{Diagnostic, Options, Severity, Source, check_bundle_each};
+use kubeharden::{Diagnostic, Options, Severity, Source, check_bundle_retained};
 
 mod inputs;
 mod lsp;
@@ -185,6 +185,7 @@ fn write_group(
     fail_on: Severity,
     writer: &mut report::Writer,
     adopt: &mut Adopt,
+    last: bool,
 ) -> std::io::Result<bool> {
     let inputs = &group.inputs;
     let checked: Vec<usize> = (0..inputs.len())
@@ -212,7 +213,7 @@ fn write_group(
         next: 0,
     };
     let mut result = Ok(());
-    check_bundle_each(&sources, options, |i, report| {
+    let retained = check_bundle_retained(&sources, options, |i, report| {
         if result.is_err() {
             return;
         }
@@ -238,6 +239,13 @@ fn write_group(
             }),
         };
     });
+    // The process exits after the last bundle: the operating system frees
+    // its millions of allocations at once.
+    if last {
+        std::mem::forget(retained);
+    } else {
+        drop(retained);
+    }
     result?;
     out.refused_until(inputs.len())?;
     Ok(out.failed)
@@ -362,7 +370,7 @@ fn run_check(
     let mut failed = false;
     let mut config_invalid = false;
     let written: std::io::Result<()> = (|| {
-        for group in &groups {
+        for (g, group) in groups.iter().enumerate() {
             let config = group
                 .config
                 .as_ref()
@@ -371,7 +379,8 @@ fn run_check(
             config_invalid |= group.config.as_ref().is_some_and(|c| c.is_invalid());
             let options = config.options(&overrides);
             let fail_on = config.fail_on(&overrides);
-            failed |= write_group(group, &options, fail_on, &mut writer, &mut adopt)?;
+            let last = g + 1 == groups.len();
+            failed |= write_group(group, &options, fail_on, &mut writer, &mut adopt, last)?;
         }
         writer.finish()
     })();
