@@ -105,6 +105,7 @@ pub fn ignore_fix(source: &str, rule: &str, at: crate::source::Position) -> Opti
             text: source,
         },
         &options,
+        true,
     )]);
     let ctx = bundle.context(&options);
     // The innermost resource holding the position (a List's item).
@@ -126,7 +127,7 @@ pub(crate) fn with_context<R>(
     options: &Options,
     f: impl FnOnce(&Context) -> R,
 ) -> R {
-    f(&Bundle::join(read_sources(sources, options)).context(options))
+    f(&Bundle::join(read_sources(sources, options, true)).context(options))
 }
 
 /// Every source's resources joined into one bundle: resource indices
@@ -166,6 +167,7 @@ impl<'a> Bundle<'a> {
             workloads: &self.workloads,
             options,
             index: Index::new(&self.resources),
+            reread: Default::default(),
         }
     }
 }
@@ -200,6 +202,25 @@ pub fn check_bundle_each(sources: &[Source], options: &Options, each: impl FnMut
     drop(check_bundle_retained(sources, options, each));
 }
 
+/// Bundles of this much text let each source's YAML trees go once its
+/// resources are read, and read them again where they are needed (placing
+/// the source's findings, a message naming another resource's line): the
+/// trees were the largest part of a repository's memory (124 of 430 MB
+/// for 41 MB of YAML, issue 14), and reading them again costs a tenth of
+/// the check. Below it (every editor buffer, most repositories) they stay.
+pub const REREAD_TREES_BYTES: usize = 16 << 20;
+
+/// `check_bundle`, reading the trees again however small the bundle (what
+/// a large bundle does): for tests that hold both ways to the same reports.
+#[doc(hidden)]
+pub fn check_bundle_rereading(sources: &[Source], options: &Options) -> Vec<Report> {
+    let mut reports = Vec::with_capacity(sources.len());
+    drop(check_sources(sources, options, false, |_, report| {
+        reports.push(report)
+    }));
+    reports
+}
+
 /// What a check holds once every report is out: the bundle read into the
 /// rules' model, freed (on every core for a large one) when this is
 /// dropped. A program that exits right after the check can
@@ -220,9 +241,19 @@ impl Drop for Retained<'_> {
 pub fn check_bundle_retained<'a>(
     sources: &[Source<'a>],
     options: &Options,
+    each: impl FnMut(usize, Report),
+) -> Retained<'a> {
+    let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
+    check_sources(sources, options, bytes < REREAD_TREES_BYTES, each)
+}
+
+fn check_sources<'a>(
+    sources: &[Source<'a>],
+    options: &Options,
+    keep_trees: bool,
     mut each: impl FnMut(usize, Report),
 ) -> Retained<'a> {
-    let mut bundle = Bundle::join(read_sources(sources, options));
+    let mut bundle = Bundle::join(read_sources(sources, options, keep_trees));
     let diagnostics = std::mem::take(&mut bundle.diagnostics);
     let ctx = bundle.context(options);
     let findings = by_source(run_rules(&ctx), &bundle.resources, bundle.files.len());
@@ -242,24 +273,37 @@ pub fn check_bundle_retained<'a>(
     let mut exceptions = crate::exceptions::Applier::new(&ctx, options);
     let mut pending: std::collections::VecDeque<(usize, Vec<Diagnostic>)> =
         std::collections::VecDeque::new();
-    for (i, (mut out, findings)) in diagnostics.into_iter().zip(findings).enumerate() {
-        place_findings(&ctx, findings, &mut out);
-        exceptions.suppress(&ctx, options, i, &mut out);
-        pending.push_back((i, out));
-        while let Some((j, _)) = pending.front()
-            && exceptions.complete(*j, i)
-        {
-            let Some((j, mut out)) = pending.pop_front() else {
-                break;
-            };
-            exceptions.finish(options, j, &mut out);
-            each(
-                j,
-                Report {
-                    diagnostics: finish(out),
-                    resources: std::mem::take(&mut summaries[j]),
-                },
-            );
+    // Sources are placed a window at a time, on every core for a large
+    // bundle (placing reads the trees again when the bundle let them go).
+    let parallel = ctx.resources.len() >= PARALLEL_RESOURCES;
+    let mut work = diagnostics.into_iter().zip(findings).enumerate();
+    loop {
+        let window: Vec<_> = work.by_ref().take(PLACE_WINDOW).collect();
+        if window.is_empty() {
+            break;
+        }
+        let placed = crate::par::map_owned(window, parallel, |(i, (mut out, findings))| {
+            place_findings(&ctx, i, findings, &mut out);
+            (i, out)
+        });
+        for (i, mut out) in placed {
+            exceptions.suppress(&ctx, options, i, &mut out);
+            pending.push_back((i, out));
+            while let Some((j, _)) = pending.front()
+                && exceptions.complete(*j, i)
+            {
+                let Some((j, mut out)) = pending.pop_front() else {
+                    break;
+                };
+                exceptions.finish(options, j, &mut out);
+                each(
+                    j,
+                    Report {
+                        diagnostics: finish(out),
+                        resources: std::mem::take(&mut summaries[j]),
+                    },
+                );
+            }
         }
     }
     debug_assert!(pending.is_empty(), "the last source completes every report");
@@ -341,14 +385,25 @@ struct Loaded<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn read_sources<'a>(sources: &[Source<'a>], options: &Options) -> Vec<Loaded<'a>> {
+fn read_sources<'a>(
+    sources: &[Source<'a>],
+    options: &Options,
+    keep_trees: bool,
+) -> Vec<Loaded<'a>> {
     let indexed: Vec<(usize, &Source<'a>)> = sources.iter().enumerate().collect();
-    crate::par::map(&indexed, true, |&(i, s)| read_source(i, s, options))
+    crate::par::map(&indexed, true, |&(i, s)| {
+        read_source(i, s, options, keep_trees)
+    })
 }
 
 /// Stage 1, per source: size limit, Helm templates, YAML, conversion to what
-/// Kubernetes reads, typed resources.
-fn read_source<'a>(index: usize, source: &Source<'a>, options: &Options) -> Loaded<'a> {
+/// Kubernetes reads, typed resources; the trees kept or let go.
+fn read_source<'a>(
+    index: usize,
+    source: &Source<'a>,
+    options: &Options,
+    keep_trees: bool,
+) -> Loaded<'a> {
     // A BOM is not part of the text editors show; positions count without it.
     let text = source.text.strip_prefix('\u{feff}').unwrap_or(source.text);
     let map = SourceMap::new(text);
@@ -429,7 +484,7 @@ fn read_source<'a>(index: usize, source: &Source<'a>, options: &Options) -> Load
         file: SourceFile {
             name: source.name,
             map,
-            documents,
+            trees: keep_trees.then_some(documents),
         },
         resources,
         workloads,
@@ -511,6 +566,10 @@ fn load_document(out: &mut Out, part: &mut Part, doc: &Document, at: DocAt) {
     }
 }
 
+/// Sources placed together (in parallel for a large bundle) before their
+/// reports are handed out.
+const PLACE_WINDOW: usize = 64;
+
 /// Bundles from this many resources run their rules on every core.
 const PARALLEL_RESOURCES: usize = 64;
 
@@ -541,8 +600,12 @@ fn run_rules(ctx: &Context) -> Vec<Finding> {
 
 /// Stage 3, per source: each finding of the source's resources becomes a
 /// diagnostic at its range.
-fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnostic>) {
+fn place_findings(ctx: &Context, source: usize, findings: Vec<Finding>, out: &mut Vec<Diagnostic>) {
     out.reserve_exact(findings.len());
+    if findings.is_empty() {
+        return;
+    }
+    let documents = ctx.documents_once(source);
     for f in findings {
         let Some(rule) = find(f.rule) else { continue };
         if !ctx.options.selects(&rule.meta) {
@@ -550,14 +613,14 @@ fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnosti
         }
         let r = &ctx.resources[f.resource];
         let file = &ctx.files[r.source];
-        let loc = locate(&file.documents[r.doc], r.node, &f.path);
+        let loc = locate(&documents[r.doc], r.node, &f.path);
         let related = f
             .related
             .iter()
             .map(|site| {
                 let o = &ctx.resources[site.resource];
                 let of = &ctx.files[o.source];
-                let at = locate(&of.documents[o.doc], o.node, &site.path);
+                let at = locate(&ctx.document(site.resource), o.node, &site.path);
                 Related {
                     source: (o.source != r.source).then(|| of.name.to_string()),
                     range: of.map.range(at.span),
@@ -569,7 +632,7 @@ fn place_findings(ctx: &Context, findings: Vec<Finding>, out: &mut Vec<Diagnosti
         // edit can make it, the reason is said on the finding.
         let (fix, no_fix) = match f.fix.map(|plan| {
             let at = At {
-                doc: &file.documents[r.doc],
+                doc: &documents[r.doc],
                 node: r.node,
                 map: &file.map,
             };

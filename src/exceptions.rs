@@ -614,7 +614,7 @@ fn annotations(ctx: &Context, found: &mut Vec<Exception>, problems: &mut Vec<(us
             continue;
         };
         let file = &ctx.files[r.source];
-        let doc = &file.documents[r.doc];
+        let doc = &ctx.document(i);
         let loc = crate::model::locate::locate(doc, r.node, &path);
         let span = doc.node(loc.node).span;
         let base = file.map.byte_offset(span.start);
@@ -686,7 +686,7 @@ fn comments(ctx: &Context, found: &mut Vec<Exception>, problems: &mut Vec<(usize
                 problems.push((source, d));
                 continue;
             };
-            let (start, end) = node_extent(file, target);
+            let (start, end) = node_extent(ctx, source, target);
             let base = this_line + at + COMMENT.len();
             let ex = from_written(
                 &file.map,
@@ -707,8 +707,8 @@ fn comments(ctx: &Context, found: &mut Vec<Exception>, problems: &mut Vec<(usize
 
 /// The extent of the largest node that starts on a line (a field with its
 /// whole value, a list item), or the line itself.
-fn node_extent(file: &crate::rules::SourceFile, line: usize) -> (Position, Position) {
-    let map = &file.map;
+fn node_extent(ctx: &Context, source: usize, line: usize) -> (Position, Position) {
+    let map = &ctx.files[source].map;
     let start = Position {
         line: line as u32,
         character: 0,
@@ -719,7 +719,7 @@ fn node_extent(file: &crate::rules::SourceFile, line: usize) -> (Position, Posit
         .max(map.line_start(line));
     let mut end = line_end;
     let (lo, hi) = (map.line_start(line), map.line_start(line + 1));
-    for doc in &file.documents {
+    for doc in ctx.documents(source).iter() {
         if doc.span.end < lo || doc.span.start > hi {
             continue;
         }
@@ -811,8 +811,9 @@ pub fn ignore_fix(ctx: &Context, resource: usize, rule: &str) -> Option<crate::d
         crate::diagnostic::Applicability::Unsafe,
     );
     let file = ctx.file(resource);
+    let doc = ctx.document(resource);
     let at = At {
-        doc: ctx.document(resource),
+        doc: &doc,
         node: r.node,
         map: &file.map,
     };

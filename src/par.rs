@@ -18,3 +18,19 @@ pub fn map<T: Sync, R: Send>(
     let _ = parallel;
     items.iter().map(f).collect()
 }
+
+/// `map`, each item moved into `f`.
+pub fn map_owned<T: Send, R: Send>(
+    items: Vec<T>,
+    parallel: bool,
+    f: impl Fn(T) -> R + Sync + Send,
+) -> Vec<R> {
+    #[cfg(not(target_arch = "wasm32"))]
+    if parallel && items.len() > 1 {
+        use rayon::prelude::*;
+        return items.into_par_iter().map(f).collect();
+    }
+    #[cfg(target_arch = "wasm32")]
+    let _ = parallel;
+    items.into_iter().map(f).collect()
+}

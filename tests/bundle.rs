@@ -426,3 +426,82 @@ fn an_input_above_the_limit_is_refused_without_reading_it_whole() {
     assert_eq!(diags[0]["rule"], "input-limit");
     let _ = std::fs::remove_file(Path::new(&f));
 }
+
+/// Reports of a bundle as text, for comparing two ways of checking it.
+fn reports_json(reports: &[kubeharden::Report]) -> Vec<String> {
+    reports
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap())
+        .collect()
+}
+
+/// A large bundle lets each source's trees go once its resources are read
+/// and reads them again where needed (placing findings, fixes, exception
+/// comments and annotations, messages and related sites naming a line in
+/// another file): the reports must be the very same.
+fn assert_rereading_changes_nothing(label: &str, sources: &[Source]) -> usize {
+    let options = Options::default();
+    let held = check_bundle(sources, &options);
+    let reread = kubeharden::check::check_bundle_rereading(sources, &options);
+    let (a, b) = (reports_json(&held), reports_json(&reread));
+    for (i, (a, b)) in a.iter().zip(&b).enumerate() {
+        assert_eq!(a, b, "{label}: source {} differs", sources[i].name);
+    }
+    assert_eq!(a.len(), b.len(), "{label}");
+    held.iter().map(|r| r.diagnostics.len()).sum()
+}
+
+#[test]
+fn reading_the_trees_again_gives_the_same_reports() {
+    // Every fixture as one bundle, and every rule example split into files.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let files = common::manifest_files(&root);
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .map(|f| (f.display().to_string(), std::fs::read_to_string(f).unwrap()))
+        .collect();
+    let sources: Vec<Source> = texts
+        .iter()
+        .map(|(n, t)| Source { name: n, text: t })
+        .collect();
+    let mut compared = assert_rereading_changes_nothing("fixtures", &sources);
+    for rule in registry() {
+        let docs = split_documents(rule.meta.bad_example);
+        let names: Vec<String> = (0..docs.len()).map(|i| format!("doc{i}.yaml")).collect();
+        let sources: Vec<Source> = docs
+            .iter()
+            .zip(&names)
+            .map(|(t, n)| Source { name: n, text: t })
+            .collect();
+        compared += assert_rereading_changes_nothing(rule.meta.id, &sources);
+    }
+    // Exceptions (a comment, an annotation, one without a reason, one
+    // unused) and a pod-level setting a container overrides (its message
+    // names the pod's line).
+    let exceptions = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  annotations:\n    kubeharden.dev/ignore: \"host-namespaces: node agent\"\nspec:\n  hostNetwork: true\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: c\n    image: nginx:1.25\n    # kubeharden-ignore privileged: the agent needs it\n    securityContext:\n      privileged: true\n      runAsNonRoot: false\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n  annotations:\n    kubeharden.dev/ignore: \"image-tag\"\nspec:\n  containers:\n  - name: c\n    image: nginx # kubeharden-ignore sandboxed-runtime: checked elsewhere\n";
+    let sa = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n  namespace: shop\nautomountServiceAccountToken: true\n";
+    let sources = [
+        Source {
+            name: "pods.yaml",
+            text: exceptions,
+        },
+        Source {
+            name: "sa.yaml",
+            text: sa,
+        },
+    ];
+    compared += assert_rereading_changes_nothing("exceptions", &sources);
+    assert!(compared > 500, "only {compared} findings compared");
+    let Some((_, files)) = common::corpus_files("re-reading the real corpus's trees") else {
+        return;
+    };
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .map(|f| (f.display().to_string(), std::fs::read_to_string(f).unwrap()))
+        .collect();
+    let sources: Vec<Source> = texts
+        .iter()
+        .map(|(n, t)| Source { name: n, text: t })
+        .collect();
+    assert_rereading_changes_nothing("real corpus", &sources);
+}

@@ -14,6 +14,7 @@ pub mod pod_security;
 pub mod workload;
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -130,7 +131,76 @@ impl RuleMeta {
 pub struct SourceFile<'a> {
     pub name: &'a str,
     pub map: SourceMap<'a>,
-    pub documents: Vec<Document>,
+    /// Its YAML trees, or `None` when the bundle let them go once the
+    /// source's resources were read (a large bundle: the trees were the
+    /// largest part of its memory, issue 14). `Context::documents` gives
+    /// them either way.
+    pub trees: Option<Vec<Document>>,
+}
+
+/// A source's documents: the bundle's own, or read again from its text.
+pub enum Documents<'a> {
+    Held(&'a [Document]),
+    Read(Arc<Vec<Document>>),
+}
+
+impl std::ops::Deref for Documents<'_> {
+    type Target = [Document];
+    fn deref(&self) -> &[Document] {
+        match self {
+            Documents::Held(docs) => docs,
+            Documents::Read(docs) => docs,
+        }
+    }
+}
+
+/// One document of a source (see `Documents`).
+pub struct DocumentRef<'a> {
+    documents: Documents<'a>,
+    index: usize,
+}
+
+impl std::ops::Deref for DocumentRef<'_> {
+    type Target = Document;
+    fn deref(&self) -> &Document {
+        &self.documents[self.index]
+    }
+}
+
+/// Trees read again, the few used last kept: placing a source's findings,
+/// and the rules' messages that name a line, ask for the same sources
+/// again and again.
+#[derive(Default)]
+pub struct Reread(Mutex<Vec<(usize, Arc<Vec<Document>>)>>);
+
+/// How many sources' trees `Reread` keeps.
+const REREAD_KEPT: usize = 4;
+
+impl Reread {
+    fn get(&self, file: &SourceFile, source: usize) -> Arc<Vec<Document>> {
+        let lock = || {
+            self.0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        {
+            let mut kept = lock();
+            if let Some(i) = kept.iter().position(|(s, _)| *s == source) {
+                let hit = kept.remove(i);
+                let docs = Arc::clone(&hit.1);
+                kept.push(hit);
+                return docs;
+            }
+        }
+        // Read outside the lock: the same text gives the very same trees.
+        let docs = Arc::new(crate::yaml::parse::parse(&file.map).documents);
+        let mut kept = lock();
+        if kept.len() >= REREAD_KEPT {
+            kept.remove(0);
+        }
+        kept.push((source, Arc::clone(&docs)));
+        docs
+    }
 }
 
 /// Everything a rule can read about one bundle: every resource of every
@@ -143,6 +213,8 @@ pub struct Context<'a> {
     /// Resources by kind and by name, so rules that join one resource to
     /// others (a workload to its ServiceAccount, its Namespace) stay linear.
     pub index: Index<'a>,
+    /// Trees read again for sources that let theirs go.
+    pub reread: Reread,
 }
 
 /// Lookups over the input's resources, built once per check.
@@ -220,16 +292,38 @@ impl<'a> Context<'a> {
         &self.files[self.resources[resource].source]
     }
 
+    /// A source's documents (held, or read again).
+    pub fn documents(&self, source: usize) -> Documents<'_> {
+        let file = &self.files[source];
+        match &file.trees {
+            Some(trees) => Documents::Held(trees),
+            None => Documents::Read(self.reread.get(file, source)),
+        }
+    }
+
+    /// A source's documents, read again without keeping them (each source
+    /// is placed once).
+    pub fn documents_once(&self, source: usize) -> Documents<'_> {
+        let file = &self.files[source];
+        match &file.trees {
+            Some(trees) => Documents::Held(trees),
+            None => Documents::Read(Arc::new(crate::yaml::parse::parse(&file.map).documents)),
+        }
+    }
+
     /// The document holding a resource.
-    pub fn document(&self, resource: usize) -> &Document {
+    pub fn document(&self, resource: usize) -> DocumentRef<'_> {
         let r = &self.resources[resource];
-        &self.files[r.source].documents[r.doc]
+        DocumentRef {
+            documents: self.documents(r.source),
+            index: r.doc,
+        }
     }
 
     /// 1-based line number of a path's node, for messages.
     pub fn line_number(&self, resource: usize, path: &Path) -> usize {
         let loc = crate::model::locate::locate(
-            self.document(resource),
+            &self.document(resource),
             self.resources[resource].node,
             path,
         );

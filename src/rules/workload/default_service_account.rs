@@ -100,7 +100,7 @@ fn check_objects(ctx: &Context, out: &mut Vec<Finding>) {
                 None => (
                     Some(
                         crate::model::locate::locate(
-                            ctx.document(ri),
+                            &ctx.document(ri),
                             r.node,
                             &Path::parse("metadata.name"),
                         )

@@ -110,7 +110,7 @@ fn check_aws_auth(ctx: &Context, out: &mut Vec<Finding>) {
             else {
                 continue;
             };
-            let located = crate::model::locate::locate(doc, r.node, &path);
+            let located = crate::model::locate::locate(&doc, r.node, &path);
             // The embedded YAML, positions counted in `text`.
             let parsed = crate::yaml::parse::parse_general(text);
             let Some(inner) = parsed.documents.first() else {
@@ -143,7 +143,7 @@ fn check_aws_auth(ctx: &Context, out: &mut Vec<Finding>) {
                     ),
                 );
                 if located.exact {
-                    f.span = block_span(map, doc, located.node, inner.node(masters).span);
+                    f.span = block_span(map, &doc, located.node, inner.node(masters).span);
                 }
                 out.push(f);
             }
