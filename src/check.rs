@@ -2,6 +2,7 @@
 //! diagnostics. Each layer reads only the one before it.
 
 use crate::model::value::Value;
+use crate::rules::CheckFn;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, NoFix, Related, Severity};
@@ -166,7 +167,7 @@ impl<'a> Bundle<'a> {
             resources: &self.resources,
             workloads: &self.workloads,
             options,
-            index: Index::new(&self.resources),
+            index: std::sync::Arc::new(Index::new(&self.resources)),
             reread: Default::default(),
         }
     }
@@ -210,12 +211,22 @@ pub fn check_bundle_each(sources: &[Source], options: &Options, each: impl FnMut
 /// the check. Below it (every editor buffer, most repositories) they stay.
 pub const REREAD_TREES_BYTES: usize = 16 << 20;
 
-/// `check_bundle`, reading the trees again however small the bundle (what
-/// a large bundle does): for tests that hold both ways to the same reports.
+/// How a bundle is checked, whatever its size: for tests that hold every
+/// way to the same reports.
 #[doc(hidden)]
-pub fn check_bundle_rereading(sources: &[Source], options: &Options) -> Vec<Report> {
+#[derive(Clone, Copy, Debug)]
+pub struct Plan {
+    /// Keep the trees (else read them again where needed).
+    pub keep_trees: bool,
+    /// Resources per window of sources (see `Rules`; 1: each source alone).
+    pub window_resources: usize,
+}
+
+/// `check_bundle` by a given plan.
+#[doc(hidden)]
+pub fn check_bundle_planned(sources: &[Source], options: &Options, plan: Plan) -> Vec<Report> {
     let mut reports = Vec::with_capacity(sources.len());
-    drop(check_sources(sources, options, false, |_, report| {
+    drop(check_sources(sources, options, plan, |_, report| {
         reports.push(report)
     }));
     reports
@@ -244,19 +255,23 @@ pub fn check_bundle_retained<'a>(
     each: impl FnMut(usize, Report),
 ) -> Retained<'a> {
     let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
-    check_sources(sources, options, bytes < REREAD_TREES_BYTES, each)
+    let plan = Plan {
+        keep_trees: bytes < REREAD_TREES_BYTES,
+        window_resources: WINDOW_RESOURCES,
+    };
+    check_sources(sources, options, plan, each)
 }
 
 fn check_sources<'a>(
     sources: &[Source<'a>],
     options: &Options,
-    keep_trees: bool,
+    plan: Plan,
     mut each: impl FnMut(usize, Report),
 ) -> Retained<'a> {
-    let mut bundle = Bundle::join(read_sources(sources, options, keep_trees));
+    let mut bundle = Bundle::join(read_sources(sources, options, plan.keep_trees));
     let diagnostics = std::mem::take(&mut bundle.diagnostics);
     let ctx = bundle.context(options);
-    let findings = by_source(run_rules(&ctx), &bundle.resources, bundle.files.len());
+    let mut rules = Rules::new(&ctx);
     let mut summaries: Vec<Vec<ResourceSummary>> =
         bundle.files.iter().map(|_| Vec::new()).collect();
     for r in &bundle.resources {
@@ -273,16 +288,27 @@ fn check_sources<'a>(
     let mut exceptions = crate::exceptions::Applier::new(&ctx, options);
     let mut pending: std::collections::VecDeque<(usize, Vec<Diagnostic>)> =
         std::collections::VecDeque::new();
-    // Sources are placed a window at a time, on every core for a large
-    // bundle (placing reads the trees again when the bundle let them go).
+    // Sources are checked and placed a window at a time, on every core for
+    // a large bundle (placing reads the trees again when the bundle let
+    // them go).
     let parallel = ctx.resources.len() >= PARALLEL_RESOURCES;
-    let mut work = diagnostics.into_iter().zip(findings).enumerate();
-    loop {
-        let window: Vec<_> = work.by_ref().take(PLACE_WINDOW).collect();
-        if window.is_empty() {
-            break;
+    let mut work = diagnostics.into_iter().enumerate();
+    let mut start = 0;
+    while start < summaries.len() {
+        // Sources up to WINDOW_RESOURCES resources (at least one source).
+        let mut end = start + 1;
+        let mut held = summaries[start].len();
+        while end < summaries.len() && held + summaries[end].len() <= plan.window_resources {
+            held += summaries[end].len();
+            end += 1;
         }
-        let placed = crate::par::map_owned(window, parallel, |(i, (mut out, findings))| {
+        let window: Vec<_> = work.by_ref().take(end - start).collect();
+        let window: Vec<_> = window
+            .into_iter()
+            .zip(rules.window(&ctx, start..end))
+            .collect();
+        start = end;
+        let placed = crate::par::map_owned(window, parallel, |((i, mut out), findings)| {
             place_findings(&ctx, i, findings, &mut out);
             (i, out)
         });
@@ -334,25 +360,6 @@ fn release(bundle: Bundle) {
         return;
     }
     drop(bundle);
-}
-
-/// The bundle's findings split by source, each list allocated once at its
-/// size: a finding is 224 bytes and a large bundle has hundreds of
-/// thousands, and lists grown by doubling copy them into fresh pages again
-/// and again.
-fn by_source(all: Vec<Finding>, resources: &[Resource], sources: usize) -> Vec<Vec<Finding>> {
-    if sources == 1 {
-        return vec![all];
-    }
-    let mut counts = vec![0usize; sources];
-    for f in &all {
-        counts[resources[f.resource].source] += 1;
-    }
-    let mut split: Vec<Vec<Finding>> = counts.into_iter().map(Vec::with_capacity).collect();
-    for f in all {
-        split[resources[f.resource].source].push(f);
-    }
-    split
 }
 
 /// Resources read from part of the input (a document, a source), their
@@ -566,36 +573,113 @@ fn load_document(out: &mut Out, part: &mut Part, doc: &Document, at: DocAt) {
     }
 }
 
-/// Sources placed together (in parallel for a large bundle) before their
-/// reports are handed out.
-const PLACE_WINDOW: usize = 64;
+/// A window of sources (see `Rules`) holds up to this many resources: a
+/// window's findings and reports are held together, and the rules that
+/// run per window repeat their set-up (indexes of bindings, namespaces)
+/// in each.
+const WINDOW_RESOURCES: usize = 4096;
 
 /// Bundles from this many resources run their rules on every core.
 const PARALLEL_RESOURCES: usize = 64;
 
-/// Stage 2, across the bundle: every enabled rule over every resource (the
-/// rules in parallel natively, their findings joined in registry order).
-fn run_rules(ctx: &Context) -> Vec<Finding> {
-    let rules: Vec<_> = registry()
-        .iter()
-        .filter(|rule| ctx.options.selects(&rule.meta))
-        .filter_map(|rule| rule.check)
-        .collect();
-    // Spread over the cores for a large bundle only: for one manifest the
-    // hand-off costs more than the rules (a 150-line Deployment took 218 µs
-    // instead of 145 µs).
-    let large = ctx.resources.len() >= PARALLEL_RESOURCES;
-    let each = crate::par::map(&rules, large, |check| {
-        let mut found = Vec::new();
-        check(ctx, &mut found);
-        found
-    });
-    let mut findings = Vec::with_capacity(each.iter().map(Vec::len).sum());
-    for found in each {
-        findings.extend(found);
+/// Stage 2, the rules, a window of sources at a time. A rule that reports
+/// only on the workloads it visits (`rules::per_workload`: the Pod Security
+/// and workload rules, most findings) runs on the window's workloads, the
+/// rest of the bundle still there to look up; the others run once over the
+/// bundle and hand their findings out window by window. A large bundle so
+/// holds one window's findings of the former, not the bundle's (issue 14).
+/// Rules run in parallel natively, their findings joined in registry order
+/// as if each had run once over the bundle.
+struct Rules {
+    /// The enabled checks in registry order; a bundle-wide one with its
+    /// findings not handed out yet, in source order.
+    checks: Vec<(CheckFn, Option<std::collections::VecDeque<Finding>>)>,
+}
+
+impl Rules {
+    fn new(ctx: &Context) -> Rules {
+        let selected: Vec<(CheckFn, bool)> = registry()
+            .iter()
+            .filter(|rule| ctx.options.selects(&rule.meta))
+            .filter_map(|rule| Some((rule.check?, crate::rules::per_workload(rule))))
+            .collect();
+        // Spread over the cores for a large bundle only: for one manifest
+        // the hand-off costs more than the rules (a 150-line Deployment
+        // took 218 µs instead of 145 µs).
+        let large = ctx.resources.len() >= PARALLEL_RESOURCES;
+        let whole = crate::par::map(&selected, large, |&(check, per_workload)| {
+            (!per_workload).then(|| {
+                let mut found = Vec::new();
+                check(ctx, &mut found);
+                // Stable: each source's findings keep the rule's order.
+                found.sort_by_key(|f| ctx.resources[f.resource].source);
+                std::collections::VecDeque::from(found)
+            })
+        });
+        Rules {
+            checks: selected
+                .into_iter()
+                .zip(whole)
+                .map(|((check, _), whole)| (check, whole))
+                .collect(),
+        }
     }
-    crate::rules::merge_replaced(&mut findings);
-    findings
+
+    /// The findings of sources `sources`, by source.
+    fn window(&mut self, ctx: &Context, sources: std::ops::Range<usize>) -> Vec<Vec<Finding>> {
+        let first = ctx.resources.partition_point(|r| r.source < sources.start);
+        let end = ctx.resources.partition_point(|r| r.source < sources.end);
+        let workloads = {
+            let a = ctx.workloads.partition_point(|w| w.resource < first);
+            let b = ctx.workloads.partition_point(|w| w.resource < end);
+            &ctx.workloads[a..b]
+        };
+        let scoped = ctx.with_workloads(workloads);
+        let per_workload: Vec<CheckFn> = self
+            .checks
+            .iter()
+            .filter(|(_, whole)| whole.is_none())
+            .map(|&(check, _)| check)
+            .collect();
+        let large = end - first >= PARALLEL_RESOURCES;
+        let mut ran = crate::par::map(&per_workload, large, |check| {
+            let mut found = Vec::new();
+            check(&scoped, &mut found);
+            found
+        })
+        .into_iter();
+        let mut findings = Vec::new();
+        for (_, whole) in &mut self.checks {
+            match whole {
+                None => findings.extend(ran.next().unwrap_or_default()),
+                Some(queue) => {
+                    while queue
+                        .front()
+                        .is_some_and(|f| ctx.resources[f.resource].source < sources.end)
+                    {
+                        findings.extend(queue.pop_front());
+                    }
+                }
+            }
+        }
+        crate::rules::merge_replaced(&mut findings);
+        // Each source's list allocated once at its size: a finding is 224
+        // bytes, and lists grown by doubling copy them again and again.
+        let mut counts = vec![0usize; sources.len()];
+        for f in &findings {
+            debug_assert!(
+                (first..end).contains(&f.resource),
+                "{} outside its window",
+                f.rule
+            );
+            counts[ctx.resources[f.resource].source - sources.start] += 1;
+        }
+        let mut split: Vec<Vec<Finding>> = counts.into_iter().map(Vec::with_capacity).collect();
+        for f in findings {
+            split[ctx.resources[f.resource].source - sources.start].push(f);
+        }
+        split
+    }
 }
 
 /// Stage 3, per source: each finding of the source's resources becomes a

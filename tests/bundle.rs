@@ -438,21 +438,55 @@ fn reports_json(reports: &[kubeharden::Report]) -> Vec<String> {
 /// A large bundle lets each source's trees go once its resources are read
 /// and reads them again where needed (placing findings, fixes, exception
 /// comments and annotations, messages and related sites naming a line in
-/// another file): the reports must be the very same.
+/// another file), and runs the rules about workloads on a window of its
+/// sources at a time: the reports must be the very same as with the trees
+/// kept and the rules run once over the whole bundle.
 fn assert_rereading_changes_nothing(label: &str, sources: &[Source]) -> usize {
+    use kubeharden::check::{Plan, check_bundle_planned};
     let options = Options::default();
-    let held = check_bundle(sources, &options);
-    let reread = kubeharden::check::check_bundle_rereading(sources, &options);
-    let (a, b) = (reports_json(&held), reports_json(&reread));
-    for (i, (a, b)) in a.iter().zip(&b).enumerate() {
-        assert_eq!(a, b, "{label}: source {} differs", sources[i].name);
+    let whole = check_bundle_planned(
+        sources,
+        &options,
+        Plan {
+            keep_trees: true,
+            window_resources: usize::MAX,
+        },
+    );
+    let expected = reports_json(&whole);
+    for plan in [
+        Plan {
+            keep_trees: false,
+            window_resources: usize::MAX,
+        },
+        Plan {
+            keep_trees: true,
+            window_resources: 1,
+        },
+        Plan {
+            keep_trees: false,
+            window_resources: 3,
+        },
+    ] {
+        let got = reports_json(&check_bundle_planned(sources, &options, plan));
+        assert_eq!(expected.len(), got.len(), "{label}");
+        for (i, (a, b)) in expected.iter().zip(&got).enumerate() {
+            assert_eq!(
+                a, b,
+                "{label}: source {} differs with {plan:?}",
+                sources[i].name
+            );
+        }
     }
-    assert_eq!(a.len(), b.len(), "{label}");
-    held.iter().map(|r| r.diagnostics.len()).sum()
+    assert_eq!(
+        expected,
+        reports_json(&check_bundle(sources, &options)),
+        "{label}: check_bundle"
+    );
+    whole.iter().map(|r| r.diagnostics.len()).sum()
 }
 
 #[test]
-fn reading_the_trees_again_gives_the_same_reports() {
+fn reading_trees_again_and_windows_of_sources_give_the_same_reports() {
     // Every fixture as one bundle, and every rule example split into files.
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let files = common::manifest_files(&root);

@@ -212,9 +212,9 @@ pub struct Context<'a> {
     pub options: &'a Options,
     /// Resources by kind and by name, so rules that join one resource to
     /// others (a workload to its ServiceAccount, its Namespace) stay linear.
-    pub index: Index<'a>,
+    pub index: Arc<Index<'a>>,
     /// Trees read again for sources that let theirs go.
-    pub reread: Reread,
+    pub reread: Arc<Reread>,
 }
 
 /// Lookups over the input's resources, built once per check.
@@ -290,6 +290,19 @@ impl<'a> Context<'a> {
     /// The source a resource was read from.
     pub fn file(&self, resource: usize) -> &SourceFile<'_> {
         &self.files[self.resources[resource].source]
+    }
+
+    /// The same bundle, with `workloads` as the workloads rules visit (a
+    /// window of a large bundle's sources, see `per_workload`).
+    pub fn with_workloads(&self, workloads: &'a [Workload]) -> Context<'a> {
+        Context {
+            files: self.files,
+            resources: self.resources,
+            workloads,
+            options: self.options,
+            index: Arc::clone(&self.index),
+            reread: Arc::clone(&self.reread),
+        }
     }
 
     /// A source's documents (held, or read again).
@@ -669,6 +682,25 @@ pub fn replaced_by(id: &str) -> Option<&'static str> {
 /// profile never lets a baseline violation pass `--fail-on`. Where only the
 /// baseline rule reports (the restricted check exempts Windows pods, or does
 /// not exist at the policy version), its finding stays.
+/// Whether a rule reports only on the workloads it visits through
+/// `Context::workloads` (the other resources it only looks up): the Pod
+/// Security and workload rules, but `default-service-account`, which also
+/// reports on ServiceAccounts. Such a rule can run on a window of a
+/// bundle's sources at a time (`check`'s rules stage); a test holds every
+/// rule to the same findings either way.
+pub fn per_workload(rule: &Rule) -> bool {
+    let all = registry();
+    let at = |r: &Rule| all.iter().position(|x| std::ptr::eq(*x, r));
+    let (Some(first), Some(end), Some(i)) = (
+        at(&pod_security::host_namespaces::RULE),
+        at(&cluster::rbac::WILDCARD),
+        at(rule),
+    ) else {
+        return false;
+    };
+    (first..end).contains(&i) && !std::ptr::eq(rule, &workload::default_service_account::RULE)
+}
+
 pub fn merge_replaced(findings: &mut Vec<Finding>) {
     use std::collections::HashMap;
     let severity = |f: &Finding| {
