@@ -272,14 +272,15 @@ fn check_sources<'a>(
     let diagnostics = std::mem::take(&mut bundle.diagnostics);
     let ctx = bundle.context(options);
     let mut rules = Rules::new(&ctx);
-    let mut summaries: Vec<Vec<ResourceSummary>> =
-        bundle.files.iter().map(|_| Vec::new()).collect();
+    // Where each source's resources start (they are in source order).
+    let mut starts = vec![0usize; bundle.files.len() + 1];
     for r in &bundle.resources {
-        summaries[r.source].push(ResourceSummary {
-            id: r.id.clone(),
-            range: r.range,
-        });
+        starts[r.source + 1] += 1;
     }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let count = |i: usize| starts[i + 1] - starts[i];
     // Each source's diagnostics are handed out as soon as its report is
     // complete, so memory holds a few sources' diagnostics, not the
     // bundle's. A report waits only while an exception it holds can still
@@ -294,12 +295,12 @@ fn check_sources<'a>(
     let parallel = ctx.resources.len() >= PARALLEL_RESOURCES;
     let mut work = diagnostics.into_iter().enumerate();
     let mut start = 0;
-    while start < summaries.len() {
+    while start < bundle.files.len() {
         // Sources up to WINDOW_RESOURCES resources (at least one source).
         let mut end = start + 1;
-        let mut held = summaries[start].len();
-        while end < summaries.len() && held + summaries[end].len() <= plan.window_resources {
-            held += summaries[end].len();
+        let mut held = count(start);
+        while end < bundle.files.len() && held + count(end) <= plan.window_resources {
+            held += count(end);
             end += 1;
         }
         let window: Vec<_> = work.by_ref().take(end - start).collect();
@@ -326,7 +327,13 @@ fn check_sources<'a>(
                     j,
                     Report {
                         diagnostics: finish(out),
-                        resources: std::mem::take(&mut summaries[j]),
+                        resources: bundle.resources[starts[j]..starts[j + 1]]
+                            .iter()
+                            .map(|r| ResourceSummary {
+                                id: r.id.clone(),
+                                range: r.range,
+                            })
+                            .collect(),
                     },
                 );
             }
