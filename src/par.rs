@@ -9,14 +9,7 @@ pub fn map<T: Sync, R: Send>(
     parallel: bool,
     f: impl Fn(&T) -> R + Sync + Send,
 ) -> Vec<R> {
-    #[cfg(not(target_arch = "wasm32"))]
-    if parallel && items.len() > 1 {
-        use rayon::prelude::*;
-        return items.par_iter().map(f).collect();
-    }
-    #[cfg(target_arch = "wasm32")]
-    let _ = parallel;
-    items.iter().map(f).collect()
+    map_owned(items.iter().collect(), parallel, f)
 }
 
 /// `map`, each item moved into `f`.

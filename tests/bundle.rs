@@ -81,13 +81,8 @@ fn assert_split_equals_joined(label: &str, text: &str, options: &Options) -> usi
         return 0;
     }
     let joined = check(text, options);
-    let names: Vec<String> = (0..docs.len()).map(|i| format!("doc{i}.yaml")).collect();
-    let sources: Vec<Source> = docs
-        .iter()
-        .zip(&names)
-        .map(|(t, n)| Source { name: n, text: t })
-        .collect();
-    let split = check_bundle(&sources, options);
+    let named = one_file_per_document(&docs);
+    let split = check_bundle(&sources_of(&named), options);
     assert_eq!(split.len(), docs.len(), "{label}: one report per source");
     for (i, report) in split.iter().enumerate() {
         let alone = check(&docs[i], options);
@@ -427,6 +422,29 @@ fn an_input_above_the_limit_is_refused_without_reading_it_whole() {
     let _ = std::fs::remove_file(Path::new(&f));
 }
 
+/// Documents named as files `doc0.yaml`, `doc1.yaml`, ...
+fn one_file_per_document(docs: &[String]) -> Vec<(String, String)> {
+    docs.iter()
+        .enumerate()
+        .map(|(i, d)| (format!("doc{i}.yaml"), d.clone()))
+        .collect()
+}
+
+/// Each file's path and text.
+fn named_texts(files: &[PathBuf]) -> Vec<(String, String)> {
+    files
+        .iter()
+        .map(|f| (f.display().to_string(), std::fs::read_to_string(f).unwrap()))
+        .collect()
+}
+
+fn sources_of(texts: &[(String, String)]) -> Vec<Source<'_>> {
+    texts
+        .iter()
+        .map(|(n, t)| Source { name: n, text: t })
+        .collect()
+}
+
 /// Reports of a bundle as text, for comparing two ways of checking it.
 fn reports_json(reports: &[kubeharden::Report]) -> Vec<String> {
     reports
@@ -489,53 +507,26 @@ fn assert_rereading_changes_nothing(label: &str, sources: &[Source]) -> usize {
 fn reading_trees_again_and_windows_of_sources_give_the_same_reports() {
     // Every fixture as one bundle, and every rule example split into files.
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let files = common::manifest_files(&root);
-    let texts: Vec<(String, String)> = files
-        .iter()
-        .map(|f| (f.display().to_string(), std::fs::read_to_string(f).unwrap()))
-        .collect();
-    let sources: Vec<Source> = texts
-        .iter()
-        .map(|(n, t)| Source { name: n, text: t })
-        .collect();
-    let mut compared = assert_rereading_changes_nothing("fixtures", &sources);
+    let texts = named_texts(&common::manifest_files(&root));
+    let mut compared = assert_rereading_changes_nothing("fixtures", &sources_of(&texts));
     for rule in registry() {
-        let docs = split_documents(rule.meta.bad_example);
-        let names: Vec<String> = (0..docs.len()).map(|i| format!("doc{i}.yaml")).collect();
-        let sources: Vec<Source> = docs
-            .iter()
-            .zip(&names)
-            .map(|(t, n)| Source { name: n, text: t })
-            .collect();
-        compared += assert_rereading_changes_nothing(rule.meta.id, &sources);
+        let named = one_file_per_document(&split_documents(rule.meta.bad_example));
+        compared += assert_rereading_changes_nothing(rule.meta.id, &sources_of(&named));
     }
     // Exceptions (a comment, an annotation, one without a reason, one
     // unused) and a pod-level setting a container overrides (its message
     // names the pod's line).
     let exceptions = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  annotations:\n    kubeharden.dev/ignore: \"host-namespaces: node agent\"\nspec:\n  hostNetwork: true\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: c\n    image: nginx:1.25\n    # kubeharden-ignore privileged: the agent needs it\n    securityContext:\n      privileged: true\n      runAsNonRoot: false\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n  annotations:\n    kubeharden.dev/ignore: \"image-tag\"\nspec:\n  containers:\n  - name: c\n    image: nginx # kubeharden-ignore sandboxed-runtime: checked elsewhere\n";
     let sa = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n  namespace: shop\nautomountServiceAccountToken: true\n";
-    let sources = [
-        Source {
-            name: "pods.yaml",
-            text: exceptions,
-        },
-        Source {
-            name: "sa.yaml",
-            text: sa,
-        },
+    let named = [
+        ("pods.yaml".to_string(), exceptions.to_string()),
+        ("sa.yaml".to_string(), sa.to_string()),
     ];
-    compared += assert_rereading_changes_nothing("exceptions", &sources);
+    compared += assert_rereading_changes_nothing("exceptions", &sources_of(&named));
     assert!(compared > 500, "only {compared} findings compared");
     let Some((_, files)) = common::corpus_files("re-reading the real corpus's trees") else {
         return;
     };
-    let texts: Vec<(String, String)> = files
-        .iter()
-        .map(|f| (f.display().to_string(), std::fs::read_to_string(f).unwrap()))
-        .collect();
-    let sources: Vec<Source> = texts
-        .iter()
-        .map(|(n, t)| Source { name: n, text: t })
-        .collect();
-    assert_rereading_changes_nothing("real corpus", &sources);
+    let texts = named_texts(&files);
+    assert_rereading_changes_nothing("real corpus", &sources_of(&texts));
 }
