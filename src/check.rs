@@ -191,9 +191,7 @@ pub fn check(source: &str, options: &Options) -> Report {
 /// and RBAC of the others. One report per source, in the order given; every
 /// finding stays in the file of its resource.
 pub fn check_bundle(sources: &[Source], options: &Options) -> Vec<Report> {
-    let mut reports = Vec::with_capacity(sources.len());
-    check_bundle_each(sources, options, |_, report| reports.push(report));
-    reports
+    check_bundle_planned(sources, options, Plan::for_sources(sources))
 }
 
 /// `check_bundle`, handing each source's report to `each` (in source order)
@@ -220,6 +218,18 @@ pub struct Plan {
     pub keep_trees: bool,
     /// Resources per window of sources (see `Rules`; 1: each source alone).
     pub window_resources: usize,
+}
+
+impl Plan {
+    /// How a bundle of these sources is checked: trees let go from
+    /// `REREAD_TREES_BYTES` of text, windows of `WINDOW_RESOURCES`.
+    fn for_sources(sources: &[Source]) -> Plan {
+        let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
+        Plan {
+            keep_trees: bytes < REREAD_TREES_BYTES,
+            window_resources: WINDOW_RESOURCES,
+        }
+    }
 }
 
 /// `check_bundle` by a given plan.
@@ -254,12 +264,7 @@ pub fn check_bundle_retained<'a>(
     options: &Options,
     each: impl FnMut(usize, Report),
 ) -> Retained<'a> {
-    let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
-    let plan = Plan {
-        keep_trees: bytes < REREAD_TREES_BYTES,
-        window_resources: WINDOW_RESOURCES,
-    };
-    check_sources(sources, options, plan, each)
+    check_sources(sources, options, Plan::for_sources(sources), each)
 }
 
 fn check_sources<'a>(
@@ -303,10 +308,10 @@ fn check_sources<'a>(
             held += count(end);
             end += 1;
         }
-        let window: Vec<_> = work.by_ref().take(end - start).collect();
-        let window: Vec<_> = window
-            .into_iter()
-            .zip(rules.window(&ctx, start..end))
+        let window: Vec<_> = work
+            .by_ref()
+            .take(end - start)
+            .zip(rules.window(&ctx, start..end, starts[start]..starts[end]))
             .collect();
         start = end;
         let placed = crate::par::map_owned(window, parallel, |((i, mut out), findings)| {
@@ -598,9 +603,12 @@ const PARALLEL_RESOURCES: usize = 64;
 /// Rules run in parallel natively, their findings joined in registry order
 /// as if each had run once over the bundle.
 struct Rules {
-    /// The enabled checks in registry order; a bundle-wide one with its
-    /// findings not handed out yet, in source order.
-    checks: Vec<(CheckFn, Option<std::collections::VecDeque<Finding>>)>,
+    /// The enabled checks in registry order: `None` for one that runs per
+    /// window, a bundle-wide one's findings not handed out yet, in source
+    /// order.
+    checks: Vec<Option<std::collections::VecDeque<Finding>>>,
+    /// The checks that run per window, in registry order.
+    per_workload: Vec<CheckFn>,
 }
 
 impl Rules {
@@ -624,39 +632,39 @@ impl Rules {
             })
         });
         Rules {
-            checks: selected
-                .into_iter()
-                .zip(whole)
-                .map(|((check, _), whole)| (check, whole))
+            per_workload: selected
+                .iter()
+                .filter(|(_, per_workload)| *per_workload)
+                .map(|&(check, _)| check)
                 .collect(),
+            checks: whole,
         }
     }
 
-    /// The findings of sources `sources`, by source.
-    fn window(&mut self, ctx: &Context, sources: std::ops::Range<usize>) -> Vec<Vec<Finding>> {
-        let first = ctx.resources.partition_point(|r| r.source < sources.start);
-        let end = ctx.resources.partition_point(|r| r.source < sources.end);
+    /// The findings of sources `sources`, whose resources are `resources`,
+    /// by source.
+    fn window(
+        &mut self,
+        ctx: &Context,
+        sources: std::ops::Range<usize>,
+        resources: std::ops::Range<usize>,
+    ) -> Vec<Vec<Finding>> {
+        let (first, end) = (resources.start, resources.end);
         let workloads = {
             let a = ctx.workloads.partition_point(|w| w.resource < first);
             let b = ctx.workloads.partition_point(|w| w.resource < end);
             &ctx.workloads[a..b]
         };
         let scoped = ctx.with_workloads(workloads);
-        let per_workload: Vec<CheckFn> = self
-            .checks
-            .iter()
-            .filter(|(_, whole)| whole.is_none())
-            .map(|&(check, _)| check)
-            .collect();
         let large = end - first >= PARALLEL_RESOURCES;
-        let mut ran = crate::par::map(&per_workload, large, |check| {
+        let mut ran = crate::par::map(&self.per_workload, large, |check| {
             let mut found = Vec::new();
             check(&scoped, &mut found);
             found
         })
         .into_iter();
         let mut findings = Vec::new();
-        for (_, whole) in &mut self.checks {
+        for whole in &mut self.checks {
             match whole {
                 None => findings.extend(ran.next().unwrap_or_default()),
                 Some(queue) => {

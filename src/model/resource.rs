@@ -1,6 +1,6 @@
 //! Kubernetes objects found in the input, typed where the kind is known.
 
-use crate::model::value::{Lookup, Value};
+use crate::model::value::Value;
 use k8s_openapi::api::{
     admissionregistration::v1 as admission, apps::v1 as apps, batch::v1 as batch, core::v1 as core,
     networking::v1 as net, policy::v1 as policy, rbac::v1 as rbac,
@@ -122,12 +122,12 @@ impl Resource {
     }
 }
 
-pub fn str_at<'v, V: Lookup>(value: &'v V, dotted: &str) -> Option<&'v str> {
-    value_at(value, dotted)?.string()
+pub fn str_at<'v>(value: &'v Value, dotted: &str) -> Option<&'v str> {
+    value_at(value, dotted)?.as_str()
 }
 
-pub fn value_at<'v, V: Lookup>(value: &'v V, dotted: &str) -> Option<&'v V> {
-    dotted.split('.').try_fold(value, |v, k| v.key(k))
+pub fn value_at<'v>(value: &'v Value, dotted: &str) -> Option<&'v Value> {
+    dotted.split('.').try_fold(value, |v, k| v.get(k))
 }
 
 /// The strings of a JSON array (other items are skipped), with their index.

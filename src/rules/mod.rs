@@ -138,6 +138,14 @@ pub struct SourceFile<'a> {
     pub trees: Option<Vec<Document>>,
 }
 
+impl SourceFile<'_> {
+    /// The trees read again from the text: the same text gives the very
+    /// same trees.
+    fn read_trees(&self) -> Vec<Document> {
+        crate::yaml::parse::parse(&self.map).documents
+    }
+}
+
 /// A source's documents: the bundle's own, or read again from its text.
 pub enum Documents<'a> {
     Held(&'a [Document]),
@@ -192,8 +200,8 @@ impl Reread {
                 return docs;
             }
         }
-        // Read outside the lock: the same text gives the very same trees.
-        let docs = Arc::new(crate::yaml::parse::parse(&file.map).documents);
+        // Read outside the lock.
+        let docs = Arc::new(file.read_trees());
         let mut kept = lock();
         if kept.len() >= REREAD_KEPT {
             kept.remove(0);
@@ -305,22 +313,23 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// A source's documents (held, or read again).
+    /// A source's documents (held, or read again and kept a while).
     pub fn documents(&self, source: usize) -> Documents<'_> {
-        let file = &self.files[source];
-        match &file.trees {
-            Some(trees) => Documents::Held(trees),
-            None => Documents::Read(self.reread.get(file, source)),
-        }
+        self.documents_kept(source, true)
     }
 
     /// A source's documents, read again without keeping them (each source
     /// is placed once).
     pub fn documents_once(&self, source: usize) -> Documents<'_> {
+        self.documents_kept(source, false)
+    }
+
+    fn documents_kept(&self, source: usize, keep: bool) -> Documents<'_> {
         let file = &self.files[source];
         match &file.trees {
             Some(trees) => Documents::Held(trees),
-            None => Documents::Read(Arc::new(crate::yaml::parse::parse(&file.map).documents)),
+            None if keep => Documents::Read(self.reread.get(file, source)),
+            None => Documents::Read(Arc::new(file.read_trees())),
         }
     }
 

@@ -215,31 +215,8 @@ impl PartialEq<bool> for Value {
     }
 }
 
-/// What a dotted-path lookup needs, for JSON read (`serde_json::Value`) and
-/// JSON kept (`Value`) alike.
-pub trait Lookup: Sized {
-    fn key(&self, key: &str) -> Option<&Self>;
-    fn string(&self) -> Option<&str>;
-}
-
-impl Lookup for Value {
-    fn key(&self, key: &str) -> Option<&Self> {
-        self.get(key)
-    }
-    fn string(&self) -> Option<&str> {
-        self.as_str()
-    }
-}
-
-impl Lookup for serde_json::Value {
-    fn key(&self, key: &str) -> Option<&Self> {
-        self.get(key)
-    }
-    fn string(&self) -> Option<&str> {
-        self.as_str()
-    }
-}
-
+/// A value built with serde_json (`json!` literals in tests, values a
+/// caller decoded itself).
 impl From<serde_json::Value> for Value {
     fn from(value: serde_json::Value) -> Value {
         // Iterative: a value can be as deep as the reader allows, and a
