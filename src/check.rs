@@ -821,12 +821,11 @@ fn load(
     };
     let mut problems = Vec::new();
     let known = Object::is_known(api_version, kind);
-    // The typed object is only the schema check and the source of a
-    // workload's pod template: it is dropped once both are done, so a bundle
-    // holds one copy of each object (its JSON) and the pod specs rules read.
-    let mut object = Object::decode(api_version, kind, &json, &mut problems);
+    // The typed object is only the schema check: rules read the JSON, and
+    // workloads the few pod fields they need (`model::pod`).
+    drop(Object::decode(api_version, kind, &json, &mut problems));
     let index = part.resources.len();
-    if let Some(w) = Workload::of(index, kind, &json, &mut object, known, &mut problems) {
+    if let Some(w) = Workload::of(index, kind, &json, known, &mut problems) {
         part.workloads.push(w);
     }
     let span = doc.node(node).span;
@@ -843,7 +842,6 @@ fn load(
     for p in problems {
         report_schema(out, doc, &resource, &mut unknown, p);
     }
-    drop(object);
     part.resources.push(resource);
 }
 

@@ -5,7 +5,7 @@
 //! (`Workload`, typed k8s-openapi objects), never by re-reading YAML text.
 //! A rule that judges no single setting has no explanation.
 
-use k8s_openapi::api::core::v1::SecurityContext;
+use crate::model::pod::SecurityContext;
 
 use crate::check::{Source, with_context};
 use crate::diagnostic::Diagnostic;
@@ -216,7 +216,7 @@ fn effective(
             }
         }
         Setting::SeLinux => {
-            let show = |o: &k8s_openapi::api::core::v1::SELinuxOptions| {
+            let show = |o: &crate::model::pod::SELinuxOptions| {
                 [
                     ("user", &o.user),
                     ("role", &o.role),

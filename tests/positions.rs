@@ -115,6 +115,17 @@ fn quoted_true_is_a_string_and_a_schema_error_at_the_value() {
 }
 
 #[test]
+fn one_mistyped_field_leaves_the_rest_of_the_pod_checked() {
+    // The API server refuses this pod for `command[1]`; until the author
+    // fixes it, the privileged container must still be reported (a typed
+    // decode of the whole spec used to drop every rule for the pod).
+    let src = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  containers:\n  - name: a\n    image: x\n    command: [run, {a: b}]\n    securityContext:\n      privileged: true\n";
+    let got = ranges(src);
+    assert!(has(&got, "schema-invalid", [8, 19, 8, 25]), "{got:?}");
+    assert!(has(&got, "privileged", [10, 6, 10, 22]), "{got:?}");
+}
+
+#[test]
 fn missing_field_points_at_nearest_existing_node() {
     let src = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: a\n    image: x\n    securityContext:\n      readOnlyRootFilesystem: true\n  - name: b\n    image: y\n";
     let report = check(src, &Options::default());

@@ -6,6 +6,7 @@ pub mod kinds;
 pub mod kubelet;
 pub mod locate;
 pub mod path;
+pub mod pod;
 pub mod rbac;
 pub mod resource;
 pub mod schema;

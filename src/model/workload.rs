@@ -8,11 +8,11 @@
 //! (Argo Rollouts, many operators).
 
 use crate::model::value::Value;
-use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::api::core::v1 as k8s;
 
 use crate::model::path::Path;
-use crate::model::resource::{Object, value_at};
+use crate::model::pod::{Container, PodMeta, PodSpec, Read};
+use crate::model::resource::value_at;
 use crate::model::schema::{SchemaProblem, decode};
 
 #[derive(Debug)]
@@ -24,7 +24,7 @@ pub struct Workload {
     /// Where the pod's metadata sits (labels, annotations).
     pub meta_path: Path,
     pub spec: PodSpec,
-    pub meta: ObjectMeta,
+    pub meta: PodMeta,
     /// Ephemeral containers, read as containers (same security fields).
     pub ephemeral: Vec<Container>,
     /// The path of each container `containers()` yields, in its order: built
@@ -105,26 +105,6 @@ fn pod_locations(kind: &str, json: &Value) -> Option<(&'static str, &'static str
     }
 }
 
-/// Moves the pod spec and pod metadata out of a typed workload object: rules
-/// read pods only through `Workload`, so the template is not copied.
-fn take_template(object: &mut Object) -> Option<(PodSpec, Option<ObjectMeta>)> {
-    fn of(t: &mut PodTemplateSpec) -> Option<(PodSpec, Option<ObjectMeta>)> {
-        Some((t.spec.take()?, t.metadata.take()))
-    }
-    match object {
-        Object::Pod(p) => Some((p.spec.take()?, Some(std::mem::take(&mut p.metadata)))),
-        Object::PodTemplate(p) => of(p.template.as_mut()?),
-        Object::ReplicationController(r) => of(r.spec.as_mut()?.template.as_mut()?),
-        Object::Deployment(d) => of(&mut d.spec.template),
-        Object::StatefulSet(d) => of(&mut d.spec.template),
-        Object::DaemonSet(d) => of(&mut d.spec.template),
-        Object::ReplicaSet(d) => of(d.spec.template.as_mut()?),
-        Object::Job(d) => of(&mut d.spec.as_mut()?.template),
-        Object::CronJob(c) => of(&mut c.spec.job_template.spec.as_mut()?.template),
-        _ => None,
-    }
-}
-
 impl Workload {
     /// The workload of a resource, if it holds a pod spec. Schema problems
     /// are reported for resources whose whole type we do not decode (custom
@@ -133,46 +113,25 @@ impl Workload {
         index: usize,
         kind: &str,
         json: &Value,
-        object: &mut Object,
         known_kind: bool,
         problems: &mut Vec<SchemaProblem>,
     ) -> Option<Workload> {
         let (spec_at, meta_at) = pod_locations(kind, json)?;
         let spec_json = value_at(json, spec_at)?;
-        if !spec_json.is_object() {
-            return None;
-        }
-        let spec_path = Path::parse(spec_at);
-        let mut local = Vec::new();
-        // Known kinds were decoded (and their problems reported) already:
-        // take the pod template from the typed object instead of decoding twice.
-        let (spec, meta) = match take_template(object) {
-            Some((spec, meta)) => (spec, meta.unwrap_or_default()),
-            None => {
-                let spec: PodSpec = decode(spec_json, &mut local)?;
-                let meta: ObjectMeta = value_at(json, meta_at)
-                    .and_then(|m| decode(m, &mut Vec::new()))
-                    .unwrap_or_default();
-                (spec, meta)
-            }
-        };
-        let ephemeral: Vec<Container> = spec_json
-            .get("ephemeralContainers")
-            .and_then(Value::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .map(|item| {
-                        let mut item = item.clone();
-                        if let Some(obj) = item.as_object_mut() {
-                            obj.remove("targetContainerName");
-                        }
-                        decode::<Container>(&item, &mut Vec::new()).unwrap_or_default()
-                    })
-                    .collect()
-            })
+        let spec = PodSpec::read(spec_json)?;
+        let meta = value_at(json, meta_at)
+            .and_then(PodMeta::read)
             .unwrap_or_default();
+        let spec_path = Path::parse(spec_at);
+        let ephemeral = spec_json
+            .get("ephemeralContainers")
+            .and_then(<Vec<Container>>::read)
+            .unwrap_or_default();
+        // Known kinds had their whole object checked already; a custom
+        // resource's pod template is checked here.
         if !known_kind {
+            let mut local = Vec::new();
+            let _: Option<k8s::PodSpec> = decode(spec_json, &mut local);
             problems.extend(local.into_iter().map(|p| match p {
                 SchemaProblem::UnknownField { path } => SchemaProblem::UnknownField {
                     path: spec_path.join(&path),

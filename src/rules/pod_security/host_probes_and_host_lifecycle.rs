@@ -24,7 +24,7 @@ use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, pss};
 use crate::rules::{Context, Finding, PSS_BASELINE, Reference, Rule, RuleMeta};
 
-use k8s_openapi::api::core::v1::{HTTPGetAction, TCPSocketAction};
+use crate::model::pod::{HTTPGetAction, TCPSocketAction};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {

@@ -5,7 +5,7 @@
 //! legacy annotations ([`ProfileField`]). Version gates and the messages that are
 //! a rule's own stay in the rule.
 
-use k8s_openapi::api::core::v1::{PodSecurityContext, SecurityContext};
+use crate::model::pod::{PodSecurityContext, SecurityContext};
 
 use crate::diagnostic::Applicability;
 use crate::model::edit::FixPlan;

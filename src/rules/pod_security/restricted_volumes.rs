@@ -17,7 +17,7 @@ use crate::rules::pod_security::{PssCheck, PssLevel};
 use crate::rules::pod_security::{nsa, pss};
 use crate::rules::{Context, Finding, PSS_RESTRICTED, Rule, RuleMeta};
 
-use k8s_openapi::api::core::v1::Volume;
+use crate::model::pod::Volume;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -131,13 +131,26 @@ fn check(ctx: &Context, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::pod::Read;
     use serde_json::{Value, json};
 
-    /// The names `set_sources` gives are the fields `Volume` serialises, in
-    /// serde_json's (sorted) order, each for its own field.
+    /// Our reading of a volume names the sources k8s-openapi's `Volume`
+    /// (the API's own field list) has, each by its API name.
     #[test]
-    fn sources_are_named_as_serde_names_them() {
-        let names = |v: &Volume| -> Vec<String> {
+    fn sources_are_named_as_the_api_names_them() {
+        // The API's names: k8s-openapi's serialisation of a volume that
+        // has every source set.
+        let api_names = |value: &Value| -> Vec<String> {
+            let mut problems = Vec::new();
+            let v: k8s_openapi::api::core::v1::Volume =
+                crate::model::schema::decode(&value.clone().into(), &mut problems)
+                    .expect("repaired into a Volume");
+            assert!(
+                !problems
+                    .iter()
+                    .any(|p| matches!(p, crate::model::schema::SchemaProblem::UnknownField { .. })),
+                "{value}"
+            );
             match serde_json::to_value(v).unwrap() {
                 Value::Object(map) => map
                     .into_iter()
@@ -147,20 +160,7 @@ mod tests {
                 _ => unreachable!(),
             }
         };
-        let decode = |value: &Value| -> Volume {
-            let mut problems = Vec::new();
-            let v = crate::model::schema::decode(&value.clone().into(), &mut problems)
-                .expect("repaired into a Volume");
-            // Every name is a field of `Volume`.
-            assert!(
-                !problems
-                    .iter()
-                    .any(|p| matches!(p, crate::model::schema::SchemaProblem::UnknownField { .. })),
-                "{value}"
-            );
-            v
-        };
-        // Every field the type knows, from its own serialisation.
+        let read = |value: &Value| Volume::read(&value.clone().into()).expect("a volume");
         let mut all = serde_json::Map::new();
         all.insert("name".into(), json!("v"));
         for name in [
@@ -197,14 +197,14 @@ mod tests {
         ] {
             all.insert(name.into(), json!({}));
         }
-        let every = decode(&Value::Object(all));
-        assert_eq!(set_sources(&every), names(&every));
-        assert_eq!(set_sources(&every).len(), 30);
-        for name in set_sources(&every) {
-            let one = decode(&json!({"name": "v", name: {}}));
-            assert_eq!(set_sources(&one), vec![name]);
-            assert_eq!(names(&one), vec![name]);
+        let every = Value::Object(all);
+        assert_eq!(set_sources(&read(&every)), api_names(&every));
+        assert_eq!(set_sources(&read(&every)).len(), 30);
+        for name in set_sources(&read(&every)) {
+            let one = json!({"name": "v", name: {}});
+            assert_eq!(set_sources(&read(&one)), vec![name]);
+            assert_eq!(api_names(&one), vec![name]);
         }
-        assert!(set_sources(&decode(&json!({"name": "v"}))).is_empty());
+        assert!(set_sources(&read(&json!({"name": "v"}))).is_empty());
     }
 }

@@ -18,7 +18,7 @@ use crate::rules::pod_security::{NSA_SECCOMP_APPARMOR, PssCheck, PssLevel};
 use crate::rules::pod_security::{Versions, pss, sc_path};
 use crate::rules::{Context, Finding, PSS_BASELINE, Rule, RuleMeta};
 
-use k8s_openapi::api::core::v1::SELinuxOptions;
+use crate::model::pod::SELinuxOptions;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
