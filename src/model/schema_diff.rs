@@ -23,6 +23,42 @@ fn show(problems: &[SchemaProblem]) -> Vec<String> {
     problems.iter().map(|p| format!("{p:?}")).collect()
 }
 
+static TIMESTAMP_MESSAGES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The problems, with the message of those about a timestamp field
+/// (by the table) blanked.
+fn timestamps_blanked(problems: &[SchemaProblem], root: u16) -> Vec<String> {
+    problems
+        .iter()
+        .map(|p| match p {
+            SchemaProblem::Invalid { path, .. } if type_at(root, &path.0) == Some(Ty::Time) => {
+                format!("Invalid {{ path: {path:?}, message: <timestamp> }}")
+            }
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+/// The leaf type the table gives the value at `path` under struct `root`.
+fn type_at(root: u16, path: &[Seg]) -> Option<Ty> {
+    let mut ty = TYPES[usize::from(struct_ty(root))];
+    for seg in path {
+        if let Ty::Option(inner) = ty {
+            ty = TYPES[usize::from(inner)];
+        }
+        let next = match (ty, seg) {
+            (Ty::Struct(s), Seg::Key(k)) => STRUCTS[usize::from(s)].fields.iter().find(|f| f.0 == k)?.1,
+            (Ty::Map(item), Seg::Key(_)) | (Ty::List(item), Seg::Index(_)) => item,
+            _ => return None,
+        };
+        ty = TYPES[usize::from(next)];
+    }
+    if let Ty::Option(inner) = ty {
+        ty = TYPES[usize::from(inner)];
+    }
+    Some(ty)
+}
+
 /// What to check a value as.
 #[derive(Clone, Copy, Debug)]
 enum Target {
@@ -60,8 +96,20 @@ fn compare(target: Target, value: &Value) -> Result<(), String> {
             (ok, check_type(root, value, &mut new))
         }
     };
+    let same = old_ok == new_ok && show(&old) == show(&new);
+    // The one intentional difference: the message for a rejected timestamp
+    // (jiff's parser messages are not reproduced, see `timestamp.rs`). The
+    // problems must still be the same ones, at the same paths, in order.
+    if !same && old_ok == new_ok {
+        let root = target.root_struct();
+        let (o, n) = (timestamps_blanked(&old, root), timestamps_blanked(&new, root));
+        if o == n {
+            TIMESTAMP_MESSAGES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return Ok(());
+        }
+    }
     let (old, new) = (show(&old), show(&new));
-    if old_ok != new_ok || old != new {
+    if !same {
         return Err(format!(
             "{target:?} {value}\n  decode ({old_ok}): {old:#?}\n  table ({new_ok}): {new:#?}"
         ));
@@ -520,10 +568,14 @@ fn table_check_matches_typed_decoding_on_mutants() {
             differences.push(e);
         }
     }
+    if let Ok(file) = std::env::var("SCHEMA_DIFF_DUMP") {
+        std::fs::write(file, differences.join("\n\n")).unwrap();
+    }
     eprintln!(
-        "schema_diff: {count} mutants of {} seeds in {:?}",
+        "schema_diff: {count} mutants of {} seeds in {:?}; {} differ only in a timestamp's message",
         seeds.len(),
-        start.elapsed()
+        start.elapsed(),
+        TIMESTAMP_MESSAGES.load(std::sync::atomic::Ordering::Relaxed)
     );
     assert!(
         differences.is_empty(),
