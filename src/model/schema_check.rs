@@ -277,7 +277,9 @@ impl Walker<'_> {
         };
         for (key, v) in map {
             let Some(&(_, ty)) = s.fields.iter().find(|(name, _)| *name == key) else {
-                self.unknown.borrow_mut().push(Node::Key(node, key).to_path());
+                self.unknown
+                    .borrow_mut()
+                    .push(Node::Key(node, key).to_path());
                 continue;
             };
             self.value(v, ty, &Node::Key(node, key))?;
@@ -295,7 +297,10 @@ impl Walker<'_> {
             }
         }
         match s.required.iter().find(|r| !map.contains_key(r)) {
-            Some(field) => Err(fail(node, de::value::Error::missing_field(field).to_string())),
+            Some(field) => Err(fail(
+                node,
+                de::value::Error::missing_field(field).to_string(),
+            )),
             None => Ok(()),
         }
     }

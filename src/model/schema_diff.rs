@@ -47,7 +47,9 @@ fn type_at(root: u16, path: &[Seg]) -> Option<Ty> {
             ty = TYPES[usize::from(inner)];
         }
         let next = match (ty, seg) {
-            (Ty::Struct(s), Seg::Key(k)) => STRUCTS[usize::from(s)].fields.iter().find(|f| f.0 == k)?.1,
+            (Ty::Struct(s), Seg::Key(k)) => {
+                STRUCTS[usize::from(s)].fields.iter().find(|f| f.0 == k)?.1
+            }
             (Ty::Map(item), Seg::Key(_)) | (Ty::List(item), Seg::Index(_)) => item,
             _ => return None,
         };
@@ -102,7 +104,10 @@ fn compare(target: Target, value: &Value) -> Result<(), String> {
     // problems must still be the same ones, at the same paths, in order.
     if !same && old_ok == new_ok {
         let root = target.root_struct();
-        let (o, n) = (timestamps_blanked(&old, root), timestamps_blanked(&new, root));
+        let (o, n) = (
+            timestamps_blanked(&old, root),
+            timestamps_blanked(&new, root),
+        );
         if o == n {
             TIMESTAMP_MESSAGES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return Ok(());
@@ -142,10 +147,7 @@ fn yaml_files(dir: &FsPath, out: &mut Vec<std::path::PathBuf>) {
     for path in entries {
         if path.is_dir() {
             yaml_files(&path, out);
-        } else if path
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml")
-        {
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             out.push(path);
         }
     }
@@ -167,13 +169,20 @@ fn targets(value: &Value) -> Vec<(Target, &Value)> {
     }
     for spec in [
         value.get("spec"),
-        value.get("spec").and_then(|s| s.get("template")).and_then(|t| t.get("spec")),
+        value
+            .get("spec")
+            .and_then(|s| s.get("template"))
+            .and_then(|t| t.get("spec")),
     ]
     .into_iter()
     .flatten()
     {
         out.push((Target::Type(Root::PodSpec), spec));
-        for c in spec.get("containers").and_then(Value::as_array).unwrap_or(&[]) {
+        for c in spec
+            .get("containers")
+            .and_then(Value::as_array)
+            .unwrap_or(&[])
+        {
             out.push((Target::Type(Root::Container), c));
         }
     }
@@ -183,7 +192,10 @@ fn targets(value: &Value) -> Vec<(Target, &Value)> {
 /// Every object of the tests, the rules' examples and the corpus.
 fn inputs() -> Vec<Value> {
     let mut files = Vec::new();
-    yaml_files(&FsPath::new(env!("CARGO_MANIFEST_DIR")).join("tests"), &mut files);
+    yaml_files(
+        &FsPath::new(env!("CARGO_MANIFEST_DIR")).join("tests"),
+        &mut files,
+    );
     let shared = std::env::var("KUBEHARDEN_SHARED").unwrap_or_else(|_| "../shared".into());
     let corpus = FsPath::new(&shared).join("corpus/real");
     if corpus.is_dir() {
@@ -410,7 +422,12 @@ fn typed_value(rng: &mut Rng, ty: u16, budget: &mut usize) -> Value {
 
 /// The path and type of every node of `value` (the type where the table
 /// knows it; `None`: an unknown field or a mistyped value).
-fn typed_nodes(value: &Value, ty: Option<u16>, path: &mut Vec<Seg>, out: &mut Vec<(Vec<Seg>, Option<u16>)>) {
+fn typed_nodes(
+    value: &Value,
+    ty: Option<u16>,
+    path: &mut Vec<Seg>,
+    out: &mut Vec<(Vec<Seg>, Option<u16>)>,
+) {
     out.push((path.clone(), ty));
     let shape = ty.map(|t| match TYPES[usize::from(t)] {
         Ty::Option(inner) => TYPES[usize::from(inner)],
@@ -497,7 +514,8 @@ fn mutate(rng: &mut Rng, value: &mut Value, root: u16) {
                             (name.into(), typed_value(rng, fty, &mut budget))
                         }
                         _ => (
-                            rng.text(&["aUnknown", "zzUnknown", "name", "Spec", "image"]).into(),
+                            rng.text(&["aUnknown", "zzUnknown", "name", "Spec", "image"])
+                                .into(),
                             odd_value(rng),
                         ),
                     };

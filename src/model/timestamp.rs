@@ -163,7 +163,11 @@ fn fraction(c: &mut Cursor) -> Option<()> {
     if !(c.eat(b'.') || c.eat(b',')) {
         return Some(());
     }
-    let n = c.0.iter().take(9).take_while(|b| b.is_ascii_digit()).count();
+    let n =
+        c.0.iter()
+            .take(9)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
     if n == 0 {
         return None;
     }
