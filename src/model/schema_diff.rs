@@ -209,11 +209,67 @@ fn inputs() -> Vec<Value> {
             objects(&text, &mut values);
         }
     }
-    for rule in crate::rules::registry() {
-        objects(rule.meta.bad_example, &mut values);
-        objects(rule.meta.good_example, &mut values);
+    // The rules' examples, read from their source (the model layer does
+    // not reach up to the rules).
+    let mut sources = Vec::new();
+    rust_files(
+        &FsPath::new(env!("CARGO_MANIFEST_DIR")).join("src/rules"),
+        &mut sources,
+    );
+    let mut examples = 0;
+    for file in sources {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for example in string_literals_after(&text, "_example: \"") {
+            examples += 1;
+            objects(&example, &mut values);
+        }
     }
+    assert!(examples > 50, "only {examples} rule examples");
     values
+}
+
+fn rust_files(dir: &FsPath, out: &mut Vec<std::path::PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The (escaped) string literals that start right after `marker`, unescaped.
+fn string_literals_after(text: &str, marker: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices(marker) {
+        let mut chars = text[at + marker.len()..].chars();
+        let mut literal = String::new();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => break,
+                '\\' => match chars.next() {
+                    Some('n') => literal.push('\n'),
+                    Some('t') => literal.push('\t'),
+                    // A line continuation: the break and the next line's indent.
+                    Some('\n') => {
+                        let rest = chars.as_str().trim_start();
+                        chars = rest.chars();
+                    }
+                    Some(other) => literal.push(other),
+                    None => break,
+                },
+                c => literal.push(c),
+            }
+        }
+        out.push(literal);
+    }
+    out
 }
 
 #[test]
@@ -600,5 +656,45 @@ fn table_check_matches_typed_decoding_on_mutants() {
         "{} differences of {count}, the first: {}",
         differences.len(),
         differences[0]
+    );
+}
+
+/// Time of both ways over every input (`cargo test --release --lib
+/// schema_speed -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn schema_speed() {
+    let values = inputs();
+    let targets: Vec<(Target, &Value)> = values.iter().flat_map(targets).collect();
+    let time = |f: &dyn Fn(Target, &Value)| {
+        let start = std::time::Instant::now();
+        for _ in 0..20 {
+            for &(t, v) in &targets {
+                f(t, v);
+            }
+        }
+        start.elapsed() / 20
+    };
+    let decoded = time(&|t, v| {
+        let mut p = Vec::new();
+        match t {
+            Target::Kind(a, k) => drop(Object::decode(a, k, v, &mut p)),
+            Target::Type(Root::PodSpec) => drop(decode::<PodSpec>(v, &mut p)),
+            Target::Type(Root::ObjectMeta) => drop(decode::<ObjectMeta>(v, &mut p)),
+            Target::Type(Root::Container) => drop(decode::<Container>(v, &mut p)),
+        }
+        std::hint::black_box(p);
+    });
+    let checked = time(&|t, v| {
+        let mut p = Vec::new();
+        match t {
+            Target::Kind(a, k) => drop(check_object(a, k, v, &mut p)),
+            Target::Type(root) => drop(check_type(root, v, &mut p)),
+        }
+        std::hint::black_box(p);
+    });
+    eprintln!(
+        "schema_speed: {} values: decode {decoded:?}, table {checked:?}",
+        targets.len()
     );
 }
