@@ -78,8 +78,10 @@ pub fn structure(name: &str) -> Option<&'static Struct> {
 }
 
 /// Checks an object of a built-in kind, adding its schema problems as
-/// decoding it would. `false` (and nothing added) when the kind is not
-/// built in at that apiVersion.
+/// decoding it (`Object::decode`) would. `false` (and nothing added) when
+/// the kind is not built in at that apiVersion; `false` too, with the
+/// problems found, when even repaired it cannot be decoded (where
+/// `Object::decode` gives `Object::Other`).
 pub fn check_object(
     api_version: &str,
     kind_name: &str,
