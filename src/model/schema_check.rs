@@ -49,6 +49,10 @@ pub struct Struct {
     pub name: &'static str,
     pub fields: &'static [(&'static str, u16)],
     pub required: &'static [&'static str],
+    /// A resource's apiVersion and kind, which its decoder insists on
+    /// (the kinds, and resources embedded in them: a StatefulSet's
+    /// PersistentVolumeClaim templates).
+    pub resource: Option<(&'static str, &'static str)>,
 }
 
 /// A built-in kind: apiVersion, kind and its struct.
@@ -88,12 +92,11 @@ pub fn check_object(
     value: &Value,
     problems: &mut Vec<SchemaProblem>,
 ) -> bool {
-    let Some(&(api_version, kind_name, s)) = kind(api_version, kind_name) else {
+    let Some(&(_, _, s)) = kind(api_version, kind_name) else {
         return false;
     };
-    let resource = Some((api_version, kind_name));
     repair(value, problems, &mut |value, unknown| {
-        Walker { unknown }.structure(value, s, &Node::Root, resource)
+        Walker { unknown }.structure(value, s, &Node::Root)
     })
     .is_some()
 }
@@ -108,7 +111,7 @@ pub fn check_type(root: Root, value: &Value, problems: &mut Vec<SchemaProblem>) 
         Root::Container => CONTAINER,
     };
     repair(value, problems, &mut |value, unknown| {
-        Walker { unknown }.structure(value, s, &Node::Root, None)
+        Walker { unknown }.structure(value, s, &Node::Root)
     })
     .is_some()
 }
@@ -200,7 +203,7 @@ impl Walker<'_> {
                 Value::Null => Ok(()),
                 _ => self.value(value, inner, node),
             },
-            Ty::Struct(s) => self.structure(value, s, node, None),
+            Ty::Struct(s) => self.structure(value, s, node),
             Ty::List(item) => match value {
                 Value::Array(items) => {
                     for (i, v) in items.iter().enumerate() {
@@ -264,15 +267,8 @@ impl Walker<'_> {
         }
     }
 
-    /// Reads `value` as struct `s`; `resource` is the apiVersion and kind a
-    /// built-in kind's decoder insists on.
-    fn structure(
-        &self,
-        value: &Value,
-        s: u16,
-        node: &Node,
-        resource: Option<(&str, &str)>,
-    ) -> Result<(), Failure> {
+    /// Reads `value` as struct `s`.
+    fn structure(&self, value: &Value, s: u16, node: &Node) -> Result<(), Failure> {
         let s = &STRUCTS[usize::from(s)];
         let Value::Object(map) = value else {
             return Err(wrong_type(value, s.name, node));
@@ -285,7 +281,7 @@ impl Walker<'_> {
                 continue;
             };
             self.value(v, ty, &Node::Key(node, key))?;
-            if let Some((api_version, kind)) = resource {
+            if let Some((api_version, kind)) = s.resource {
                 let expected = match key {
                     "apiVersion" => api_version,
                     "kind" => kind,

@@ -354,6 +354,8 @@ struct Struct {
     fields: Vec<(&'static str, usize)>,
     /// Fields whose absence fails the decoding, in the order it checks them.
     required: Vec<&'static str>,
+    /// The apiVersion and kind a resource's decoder insists on.
+    resource: Option<(String, String)>,
     /// How to reach it: a root and a path of field names.
     root: ProbeFn,
     path: Vec<&'static str>,
@@ -440,6 +442,7 @@ impl Table {
             expecting: expecting.to_string(),
             fields: fields.iter().map(|f| (*f, usize::MAX)).collect(),
             required: Vec::new(),
+            resource: None,
             root,
             path: path.to_vec(),
         });
@@ -533,6 +536,34 @@ impl Table {
                 }
             }
             self.structs[s].required = present;
+            // A resource's decoder refuses another apiVersion and kind.
+            let refused = |field: &'static str| {
+                let steps = root(&path, Some(&[field]));
+                let Some(Step::Struct {
+                    outcome: Some(outcome),
+                    ..
+                }) = steps.last()
+                else {
+                    panic!("no outcome for {path:?}");
+                };
+                let prefix = format!("invalid value: string {VALID_TEXT:?}, expected ");
+                match outcome {
+                    Ok(()) => None,
+                    Err(m) => Some(
+                        m.strip_prefix(&prefix)
+                            .unwrap_or_else(|| panic!("{path:?}: {m}"))
+                            .to_string(),
+                    ),
+                }
+            };
+            let fields = &self.structs[s].fields;
+            if fields.iter().any(|f| f.0 == "apiVersion") && fields.iter().any(|f| f.0 == "kind") {
+                match (refused("apiVersion"), refused("kind")) {
+                    (Some(a), Some(k)) => self.structs[s].resource = Some((a, k)),
+                    (None, None) => {}
+                    other => panic!("{path:?}: {other:?}"),
+                }
+            }
         }
     }
 }
@@ -572,16 +603,11 @@ pub fn generate() -> String {
     let container = table.root(probe::<core::Container>);
     table.fill();
     table.check_acyclic();
-    // The walker checks apiVersion and kind only at the root.
-    for s in &table.structs {
-        for (name, ty) in &s.fields {
-            let inner = table.innermost(*ty);
-            assert!(
-                !kinds.iter().any(|k| table.types[inner] == Ty::Struct(k.2)),
-                "{}.{name} is a built-in kind",
-                s.name
-            );
-        }
+    for (api_version, kind, s) in &kinds {
+        assert_eq!(
+            table.structs[*s].resource,
+            Some((api_version.to_string(), kind.to_string()))
+        );
     }
     // Names are unique (checked in `structure`); keys of resources are in
     // no struct but the resource's own.
@@ -652,6 +678,7 @@ pub fn generate() -> String {
         }
         writeln!(w, "],").unwrap();
         writeln!(w, "        required: &{:?},", s.required).unwrap();
+        writeln!(w, "        resource: {:?},", s.resource).unwrap();
         writeln!(w, "    }},").unwrap();
     }
     writeln!(w, "];").unwrap();
