@@ -10,8 +10,16 @@ pub mod pod;
 pub mod rbac;
 pub mod resource;
 pub mod schema;
+pub mod schema_check;
+#[cfg(test)]
+mod schema_diff;
+#[cfg(test)]
+mod schema_gen;
+#[rustfmt::skip]
+mod schema_table;
 pub mod setting;
 pub mod suggest;
+mod timestamp;
 pub mod tracked;
 pub mod unknown;
 // JSON as the reader builds it and the rules read it (the text layer owns it).

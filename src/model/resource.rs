@@ -37,17 +37,11 @@ macro_rules! objects {
 
             /// The API version of a built-in kind, for an object that lacks one.
             pub fn api_version_of(kind: &str) -> Option<&'static str> {
-                $(
-                    if kind == <$ty as k8s_openapi::Resource>::KIND {
-                        return Some(<$ty as k8s_openapi::Resource>::API_VERSION);
-                    }
-                )*
-                None
+                crate::model::schema_check::api_version_of(kind)
             }
 
             pub fn is_known(api_version: &str, kind: &str) -> bool {
-                false $(|| (kind == <$ty as k8s_openapi::Resource>::KIND
-                    && api_version == <$ty as k8s_openapi::Resource>::API_VERSION))*
+                crate::model::schema_check::kind(api_version, kind).is_some()
             }
         }
     };

@@ -14,7 +14,8 @@ use crate::model::value::{Map, Value};
 use serde::de::DeserializeOwned;
 
 use crate::model::path::{Path, Seg};
-use crate::model::tracked::{Deserializer, Error, Node};
+use crate::model::schema_check::Node;
+use crate::model::tracked::Deserializer;
 
 #[derive(Debug, Clone)]
 pub enum SchemaProblem {
@@ -23,6 +24,14 @@ pub enum SchemaProblem {
 }
 
 const MAX_REPAIRS: usize = 24;
+
+/// Why one decoding attempt failed: serde's message, and the innermost
+/// value it is about (`None`: the root).
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub path: Option<Path>,
+}
 
 fn get_mut<'v>(value: &'v mut Value, path: &[Seg]) -> Option<&'v mut Value> {
     let mut cur = value;
@@ -53,10 +62,17 @@ pub fn decode<T: DeserializeOwned>(
 ) -> Option<T> {
     let mut decoded = None;
     repair(original, problems, &mut |value, unknown| {
-        decoded = Some(T::deserialize(Deserializer {
+        let d = Deserializer {
             value,
             node: &Node::Root,
             unknown,
+        };
+        decoded = Some(T::deserialize(d).map_err(|e| {
+            let e = e.into_inner();
+            Failure {
+                message: e.message,
+                path: e.path,
+            }
         })?);
         Ok(())
     });
@@ -64,12 +80,13 @@ pub fn decode<T: DeserializeOwned>(
 }
 
 /// One decoding attempt of a value, collecting the paths of unknown fields.
-type Attempt<'f> = dyn FnMut(&Value, &RefCell<Vec<Path>>) -> Result<(), Error> + 'f;
+pub type Attempt<'f> = dyn FnMut(&Value, &RefCell<Vec<Path>>) -> Result<(), Failure> + 'f;
 
 /// Tries to `deserialize` (which keeps what it decoded) and repairs the
 /// value after each failure. Not generic: one copy of the repair loop for
-/// all the types decoded (it was one per type, 46 KB of the wasm module).
-fn repair(
+/// all the types decoded (it was one per type, 46 KB of the wasm module),
+/// and the same loop after the table-driven check (`schema_check`).
+pub fn repair(
     original: &Value,
     problems: &mut Vec<SchemaProblem>,
     deserialize: &mut Attempt,
@@ -91,7 +108,6 @@ fn repair(
                 return Some(());
             }
             Err(err) => {
-                let err = err.into_inner();
                 let path = err.path.unwrap_or_default();
                 let message = err.message;
                 // A required field is missing: the path is the object holding it.

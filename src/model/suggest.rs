@@ -1,99 +1,60 @@
 //! "Did you mean" for unknown fields.
 //!
-//! k8s-openapi's `Deserialize` impls announce their field names through
-//! `deserialize_struct(name, FIELDS, ..)`. A recording deserializer collects
-//! those lists once; for an unknown key we pick the struct whose fields best
-//! match the key's known siblings, then the closest field name in it.
+//! The field names of the structs users write most, from the schema table
+//! (`schema_table.rs`); for an unknown key we pick the struct whose fields
+//! best match the key's known siblings, then the closest field name in it.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use k8s_openapi::api::{
-    apps::v1 as apps, batch::v1 as batch, core::v1 as core, networking::v1 as net, rbac::v1 as rbac,
-};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
-use serde::de::{self, Deserialize, Visitor};
+/// The structs whose fields are offered, in this order (ties go to the
+/// first), by name in the schema table.
+const STRUCTS: &[&str] = &[
+    "PodSpec",
+    "Container",
+    "SecurityContext",
+    "PodSecurityContext",
+    "Capabilities",
+    "SeccompProfile",
+    "AppArmorProfile",
+    "SELinuxOptions",
+    "Volume",
+    "VolumeMount",
+    "HostPathVolumeSource",
+    "EnvVar",
+    "EnvVarSource",
+    "ResourceRequirements",
+    "Probe",
+    "ContainerPort",
+    "PodTemplateSpec",
+    "ServiceSpec",
+    "ServicePort",
+    "ObjectMeta",
+    "LabelSelector",
+    "DeploymentSpec",
+    "StatefulSetSpec",
+    "DaemonSetSpec",
+    "JobSpec",
+    "CronJobSpec",
+    "JobTemplateSpec",
+    "PolicyRule",
+    "RoleRef",
+    "Subject",
+    "NetworkPolicySpec",
+    "NetworkPolicyIngressRule",
+    "NetworkPolicyEgressRule",
+    "NetworkPolicyPeer",
+];
 
-#[derive(Debug)]
-struct Recorded;
-
-impl std::fmt::Display for Recorded {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("recorded")
-    }
-}
-impl std::error::Error for Recorded {}
-impl de::Error for Recorded {
-    fn custom<T: std::fmt::Display>(_: T) -> Self {
-        Recorded
-    }
-}
-
-struct FieldRecorder<'a>(&'a mut Vec<&'static [&'static str]>);
-
-impl<'de> de::Deserializer<'de> for FieldRecorder<'_> {
-    type Error = Recorded;
-    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Recorded> {
-        Err(Recorded)
-    }
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _: &'static str,
-        fields: &'static [&'static str],
-        _: V,
-    ) -> Result<V::Value, Recorded> {
-        self.0.push(fields);
-        Err(Recorded)
-    }
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
-        unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
-    }
-}
-
-fn record<T: for<'de> Deserialize<'de>>(out: &mut Vec<&'static [&'static str]>) {
-    let _ = T::deserialize(FieldRecorder(out));
-}
-
-fn field_sets() -> &'static [&'static [&'static str]] {
-    static SETS: OnceLock<Vec<&'static [&'static str]>> = OnceLock::new();
+/// The field names of each struct of `STRUCTS`, in declaration order.
+fn field_sets() -> &'static [Vec<&'static str>] {
+    static SETS: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
     SETS.get_or_init(|| {
-        let mut v = Vec::new();
-        record::<core::PodSpec>(&mut v);
-        record::<core::Container>(&mut v);
-        record::<core::SecurityContext>(&mut v);
-        record::<core::PodSecurityContext>(&mut v);
-        record::<core::Capabilities>(&mut v);
-        record::<core::SeccompProfile>(&mut v);
-        record::<core::AppArmorProfile>(&mut v);
-        record::<core::SELinuxOptions>(&mut v);
-        record::<core::Volume>(&mut v);
-        record::<core::VolumeMount>(&mut v);
-        record::<core::HostPathVolumeSource>(&mut v);
-        record::<core::EnvVar>(&mut v);
-        record::<core::EnvVarSource>(&mut v);
-        record::<core::ResourceRequirements>(&mut v);
-        record::<core::Probe>(&mut v);
-        record::<core::ContainerPort>(&mut v);
-        record::<core::PodTemplateSpec>(&mut v);
-        record::<core::ServiceSpec>(&mut v);
-        record::<core::ServicePort>(&mut v);
-        record::<meta::ObjectMeta>(&mut v);
-        record::<meta::LabelSelector>(&mut v);
-        record::<apps::DeploymentSpec>(&mut v);
-        record::<apps::StatefulSetSpec>(&mut v);
-        record::<apps::DaemonSetSpec>(&mut v);
-        record::<batch::JobSpec>(&mut v);
-        record::<batch::CronJobSpec>(&mut v);
-        record::<batch::JobTemplateSpec>(&mut v);
-        record::<rbac::PolicyRule>(&mut v);
-        record::<rbac::RoleRef>(&mut v);
-        record::<rbac::Subject>(&mut v);
-        record::<net::NetworkPolicySpec>(&mut v);
-        record::<net::NetworkPolicyIngressRule>(&mut v);
-        record::<net::NetworkPolicyEgressRule>(&mut v);
-        record::<net::NetworkPolicyPeer>(&mut v);
-        v
+        STRUCTS
+            .iter()
+            .filter_map(|name| crate::model::schema_check::structure(name))
+            .map(|s| s.fields.iter().map(|f| f.0).collect())
+            .collect()
     })
 }
 
@@ -180,6 +141,40 @@ const MAX_FIELD_LEN: usize = 64;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every struct offered is in the table, with the fields k8s-openapi
+    /// gives it.
+    #[test]
+    fn field_sets_are_k8s_openapis() {
+        use k8s_openapi::api::core::v1 as core;
+        use serde::de::{self, Deserialize, Visitor};
+        struct Recorder<'a>(&'a mut Vec<&'static [&'static str]>);
+        impl<'de> de::Deserializer<'de> for Recorder<'_> {
+            type Error = de::value::Error;
+            fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+                Err(de::Error::custom("recorded"))
+            }
+            fn deserialize_struct<V: Visitor<'de>>(
+                self,
+                _: &'static str,
+                fields: &'static [&'static str],
+                _: V,
+            ) -> Result<V::Value, Self::Error> {
+                self.0.push(fields);
+                Err(de::Error::custom("recorded"))
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+                unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+            }
+        }
+        assert_eq!(field_sets().len(), STRUCTS.len());
+        let mut recorded = Vec::new();
+        let _ = core::PodSpec::deserialize(Recorder(&mut recorded));
+        let _ = core::Container::deserialize(Recorder(&mut recorded));
+        assert_eq!(field_sets()[0], recorded[0]);
+        assert_eq!(field_sets()[1], recorded[1]);
+    }
 
     #[test]
     fn suggests_the_field_of_the_right_struct() {

@@ -12,37 +12,8 @@ use std::fmt;
 use crate::model::value::Value;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::model::path::{Path, Seg};
-
-/// Where a deserializer is: a linked list through the call stack.
-#[derive(Clone, Copy)]
-pub enum Node<'a> {
-    Root,
-    Key(&'a Node<'a>, &'a str),
-    Index(&'a Node<'a>, usize),
-}
-
-impl Node<'_> {
-    pub fn to_path(&self) -> Path {
-        let mut segs = Vec::new();
-        let mut cur = self;
-        loop {
-            match cur {
-                Node::Root => break,
-                Node::Key(parent, key) => {
-                    segs.push(Seg::Key((*key).to_string()));
-                    cur = parent;
-                }
-                Node::Index(parent, i) => {
-                    segs.push(Seg::Index(*i));
-                    cur = parent;
-                }
-            }
-        }
-        segs.reverse();
-        Path(segs)
-    }
-}
+use crate::model::path::Path;
+pub use crate::model::schema_check::Node;
 
 /// A decoding error, boxed: one pointer in every `Result` the decoding code
 /// of the ~500 k8s-openapi types moves and checks, as serde_json's own
