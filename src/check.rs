@@ -10,8 +10,9 @@ use crate::model::edit::{self, At};
 use crate::model::identity::identify;
 use crate::model::locate::locate;
 use crate::model::path::{Path, Seg};
-use crate::model::resource::{Object, Resource, ResourceId, str_at};
+use crate::model::resource::{Resource, ResourceId, str_at};
 use crate::model::schema::SchemaProblem;
+use crate::model::schema_check;
 use crate::model::unknown::UnknownFields;
 use crate::model::workload::Workload;
 use crate::options::Options;
@@ -820,10 +821,10 @@ fn load(
         namespace: str_at(&json, "metadata.namespace").map(str::to_string),
     };
     let mut problems = Vec::new();
-    let known = Object::is_known(api_version, kind);
-    // The typed object is only the schema check: rules read the JSON, and
-    // workloads the few pod fields they need (`model::pod`).
-    drop(Object::decode(api_version, kind, &json, &mut problems));
+    // Rules read the JSON, and workloads the few pod fields they need
+    // (`model::pod`); the schema check only adds problems.
+    let known = schema_check::kind(api_version, kind).is_some();
+    schema_check::check_object(api_version, kind, &json, &mut problems);
     let index = part.resources.len();
     if let Some(w) = Workload::of(index, kind, &json, known, &mut problems) {
         part.workloads.push(w);

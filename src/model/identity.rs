@@ -10,7 +10,7 @@
 
 use crate::model::value::Value;
 
-use crate::model::resource::Object;
+use crate::model::schema_check;
 use crate::source::Span;
 use crate::yaml::tree::{Document, NodeId};
 
@@ -143,7 +143,10 @@ pub fn identify(doc: &Document, node: NodeId, json: &mut Value) -> Option<Identi
     }
     // A built-in kind without apiVersion: its one version, so it is checked.
     if identity.api_version.is_none()
-        && let Some(version) = identity.kind.as_deref().and_then(Object::api_version_of)
+        && let Some(version) = identity
+            .kind
+            .as_deref()
+            .and_then(schema_check::api_version_of)
     {
         identity.api_version = Some(version.to_string());
         obj.insert("apiVersion".into(), Value::String(version.into()));

@@ -20,6 +20,7 @@ mod schema_table;
 pub mod setting;
 pub mod suggest;
 mod timestamp;
+#[cfg(test)]
 pub mod tracked;
 pub mod unknown;
 // JSON as the reader builds it and the rules read it (the text layer owns it).

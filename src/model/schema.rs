@@ -11,10 +11,13 @@
 use std::cell::RefCell;
 
 use crate::model::value::{Map, Value};
+#[cfg(test)]
 use serde::de::DeserializeOwned;
 
 use crate::model::path::{Path, Seg};
+#[cfg(test)]
 use crate::model::schema_check::Node;
+#[cfg(test)]
 use crate::model::tracked::Deserializer;
 
 #[derive(Debug, Clone)]
@@ -54,8 +57,10 @@ fn candidates() -> [Value; 3] {
     ]
 }
 
-/// Decodes `value` as `T`, collecting schema problems. Returns `None` only if
+/// Decodes `value` as `T` with k8s-openapi's types, collecting schema
+/// problems: what `schema_check` is tested against. Returns `None` only if
 /// the value cannot be repaired into a `T` at all.
+#[cfg(test)]
 pub fn decode<T: DeserializeOwned>(
     original: &Value,
     problems: &mut Vec<SchemaProblem>,

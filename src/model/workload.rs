@@ -8,12 +8,12 @@
 //! (Argo Rollouts, many operators).
 
 use crate::model::value::Value;
-use k8s_openapi::api::core::v1 as k8s;
 
 use crate::model::path::Path;
 use crate::model::pod::{Container, PodMeta, PodSpec, Read};
 use crate::model::resource::value_at;
-use crate::model::schema::{SchemaProblem, decode};
+use crate::model::schema::SchemaProblem;
+use crate::model::schema_check::{Root, check_type};
 
 #[derive(Debug)]
 pub struct Workload {
@@ -107,8 +107,8 @@ fn pod_locations(kind: &str, json: &Value) -> Option<(&'static str, &'static str
 
 impl Workload {
     /// The workload of a resource, if it holds a pod spec. Schema problems
-    /// are reported for resources whose whole type we do not decode (custom
-    /// resources); known kinds had theirs reported already.
+    /// of the pod spec are added for kinds not built in (custom resources);
+    /// built-in kinds had their whole object checked already.
     pub fn of(
         index: usize,
         kind: &str,
@@ -131,7 +131,7 @@ impl Workload {
         // resource's pod template is checked here.
         if !known_kind {
             let mut local = Vec::new();
-            let _: Option<k8s::PodSpec> = decode(spec_json, &mut local);
+            check_type(Root::PodSpec, spec_json, &mut local);
             problems.extend(local.into_iter().map(|p| match p {
                 SchemaProblem::UnknownField { path } => SchemaProblem::UnknownField {
                     path: spec_path.join(&path),
