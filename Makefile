@@ -60,17 +60,19 @@ deps-nvim:
 	fi
 
 # WASM_OPT_LEVEL: rustc's opt-level for the module (Cargo.toml's `wasm`
-# profile says "z"). Measured with `make bench-wasm` (150-line Deployment, CPU
-# per check under Node 20, native 163.9 us): "z" 442.4 KB brotli, 876 us
-# (5.3x native); 3 646.2 KB brotli, 389 us (2.4x); "s" (measured on an
-# earlier tree) ~10 % more brotli than "z" and ~1.5x faster. With fat LTO the
-# root crate's level decides: `[profile.wasm.package.kubeharden] opt-level = 3`
+# profile says "z"). The README's WebAssembly table has the trade-off as
+# measured with `make bench-wasm` on 2026-12-06: "z" 343 KB brotli and 5.1x
+# native, "s" 385 KB and 4.1x, 3 459 KB and 2.45x. With fat LTO the root
+# crate's level decides: `[profile.wasm.package.kubeharden] opt-level = 3`
 # over "z" dependencies measured the same as 3 everywhere.
 #   make pkg WASM_OPT_LEVEL=3
+# WASM_FEATURES: cargo's feature flags for the module (`make pkg` sets them
+# for each of its two builds).
 WASM_OPT_LEVEL ?=
+WASM_FEATURES ?=
 
 wasm: deps
-	$(if $(WASM_OPT_LEVEL),CARGO_PROFILE_WASM_OPT_LEVEL=$(WASM_OPT_LEVEL)) cargo build --locked --profile wasm --lib --target wasm32-unknown-unknown
+	$(if $(WASM_OPT_LEVEL),CARGO_PROFILE_WASM_OPT_LEVEL=$(WASM_OPT_LEVEL)) cargo build --locked --profile wasm --lib --target wasm32-unknown-unknown $(WASM_FEATURES)
 
 # wasm-opt from npm binaryen (pinned in tools/package-lock.json; Debian's 108
 # emits modules that fail to instantiate). -O1: measured on this module,
@@ -85,14 +87,25 @@ $(WASM_OPT): tools/package-lock.json
 	npm --prefix tools ci --no-audit --no-fund
 	touch $@
 
-# The npm package: web (ES module, async init) and node (sync, no init) builds.
-pkg: wasm $(WASM_OPT)
+# The npm package: the checker module as web (ES module, async init) and node
+# (sync, no init) builds, and the language-server module (the same API and
+# `LanguageServer`, the `language-server` feature) as pkg/lsp/web and
+# pkg/lsp/node for editors. Two cargo builds; each is cached.
+pkg: $(WASM_OPT)
 	rm -rf pkg && mkdir -p pkg
-	wasm-bindgen --target web --remove-name-section --remove-producers-section --out-dir pkg/web $(WASM)
-	$(WASM_OPT) $(WASM_OPT_FLAGS) pkg/web/kubeharden_bg.wasm -o pkg/web/kubeharden_bg.wasm
-	wasm-bindgen --target nodejs --remove-name-section --remove-producers-section --out-dir pkg/node $(WASM)
-	$(WASM_OPT) $(WASM_OPT_FLAGS) pkg/node/kubeharden_bg.wasm -o pkg/node/kubeharden_bg.wasm
+	$(MAKE) wasm WASM_FEATURES=
+	$(call bindgen,pkg)
+	$(MAKE) wasm WASM_FEATURES="--features language-server"
+	$(call bindgen,pkg/lsp)
 	cp -r pkg-config/. pkg/
+
+# $(call bindgen,DIR): DIR/web and DIR/node from the module cargo built last.
+define bindgen
+	wasm-bindgen --target web --remove-name-section --remove-producers-section --out-dir $(1)/web $(WASM)
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(1)/web/kubeharden_bg.wasm -o $(1)/web/kubeharden_bg.wasm
+	wasm-bindgen --target nodejs --remove-name-section --remove-producers-section --out-dir $(1)/node $(WASM)
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(1)/node/kubeharden_bg.wasm -o $(1)/node/kubeharden_bg.wasm
+endef
 
 # One folder, www/dist, for any static host: the playground (index.html), the docs generated
 # from the rule registry (rules.html, rules/<id>.html, maps/*.html) and the embeddable
@@ -152,9 +165,9 @@ test-nvim: deps-nvim
 	done
 
 # The VS Code extension: esbuild bundles, packaged with @vscode/vsce. Uses the
-# pkg/ that `make pkg` built (one wasm build for everything).
+# pkg/ that `make pkg` built (its language-server module).
 vsix:
-	@[ -f pkg/node/kubeharden-lsp.mjs ] || $(MAKE) pkg
+	@[ -f pkg/lsp/node/kubeharden.js ] || $(MAKE) pkg
 	npm --prefix editors/vscode ci --no-audit --no-fund
 	cd editors/vscode && npm run package
 

@@ -2,9 +2,9 @@
 //! options?)`, `fixAll(source, options?)`,
 //! `ignoreFix(source, rule, line, character)`, `report(source, format, path,
 //! options?)`, `rules()`, `ruleSelection(options?)`, `pssVersions()`,
-//! `version()`, and the
-//! language server for JavaScript hosts (`new LanguageServer()`, the same
-//! state machine as `kubeharden lsp`).
+//! `version()`, and, with the `language-server` feature, the language server
+//! for JavaScript hosts (`new LanguageServer()`, the same state machine as
+//! `kubeharden lsp`).
 //!
 //! Results cross to JavaScript as JSON parsed by the engine's own
 //! `JSON.parse`: one string copy, no per-field bindings, and exactly the shape
@@ -446,87 +446,98 @@ pub fn version() -> String {
     crate::VERSION.to_string()
 }
 
-/// The language server (`kubeharden::lsp::Server`) for JavaScript hosts: a
-/// message in, messages out. The host frames messages, gives the workspace's
-/// files, and calls `flush()` once the client has been quiet for
-/// `debounceMs()` while `hasPending()` (see `kubeharden-lsp` for Node).
-#[wasm_bindgen]
-pub struct LanguageServer {
-    inner: crate::lsp::Server,
-}
+/// The language server, only in the module built with the
+/// `language-server` feature (`pkg/lsp/`): the checker module that the
+/// playground and the docs' live examples download is 46 KB (brotli) smaller
+/// without it.
+#[cfg(feature = "language-server")]
+mod language_server {
+    use wasm_bindgen::prelude::*;
 
-fn messages(out: Vec<String>) -> js_sys::Array {
-    out.iter().map(|m| parse_json(m)).collect()
-}
+    use super::parse_json;
 
-impl Default for LanguageServer {
-    fn default() -> Self {
-        LanguageServer::new()
+    /// The language server (`kubeharden::lsp::Server`) for JavaScript hosts: a
+    /// message in, messages out. The host frames messages, gives the workspace's
+    /// files, and calls `flush()` once the client has been quiet for
+    /// `debounceMs()` while `hasPending()` (see `kubeharden-lsp` for Node).
+    #[wasm_bindgen]
+    pub struct LanguageServer {
+        inner: crate::lsp::Server,
     }
-}
 
-#[wasm_bindgen]
-impl LanguageServer {
-    #[wasm_bindgen(constructor)]
-    pub fn new() -> LanguageServer {
-        LanguageServer {
-            inner: crate::lsp::Server::new(),
+    fn messages(out: Vec<String>) -> js_sys::Array {
+        out.iter().map(|m| parse_json(m)).collect()
+    }
+
+    impl Default for LanguageServer {
+        fn default() -> Self {
+            LanguageServer::new()
         }
     }
 
-    /// One JSON-RPC message (its text, or the parsed object); returns the
-    /// messages to send back, as objects. Never throws: a malformed message
-    /// is answered with a JSON-RPC error.
-    pub fn handle(&mut self, message: JsValue) -> js_sys::Array {
-        // Exceptions' `until` against the host's date (the engine has no clock).
-        self.inner
-            .set_today((js_sys::Date::now() / 86_400_000.0).floor() as i64);
-        let text = match message.as_string() {
-            Some(s) => s,
-            None => js_sys::JSON::stringify(&message)
-                .ok()
-                .and_then(|s| s.as_string())
-                .unwrap_or_default(),
-        };
-        messages(self.inner.handle(&text))
+    #[wasm_bindgen]
+    impl LanguageServer {
+        #[wasm_bindgen(constructor)]
+        pub fn new() -> LanguageServer {
+            LanguageServer {
+                inner: crate::lsp::Server::new(),
+            }
+        }
+
+        /// One JSON-RPC message (its text, or the parsed object); returns the
+        /// messages to send back, as objects. Never throws: a malformed message
+        /// is answered with a JSON-RPC error.
+        pub fn handle(&mut self, message: JsValue) -> js_sys::Array {
+            // Exceptions' `until` against the host's date (the engine has no clock).
+            self.inner
+                .set_today((js_sys::Date::now() / 86_400_000.0).floor() as i64);
+            let text = match message.as_string() {
+                Some(s) => s,
+                None => js_sys::JSON::stringify(&message)
+                    .ok()
+                    .and_then(|s| s.as_string())
+                    .unwrap_or_default(),
+            };
+            messages(self.inner.handle(&text))
+        }
+
+        /// Runs the pending check and returns the diagnostics to publish.
+        pub fn flush(&mut self) -> js_sys::Array {
+            messages(self.inner.flush())
+        }
+
+        #[wasm_bindgen(js_name = hasPending)]
+        pub fn has_pending(&self) -> bool {
+            self.inner.has_pending()
+        }
+
+        /// The workspace folders (`file:` URIs) to read after `initialize`.
+        pub fn roots(&self) -> Vec<String> {
+            self.inner.roots().to_vec()
+        }
+
+        /// A workspace file's text on disk; `null` when it was deleted.
+        #[wasm_bindgen(js_name = setFile)]
+        pub fn set_file(&mut self, uri: &str, text: Option<String>) {
+            self.inner.set_disk_file(uri, text);
+        }
+
+        /// Files to (re)read from disk and give back with `setFile`.
+        #[wasm_bindgen(js_name = takeReads)]
+        pub fn take_reads(&mut self) -> Vec<String> {
+            self.inner.take_reads()
+        }
+
+        /// The exit code once the client sent `exit` (0 after `shutdown`).
+        #[wasm_bindgen(js_name = exitCode)]
+        pub fn exit_code(&self) -> Option<i32> {
+            self.inner.exit_code()
+        }
     }
 
-    /// Runs the pending check and returns the diagnostics to publish.
-    pub fn flush(&mut self) -> js_sys::Array {
-        messages(self.inner.flush())
+    /// How long a host waits after the last message before `flush()`.
+    #[wasm_bindgen(js_name = debounceMs)]
+    pub fn debounce_ms() -> u32 {
+        crate::lsp::DEBOUNCE_MS
     }
-
-    #[wasm_bindgen(js_name = hasPending)]
-    pub fn has_pending(&self) -> bool {
-        self.inner.has_pending()
-    }
-
-    /// The workspace folders (`file:` URIs) to read after `initialize`.
-    pub fn roots(&self) -> Vec<String> {
-        self.inner.roots().to_vec()
-    }
-
-    /// A workspace file's text on disk; `null` when it was deleted.
-    #[wasm_bindgen(js_name = setFile)]
-    pub fn set_file(&mut self, uri: &str, text: Option<String>) {
-        self.inner.set_disk_file(uri, text);
-    }
-
-    /// Files to (re)read from disk and give back with `setFile`.
-    #[wasm_bindgen(js_name = takeReads)]
-    pub fn take_reads(&mut self) -> Vec<String> {
-        self.inner.take_reads()
-    }
-
-    /// The exit code once the client sent `exit` (0 after `shutdown`).
-    #[wasm_bindgen(js_name = exitCode)]
-    pub fn exit_code(&self) -> Option<i32> {
-        self.inner.exit_code()
-    }
-}
-
-/// How long a host waits after the last message before `flush()`.
-#[wasm_bindgen(js_name = debounceMs)]
-pub fn debounce_ms() -> u32 {
-    crate::lsp::DEBOUNCE_MS
 }

@@ -1,6 +1,7 @@
 // Bundles the extension with esbuild: the desktop client and its Node server
 // (the npm package's kubeharden-lsp), the web client and its worker server,
-// each beside its wasm module. Needs `make pkg` first.
+// each beside the language-server wasm module (pkg/lsp). Needs `make pkg`
+// first.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 
@@ -21,5 +22,5 @@ await Promise.all([
     // reads import.meta.url is never used.
     logOverride: { 'empty-import-meta': 'silent' } }),
 ]);
-copyFileSync(`${pkg}/node/kubeharden_bg.wasm`, 'dist/kubeharden_bg.wasm');
-copyFileSync(`${pkg}/web/kubeharden_bg.wasm`, 'dist/web/kubeharden_bg.wasm');
+copyFileSync(`${pkg}/lsp/node/kubeharden_bg.wasm`, 'dist/kubeharden_bg.wasm');
+copyFileSync(`${pkg}/lsp/web/kubeharden_bg.wasm`, 'dist/web/kubeharden_bg.wasm');

@@ -1,5 +1,6 @@
 // Node entry point: the wasm module is loaded synchronously by wasm-bindgen's
 // nodejs target, so `import { check } from 'kubeharden'` needs no init call.
+// The language server is in its own module: `kubeharden/lsp` (../lsp/node).
 import engine from './kubeharden.js';
 
 export const {
@@ -12,6 +13,4 @@ export const {
   ruleSelection,
   pssVersions,
   version,
-  LanguageServer,
-  debounceMs,
 } = engine;

@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { LanguageServer, debounceMs } from './index.mjs';
+import { LanguageServer, debounceMs } from '../lsp/node/index.mjs';
 
 const MAX_BYTES = 32 * 1024 * 1024;
 const server = new LanguageServer();

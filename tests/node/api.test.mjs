@@ -24,12 +24,29 @@ test('node entry needs no init and returns plain objects', () => {
   assert.ok(rules().length >= 10);
 });
 
-test('the ESM entry re-exports every function of the engine', async () => {
+test('each ESM entry re-exports every function of its module', async () => {
   const { createRequire } = await import('node:module');
-  const engine = createRequire(import.meta.url)(join(root, 'pkg/node/kubeharden.js'));
-  const esm = await import(join(root, 'pkg/node/index.mjs'));
-  const api = Object.keys(engine).filter((k) => typeof engine[k] === 'function' && !k.startsWith('__') && k !== 'start');
-  assert.deepEqual(Object.keys(esm).sort(), api.sort());
+  for (const dir of ['pkg/node', 'pkg/lsp/node']) {
+    const engine = createRequire(import.meta.url)(join(root, dir, 'kubeharden.js'));
+    const esm = await import(join(root, dir, 'index.mjs'));
+    const api = Object.keys(engine).filter((k) => typeof engine[k] === 'function' && !k.startsWith('__') && k !== 'start');
+    assert.deepEqual(Object.keys(esm).sort(), api.sort(), dir);
+  }
+});
+
+test('the language server is in the lsp module only, beside the same checker', async () => {
+  const checker = await import(join(root, 'pkg/node/index.mjs'));
+  const lsp = await import(join(root, 'pkg/lsp/node/index.mjs'));
+  assert.equal(checker.LanguageServer, undefined);
+  assert.deepEqual(Object.keys(lsp).filter((k) => !(k in checker)).sort(), ['LanguageServer', 'debounceMs']);
+  const server = new lsp.LanguageServer();
+  const [reply] = server.handle({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { capabilities: {} } });
+  assert.equal(reply.id, 1);
+  assert.ok(reply.result.capabilities);
+  const src = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: b, securityContext: {privileged: true}}]\n';
+  assert.deepEqual(lsp.check(src), checker.check(src));
+  const sizes = ['pkg/web', 'pkg/lsp/web'].map((d) => readFileSync(join(root, d, 'kubeharden_bg.wasm')).length);
+  assert.ok(sizes[0] < sizes[1], `checker ${sizes[0]} bytes, language server ${sizes[1]}`);
 });
 
 test('invalid options throw an Error, source text never does', () => {

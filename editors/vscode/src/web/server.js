@@ -5,7 +5,7 @@
 // workspace.fs): it sends every YAML file once (`kubeharden/files`), and
 // answers the files the server asks for later, its config files and the
 // files a watcher reports (`kubeharden/readFiles`).
-import init, { LanguageServer, debounceMs } from '../../../../pkg/web/kubeharden.js';
+import init, { LanguageServer, debounceMs } from '../../../../pkg/lsp/web/kubeharden.js';
 
 const FILES = 'kubeharden/files';
 const READ_FILES = 'kubeharden/readFiles';
