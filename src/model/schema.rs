@@ -36,7 +36,7 @@ pub struct Failure {
     pub path: Option<Path>,
 }
 
-fn get_mut<'v>(value: &'v mut Value, path: &[Seg]) -> Option<&'v mut Value> {
+pub(crate) fn get_mut<'v>(value: &'v mut Value, path: &[Seg]) -> Option<&'v mut Value> {
     let mut cur = value;
     for seg in path {
         cur = match (seg, cur) {

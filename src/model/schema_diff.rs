@@ -13,7 +13,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::model::path::Seg;
 use crate::model::resource::Object;
-use crate::model::schema::{SchemaProblem, decode};
+use crate::model::schema::{SchemaProblem, decode, get_mut};
 use crate::model::schema_check::{Root, Ty, check_object, check_type};
 use crate::model::schema_table::{CONTAINER, KINDS, OBJECT_META, POD_SPEC, STRUCTS, TYPES};
 use crate::model::value::{Map, Value};
@@ -520,18 +520,6 @@ fn typed_nodes(
         }
         _ => {}
     }
-}
-
-fn get_mut<'v>(value: &'v mut Value, path: &[Seg]) -> Option<&'v mut Value> {
-    let mut cur = value;
-    for seg in path {
-        cur = match (seg, cur) {
-            (Seg::Key(k), Value::Object(m)) => m.get_mut(k)?,
-            (Seg::Index(i), Value::Array(a)) => a.get_mut(*i)?,
-            _ => return None,
-        };
-    }
-    Some(cur)
 }
 
 /// The type index of struct `s` (as a `Ty::Struct`).

@@ -98,25 +98,7 @@ fn parse(input: &[u8]) -> Option<()> {
     if c.digits(2)? > 23 {
         return None;
     }
-    let extended = c.peek() == Some(b':');
-    let more = |c: &mut Cursor| {
-        if extended {
-            c.eat(b':')
-        } else {
-            c.two_digits_next()
-        }
-    };
-    if more(&mut c) {
-        if c.digits(2)? > 59 {
-            return None;
-        }
-        if more(&mut c) {
-            if c.digits(2)? > 60 {
-                return None;
-            }
-            fraction(&mut c)?;
-        }
-    }
+    minutes_seconds(&mut c, 60)?;
     // Offset: required for a timestamp.
     match c.peek() {
         Some(b'Z' | b'z') => c.0 = &c.0[1..],
@@ -125,25 +107,7 @@ fn parse(input: &[u8]) -> Option<()> {
             if c.digits(2)? > 25 {
                 return None;
             }
-            let extended = c.peek() == Some(b':');
-            let more = |c: &mut Cursor| {
-                if extended {
-                    c.eat(b':')
-                } else {
-                    c.two_digits_next()
-                }
-            };
-            if more(&mut c) {
-                if c.digits(2)? > 59 {
-                    return None;
-                }
-                if more(&mut c) {
-                    if c.digits(2)? > 59 {
-                        return None;
-                    }
-                    fraction(&mut c)?;
-                }
-            }
+            minutes_seconds(&mut c, 59)?;
         }
         _ => return None,
     }
@@ -156,6 +120,31 @@ fn parse(input: &[u8]) -> Option<()> {
         c.0 = &c.0[end + 1..];
     }
     c.0.is_empty().then_some(())
+}
+
+/// After the hours of a time or an offset: `:MM` (or `MM` in the basic
+/// format), then `:SS` up to `max_second`, then a fraction; each optional.
+fn minutes_seconds(c: &mut Cursor, max_second: u32) -> Option<()> {
+    let extended = c.peek() == Some(b':');
+    let more = |c: &mut Cursor| {
+        if extended {
+            c.eat(b':')
+        } else {
+            c.two_digits_next()
+        }
+    };
+    if more(c) {
+        if c.digits(2)? > 59 {
+            return None;
+        }
+        if more(c) {
+            if c.digits(2)? > max_second {
+                return None;
+            }
+            fraction(c)?;
+        }
+    }
+    Some(())
 }
 
 /// `.123` or `,123`: one to nine digits, if any.
