@@ -15,8 +15,6 @@
 //! memory of a 5,000-file repository (issue 14), and decoding into it was a
 //! large part of the WebAssembly module (issue 15).
 
-use std::collections::BTreeMap;
-
 use crate::yaml::value::Value;
 
 /// A value read from JSON, or `None` where the API server would refuse it.
@@ -70,15 +68,70 @@ impl<T: Read + Default> Read for Vec<T> {
     }
 }
 
-/// A map with string keys: an entry of the wrong type is left out.
-impl<T: Read> Read for BTreeMap<String, T> {
-    fn read(value: &Value) -> Option<BTreeMap<String, T>> {
+/// A map with string keys (labels, annotations, resource limits), in key
+/// order as the JSON holds them: a sorted slice, looked up by binary search.
+/// A B-tree map gave even two labels a node of eleven entries, and its
+/// building and sorting code was instantiated for each value type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dict<T>(Box<[(Box<str>, T)]>);
+
+impl<T> Default for Dict<T> {
+    fn default() -> Dict<T> {
+        Dict(Box::new([]))
+    }
+}
+
+impl<T> Dict<T> {
+    pub fn get(&self, key: &str) -> Option<&T> {
+        self.0
+            .binary_search_by(|(k, _)| (**k).cmp(key))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Entries in key order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &T)> + ExactSizeIterator {
+        self.0.iter().map(|(k, v)| (&**k, v))
+    }
+
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
+        self.0.iter().map(|(k, _)| &**k)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Dict<T> {
+    type Item = (&'a str, &'a T);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (Box<str>, T)>,
+        fn(&'a (Box<str>, T)) -> (&'a str, &'a T),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (&**k, v))
+    }
+}
+
+/// A map with string keys: an entry of the wrong type is left out. The
+/// JSON's object is sorted by key, so the entries stay sorted.
+impl<T: Read> Read for Dict<T> {
+    fn read(value: &Value) -> Option<Dict<T>> {
         let map = value.as_object()?;
-        Some(
+        Some(Dict(
             map.iter()
-                .filter_map(|(k, v)| Some((k.to_string(), T::read(v)?)))
+                .filter_map(|(k, v)| Some((Box::from(k), T::read(v)?)))
                 .collect(),
-        )
+        ))
     }
 }
 
@@ -189,8 +242,8 @@ api_struct! {
     pub struct PodMeta {
         required {}
         optional {
-            annotations: BTreeMap<String, String> = "annotations",
-            labels: BTreeMap<String, String> = "labels",
+            annotations: Dict<String> = "annotations",
+            labels: Dict<String> = "labels",
         }
     }
 }
@@ -553,8 +606,8 @@ api_struct! {
     pub struct ResourceRequirements {
         required {}
         optional {
-            limits: BTreeMap<String, Quantity> = "limits",
-            requests: BTreeMap<String, Quantity> = "requests",
+            limits: Dict<Quantity> = "limits",
+            requests: Dict<Quantity> = "requests",
         }
     }
 }

@@ -82,7 +82,7 @@ pub mod network_policy;
 pub mod rbac;
 pub mod secrets;
 
-use std::collections::BTreeMap;
+use crate::model::pod::Dict;
 
 use crate::model::value::Value;
 
@@ -167,7 +167,7 @@ pub fn namespaces(ctx: &Context) -> Vec<InputNamespace> {
 /// Whether a Kubernetes label selector (`matchLabels`, `matchExpressions`)
 /// selects an object with `labels`. An empty selector selects everything; a
 /// malformed one selects nothing, as the API server would reject it.
-pub fn selector_matches(selector: &Value, labels: &BTreeMap<String, String>) -> bool {
+pub fn selector_matches(selector: &Value, labels: &Dict<String>) -> bool {
     if selector.is_null() {
         return true;
     }
@@ -219,16 +219,4 @@ pub fn selector_is_empty(selector: Option<&Value>) -> bool {
         }),
         _ => false,
     }
-}
-
-/// Labels of an object at a dotted path, as a map.
-pub fn labels_at(v: &Value, dotted: &str) -> BTreeMap<String, String> {
-    crate::model::resource::value_at(v, dotted)
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string())))
-                .collect()
-        })
-        .unwrap_or_default()
 }

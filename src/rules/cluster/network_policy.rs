@@ -9,7 +9,9 @@
 //! so one allow-all rule undoes every default deny. Namespaces are the ones
 //! the input names (see `cluster::namespaces`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+
+use crate::model::pod::Dict;
 
 use crate::model::value::Value;
 
@@ -269,10 +271,11 @@ fn check_coverage(ctx: &Context, out: &mut Vec<Finding>) {
         let r = ctx.resource(w);
         let ns = r.namespace();
         let Some(in_ns) = pols.get(&ns) else { continue };
-        let labels: BTreeMap<String, String> = w.meta.labels.clone().unwrap_or_default();
+        let none = Dict::default();
+        let labels = w.meta.labels.as_ref().unwrap_or(&none);
         let selecting: Vec<&Selecting> = in_ns
             .iter()
-            .filter(|p| selector_matches(p.selector, &labels))
+            .filter(|p| selector_matches(p.selector, labels))
             .collect();
         let ingress: Vec<&Selecting> = selecting.iter().copied().filter(|p| p.ingress).collect();
         let egress: Vec<&Selecting> = selecting.iter().copied().filter(|p| p.egress).collect();
