@@ -72,62 +72,14 @@ impl<T: Read + Default> Read for Vec<T> {
 /// order as the JSON holds them: a sorted slice, looked up by binary search.
 /// A B-tree map gave even two labels a node of eleven entries, and its
 /// building and sorting code was instantiated for each value type.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Dict<T>(Box<[(Box<str>, T)]>);
-
-impl<T> Default for Dict<T> {
-    fn default() -> Dict<T> {
-        Dict(Box::new([]))
-    }
-}
-
-impl<T> Dict<T> {
-    pub fn get(&self, key: &str) -> Option<&T> {
-        self.0
-            .binary_search_by(|(k, _)| (**k).cmp(key))
-            .ok()
-            .map(|i| &self.0[i].1)
-    }
-
-    pub fn contains_key(&self, key: &str) -> bool {
-        self.get(key).is_some()
-    }
-
-    /// Entries in key order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &T)> + ExactSizeIterator {
-        self.0.iter().map(|(k, v)| (&**k, v))
-    }
-
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
-        self.0.iter().map(|(k, _)| &**k)
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl<'a, T> IntoIterator for &'a Dict<T> {
-    type Item = (&'a str, &'a T);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (Box<str>, T)>,
-        fn(&'a (Box<str>, T)) -> (&'a str, &'a T),
-    >;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(k, v)| (&**k, v))
-    }
-}
+pub type Dict<T> = crate::yaml::value::Map<T>;
 
 /// A map with string keys: an entry of the wrong type is left out. The
 /// JSON's object is sorted by key, so the entries stay sorted.
 impl<T: Read> Read for Dict<T> {
     fn read(value: &Value) -> Option<Dict<T>> {
         let map = value.as_object()?;
-        Some(Dict(
+        Some(Dict::from_sorted(
             map.iter()
                 .filter_map(|(k, v)| Some((Box::from(k), T::read(v)?)))
                 .collect(),

@@ -24,12 +24,19 @@ pub enum Value {
     Object(Map),
 }
 
-/// An object's entries, sorted by key (keys are unique).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Map(Box<[(Box<str>, Value)]>);
+/// An object's entries, sorted by key (keys are unique). Also what the
+/// rules read a pod's labels and resource maps into (`model::pod::Dict`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Map<T = Value>(Box<[(Box<str>, T)]>);
 
-impl Map {
-    pub fn get(&self, key: &str) -> Option<&Value> {
+impl<T> Default for Map<T> {
+    fn default() -> Map<T> {
+        Map(Box::new([]))
+    }
+}
+
+impl<T> Map<T> {
+    pub fn get(&self, key: &str) -> Option<&T> {
         self.0
             .binary_search_by(|(k, _)| (**k).cmp(key))
             .ok()
@@ -41,7 +48,7 @@ impl Map {
     }
 
     /// Entries in key order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &Value)> + ExactSizeIterator {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &T)> + ExactSizeIterator {
         self.0.iter().map(|(k, v)| (&**k, v))
     }
 
@@ -49,24 +56,30 @@ impl Map {
         self.0.iter().map(|(k, _)| &**k)
     }
 
-    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator {
         self.0.iter().map(|(_, v)| v)
     }
 
+    /// A map of entries already sorted by key, without repeats.
+    pub fn from_sorted(entries: Box<[(Box<str>, T)]>) -> Map<T> {
+        debug_assert!(entries.windows(2).all(|w| w[0].0 < w[1].0));
+        Map(entries)
+    }
+
     /// A map of these entries; where a key repeats, its first entry is kept.
-    pub fn from_entries(mut entries: Vec<(Box<str>, Value)>) -> Map {
+    pub fn from_entries(mut entries: Vec<(Box<str>, T)>) -> Map<T> {
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         entries.dedup_by(|later, first| later.0 == first.0);
         Map(entries.into_boxed_slice())
     }
 
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut T> {
         let i = self.0.binary_search_by(|(k, _)| (**k).cmp(key)).ok()?;
         Some(&mut self.0[i].1)
     }
 
     /// Sets `key` (rare edits: the entries are copied).
-    pub fn insert(&mut self, key: Box<str>, value: Value) {
+    pub fn insert(&mut self, key: Box<str>, value: T) {
         match self.0.binary_search_by(|(k, _)| (**k).cmp(&key)) {
             Ok(i) => self.0[i].1 = value,
             Err(i) => {
@@ -77,7 +90,7 @@ impl Map {
         }
     }
 
-    pub fn remove(&mut self, key: &str) -> Option<Value> {
+    pub fn remove(&mut self, key: &str) -> Option<T> {
         let i = self.0.binary_search_by(|(k, _)| (**k).cmp(key)).ok()?;
         let mut entries = std::mem::take(&mut self.0).into_vec();
         let (_, value) = entries.remove(i);
@@ -94,11 +107,11 @@ impl Map {
     }
 }
 
-impl<'a> IntoIterator for &'a Map {
-    type Item = (&'a str, &'a Value);
+impl<'a, T> IntoIterator for &'a Map<T> {
+    type Item = (&'a str, &'a T);
     type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (Box<str>, Value)>,
-        fn(&'a (Box<str>, Value)) -> (&'a str, &'a Value),
+        std::slice::Iter<'a, (Box<str>, T)>,
+        fn(&'a (Box<str>, T)) -> (&'a str, &'a T),
     >;
 
     fn into_iter(self) -> Self::IntoIter {
