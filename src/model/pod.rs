@@ -123,17 +123,6 @@ impl Read for Quantity {
     }
 }
 
-/// A field that is set to an object, whatever it holds: the volume sources
-/// rules only name.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Set;
-
-impl Read for Set {
-    fn read(value: &Value) -> Option<Set> {
-        value.is_object().then_some(Set)
-    }
-}
-
 /// Declares a struct of API fields and its reading: `required` fields read
 /// as their default when missing or of the wrong type, `optional` ones as
 /// `None`.
@@ -347,45 +336,90 @@ api_struct! {
     }
 }
 
-api_struct! {
-    /// A volume: its name, the sources rules read, and every other source
-    /// only as set or not.
-    pub struct Volume {
-        required {
-            name: String = "name",
-        }
-        optional {
-            aws_elastic_block_store: Set = "awsElasticBlockStore",
-            azure_disk: Set = "azureDisk",
-            azure_file: Set = "azureFile",
-            cephfs: Set = "cephfs",
-            cinder: Set = "cinder",
-            config_map: Set = "configMap",
-            csi: Set = "csi",
-            downward_api: Set = "downwardAPI",
-            empty_dir: EmptyDirVolumeSource = "emptyDir",
-            ephemeral: Set = "ephemeral",
-            fc: Set = "fc",
-            flex_volume: Set = "flexVolume",
-            flocker: Set = "flocker",
-            gce_persistent_disk: Set = "gcePersistentDisk",
-            git_repo: Set = "gitRepo",
-            glusterfs: Set = "glusterfs",
-            host_path: HostPathVolumeSource = "hostPath",
-            image: Set = "image",
-            iscsi: Set = "iscsi",
-            nfs: Set = "nfs",
-            persistent_volume_claim: Set = "persistentVolumeClaim",
-            photon_persistent_disk: Set = "photonPersistentDisk",
-            portworx_volume: Set = "portworxVolume",
-            projected: Set = "projected",
-            quobyte: Set = "quobyte",
-            rbd: Set = "rbd",
-            scale_io: Set = "scaleIO",
-            secret: Set = "secret",
-            storageos: Set = "storageos",
-            vsphere_volume: Set = "vsphereVolume",
-        }
+/// The API's volume sources, by name, in the API's (alphabetical) order.
+pub const VOLUME_SOURCES: [&str; 30] = [
+    "awsElasticBlockStore",
+    "azureDisk",
+    "azureFile",
+    "cephfs",
+    "cinder",
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "fc",
+    "flexVolume",
+    "flocker",
+    "gcePersistentDisk",
+    "gitRepo",
+    "glusterfs",
+    "hostPath",
+    "image",
+    "iscsi",
+    "nfs",
+    "persistentVolumeClaim",
+    "photonPersistentDisk",
+    "portworxVolume",
+    "projected",
+    "quobyte",
+    "rbd",
+    "scaleIO",
+    "secret",
+    "storageos",
+    "vsphereVolume",
+];
+
+/// Which of [`VOLUME_SOURCES`] a volume sets to an object, a bit each.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VolumeSources(u32);
+
+impl VolumeSources {
+    /// The names of the sources set, in [`VOLUME_SOURCES`] order.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        VOLUME_SOURCES
+            .into_iter()
+            .enumerate()
+            .filter(move |&(i, _)| self.0 & (1 << i) != 0)
+            .map(|(_, name)| name)
+    }
+
+    /// Whether one of the sources set is among `names`.
+    pub fn any_of(self, names: &[&str]) -> bool {
+        self.names().any(|n| names.contains(&n))
+    }
+}
+
+impl Read for VolumeSources {
+    fn read(value: &Value) -> Option<VolumeSources> {
+        let map = value.as_object()?;
+        let set = VOLUME_SOURCES
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, name)| map.get(name).is_some_and(Value::is_object))
+            .fold(0, |bits, (i, _)| bits | 1 << i);
+        Some(VolumeSources(set))
+    }
+}
+
+/// A volume: its name, the sources rules read, and which sources it sets.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Volume {
+    pub name: String,
+    pub empty_dir: Option<EmptyDirVolumeSource>,
+    pub host_path: Option<HostPathVolumeSource>,
+    pub sources: VolumeSources,
+}
+
+impl Read for Volume {
+    fn read(value: &Value) -> Option<Volume> {
+        let map = value.as_object()?;
+        Some(Volume {
+            name: map.get("name").and_then(String::read).unwrap_or_default(),
+            empty_dir: map.get("emptyDir").and_then(Read::read),
+            host_path: map.get("hostPath").and_then(Read::read),
+            sources: VolumeSources::read(value)?,
+        })
     }
 }
 
@@ -598,7 +632,8 @@ mod tests {
         let sc = app.security_context.as_ref().unwrap();
         assert_eq!((sc.privileged, sc.run_as_user), (None, Some(0)));
         let v = &spec.volumes.as_ref().unwrap()[0];
-        assert_eq!((v.nfs, v.host_path.is_none()), (Some(Set), true));
+        assert_eq!(v.sources.names().collect::<Vec<_>>(), ["nfs"]);
+        assert!(v.host_path.is_none());
     }
 
     #[test]
@@ -619,5 +654,47 @@ mod tests {
         .unwrap();
         let limits = res.limits.unwrap();
         assert_eq!(limits.keys().collect::<Vec<_>>(), ["cpu", "memory"]);
+    }
+
+    /// Our reading of a volume names the sources the API's `Volume` has
+    /// (the schema table, generated from k8s-openapi), each by its name.
+    #[test]
+    fn sources_are_named_as_the_api_names_them() {
+        let api: Vec<&str> = crate::model::schema_check::structure("Volume")
+            .expect("Volume in the schema table")
+            .fields
+            .iter()
+            .map(|&(name, _)| name)
+            .filter(|&name| name != "name")
+            .collect();
+        let read = |v: &serde_json::Value| Volume::read(&value(v.clone())).expect("a volume");
+        let mut all = serde_json::Map::new();
+        all.insert("name".into(), serde_json::json!("v"));
+        for name in &api {
+            all.insert((*name).into(), serde_json::json!({}));
+        }
+        let every = read(&serde_json::Value::Object(all));
+        assert_eq!(every.sources.names().collect::<Vec<_>>(), api);
+        assert_eq!(api.len(), 30);
+        for name in api {
+            let one = read(&serde_json::json!({"name": "v", name: {}}));
+            assert_eq!(one.sources.names().collect::<Vec<_>>(), vec![name]);
+        }
+        assert_eq!(
+            read(&serde_json::json!({"name": "v"}))
+                .sources
+                .names()
+                .count(),
+            0
+        );
+        // A source that is not an object is not a source (the schema check
+        // reports it).
+        assert_eq!(
+            read(&serde_json::json!({"name": "v", "nfs": "x"}))
+                .sources
+                .names()
+                .count(),
+            0
+        );
     }
 }
