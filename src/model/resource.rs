@@ -1,4 +1,6 @@
-//! Kubernetes objects found in the input, typed where the kind is known.
+//! Kubernetes objects found in the input: their identity, JSON and place.
+//! (In tests, also the typed k8s-openapi objects the schema check is held
+//! to.)
 
 use crate::model::value::Value;
 #[cfg(test)]
@@ -39,7 +41,6 @@ macro_rules! objects {
                 )*
                 Object::Other
             }
-
         }
     };
 }
