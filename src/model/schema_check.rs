@@ -95,10 +95,7 @@ pub fn check_object(
     let Some(&(_, _, s)) = kind(api_version, kind_name) else {
         return false;
     };
-    repair(value, problems, &mut |value, unknown| {
-        Walker { unknown }.structure(value, s, &Node::Root)
-    })
-    .is_some()
+    check_struct(s, value, problems)
 }
 
 /// Checks a value of one of the types custom resources embed, adding its
@@ -110,6 +107,12 @@ pub fn check_type(root: Root, value: &Value, problems: &mut Vec<SchemaProblem>) 
         Root::ObjectMeta => OBJECT_META,
         Root::Container => CONTAINER,
     };
+    check_struct(s, value, problems)
+}
+
+/// Checks `value` as struct `s`, repairing it after each failure as
+/// decoding does; `false` where even repaired it cannot be read.
+fn check_struct(s: u16, value: &Value, problems: &mut Vec<SchemaProblem>) -> bool {
     repair(value, problems, &mut |value, unknown| {
         Walker { unknown }.structure(value, s, &Node::Root)
     })
