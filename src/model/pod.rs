@@ -141,6 +141,12 @@ macro_rules! api_struct {
             $(pub $opt: Option<$opt_ty>,)*
         }
 
+        impl $name {
+            /// The API field names read, required then optional.
+            #[cfg(test)]
+            const FIELDS: &'static [&'static str] = &[$($req_key,)* $($opt_key,)*];
+        }
+
         impl Read for $name {
             fn read(value: &Value) -> Option<$name> {
                 let map = value.as_object()?;
@@ -696,5 +702,61 @@ mod tests {
                 .count(),
             0
         );
+    }
+
+    /// Every field read is a field of the API type it stands for (the
+    /// schema table, generated from k8s-openapi): a misspelt key would read
+    /// as absent and pass what it should flag.
+    #[test]
+    fn fields_are_the_apis() {
+        let ours: [(&[&str], &[&str]); 29] = [
+            (PodSpec::FIELDS, &["PodSpec"]),
+            (PodMeta::FIELDS, &["ObjectMeta"]),
+            (Container::FIELDS, &["Container", "EphemeralContainer"]),
+            (SecurityContext::FIELDS, &["SecurityContext"]),
+            (PodSecurityContext::FIELDS, &["PodSecurityContext"]),
+            (Capabilities::FIELDS, &["Capabilities"]),
+            (SeccompProfile::FIELDS, &["SeccompProfile"]),
+            (AppArmorProfile::FIELDS, &["AppArmorProfile"]),
+            (SELinuxOptions::FIELDS, &["SELinuxOptions"]),
+            (
+                WindowsSecurityContextOptions::FIELDS,
+                &["WindowsSecurityContextOptions"],
+            ),
+            (Sysctl::FIELDS, &["Sysctl"]),
+            (PodOS::FIELDS, &["PodOS"]),
+            (HostAlias::FIELDS, &["HostAlias"]),
+            (HostPathVolumeSource::FIELDS, &["HostPathVolumeSource"]),
+            (EmptyDirVolumeSource::FIELDS, &["EmptyDirVolumeSource"]),
+            (VolumeMount::FIELDS, &["VolumeMount"]),
+            (EnvVar::FIELDS, &["EnvVar"]),
+            (EnvVarSource::FIELDS, &["EnvVarSource"]),
+            (
+                KeySelector::FIELDS,
+                &["ConfigMapKeySelector", "SecretKeySelector"],
+            ),
+            (EnvFromSource::FIELDS, &["EnvFromSource"]),
+            (NameRef::FIELDS, &["ConfigMapEnvSource", "SecretEnvSource"]),
+            (ContainerPort::FIELDS, &["ContainerPort"]),
+            (Lifecycle::FIELDS, &["Lifecycle"]),
+            (LifecycleHandler::FIELDS, &["LifecycleHandler", "Probe"]),
+            (ExecAction::FIELDS, &["ExecAction"]),
+            (HTTPGetAction::FIELDS, &["HTTPGetAction"]),
+            (TCPSocketAction::FIELDS, &["TCPSocketAction"]),
+            (ResourceRequirements::FIELDS, &["ResourceRequirements"]),
+            (&["name", "emptyDir", "hostPath"], &["Volume"]),
+        ];
+        for (fields, api) in ours {
+            for name in api {
+                let s = crate::model::schema_check::structure(name)
+                    .unwrap_or_else(|| panic!("{name} not in the schema table"));
+                for field in fields {
+                    assert!(
+                        s.fields.iter().any(|(f, _)| f == field),
+                        "{name} has no field {field}"
+                    );
+                }
+            }
+        }
     }
 }
