@@ -6,7 +6,6 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/kubeharden-target
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3); print $$3; exit}' Cargo.lock)
-WASM := $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/wasm/kubeharden.wasm
 # The protocol suite's Python client (pytest-lsp), pinned in
 # tests/lsp/requirements.txt, in a venv kept outside the clone.
 LSP_VENV ?= $(HOME)/.cache/kubeharden-venv
@@ -59,20 +58,19 @@ deps-nvim:
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq neovim; \
 	fi
 
-# WASM_OPT_LEVEL: rustc's opt-level for the module (Cargo.toml's `wasm`
-# profile says "z"). The README's WebAssembly table has the trade-off as
-# measured with `make bench-wasm` on 2026-12-06: "z" 343 KB brotli and 5.1x
-# native, "s" 385 KB and 4.1x, 3 459 KB and 2.45x. With fat LTO the root
-# crate's level decides: `[profile.wasm.package.kubeharden] opt-level = 3`
-# over "z" dependencies measured the same as 3 everywhere.
+# WASM_PROFILE: the cargo profile of the module: `wasm` (opt-level "z",
+# the module browsers download) or `wasm-speed` (opt-level 2, the module
+# Node and editors load from disk); Cargo.toml has the measured trade-off.
+# WASM_OPT_LEVEL: rustc's opt-level for the `wasm` profile instead of "z".
 #   make pkg WASM_OPT_LEVEL=3
 # WASM_FEATURES: cargo's feature flags for the module (`make pkg` sets them
 # for each of its two builds).
+WASM_PROFILE ?= wasm
 WASM_OPT_LEVEL ?=
 WASM_FEATURES ?=
 
 wasm: deps
-	$(if $(WASM_OPT_LEVEL),CARGO_PROFILE_WASM_OPT_LEVEL=$(WASM_OPT_LEVEL)) cargo build --locked --profile wasm --lib --target wasm32-unknown-unknown $(WASM_FEATURES)
+	$(if $(WASM_OPT_LEVEL),CARGO_PROFILE_WASM_OPT_LEVEL=$(WASM_OPT_LEVEL)) cargo build --locked --profile $(WASM_PROFILE) --lib --target wasm32-unknown-unknown $(WASM_FEATURES)
 
 # wasm-opt from npm binaryen (pinned in tools/package-lock.json; Debian's 108
 # emits modules that fail to instantiate). -O1: measured on this module,
@@ -87,24 +85,27 @@ $(WASM_OPT): tools/package-lock.json
 	npm --prefix tools ci --no-audit --no-fund
 	touch $@
 
-# The npm package: the checker module as web (ES module, async init) and node
-# (sync, no init) builds, and the language-server module (the same API and
-# `LanguageServer`, the `language-server` feature) as pkg/lsp/web and
-# pkg/lsp/node for editors. Two cargo builds; each is cached.
+# The npm package: the checker module for browsers (pkg/web: ES module,
+# async init; the playground and `<kubeharden-example>` download it, so it
+# is built for size) and the language-server module (the same API and
+# `LanguageServer`, the `language-server` feature; loaded from disk by
+# editors and by Node through pkg/node's entry, so it is built for speed)
+# as pkg/lsp/web and pkg/lsp/node (sync, no init). Two cargo builds; each
+# is cached.
 pkg: $(WASM_OPT)
 	rm -rf pkg && mkdir -p pkg
-	$(MAKE) wasm WASM_FEATURES=
-	$(call bindgen,pkg)
-	$(MAKE) wasm WASM_FEATURES="--features language-server"
-	$(call bindgen,pkg/lsp)
+	$(MAKE) wasm WASM_PROFILE=wasm WASM_FEATURES=
+	$(call bindgen,web,pkg/web,wasm)
+	$(MAKE) wasm WASM_PROFILE=wasm-speed WASM_FEATURES="--features language-server"
+	$(call bindgen,web,pkg/lsp/web,wasm-speed)
+	$(call bindgen,nodejs,pkg/lsp/node,wasm-speed)
 	cp -r pkg-config/. pkg/
 
-# $(call bindgen,DIR): DIR/web and DIR/node from the module cargo built last.
+# $(call bindgen,TARGET,DIR,PROFILE): wasm-bindgen's TARGET glue in DIR for
+# the module that cargo's PROFILE built, then wasm-opt.
 define bindgen
-	wasm-bindgen --target web --remove-name-section --remove-producers-section --out-dir $(1)/web $(WASM)
-	$(WASM_OPT) $(WASM_OPT_FLAGS) $(1)/web/kubeharden_bg.wasm -o $(1)/web/kubeharden_bg.wasm
-	wasm-bindgen --target nodejs --remove-name-section --remove-producers-section --out-dir $(1)/node $(WASM)
-	$(WASM_OPT) $(WASM_OPT_FLAGS) $(1)/node/kubeharden_bg.wasm -o $(1)/node/kubeharden_bg.wasm
+	wasm-bindgen --target $(1) --remove-name-section --remove-producers-section --out-dir $(2) $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/$(3)/kubeharden.wasm
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(2)/kubeharden_bg.wasm -o $(2)/kubeharden_bg.wasm
 endef
 
 # One folder, www/dist, for any static host: the playground (index.html), the docs generated

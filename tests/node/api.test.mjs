@@ -26,27 +26,72 @@ test('node entry needs no init and returns plain objects', () => {
 
 test('each ESM entry re-exports every function of its module', async () => {
   const { createRequire } = await import('node:module');
-  for (const dir of ['pkg/node', 'pkg/lsp/node']) {
-    const engine = createRequire(import.meta.url)(join(root, dir, 'kubeharden.js'));
-    const esm = await import(join(root, dir, 'index.mjs'));
-    const api = Object.keys(engine).filter((k) => typeof engine[k] === 'function' && !k.startsWith('__') && k !== 'start');
-    assert.deepEqual(Object.keys(esm).sort(), api.sort(), dir);
-  }
+  const engine = createRequire(import.meta.url)(join(root, 'pkg/lsp/node/kubeharden.js'));
+  const api = Object.keys(engine).filter((k) => typeof engine[k] === 'function' && !k.startsWith('__') && k !== 'start');
+  const lsp = await import(join(root, 'pkg/lsp/node/index.mjs'));
+  assert.deepEqual(Object.keys(lsp).sort(), api.sort());
+  // Node's main entry: the checker's API of the same module (built for
+  // speed), the very same functions.
+  const checker = await import(join(root, 'pkg/node/index.mjs'));
+  const server = ['LanguageServer', 'debounceMs'];
+  assert.deepEqual(Object.keys(checker).sort(), api.filter((k) => !server.includes(k)).sort());
+  for (const k of Object.keys(checker)) assert.equal(checker[k], engine[k], k);
 });
 
-test('the language server is in the lsp module only, beside the same checker', async () => {
-  const checker = await import(join(root, 'pkg/node/index.mjs'));
+test('the module browsers download has the checker without the language server', async () => {
+  const web = await import(join(root, 'pkg/web/kubeharden.js'));
+  await web.default({ module_or_path: readFileSync(join(root, 'pkg/web/kubeharden_bg.wasm')) });
   const lsp = await import(join(root, 'pkg/lsp/node/index.mjs'));
-  assert.equal(checker.LanguageServer, undefined);
-  assert.deepEqual(Object.keys(lsp).filter((k) => !(k in checker)).sort(), ['LanguageServer', 'debounceMs']);
+  assert.equal(web.LanguageServer, undefined);
   const server = new lsp.LanguageServer();
   const [reply] = server.handle({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { capabilities: {} } });
   assert.equal(reply.id, 1);
   assert.ok(reply.result.capabilities);
-  const src = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: b, securityContext: {privileged: true}}]\n';
-  assert.deepEqual(lsp.check(src), checker.check(src));
   const sizes = ['pkg/web', 'pkg/lsp/web'].map((d) => readFileSync(join(root, d, 'kubeharden_bg.wasm')).length);
   assert.ok(sizes[0] < sizes[1], `checker ${sizes[0]} bytes, language server ${sizes[1]}`);
+});
+
+test('the module built for size and the one built for speed give the same results', async () => {
+  const web = await import(join(root, 'pkg/web/kubeharden.js'));
+  await web.default({ module_or_path: readFileSync(join(root, 'pkg/web/kubeharden_bg.wasm')) });
+  const files = fixtures(join(root, 'tests/fixtures'));
+  assert.ok(files.length > 5);
+  for (const path of files) {
+    const text = readFileSync(path, 'utf8');
+    for (const options of [undefined, { profile: 'restricted' }]) {
+      assert.deepEqual(web.check(text, options), check(text, options), path);
+    }
+    assert.deepEqual(web.fixAll(text), fixAll(text), path);
+  }
+  const sources = files.map((name) => ({ name, text: readFileSync(name, 'utf8') }));
+  assert.deepEqual(web.checkBundle(sources), checkBundle(sources));
+  assert.deepEqual(web.rules(), rules());
+});
+
+test('hostile input leaves both shipped modules usable', async () => {
+  // Their opt-levels differ, and so do their stack frames: the depth limits
+  // must hold in each (tests/wasm.rs runs these on the test build).
+  const web = await import(join(root, 'pkg/web/kubeharden.js'));
+  await web.default({ module_or_path: readFileSync(join(root, 'pkg/web/kubeharden_bg.wasm')) });
+  const lines = (n, f) => Array.from({ length: n }, (_, i) => f(i + 1, i)).join('');
+  const inputs = [
+    '['.repeat(20_000),
+    '{a: '.repeat(5_000),
+    'a:\n' + lines(1_500, (i) => `${' '.repeat(i)}a:\n`),
+    '- '.repeat(10_000),
+    'a0: &a0 {x: 1}\n' + lines(599, (i, p) => `a${i}: &a${i} {<<: *a${p}, k${i}: ${i}}\n`),
+    'a0: &a0 {x: 1}\n' + lines(39, (i, p) => `a${i}: &a${i} {<<: [*a${p}, *a${p}, *a${p}, *a${p}]}\n`),
+    'a: &a\n  b: 1\n  <<: *a\n',
+    'a: &a [1, *a]\n',
+  ];
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: b, securityContext: {privileged: true}}]\n';
+  for (const engine of [web, { check, fixAll }]) {
+    for (const s of inputs) {
+      engine.check(s);
+      engine.fixAll(s);
+      assert.ok(engine.check(pod).diagnostics.some((d) => d.rule === 'privileged'));
+    }
+  }
 });
 
 test('invalid options throw an Error, source text never does', () => {
