@@ -206,11 +206,15 @@ bench-scale:
 bench-memory:
 	cargo bench --locked --bench memory -- $(DIR)
 
-# issue 15's goals for the npm package's module: its size (raw, gzip, brotli)
-# and its CPU time per check of the 150-line Deployment under Node against
-# the native engine's (benches/wasm-size.mjs runs the `check` benchmark).
+# issue 15's goals for the npm package's two modules (built for size:
+# pkg/web; built for speed: pkg/lsp): size (raw, gzip, brotli) and CPU time
+# per check of the 150-line Deployment under Node against the native
+# engine's (benches/wasm-size.mjs runs the `check` benchmark), then both
+# under headless Chromium (wall time).
 bench-wasm: pkg
 	node benches/wasm-size.mjs
+	npm --prefix www ci --no-audit --no-fund
+	node benches/wasm-chromium.mjs
 
 # Side by side with Checkov on the real corpus and a generated 5,000-file
 # repository (minutes; not part of `make test`).
