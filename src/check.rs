@@ -761,7 +761,7 @@ fn place_findings(ctx: &Context, source: usize, findings: Vec<Finding>, out: &mu
 
 /// Stage 5, per source: position order, then the diagnostics cap.
 fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diagnostics.sort_by(|a, b| {
+    crate::diagnostic::sort_by(&mut diagnostics, &|a, b| {
         a.range
             .start
             .cmp(&b.range.start)

@@ -230,7 +230,7 @@ fn config_diagnostics(
             all.push(d);
         }
     }
-    all.sort_by_key(|d| d.range.start);
+    crate::diagnostic::sort_by(&mut all, &|a, b| a.range.start.cmp(&b.range.start));
     all
 }
 

@@ -793,7 +793,7 @@ impl Server {
                         all.push(d);
                     }
                 }
-                all.sort_by_key(|d| d.range.start);
+                crate::diagnostic::sort_by(&mut all, &|a, b| a.range.start.cmp(&b.range.start));
                 results.push((c.clone(), all));
             }
             for (key, findings) in results {
