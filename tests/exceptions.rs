@@ -340,7 +340,11 @@ exemptions:
 #[test]
 fn sarif_puts_suppressed_findings_in_suppressions() {
     let report = check(FALCO, &options());
-    let log = kubeharden::render::sarif::sarif(&[("falco.yaml".into(), &report.diagnostics)]);
+    let log = serde_json::to_value(kubeharden::render::sarif::sarif(&[(
+        "falco.yaml".into(),
+        &report.diagnostics,
+    )]))
+    .unwrap();
     let results = log["runs"][0]["results"].as_array().unwrap();
     let with: Vec<&serde_json::Value> = results
         .iter()

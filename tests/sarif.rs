@@ -9,7 +9,11 @@ use kubeharden::{Options, check};
 fn sarif_results_match_diagnostics() {
     let src = include_str!("fixtures/core/multi.yaml");
     let report = check(src, &Options::default());
-    let log = sarif(&[("multi.yaml".to_string(), report.diagnostics.as_slice())]);
+    let log = serde_json::to_value(sarif(&[(
+        "multi.yaml".to_string(),
+        report.diagnostics.as_slice(),
+    )]))
+    .unwrap();
     assert_eq!(log["version"], "2.1.0");
     let run = &log["runs"][0];
     assert_eq!(run["columnKind"], "utf16CodeUnits");
@@ -52,7 +56,7 @@ fn sarif_related_locations_point_into_other_files() {
         .zip(&reports)
         .map(|(n, r)| (n.to_string(), r.diagnostics.as_slice()))
         .collect();
-    let log = sarif(&files);
+    let log = serde_json::to_value(sarif(&files)).unwrap();
     let results = log["runs"][0]["results"].as_array().unwrap();
     let automount = results
         .iter()
@@ -166,7 +170,11 @@ fn streamed_cli_reports_equal_the_whole_report() {
 fn sarif_names_objects_links_rules_and_carries_fixes() {
     let src = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: admins\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\nsubjects:\n- {kind: Group, name: devs, apiGroup: rbac.authorization.k8s.io}\n";
     let report = check(src, &Options::default());
-    let log = sarif(&[("pod.yaml".to_string(), report.diagnostics.as_slice())]);
+    let log = serde_json::to_value(sarif(&[(
+        "pod.yaml".to_string(),
+        report.diagnostics.as_slice(),
+    )]))
+    .unwrap();
     let run = &log["runs"][0];
     assert_eq!(
         run["tool"]["driver"]["semanticVersion"],

@@ -15,7 +15,6 @@ use kubeharden::render::json::{FileReport, JsonReport};
 use kubeharden::render::{ITEMS, PrettyArrayStream, sarif};
 use kubeharden::source::SourceMap;
 use kubeharden::{Diagnostic, Severity};
-use serde_json::json;
 
 use super::Format;
 
@@ -62,10 +61,7 @@ impl Writer {
                 },
                 stdout(),
             )),
-            Format::Sarif => Writer::Sarif(PrettyArrayStream::new(
-                &sarif::log(json!([ITEMS])),
-                stdout(),
-            )),
+            Format::Sarif => Writer::Sarif(PrettyArrayStream::new(&sarif::log([ITEMS]), stdout())),
         }
     }
 

@@ -2,11 +2,16 @@
 //!
 //! Columns are 1-based UTF-16 code units (`columnKind: utf16CodeUnits`, the
 //! SARIF default), i.e. the LSP character plus one.
+//!
+//! The log is typed, its objects' keys declared in byte order (the order the
+//! log has always printed them in): no `serde_json::Value` trees, whose
+//! B-tree maps were 23 KB of the WebAssembly module.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::exceptions::{Suppression, SuppressionKind};
+use crate::model::edit::Applicability;
 use crate::rules::registry;
 
 fn level(s: Severity) -> &'static str {
@@ -28,100 +33,219 @@ fn security_severity(s: Severity) -> &'static str {
     }
 }
 
-/// An accepted finding: written next to it (annotation, comment) is
-/// `inSource`; the config file and the baseline are `external`.
-fn suppression(s: &Suppression) -> Value {
-    let kind = match s.kind {
-        SuppressionKind::Annotation | SuppressionKind::Comment => "inSource",
-        SuppressionKind::Config | SuppressionKind::Baseline => "external",
-    };
-    let r = s.location.range;
-    let mut v = json!({
-        "kind": kind,
-        "status": "accepted",
-        "justification": s.reason,
-        "location": {"physicalLocation": {
-            "artifactLocation": {"uri": s.location.file},
-            "region": region(r),
-        }},
-    });
-    if let Some(until) = &s.until {
-        v["properties"] = json!({"until": until});
-    }
-    v
+#[derive(Serialize)]
+struct Text<T> {
+    text: T,
 }
 
-/// One SARIF log for the diagnostics of several files (`(uri, diagnostics)`).
-pub fn sarif(files: &[(String, &[Diagnostic])]) -> Value {
-    let results: Vec<Value> = files
-        .iter()
-        .flat_map(|(uri, diags)| diags.iter().map(move |d| result(uri, d)))
-        .collect();
-    log(Value::Array(results))
-}
-
-/// The log around its results: streamed writers pass
-/// `json!([render::ITEMS])` and write each [`result`] in its place
-/// (`render::PrettyArrayStream`).
-pub fn log(results: Value) -> Value {
-    let rules: Vec<Value> = registry()
-        .iter()
-        .map(|r| {
-            let m = &r.meta;
-            let mut rule = json!({
-                "id": m.id,
-                "name": m.title,
-                "shortDescription": {"text": m.title},
-                "fullDescription": {"text": m.rationale},
-                "help": {"text": format!("{}\n\n{}", m.help, m.remediation)},
-                "defaultConfiguration": {"level": level(m.severity)},
-                "properties": {
-                    "category": m.category,
-                    "tags": ["security", "kubernetes", m.category],
-                    "security-severity": security_severity(m.severity),
-                },
-            });
-            // An absolute URI (SARIF 3.49.12) that resolves wherever the log
-            // is read: the control's public reference (the first absolute
-            // one; input checks link the README). The rule's own docs page
-            // (`rules.html#id`) is relative to a site that may not exist.
-            if let Some(r) = m.references.iter().find(|r| r.url.starts_with("https://")) {
-                rule["helpUri"] = json!(r.url);
-            }
-            rule
-        })
-        .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "kubeharden",
-                "version": crate::VERSION,
-                "semanticVersion": crate::VERSION,
-                "rules": rules,
-            }},
-            "columnKind": "utf16CodeUnits",
-            "results": results,
-        }],
-    })
+#[derive(Serialize)]
+struct ArtifactLocation<'a> {
+    uri: &'a str,
 }
 
 /// A 1-based SARIF region of an LSP range (UTF-16 columns, as `columnKind`
 /// says); an empty range is an insertion point.
-fn region(r: crate::source::Range) -> Value {
-    json!({
-        "startLine": r.start.line + 1,
-        "startColumn": r.start.character + 1,
-        "endLine": r.end.line + 1,
-        "endColumn": r.end.character + 1,
-    })
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    end_column: u32,
+    end_line: u32,
+    start_column: u32,
+    start_line: u32,
+}
+
+fn region(r: crate::source::Range) -> Region {
+    Region {
+        end_column: r.end.character + 1,
+        end_line: r.end.line + 1,
+        start_column: r.start.character + 1,
+        start_line: r.start.line + 1,
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    region: Region,
+}
+
+fn physical(uri: &str, r: crate::source::Range) -> PhysicalLocation<'_> {
+    PhysicalLocation {
+        artifact_location: ArtifactLocation { uri },
+        region: region(r),
+    }
+}
+
+/// The log around its results: streamed writers pass `[render::ITEMS]` and
+/// write each [`result`] in its place (`render::PrettyArrayStream`).
+#[derive(Serialize)]
+pub struct Log<R> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<R>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<R> {
+    column_kind: &'static str,
+    results: R,
+    tool: Tool,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    rules: Vec<Rule>,
+    semantic_version: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    default_configuration: DefaultConfiguration,
+    full_description: Text<&'static str>,
+    help: Text<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<&'static str>,
+    id: &'static str,
+    name: &'static str,
+    properties: RuleProperties,
+    short_description: Text<&'static str>,
+}
+
+#[derive(Serialize)]
+struct DefaultConfiguration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    category: &'static str,
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+    tags: [&'static str; 3],
+}
+
+/// One SARIF log for the diagnostics of several files (`(uri, diagnostics)`).
+pub fn sarif<'a>(files: &'a [(String, &'a [Diagnostic])]) -> Log<Vec<SarifResult<'a>>> {
+    log(files
+        .iter()
+        .flat_map(|(uri, diags)| diags.iter().map(move |d| result(uri, d)))
+        .collect())
+}
+
+/// The log around `results`.
+pub fn log<R: Serialize>(results: R) -> Log<R> {
+    let rules = registry()
+        .iter()
+        .map(|r| {
+            let m = &r.meta;
+            Rule {
+                default_configuration: DefaultConfiguration {
+                    level: level(m.severity),
+                },
+                full_description: Text { text: m.rationale },
+                help: Text {
+                    text: format!("{}\n\n{}", m.help, m.remediation),
+                },
+                // An absolute URI (SARIF 3.49.12) that resolves wherever the
+                // log is read: the control's public reference (the first
+                // absolute one; input checks link the README). The rule's own
+                // docs page (`rules.html#id`) is relative to a site that may
+                // not exist.
+                help_uri: m
+                    .references
+                    .iter()
+                    .find(|r| r.url.starts_with("https://"))
+                    .map(|r| r.url),
+                id: m.id,
+                name: m.title,
+                properties: RuleProperties {
+                    category: m.category,
+                    security_severity: security_severity(m.severity),
+                    tags: ["security", "kubernetes", m.category],
+                },
+                short_description: Text { text: m.title },
+            }
+        })
+        .collect();
+    Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run {
+            column_kind: "utf16CodeUnits",
+            results,
+            tool: Tool {
+                driver: Driver {
+                    name: "kubeharden",
+                    rules,
+                    semantic_version: crate::VERSION,
+                    version: crate::VERSION,
+                },
+            },
+        }],
+        version: "2.1.0",
+    }
+}
+
+/// One SARIF result: a diagnostic of the file at `uri`. The message says
+/// what is wrong and how to fix it (the finding's own help), the form GitHub
+/// code scanning shows as the alert's text.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SarifResult<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<[SarifFix<'a>; 1]>,
+    level: &'static str,
+    locations: [ResultLocation<'a>; 1],
+    message: Text<String>,
+    properties: ResultProperties<'a>,
+    /// The other resources a cross-resource finding names (SARIF 3.27.22),
+    /// in their own files: the ServiceAccount, the binding, the role.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation<'a>>,
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[SarifSuppression<'a>; 1]>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultLocation<'a> {
+    logical_locations: Vec<LogicalLocation>,
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+struct ResultProperties<'a> {
+    path: &'a Option<String>,
+    severity: &'static str,
 }
 
 /// The Kubernetes object a finding is in, named from the outermost
 /// container in (SARIF 3.33.5): `namespace/Kind/name`, `Kind/name` for an
 /// object without a namespace; a missing name is left out.
-fn logical_location(res: &crate::model::resource::ResourceId) -> Value {
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    fully_qualified_name: String,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+}
+
+fn logical_location(res: &crate::model::resource::ResourceId) -> LogicalLocation {
     let fqn: Vec<&str> = res
         .namespace
         .as_deref()
@@ -129,77 +253,139 @@ fn logical_location(res: &crate::model::resource::ResourceId) -> Value {
         .chain([res.kind.as_str()])
         .chain(res.name.as_deref())
         .collect();
-    let mut v = json!({"kind": "resource", "fullyQualifiedName": fqn.join("/")});
-    if let Some(name) = &res.name {
-        v["name"] = json!(name);
+    LogicalLocation {
+        fully_qualified_name: fqn.join("/"),
+        kind: "resource",
+        name: res.name.clone(),
     }
-    v
 }
 
 /// The finding's quick fix as a SARIF fix (3.55): its edits as replacements
 /// in the same file. `applicability` says whether a tool may apply it
 /// without review (`unsafe` fixes change behaviour).
-fn fix(uri: &str, f: &crate::diagnostic::Fix) -> Value {
-    let replacements: Vec<Value> = f
-        .edits
-        .iter()
-        .map(|e| json!({"deletedRegion": region(e.range), "insertedContent": {"text": e.new_text}}))
-        .collect();
-    json!({
-        "description": {"text": f.title},
-        "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": replacements}],
-        "properties": {"applicability": f.applicability},
-    })
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    artifact_changes: [ArtifactChange<'a>; 1],
+    description: Text<&'a str>,
+    properties: FixProperties,
 }
 
-/// One SARIF result: a diagnostic of the file at `uri`. The message says
-/// what is wrong and how to fix it (the finding's own help), the form GitHub
-/// code scanning shows as the alert's text.
-pub fn result(uri: &str, d: &Diagnostic) -> Value {
-    let mut result = json!({
-        "ruleId": d.rule,
-        "level": level(d.severity),
-        "message": {"text": format!("{} ({})", d.message, d.help)},
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": {"uri": uri},
-                "region": region(d.range),
-            },
-            "logicalLocations": d.resource.as_ref().map(|res| vec![logical_location(res)]).unwrap_or_default(),
+#[derive(Serialize)]
+struct FixProperties {
+    applicability: Applicability,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: Region,
+    inserted_content: Text<&'a str>,
+}
+
+fn fix<'a>(uri: &'a str, f: &'a crate::diagnostic::Fix) -> SarifFix<'a> {
+    SarifFix {
+        artifact_changes: [ArtifactChange {
+            artifact_location: ArtifactLocation { uri },
+            replacements: f
+                .edits
+                .iter()
+                .map(|e| Replacement {
+                    deleted_region: region(e.range),
+                    inserted_content: Text { text: &e.new_text },
+                })
+                .collect(),
         }],
-        "properties": {"severity": d.severity.as_str(), "path": d.path},
-    });
-    if let Some(i) = crate::rules::registry()
-        .iter()
-        .position(|r| r.meta.id == d.rule)
-    {
-        result["ruleIndex"] = json!(i);
+        description: Text { text: &f.title },
+        properties: FixProperties {
+            applicability: f.applicability,
+        },
     }
-    if let Some(f) = &d.fix {
-        result["fixes"] = json!([fix(uri, f)]);
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation<'a> {
+    id: usize,
+    message: Text<&'a str>,
+    physical_location: PhysicalLocation<'a>,
+}
+
+/// An accepted finding: written next to it (annotation, comment) is
+/// `inSource`; the config file and the baseline are `external`.
+#[derive(Serialize)]
+struct SarifSuppression<'a> {
+    justification: &'a str,
+    kind: &'static str,
+    location: SuppressionLocation<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<SuppressionProperties<'a>>,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SuppressionLocation<'a> {
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+struct SuppressionProperties<'a> {
+    until: &'a str,
+}
+
+fn suppression(s: &Suppression) -> SarifSuppression<'_> {
+    SarifSuppression {
+        justification: &s.reason,
+        kind: match s.kind {
+            SuppressionKind::Annotation | SuppressionKind::Comment => "inSource",
+            SuppressionKind::Config | SuppressionKind::Baseline => "external",
+        },
+        location: SuppressionLocation {
+            physical_location: physical(&s.location.file, s.location.range),
+        },
+        properties: s
+            .until
+            .as_deref()
+            .map(|until| SuppressionProperties { until }),
+        status: "accepted",
     }
-    // The other resources a cross-resource finding names (SARIF 3.27.22),
-    // in their own files: the ServiceAccount, the binding, the role.
-    if !d.related.is_empty() {
-        let related: Vec<Value> = d
+}
+
+pub fn result<'a>(uri: &'a str, d: &'a Diagnostic) -> SarifResult<'a> {
+    SarifResult {
+        fixes: d.fix.as_ref().map(|f| [fix(uri, f)]),
+        level: level(d.severity),
+        locations: [ResultLocation {
+            logical_locations: d.resource.iter().map(logical_location).collect(),
+            physical_location: physical(uri, d.range),
+        }],
+        message: Text {
+            text: format!("{} ({})", d.message, d.help),
+        },
+        properties: ResultProperties {
+            path: &d.path,
+            severity: d.severity.as_str(),
+        },
+        related_locations: d
             .related
             .iter()
             .enumerate()
-            .map(|(i, r)| {
-                json!({
-                    "id": i,
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": r.source.as_deref().unwrap_or(uri)},
-                        "region": region(r.range),
-                    },
-                    "message": {"text": r.message},
-                })
+            .map(|(i, r)| RelatedLocation {
+                id: i,
+                message: Text { text: &r.message },
+                physical_location: physical(r.source.as_deref().unwrap_or(uri), r.range),
             })
-            .collect();
-        result["relatedLocations"] = Value::Array(related);
+            .collect(),
+        rule_id: &d.rule,
+        rule_index: registry().iter().position(|r| r.meta.id == d.rule),
+        suppressions: d.suppression.as_ref().map(|s| [suppression(s)]),
     }
-    if let Some(s) = &d.suppression {
-        result["suppressions"] = json!([suppression(s)]);
-    }
-    result
 }
