@@ -173,6 +173,15 @@ pub struct RawOptions {
     pub image_registries: Vec<String>,
     /// `YYYY-MM-DD`: the date exceptions expire against.
     pub today: Option<String>,
+    /// The text of a `.kubeharden.yaml` that the other options override
+    /// (the JS API's `options.config`); `validate` leaves it to the caller.
+    #[serde(default, deserialize_with = "config_text")]
+    pub config: Option<String>,
+}
+
+fn config_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    <Option<String>>::deserialize(d)
+        .map_err(|_| serde::de::Error::custom("config must be the text of a .kubeharden.yaml"))
 }
 
 impl RawOptions {

@@ -162,27 +162,24 @@ struct Resolved {
 fn options_of(options: Option<CheckOptions>) -> Result<Resolved, JsError> {
     let invalid =
         |e: &dyn std::fmt::Display| JsError::new(&format!("kubeharden: invalid options: {e}"));
-    let mut value: serde_json::Value = match options.map(JsValue::from) {
-        None => serde_json::Value::Null,
-        Some(v) if v.is_undefined() || v.is_null() => serde_json::Value::Null,
+    let mut raw: RawOptions = match options.map(JsValue::from) {
+        None => RawOptions::default(),
+        Some(v) if v.is_undefined() || v.is_null() => RawOptions::default(),
         Some(v) => {
             let text = js_sys::JSON::stringify(&v)
                 .map_err(|_| JsError::new("kubeharden: options must be a plain object"))?
                 .as_string()
                 .unwrap_or_default();
-            serde_json::from_str(&text).map_err(|e| invalid(&e))?
+            serde_json::from_str(&text).map_err(|e| {
+                // serde's message, without serde_json's position in the
+                // stringified options (which the caller never saw).
+                let message = e.to_string();
+                let at = format!(" at line {} column {}", e.line(), e.column());
+                invalid(&message.strip_suffix(&at).unwrap_or(&message))
+            })?
         }
     };
-    let config_text = match value.as_object_mut().and_then(|o| o.remove("config")) {
-        None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::String(text)) => Some(text),
-        Some(_) => return Err(invalid(&"config must be the text of a .kubeharden.yaml")),
-    };
-    let raw: RawOptions = if value.is_null() {
-        RawOptions::default()
-    } else {
-        serde_json::from_value(value).map_err(|e| invalid(&e))?
-    };
+    let config_text = raw.config.take();
     let given = Overrides {
         profile: raw
             .profile
@@ -269,11 +266,10 @@ pub fn check(source: Source, options: Option<CheckOptions>) -> Result<CheckResul
             )
             .into_iter();
             let report = reports.next().expect("one report per source");
-            serde_json::to_string(&serde_json::json!({
-                "diagnostics": report.diagnostics,
-                "resources": report.resources,
-                "config": config_diagnostics(parsed, reports.next()),
-            }))
+            serde_json::to_string(&WithConfig {
+                config: Some(config_diagnostics(parsed, reports.next())),
+                result: report,
+            })
         }
     }
     .unwrap_or_else(|_| "{\"diagnostics\":[],\"resources\":[]}".into());
@@ -285,6 +281,21 @@ pub fn check(source: Source, options: Option<CheckOptions>) -> Result<CheckResul
 struct SourceInput {
     name: String,
     text: String,
+}
+
+/// A result and, with `options.config`, the config's diagnostics first
+/// (the keys in byte order, as these results have always been printed).
+#[derive(serde::Serialize)]
+struct WithConfig<T> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config: Option<Vec<crate::Diagnostic>>,
+    #[serde(flatten)]
+    result: T,
+}
+
+#[derive(serde::Serialize)]
+struct Files<'a> {
+    files: Vec<NamedReport<'a>>,
 }
 
 #[derive(serde::Serialize)]
@@ -341,10 +352,12 @@ pub fn check_bundle(
             report,
         })
         .collect();
-    let mut result = serde_json::json!({ "files": files });
-    if let Some((_, parsed)) = &config {
-        result["config"] = serde_json::json!(config_diagnostics(parsed, reports.next()));
-    }
+    let result = WithConfig {
+        config: config
+            .as_ref()
+            .map(|(_, parsed)| config_diagnostics(parsed, reports.next())),
+        result: Files { files },
+    };
     let json = serde_json::to_string(&result).unwrap_or_else(|_| "{\"files\":[]}".into());
     Ok(parse_json(&json).unchecked_into())
 }
@@ -359,8 +372,8 @@ pub fn fix_all(source: Source, options: Option<CheckOptions>) -> Result<FixAllRe
     let options = options_of(options)?.options;
     let result = crate::fix_all(source, &options);
     let json = serde_json::to_string(&result).unwrap_or_else(|_| {
-        serde_json::json!({"text": source, "applied": [], "skipped": [], "diagnostics": [], "passes": 0})
-            .to_string()
+        let text = serde_json::to_string(source).unwrap_or_else(|_| "\"\"".into());
+        format!(r#"{{"applied":[],"diagnostics":[],"passes":0,"skipped":[],"text":{text}}}"#)
     });
     Ok(parse_json(&json).unchecked_into())
 }

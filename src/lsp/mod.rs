@@ -86,6 +86,7 @@ impl Settings {
             pss_version: self.pss_version.clone(),
             image_registries: self.image_registries.clone(),
             today: None,
+            config: None,
         }
         .validate(crate::rules::known)?;
         Ok(Overrides {
