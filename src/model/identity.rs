@@ -45,7 +45,7 @@ fn misspelling_of(key: &str) -> Option<&'static str> {
     let normal: String = key
         .chars()
         .filter(|c| !matches!(c, '_' | '-' | ' '))
-        .flat_map(char::to_lowercase)
+        .map(|c| c.to_ascii_lowercase())
         .collect();
     if normal == "kind" && key != "kind" {
         Some("kind")
