@@ -283,8 +283,9 @@ struct SourceInput {
     text: String,
 }
 
-/// A result and, with `options.config`, the config's diagnostics first
-/// (the keys in byte order, as these results have always been printed).
+/// A result and, with `options.config`, the config's diagnostics, under a
+/// `config` key before the result's own (where a `serde_json::Value` map
+/// used to sort it).
 #[derive(serde::Serialize)]
 struct WithConfig<T> {
     #[serde(skip_serializing_if = "Option::is_none")]
