@@ -1,17 +1,7 @@
 // Node entry point of the language-server module (`kubeharden/lsp`): the
-// checker's API and `LanguageServer`, loaded synchronously like ../../node.
+// checker's API, which Node's main entry (../../node) already takes from
+// this very module, and `LanguageServer`.
 import engine from './kubeharden.js';
 
-export const {
-  check,
-  checkBundle,
-  fixAll,
-  ignoreFix,
-  report,
-  rules,
-  ruleSelection,
-  pssVersions,
-  version,
-  LanguageServer,
-  debounceMs,
-} = engine;
+export * from '../../node/index.mjs';
+export const { LanguageServer, debounceMs } = engine;
