@@ -207,12 +207,17 @@ fn options_of(options: Option<CheckOptions>) -> Result<Resolved, JsError> {
     // Exceptions expire against the browser's (or Node's) date unless the
     // caller fixed one; the engine itself never reads a clock.
     if options.today.is_none() {
-        let now = js_sys::Date::now();
         options.today = Some(crate::exceptions::Date::from_days_since_epoch(
-            (now / 86_400_000.0).floor() as i64,
+            host_days_since_epoch(),
         ));
     }
     Ok(Resolved { options, config })
+}
+
+/// Today as the host (the browser, Node) tells it, in days since 1970-01-01
+/// UTC: what exceptions' `until` dates expire against.
+fn host_days_since_epoch() -> i64 {
+    (js_sys::Date::now() / 86_400_000.0).floor() as i64
 }
 
 /// The config's diagnostics: its own problems, then its exemptions'
@@ -503,8 +508,7 @@ mod language_server {
         /// is answered with a JSON-RPC error.
         pub fn handle(&mut self, message: JsValue) -> js_sys::Array {
             // Exceptions' `until` against the host's date (the engine has no clock).
-            self.inner
-                .set_today((js_sys::Date::now() / 86_400_000.0).floor() as i64);
+            self.inner.set_today(super::host_days_since_epoch());
             let text = match message.as_string() {
                 Some(s) => s,
                 None => js_sys::JSON::stringify(&message)
