@@ -70,7 +70,8 @@ deps-nvim:
 # 150-line Deployment under Node (same host, same minutes): 5 281.9 KB
 # brotli and 471-489 us; 25 286.3 KB and 396 us; 45 290.8 KB and 318-381
 # us; 70 296.1 KB and 299 us. 45 buys a quarter of the time for 9 KB and
-# leaves 9 KB under the 300 KB goal. A profile cannot carry rustflags on
+# leaves 9 KB under the 300 KB goal. It belongs to "z": with WASM_OPT_LEVEL
+# the level's own inlining applies. A profile cannot carry rustflags on
 # stable cargo; each profile builds into its own directory, so the flag
 # does not rebuild the other module.
 WASM_PROFILE ?= wasm
@@ -80,7 +81,7 @@ WASM_RUSTFLAGS_wasm := -C llvm-args=-inline-threshold=45
 WASM_RUSTFLAGS_wasm-speed :=
 
 wasm: deps
-	$(if $(WASM_OPT_LEVEL),CARGO_PROFILE_WASM_OPT_LEVEL=$(WASM_OPT_LEVEL)) RUSTFLAGS="$(WASM_RUSTFLAGS_$(WASM_PROFILE))" cargo build --locked --profile $(WASM_PROFILE) --lib --target wasm32-unknown-unknown $(WASM_FEATURES)
+	$(if $(WASM_OPT_LEVEL),CARGO_PROFILE_WASM_OPT_LEVEL=$(WASM_OPT_LEVEL)) RUSTFLAGS="$(if $(WASM_OPT_LEVEL),,$(WASM_RUSTFLAGS_$(WASM_PROFILE)))" cargo build --locked --profile $(WASM_PROFILE) --lib --target wasm32-unknown-unknown $(WASM_FEATURES)
 
 # wasm-opt from npm binaryen (pinned in tools/package-lock.json; Debian's 108
 # emits modules that fail to instantiate). -O1: measured on this module,
