@@ -109,6 +109,8 @@ fn garbage_never_panics() {
         "a: *unknown",
         "--- !!binary\n!!!",
         "%YAML 1.1\n%YAML 1.1\n---\na: 1",
+        "%ééé\n---\n:",
+        "%X ñ 😀\n--- [a:]",
         "\t\tkey: value",
         "apiVersion: v1\nkind: Pod\nspec: 5\n",
         "apiVersion: v1\nkind: Pod\nspec:\n  containers: 7\n",

@@ -304,3 +304,24 @@ fn a_quoted_value_ends_at_its_closing_quote_not_at_the_comment() {
         );
     }
 }
+
+/// A reserved directive with non-ASCII text (`%ééé`, `%X ñ`): saphyr-parser
+/// 0.3.4's string input counted its name and parameters in bytes while its
+/// markers count characters, so every later position of the document was
+/// off by the difference; an empty key then lay past the end of the text
+/// and the check panicked (found by fuzzing `config`, a CLI exit 101).
+#[test]
+fn positions_after_a_directive_with_non_ascii_text() {
+    for directive in ["%ééé", "%X ñandú", "%é 😀 ü", "%FOO é # ü"] {
+        // Reported, at the key's `:`, and nothing panics.
+        let src = format!("{directive}\n---\n:\n");
+        let got = ranges(&src);
+        assert!(has(&got, "yaml-syntax", [2, 0, 2, 1]), "{src:?}: {got:?}");
+        // A finding after the directive sits on its value.
+        let src = format!(
+            "{directive}\n---\napiVersion: v1\nkind: Pod\nmetadata: {{name: web}}\nspec:\n  containers:\n  - name: app\n    image: nginx\n    securityContext: {{privileged: true}}\n"
+        );
+        let got = ranges(&src);
+        assert!(has(&got, "privileged", [9, 22, 9, 38]), "{src:?}: {got:?}");
+    }
+}

@@ -9,6 +9,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle as PStyle, Span as PSpan};
 
 use crate::source::{SourceMap, Span};
 use crate::yaml::fast;
+use crate::yaml::input::Chars;
 use crate::yaml::tree::{Document, Node, NodeId, NodeKind, ScalarStyle};
 
 /// Deeper nesting than this is refused. Real manifests stay below 40 levels
@@ -511,7 +512,7 @@ fn read_piece(
     end_char: usize,
     parsed: &mut Parsed,
 ) -> Option<Retry> {
-    let mut parser = Parser::new_from_str(piece);
+    let mut parser = Parser::new(Chars::new(piece));
     let mut builder: Option<Builder> = None;
     let mut cursor = Cursor {
         text: piece,

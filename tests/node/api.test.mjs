@@ -89,6 +89,7 @@ test('hostile input leaves both shipped modules usable', async () => {
     'a0: &a0 {x: 1}\n' + lines(39, (i, p) => `a${i}: &a${i} {<<: [*a${p}, *a${p}, *a${p}, *a${p}]}\n`),
     'a: &a\n  b: 1\n  <<: *a\n',
     'a: &a [1, *a]\n',
+    '%ééé\n---\n:\n',
   ];
   const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: b, securityContext: {privileged: true}}]\n';
   for (const engine of [web, { check, fixAll }]) {
