@@ -325,3 +325,30 @@ fn positions_after_a_directive_with_non_ascii_text() {
         assert!(has(&got, "privileged", [9, 22, 9, 38]), "{src:?}: {got:?}");
     }
 }
+
+/// An anchor or alias without a name at the very end of the text
+/// (`a: *a *`, no final line break): the problem was placed one character
+/// past the end, outside the text (found by fuzzing `config`). It is at the
+/// indicator now, as a scanner error at the end of a document is.
+#[test]
+fn a_nameless_property_at_the_end_of_the_text_is_reported_inside_it() {
+    for (src, at) in [
+        ("x: &a 1\na: *a *", [1, 6, 1, 7]),
+        ("x: &a 1\na: *a &", [1, 6, 1, 7]),
+        ("a: [b, *", [0, 7, 0, 8]),
+        ("x: 1\n---\nx: &a 1\na: *a *", [3, 6, 3, 7]),
+    ] {
+        let got = ranges(src);
+        let map = kubeharden::source::SourceMap::new(src);
+        for (rule, r) in &got {
+            for (line, character) in [(r[0], r[1]), (r[2], r[3])] {
+                let p = kubeharden::source::Position { line, character };
+                assert!(
+                    map.byte_of_position(p).is_some(),
+                    "{src:?}: {rule} {r:?} is outside the text"
+                );
+            }
+        }
+        assert!(has(&got, "yaml-syntax", at), "{src:?}: {got:?}");
+    }
+}

@@ -1015,7 +1015,10 @@ fn bad_property(chars: &[char], start: usize) -> Option<(usize, &'static str)> {
                     )
                 });
                 if i == name || !ends {
-                    return Some((i, "did not find expected alphabetic or numeric character"));
+                    // libyaml stops at `i`; at the end of the text there is
+                    // no character there, so the problem is at the last one.
+                    let at = i.min(chars.len() - 1);
+                    return Some((at, "did not find expected alphabetic or numeric character"));
                 }
             }
             Some('!') => {
