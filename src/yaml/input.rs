@@ -22,6 +22,26 @@ impl<'a> Chars<'a> {
     }
 }
 
+/// `Input` methods that `Chars` hands to `StrInput` as they are: every one
+/// `StrInput` implements itself, so the scanner keeps its fast paths.
+macro_rules! pass_through {
+    ($($receiver:ident fn $name:ident($($arg:ident: $ty:ty),*) $(-> $ret:ty)?;)*) => {
+        $(pass_through!(@$receiver $name($($arg: $ty),*) $(-> $ret)?);)*
+    };
+    (@shared $name:ident($($arg:ident: $ty:ty),*) $(-> $ret:ty)?) => {
+        #[inline]
+        fn $name(&self, $($arg: $ty),*) $(-> $ret)? {
+            self.0.$name($($arg),*)
+        }
+    };
+    (@unique $name:ident($($arg:ident: $ty:ty),*) $(-> $ret:ty)?) => {
+        #[inline]
+        fn $name(&mut self, $($arg: $ty),*) $(-> $ret)? {
+            self.0.$name($($arg),*)
+        }
+    };
+}
+
 impl Input for Chars<'_> {
     fn fetch_while_is_yaml_non_space(&mut self, out: &mut String) -> usize {
         let from = out.len();
@@ -29,137 +49,40 @@ impl Input for Chars<'_> {
         out[from..].chars().count()
     }
 
-    #[inline]
-    fn lookahead(&mut self, count: usize) {
-        self.0.lookahead(count);
-    }
-    #[inline]
-    fn buflen(&self) -> usize {
-        self.0.buflen()
-    }
-    #[inline]
-    fn bufmaxlen(&self) -> usize {
-        self.0.bufmaxlen()
-    }
-    #[inline]
-    fn buf_is_empty(&self) -> bool {
-        self.0.buf_is_empty()
-    }
-    #[inline]
-    fn raw_read_ch(&mut self) -> char {
-        self.0.raw_read_ch()
-    }
-    #[inline]
-    fn raw_read_non_breakz_ch(&mut self) -> Option<char> {
-        self.0.raw_read_non_breakz_ch()
-    }
-    #[inline]
-    fn skip(&mut self) {
-        self.0.skip();
-    }
-    #[inline]
-    fn skip_n(&mut self, count: usize) {
-        self.0.skip_n(count);
-    }
-    #[inline]
-    fn peek(&self) -> char {
-        self.0.peek()
-    }
-    #[inline]
-    fn peek_nth(&self, n: usize) -> char {
-        self.0.peek_nth(n)
-    }
-    #[inline]
-    fn peek_opt(&self) -> Option<char> {
-        self.0.peek_opt()
-    }
-    #[inline]
-    fn look_ch(&mut self) -> char {
-        self.0.look_ch()
-    }
-    #[inline]
-    fn next_char_is(&self, c: char) -> bool {
-        self.0.next_char_is(c)
-    }
-    #[inline]
-    fn nth_char_is(&self, n: usize, c: char) -> bool {
-        self.0.nth_char_is(n, c)
-    }
-    #[inline]
-    fn next_2_are(&self, c1: char, c2: char) -> bool {
-        self.0.next_2_are(c1, c2)
-    }
-    #[inline]
-    fn next_3_are(&self, c1: char, c2: char, c3: char) -> bool {
-        self.0.next_3_are(c1, c2, c3)
-    }
-    #[inline]
-    fn next_is_document_indicator(&self) -> bool {
-        self.0.next_is_document_indicator()
-    }
-    #[inline]
-    fn next_is_document_start(&self) -> bool {
-        self.0.next_is_document_start()
-    }
-    #[inline]
-    fn next_is_document_end(&self) -> bool {
-        self.0.next_is_document_end()
-    }
-    #[inline]
-    fn skip_ws_to_eol(&mut self, skip_tabs: SkipTabs) -> (usize, Result<SkipTabs, &'static str>) {
-        self.0.skip_ws_to_eol(skip_tabs)
-    }
-    #[inline]
-    fn next_can_be_plain_scalar(&self, in_flow: bool) -> bool {
-        self.0.next_can_be_plain_scalar(in_flow)
-    }
-    #[inline]
-    fn next_is_blank_or_break(&self) -> bool {
-        self.0.next_is_blank_or_break()
-    }
-    #[inline]
-    fn next_is_blank_or_breakz(&self) -> bool {
-        self.0.next_is_blank_or_breakz()
-    }
-    #[inline]
-    fn next_is_blank(&self) -> bool {
-        self.0.next_is_blank()
-    }
-    #[inline]
-    fn next_is_break(&self) -> bool {
-        self.0.next_is_break()
-    }
-    #[inline]
-    fn next_is_breakz(&self) -> bool {
-        self.0.next_is_breakz()
-    }
-    #[inline]
-    fn next_is_z(&self) -> bool {
-        self.0.next_is_z()
-    }
-    #[inline]
-    fn next_is_flow(&self) -> bool {
-        self.0.next_is_flow()
-    }
-    #[inline]
-    fn next_is_digit(&self) -> bool {
-        self.0.next_is_digit()
-    }
-    #[inline]
-    fn next_is_alpha(&self) -> bool {
-        self.0.next_is_alpha()
-    }
-    #[inline]
-    fn skip_while_non_breakz(&mut self) -> usize {
-        self.0.skip_while_non_breakz()
-    }
-    #[inline]
-    fn skip_while_blank(&mut self) -> usize {
-        self.0.skip_while_blank()
-    }
-    #[inline]
-    fn fetch_while_is_alpha(&mut self, out: &mut String) -> usize {
+    pass_through! {
+        unique fn lookahead(count: usize);
+        shared fn buflen() -> usize;
+        shared fn bufmaxlen() -> usize;
+        shared fn buf_is_empty() -> bool;
+        unique fn raw_read_ch() -> char;
+        unique fn raw_read_non_breakz_ch() -> Option<char>;
+        unique fn skip();
+        unique fn skip_n(count: usize);
+        shared fn peek() -> char;
+        shared fn peek_nth(n: usize) -> char;
+        shared fn peek_opt() -> Option<char>;
+        unique fn look_ch() -> char;
+        shared fn next_char_is(c: char) -> bool;
+        shared fn nth_char_is(n: usize, c: char) -> bool;
+        shared fn next_2_are(c1: char, c2: char) -> bool;
+        shared fn next_3_are(c1: char, c2: char, c3: char) -> bool;
+        shared fn next_is_document_indicator() -> bool;
+        shared fn next_is_document_start() -> bool;
+        shared fn next_is_document_end() -> bool;
+        unique fn skip_ws_to_eol(skip_tabs: SkipTabs) -> (usize, Result<SkipTabs, &'static str>);
+        shared fn next_can_be_plain_scalar(in_flow: bool) -> bool;
+        shared fn next_is_blank_or_break() -> bool;
+        shared fn next_is_blank_or_breakz() -> bool;
+        shared fn next_is_blank() -> bool;
+        shared fn next_is_break() -> bool;
+        shared fn next_is_breakz() -> bool;
+        shared fn next_is_z() -> bool;
+        shared fn next_is_flow() -> bool;
+        shared fn next_is_digit() -> bool;
+        shared fn next_is_alpha() -> bool;
+        unique fn skip_while_non_breakz() -> usize;
+        unique fn skip_while_blank() -> usize;
         // `is_alpha` takes ASCII only: its bytes are its characters.
-        self.0.fetch_while_is_alpha(out)
+        unique fn fetch_while_is_alpha(out: &mut String) -> usize;
     }
 }
