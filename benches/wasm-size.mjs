@@ -19,24 +19,12 @@ import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { compressedSizes } from './measure.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = process.env.PKG ?? join(root, 'pkg');
 const rounds = Number(process.env.ROUNDS ?? 7);
 const source = readFileSync(join(root, 'benches/data/deployment-150.yaml'), 'utf8');
-
-function sizes(file) {
-  const wasm = readFileSync(file);
-  return {
-    raw: wasm.length,
-    gzip: gzipSync(wasm, { level: 9 }).length,
-    // brotliCompressSync's defaults: quality 11, the same as `make bench`'s figure.
-    brotli: brotliCompressSync(wasm, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: wasm.length },
-    }).length,
-  };
-}
 
 function cpuPerCheck(check) {
   // Warm up: compile tiers, grow the heap.
@@ -66,7 +54,7 @@ const modules = [
   { name: 'pkg/web (built for size; browsers download it)', wasm: 'web/kubeharden_bg.wasm', check: web.check },
   { name: 'pkg/lsp (built for speed; Node and editors load it)', wasm: 'lsp/web/kubeharden_bg.wasm', check: node.check },
 ];
-for (const m of modules) Object.assign(m, sizes(join(pkg, m.wasm)), { time: cpuPerCheck(m.check) });
+for (const m of modules) Object.assign(m, compressedSizes(readFileSync(join(pkg, m.wasm))), { time: cpuPerCheck(m.check) });
 
 // Native: the `check` benchmark's CPU time per check on the same file.
 let nativeUs = Number(process.env.NATIVE_US);

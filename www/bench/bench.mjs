@@ -3,17 +3,13 @@
 // Needs the built site: `make pkg && npm --prefix www run build`, then `npm --prefix www run bench`.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gzipSync, brotliCompressSync, constants as zlib } from 'node:zlib';
+import { compressedSizes, median } from '../../benches/measure.mjs';
 import { launch, newContext, newLog, replaceDocument, waitForCheck } from '../e2e/harness.mjs';
 import { DIST } from '../scripts/static-server.mjs';
 
 const LOADS = Number(process.env.BENCH_LOADS ?? 7);
 const EDITS = Number(process.env.BENCH_EDITS ?? 21);
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const ms = (x) => `${x.toFixed(0)} ms`;
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
@@ -138,14 +134,7 @@ async function pageWeight() {
         if (!(dir === DIST && ['embed', 'rules', 'maps'].includes(entry.name))) await walk(file);
       } else if (/\.(wasm|js|css|html)$/.test(entry.name)) {
         const body = await readFile(file);
-        rows.push({
-          file: path.relative(DIST, file),
-          raw: body.length,
-          gzip: gzipSync(body, { level: 9 }).length,
-          brotli: brotliCompressSync(body, {
-            params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length },
-          }).length,
-        });
+        rows.push({ file: path.relative(DIST, file), ...compressedSizes(body) });
       }
     }
   };

@@ -4,29 +4,15 @@
 // `npm --prefix www run bench:embed`. Prints markdown tables.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gzipSync, brotliCompressSync, constants as zlib } from 'node:zlib';
+import { compressedSizes, median } from '../../benches/measure.mjs';
 import { launch, newContext, newLog } from '../e2e/harness.mjs';
 import { DIST } from '../scripts/static-server.mjs';
 
 const LOADS = Number(process.env.BENCH_LOADS ?? 9);
 const EMBED = path.join(DIST, 'embed');
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const ms = (x) => `${x.toFixed(0)} ms`;
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-
-function sizes(body) {
-  return {
-    raw: body.length,
-    gzip: gzipSync(body, { level: 9 }).length,
-    brotli: brotliCompressSync(body, {
-      params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length },
-    }).length,
-  };
-}
 
 const POD = (i) => `apiVersion: v1
 kind: Pod
@@ -89,7 +75,7 @@ const entry = files.find((f) => f === 'kubeharden-example.js');
 if (!entry) throw new Error(`${EMBED}/kubeharden-example.js is missing: build the site first`);
 const rows = [];
 for (const f of files)
-  rows.push({ file: `embed/${f}`, ...sizes(await readFile(path.join(EMBED, f))) });
+  rows.push({ file: `embed/${f}`, ...compressedSizes(await readFile(path.join(EMBED, f))) });
 const script = rows.filter((r) => r.file.endsWith('.js'));
 const total = script.reduce(
   (t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }),
