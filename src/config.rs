@@ -322,7 +322,7 @@ pub fn parse_config(name: &str, text: &str) -> ParsedConfig {
         read_root(&mut r, root, &mut config);
     }
     diagnostics.extend(r.diagnostics);
-    crate::diagnostic::sort_by(&mut diagnostics, &|a, b| a.range.start.cmp(&b.range.start));
+    crate::diagnostic::sort_by_start(&mut diagnostics);
     ParsedConfig {
         config,
         diagnostics,

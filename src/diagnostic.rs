@@ -90,3 +90,9 @@ pub(crate) fn sort_by(
 ) {
     diagnostics.sort_by(|a, b| order(a, b));
 }
+
+/// Sorts `diagnostics` stably by where they start (a config's diagnostics,
+/// a language-server document's, the JS API's `config`).
+pub(crate) fn sort_by_start(diagnostics: &mut [Diagnostic]) {
+    sort_by(diagnostics, &|a, b| a.range.start.cmp(&b.range.start));
+}

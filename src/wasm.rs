@@ -232,7 +232,7 @@ fn config_diagnostics(
             all.push(d);
         }
     }
-    crate::diagnostic::sort_by(&mut all, &|a, b| a.range.start.cmp(&b.range.start));
+    crate::diagnostic::sort_by_start(&mut all);
     all
 }
 

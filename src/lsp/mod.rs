@@ -794,7 +794,7 @@ impl Server {
                         all.push(d);
                     }
                 }
-                crate::diagnostic::sort_by(&mut all, &|a, b| a.range.start.cmp(&b.range.start));
+                crate::diagnostic::sort_by_start(&mut all);
                 results.push((c.clone(), all));
             }
             for (key, findings) in results {
